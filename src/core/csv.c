@@ -1,0 +1,292 @@
+/* csv.c — streaming RFC 4180 reader (see csv.h for the rules). */
+#include "core/csv.h"
+
+#include <string.h>
+
+#include "core/alloc.h"
+
+#define IN_CHUNK 65536
+
+void eco_csv_open_file(eco_csv_t *c, FILE *f, const char *name)
+{
+    memset(c, 0, sizeof *c);
+    c->f = f;
+    c->name = name ? name : "-";
+    c->next_line = 1;
+}
+
+void eco_csv_open_mem(eco_csv_t *c, const char *data, size_t len, const char *name)
+{
+    memset(c, 0, sizeof *c);
+    c->mem = data;
+    c->mem_len = len;
+    c->name = name ? name : "<memory>";
+    c->next_line = 1;
+}
+
+void eco_csv_close(eco_csv_t *c)
+{
+    eco_free(c->in, c->in_cap);
+    eco_free(c->ends, c->cap_fields * sizeof *c->ends);
+    eco_buf_free(&c->rec);
+    c->in = NULL;
+    c->ends = NULL;
+}
+
+/* Make at least one unread byte available; returns 0 at end of input. */
+static int fill(eco_csv_t *c)
+{
+    if (c->in_pos < c->in_len) return 1;
+    if (c->eof) return 0;
+    if (c->mem) {
+        /* memory source: expose the rest directly, no copy */
+        if (c->mem_pos >= c->mem_len) {
+            c->eof = 1;
+            return 0;
+        }
+        c->in = NULL;
+        c->in_pos = 0;
+        c->in_len = c->mem_len - c->mem_pos;
+        c->mem_pos = c->mem_len;
+        return 1;
+    }
+    if (!c->in) {
+        c->in = eco_malloc(IN_CHUNK);
+        if (!c->in) return -1;
+        c->in_cap = IN_CHUNK;
+    }
+    size_t n = fread(c->in, 1, c->in_cap, c->f);
+    c->in_pos = 0;
+    c->in_len = n;
+    if (n == 0) {
+        c->eof = 1;
+        return 0;
+    }
+    return 1;
+}
+
+static inline const char *window(const eco_csv_t *c)
+{
+    return c->mem ? c->mem + (c->mem_len - c->in_len) : c->in;
+}
+
+static int end_field(eco_csv_t *c)
+{
+    if (c->nfields == c->cap_fields) {
+        size_t ncap = c->cap_fields ? c->cap_fields * 2 : 32;
+        size_t *p = eco_realloc(c->ends, c->cap_fields * sizeof *p, ncap * sizeof *p);
+        if (!p) return ECO_ENOMEM;
+        c->ends = p;
+        c->cap_fields = ncap;
+    }
+    if (eco_buf_putc(&c->rec, '\0')) return ECO_ENOMEM;
+    c->ends[c->nfields++] = c->rec.len - 1;
+    return 0;
+}
+
+eco_slice_t eco_csv_field(const eco_csv_t *c, size_t i)
+{
+    if (i >= c->nfields) return (eco_slice_t){"", 0};
+    size_t start = i ? c->ends[i - 1] + 1 : 0;
+    return (eco_slice_t){c->rec.data + start, c->ends[i] - start};
+}
+
+/* Skip to the end of the current physical line after an error. */
+static void resync(eco_csv_t *c)
+{
+    for (;;) {
+        int r = fill(c);
+        if (r <= 0) return;
+        const char *w = window(c);
+        while (c->in_pos < c->in_len) {
+            char ch = w[c->in_pos++];
+            if (ch == '\n') {
+                c->next_line++;
+                return;
+            }
+        }
+    }
+}
+
+/* UTF-8 validation state across bytes: number of continuation bytes still due,
+ * and the bounds the next one must satisfy (for overlongs and surrogates). */
+typedef struct {
+    int need;
+    unsigned char lo, hi;
+} utf8_t;
+
+static int utf8_step(utf8_t *u, unsigned char b)
+{
+    if (u->need) {
+        if (b < u->lo || b > u->hi) return -1;
+        u->need--;
+        u->lo = 0x80;
+        u->hi = 0xBF;
+        return 0;
+    }
+    if (b < 0x80) return 0;
+    u->lo = 0x80;
+    u->hi = 0xBF;
+    if (b >= 0xC2 && b <= 0xDF) u->need = 1;
+    else if (b == 0xE0) u->need = 2, u->lo = 0xA0;
+    else if (b >= 0xE1 && b <= 0xEC) u->need = 2;
+    else if (b == 0xED) u->need = 2, u->hi = 0x9F;
+    else if (b >= 0xEE && b <= 0xEF) u->need = 2;
+    else if (b == 0xF0) u->need = 3, u->lo = 0x90;
+    else if (b >= 0xF1 && b <= 0xF3) u->need = 3;
+    else if (b == 0xF4) u->need = 3, u->hi = 0x8F;
+    else return -1;
+    return 0;
+}
+
+enum { ST_FIELD_START, ST_UNQUOTED, ST_QUOTED, ST_QUOTE_IN_QUOTED };
+
+int eco_csv_next(eco_csv_t *c, eco_err_t *err)
+{
+    eco_buf_reset(&c->rec);
+    c->nfields = 0;
+    int st = ST_FIELD_START;
+    size_t col = 1, qline = 0;
+    utf8_t u = {0, 0x80, 0xBF};
+    int any = 0; /* bytes seen in this record */
+
+    if (!c->started) {
+        c->started = 1;
+        if (fill(c) > 0) {
+            const char *w = window(c);
+            size_t avail = c->in_len - c->in_pos;
+            /* a BOM split across reads is not worth handling for FILE sources
+             * (the first read is 64 KiB); memory sources see it whole */
+            if (avail >= 3 && memcmp(w + c->in_pos, "\xEF\xBB\xBF", 3) == 0) c->in_pos += 3;
+        }
+    }
+    c->line = c->next_line;
+
+    for (;;) {
+        int r = fill(c);
+        if (r < 0) return eco_err_set(err, ECO_ENOMEM, "%s: out of memory reading CSV", c->name);
+        if (r == 0) {
+            /* end of input */
+            if (st == ST_QUOTED) {
+                c->nfields = 0;
+                return eco_err_set(err, ECO_ECSV_QUOTE, "%s:%zu:%zu: quoted field opened on line %zu is never closed",
+                                   c->name, c->line, col, qline);
+            }
+            if (u.need) {
+                c->nfields = 0;
+                return eco_err_set(err, ECO_ECSV_ENCODING, "%s:%zu:%zu: not valid UTF-8 (truncated sequence at end)",
+                                   c->name, c->line, col);
+            }
+            if (!any) return 0;
+            if (end_field(c)) return eco_err_set(err, ECO_ENOMEM, "%s: out of memory", c->name);
+            c->records++;
+            return 1;
+        }
+        const char *w = window(c);
+        while (c->in_pos < c->in_len) {
+            unsigned char ch = (unsigned char)w[c->in_pos];
+            if (ch >= 0x80 || u.need) {
+                if (utf8_step(&u, ch)) {
+                    size_t line = c->next_line;
+                    c->in_pos++;
+                    if (ch == '\n') c->next_line++;
+                    else resync(c);
+                    c->nfields = 0;
+                    return eco_err_set(err, ECO_ECSV_ENCODING,
+                                       "%s:%zu:%zu: not valid UTF-8 (byte 0x%02X); is the file GBK? convert it with "
+                                       "iconv -f GBK -t UTF-8",
+                                       c->name, line, col, ch);
+                }
+            }
+            switch (st) {
+            case ST_FIELD_START:
+                if (ch == '"') {
+                    st = ST_QUOTED;
+                    qline = c->next_line;
+                    any = 1;
+                    c->in_pos++;
+                    continue;
+                }
+                st = ST_UNQUOTED;
+                /* fall through */
+            case ST_UNQUOTED: {
+                /* fast path: copy the run of ordinary bytes at once */
+                size_t s = c->in_pos;
+                while (c->in_pos < c->in_len) {
+                    unsigned char x = (unsigned char)w[c->in_pos];
+                    if (x == ',' || x == '\n' || x == '\r' || x >= 0x80) break;
+                    c->in_pos++;
+                }
+                if (c->in_pos > s) {
+                    if (eco_buf_append(&c->rec, w + s, c->in_pos - s))
+                        return eco_err_set(err, ECO_ENOMEM, "%s: out of memory", c->name);
+                    any = 1;
+                }
+                if (c->in_pos == c->in_len) continue;
+                ch = (unsigned char)w[c->in_pos];
+                if (ch >= 0x80) {
+                    if (eco_buf_putc(&c->rec, (char)ch)) return ECO_ENOMEM;
+                    c->in_pos++;
+                    any = 1;
+                    continue;
+                }
+                if (ch == ',') {
+                    c->in_pos++;
+                    any = 1;
+                    if (end_field(c)) return ECO_ENOMEM;
+                    col++;
+                    st = ST_FIELD_START;
+                    continue;
+                }
+                /* CR or LF: end of record */
+                c->in_pos++;
+                if (ch == '\r') {
+                    if (fill(c) > 0) {
+                        w = window(c);
+                        if (w[c->in_pos] == '\n') c->in_pos++;
+                    }
+                }
+                c->next_line++;
+                if (!any) { /* blank line */
+                    c->line = c->next_line;
+                    st = ST_FIELD_START;
+                    if (c->in_pos >= c->in_len) goto next_chunk;
+                    continue;
+                }
+                if (end_field(c)) return ECO_ENOMEM;
+                c->records++;
+                return 1;
+            }
+            case ST_QUOTED:
+                c->in_pos++;
+                if (ch == '"') {
+                    st = ST_QUOTE_IN_QUOTED;
+                    continue;
+                }
+                if (ch == '\n') c->next_line++;
+                if (eco_buf_putc(&c->rec, (char)ch)) return ECO_ENOMEM;
+                continue;
+            case ST_QUOTE_IN_QUOTED:
+                if (ch == '"') {
+                    c->in_pos++;
+                    if (eco_buf_putc(&c->rec, '"')) return ECO_ENOMEM;
+                    st = ST_QUOTED;
+                    continue;
+                }
+                if (ch == ',' || ch == '\n' || ch == '\r') {
+                    st = ST_UNQUOTED; /* handled as a delimiter by the unquoted branch */
+                    continue;
+                }
+                {
+                    size_t line = c->next_line;
+                    resync(c);
+                    c->nfields = 0;
+                    return eco_err_set(err, ECO_ECSV_QUOTE,
+                                       "%s:%zu:%zu: unexpected '%c' after the closing quote of a quoted field",
+                                       c->name, line, col, ch);
+                }
+            }
+        }
+    next_chunk:;
+    }
+}

@@ -1,0 +1,170 @@
+/* time.c — Beijing civil time (see time.h). Date arithmetic after H. Hinnant's
+ * days_from_civil, which is exact over the whole proleptic Gregorian range. */
+#include "core/time.h"
+
+#include <stdio.h>
+
+#include "core/error.h"
+
+eco_day_t eco_day_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    const int era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = (unsigned)(y - era * 400);
+    const unsigned doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return (eco_day_t)(era * 146097 + (int)doe - 719468);
+}
+
+void eco_day_to_civil(eco_day_t z0, int *y, int *m, int *d)
+{
+    int z = z0 + 719468;
+    const int era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = (unsigned)(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const int yy = (int)yoe + era * 400;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yy + (*m <= 2);
+}
+
+int eco_is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int eco_days_in_month(int y, int m)
+{
+    static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12) return 0;
+    return m == 2 && eco_is_leap(y) ? 29 : dm[m - 1];
+}
+
+/* read exactly n digits at *p */
+static int digits(const char **p, const char *end, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (*p >= end || **p < '0' || **p > '9') return -1;
+        v = v * 10 + (**p - '0');
+        (*p)++;
+    }
+    *out = v;
+    return 0;
+}
+
+static int parse_date(const char **p, const char *end, int *y, int *m, int *d, int *compact)
+{
+    if (digits(p, end, 4, y)) return -1;
+    if (*p < end && (**p == '-' || **p == '/')) {
+        char sep = **p;
+        (*p)++;
+        /* accept 1- or 2-digit month/day with separators ("2026/3/1") */
+        int v = 0, nd = 0;
+        while (*p < end && **p >= '0' && **p <= '9' && nd < 2) v = v * 10 + (*(*p)++ - '0'), nd++;
+        if (!nd || *p >= end || **p != sep) return -1;
+        *m = v;
+        (*p)++;
+        v = 0, nd = 0;
+        while (*p < end && **p >= '0' && **p <= '9' && nd < 2) v = v * 10 + (*(*p)++ - '0'), nd++;
+        if (!nd) return -1;
+        *d = v;
+        *compact = 0;
+    } else {
+        if (digits(p, end, 2, m) || digits(p, end, 2, d)) return -1;
+        *compact = 1;
+    }
+    if (*m < 1 || *m > 12 || *d < 1 || *d > eco_days_in_month(*y, *m)) return -1;
+    return 0;
+}
+
+int eco_day_parse(eco_slice_t s, eco_day_t *out)
+{
+    s = eco_slice_trim(s);
+    const char *p = s.ptr, *end = s.ptr + s.len;
+    int y, m, d, compact;
+    if (parse_date(&p, end, &y, &m, &d, &compact) || p != end) return ECO_ETIME_FORMAT;
+    *out = eco_day_from_civil(y, m, d);
+    return 0;
+}
+
+int eco_time_parse(eco_slice_t s, eco_time_t *out)
+{
+    s = eco_slice_trim(s);
+    const char *p = s.ptr, *end = s.ptr + s.len;
+    int y, m, d, hh = 0, mi = 0, ss = 0, compact;
+    if (parse_date(&p, end, &y, &m, &d, &compact)) return ECO_ETIME_FORMAT;
+    if (p < end) {
+        if (compact) {
+            /* YYYYMMDDHHMM[SS] */
+            if (digits(&p, end, 2, &hh) || digits(&p, end, 2, &mi)) return ECO_ETIME_FORMAT;
+            if (p < end && *p >= '0' && *p <= '9' && digits(&p, end, 2, &ss)) return ECO_ETIME_FORMAT;
+        } else {
+            if (*p != ' ' && *p != 'T') return ECO_ETIME_FORMAT;
+            p++;
+            /* hour may be 1 or 2 digits ("2026/3/1 8:00" from spreadsheets) */
+            int nd = 0;
+            hh = 0;
+            while (p < end && *p >= '0' && *p <= '9' && nd < 2) hh = hh * 10 + (*p++ - '0'), nd++;
+            if (!nd || p >= end || *p != ':') return ECO_ETIME_FORMAT;
+            p++;
+            if (digits(&p, end, 2, &mi)) return ECO_ETIME_FORMAT;
+            if (p < end && *p == ':') {
+                p++;
+                if (digits(&p, end, 2, &ss)) return ECO_ETIME_FORMAT;
+                if (p < end && *p == '.') { /* fractional seconds: dropped */
+                    p++;
+                    while (p < end && *p >= '0' && *p <= '9') p++;
+                }
+            }
+        }
+    }
+    int offset = ECO_TZ_OFFSET_S; /* input is Beijing time unless it says otherwise */
+    if (p < end) {
+        if (*p == 'Z' && p + 1 == end) {
+            offset = 0;
+            p++;
+        } else if (*p == '+' || *p == '-') {
+            int sign = *p == '-' ? -1 : 1, oh, om;
+            p++;
+            if (digits(&p, end, 2, &oh)) return ECO_ETIME_FORMAT;
+            if (p < end && *p == ':') p++;
+            if (digits(&p, end, 2, &om)) return ECO_ETIME_FORMAT;
+            if (oh > 14 || om > 59) return ECO_ETIME_FORMAT;
+            offset = sign * (oh * 3600 + om * 60);
+        }
+    }
+    if (p != end) return ECO_ETIME_FORMAT;
+    if (hh > 24 || mi > 59 || ss > 60 || (hh == 24 && (mi || ss))) return ECO_ETIME_FORMAT;
+    if (ss == 60) ss = 59; /* leap second: clamp, the data are hourly at best */
+    eco_time_t t = (eco_time_t)eco_day_from_civil(y, m, d) * ECO_DAY_S + hh * 3600 + mi * 60 + ss;
+    *out = t - offset + ECO_TZ_OFFSET_S;
+    return 0;
+}
+
+void eco_day_format(eco_day_t day, char *buf, size_t n)
+{
+    int y, m, d;
+    eco_day_to_civil(day, &y, &m, &d);
+    snprintf(buf, n, "%04d-%02d-%02d", y, m, d);
+}
+
+void eco_time_format(eco_time_t t, char *buf, size_t n)
+{
+    int y, m, d;
+    eco_day_t day = eco_time_day(t);
+    int sod = (int)(t - (eco_time_t)day * ECO_DAY_S);
+    eco_day_to_civil(day, &y, &m, &d);
+    if (sod % 60)
+        snprintf(buf, n, "%04d-%02d-%02d %02d:%02d:%02d", y, m, d, sod / 3600, sod / 60 % 60, sod % 60);
+    else
+        snprintf(buf, n, "%04d-%02d-%02d %02d:%02d", y, m, d, sod / 3600, sod / 60 % 60);
+}
+
+void eco_time_format_iso(eco_time_t t, char *buf, size_t n)
+{
+    int y, m, d;
+    eco_day_t day = eco_time_day(t);
+    int sod = (int)(t - (eco_time_t)day * ECO_DAY_S);
+    eco_day_to_civil(day, &y, &m, &d);
+    snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", y, m, d, sod / 3600, sod / 60 % 60, sod % 60);
+}
