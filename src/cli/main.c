@@ -1,1 +1,61 @@
-int main(void){return 0;}
+/* main.c — the `ecobrain` command: one binary, subcommands as thin faces.
+ *
+ * Why one binary: operators install one thing; every face (CLI today, the
+ * server and HTTP API later) links the same library, so a figure printed by
+ * `ecobrain air assess` is the figure the dashboard shows.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "core/log.h"
+
+static void usage(FILE *f)
+{
+    fputs("ecobrain " ECO_VERSION " — eco-environment monitoring platform and brain\n"
+          "\n"
+          "Usage: ecobrain COMMAND [SUBCOMMAND] [OPTIONS] [FILE|-]\n"
+          "\n"
+          "Commands:\n"
+          "  air aqi       real-time or daily AQI per HJ 633 (2012 and 2026 editions)\n"
+          "  air assess    HJ 663 assessment of sites or regions over a period\n"
+          "  air synth     write synthetic hourly air data (demos, tests, benchmarks)\n"
+          "\n"
+          "Options:\n"
+          "  -h, --help    this text (also after any command: 'ecobrain air aqi --help')\n"
+          "  --version     version and the standards implemented\n"
+          "\n"
+          "Documentation: README.md, docs/cli.md, docs/standards.md\n",
+          f);
+}
+
+static void version(void)
+{
+    printf("ecobrain %s\n"
+           "standards: GB 3095-2012 (+2018 amendment) / GB 3095-2026 (transitional to 2030-12-31, final from "
+           "2031-01-01);\n"
+           "           HJ 633-2012 / HJ 633-2026; HJ 663-2013 / HJ 663-2026 (switch 2026-03-01, by date of data)\n",
+           ECO_VERSION);
+}
+
+int main(int argc, char **argv)
+{
+    eco_log_set_plain(1);
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V") || !strcmp(cmd, "version")) {
+        version();
+        return 0;
+    }
+    if (!strcmp(cmd, "air")) return cmd_air(argc - 1, argv + 1);
+    fprintf(stderr, "ecobrain: unknown command '%s'\n\n", cmd);
+    usage(stderr);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,90 @@
+/* cli.h — what the `ecobrain` subcommands share.
+ *
+ * Why: the faces are thin. Each subcommand parses its options, reads input
+ * through the core readers, calls the engines and writes a table; the table
+ * writer and the air-input reader live here once so every command treats
+ * CSV/JSON, missing values and bad rows the same way.
+ *
+ * Exit codes: 0 success; 1 runtime failure (I/O, memory); 2 usage error or
+ * malformed input (the message names file:line:column).
+ */
+#ifndef ECO_CLI_H
+#define ECO_CLI_H
+
+#include <stdio.h>
+
+#include "core/buf.h"
+#include "core/csv.h"
+#include "core/json.h"
+#include "core/time.h"
+#include "standards/air.h"
+
+#define EXIT_RUNTIME 1
+#define EXIT_USAGE 2
+
+int cmd_air(int argc, char **argv);
+int cmd_air_aqi(int argc, char **argv);
+int cmd_air_assess(int argc, char **argv);
+int cmd_air_synth(int argc, char **argv);
+
+/* ---- table output: the same rows as CSV (header + lines) or a JSON array of objects */
+typedef struct cli_table {
+    FILE *f;
+    int json;
+    const char *const *cols;
+    int ncols, col;
+    eco_buf_t buf;
+    eco_json_t j;
+    long rows;
+    int io_error;
+} cli_table_t;
+
+void tbl_begin(cli_table_t *t, FILE *f, int json, const char *const *cols, int ncols);
+void tbl_row_begin(cli_table_t *t);
+void tbl_str(cli_table_t *t, const char *s);  /* NULL or "": empty / null */
+void tbl_raw(cli_table_t *t, const char *s);  /* a string that stays a string in JSON even if empty */
+void tbl_rawn(cli_table_t *t, const char *s, size_t n);
+void tbl_num(cli_table_t *t, double v, int prec); /* non-finite: empty / null */
+void tbl_int(cli_table_t *t, long v);
+void tbl_null(cli_table_t *t);
+void tbl_row_end(cli_table_t *t);
+int tbl_end(cli_table_t *t); /* 0 or ECO_EIO */
+
+/* ---- reading hourly/daily air CSV input */
+typedef enum { HOUR_LABEL_END, HOUR_LABEL_START } cli_hour_label_t;
+
+typedef struct air_input {
+    FILE *f;
+    const char *path;
+    eco_csv_t csv;
+    size_t ncols;
+    int col_site, col_time, col_ind[ECO_AIR_NIND], col_so2_24h;
+    long rows_ok, rows_bad, records_bad;
+} air_input_t;
+
+typedef struct air_row {
+    eco_slice_t site, time_text;
+    eco_time_t t;
+    double v[ECO_AIR_NIND]; /* NAN = NA, -INFINITY = "/" */
+    double so2_24h;
+    size_t line;
+} air_row_t;
+
+/** Open path ("-" = stdin) and map the header. Returns 0, or EXIT_USAGE after printing why. */
+int air_input_open(air_input_t *in, const char *path);
+/** Next good row: 1, 0 at end. Bad rows are reported on stderr and skipped. */
+int air_input_next(air_input_t *in, air_row_t *row);
+void air_input_close(air_input_t *in);
+
+/** "" NA - — null → NAN; "/" → -INFINITY; number ≥ 0 → value; else ECO_ENUMBER / ECO_ERANGE. */
+int cli_parse_conc(eco_slice_t s, double *out);
+
+/* ---- option helpers */
+int cli_parse_format(const char *s, int *json);
+int cli_parse_edition(const char *s, const eco_air_edition_t **ed);
+int cli_parse_hour_label(const char *s, cli_hour_label_t *hl);
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/** True if argv has -h/--help before any "--". */
+int cli_wants_help(int argc, char **argv);
+
+#endif
