@@ -136,7 +136,9 @@ int air_input_next(air_input_t *in, air_row_t *row)
         }
         int bad = 0;
         for (int i = 0; i < ECO_AIR_NIND && !bad; i++) {
-            row->v[i] = ECO_AIR_NA;
+            /* a pollutant with no column at all is not monitored by this
+             * input ("/"), not missing: it never blocks publication */
+            row->v[i] = ECO_AIR_NOT_MONITORED;
             if (in->col_ind[i] < 0) continue;
             eco_slice_t s = eco_csv_field(&in->csv, (size_t)in->col_ind[i]);
             int rc = cli_parse_conc(s, &row->v[i]);
