@@ -177,10 +177,11 @@ void air_input_close(air_input_t *in)
                      in->rows_ok, in->rows_bad, in->records_bad);
 }
 
-int cli_parse_format(const char *s, int *json)
+int cli_parse_format(const char *s, int *fmt, int allow_text)
 {
-    if (!strcmp(s, "csv")) *json = 0;
-    else if (!strcmp(s, "json")) *json = 1;
+    if (!strcmp(s, "csv")) *fmt = TBL_CSV;
+    else if (!strcmp(s, "json")) *fmt = TBL_JSON;
+    else if (allow_text && !strcmp(s, "text")) *fmt = TBL_TEXT;
     else return -1;
     return 0;
 }

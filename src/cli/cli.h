@@ -27,19 +27,27 @@ int cmd_air_aqi(int argc, char **argv);
 int cmd_air_assess(int argc, char **argv);
 int cmd_air_synth(int argc, char **argv);
 
-/* ---- table output: the same rows as CSV (header + lines) or a JSON array of objects */
+/* ---- table output: the same rows as CSV (header + lines), a JSON array of
+ * objects, or an aligned text table for people */
+enum { TBL_CSV = 0, TBL_JSON = 1, TBL_TEXT = 2 };
+
 typedef struct cli_table {
     FILE *f;
-    int json;
+    int json, text;
     const char *const *cols;
-    int ncols, col;
-    eco_buf_t buf;
+    int ncols, col, first_in_row;
+    unsigned char *on; /* column shown (--columns) */
+    eco_buf_t buf, cells;
     eco_json_t j;
     long rows;
     int io_error;
 } cli_table_t;
 
-void tbl_begin(cli_table_t *t, FILE *f, int json, const char *const *cols, int ncols);
+void tbl_begin(cli_table_t *t, FILE *f, int format, const char *const *cols, int ncols);
+/** select: comma-separated column names to show (NULL: all), kept in table order. */
+void tbl_begin_sel(cli_table_t *t, FILE *f, int format, const char *const *cols, int ncols, const char *select);
+/** 0 when every name in list is a column; else -1 and the first unknown name in bad. */
+int tbl_check_columns(const char *const *cols, int ncols, const char *list, char *bad, size_t badn);
 void tbl_row_begin(cli_table_t *t);
 void tbl_str(cli_table_t *t, const char *s);  /* NULL or "": empty / null */
 void tbl_raw(cli_table_t *t, const char *s);  /* a string that stays a string in JSON even if empty */
@@ -80,7 +88,8 @@ void air_input_close(air_input_t *in);
 int cli_parse_conc(eco_slice_t s, double *out);
 
 /* ---- option helpers */
-int cli_parse_format(const char *s, int *json);
+/** csv, json (and text when allow_text): TBL_* in *fmt. */
+int cli_parse_format(const char *s, int *fmt, int allow_text);
 int cli_parse_edition(const char *s, const eco_air_edition_t **ed);
 int cli_parse_hour_label(const char *s, cli_hour_label_t *hl);
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

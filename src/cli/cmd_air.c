@@ -71,7 +71,8 @@ static const char aqi_help[] =
     "                             under 2026 (AQI from the others, published only if > 100);\n"
     "                             partial = always from the pollutants present. '/' never blocks.\n"
     "  --notes                    add a notes column (why an AQI is empty, rules applied)\n"
-    "  --format csv|json          output format (default csv)\n"
+    "  --format csv|json|text     output format (default csv; text: aligned, for people)\n"
+    "  --columns LIST             only these columns, e.g. site,time,aqi,primary\n"
     "\n"
     "Output CSV: site,time,aqi,level,category,primary,iaqi_so2,iaqi_no2,iaqi_co,iaqi_o3,\n"
     "  iaqi_o3_8h,iaqi_pm10,iaqi_pm2_5 — aqi empty when not publishable; primary joined by ';'\n"
@@ -127,11 +128,13 @@ int cmd_air_aqi(int argc, char **argv)
         {"mode", required_argument, 0, 'm'},    {"edition", required_argument, 0, 'e'},
         {"format", required_argument, 0, 'f'},  {"hour-label", required_argument, 0, 'l'},
         {"missing", required_argument, 0, 'x'}, {"notes", no_argument, 0, 'n'},
+        {"columns", required_argument, 0, 'c'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
     eco_air_mode_t mode = ECO_AIR_REALTIME;
     const eco_air_edition_t *forced = NULL;
-    int json = 0, notes = 0;
+    int fmt = TBL_CSV, notes = 0;
+    const char *columns = NULL;
     cli_hour_label_t hl = HOUR_LABEL_END;
     eco_air_missing_t missing = ECO_MISSING_AUTO;
     int c;
@@ -148,8 +151,8 @@ int cmd_air_aqi(int argc, char **argv)
                 return cli_usage_error("air aqi", "--edition takes auto, 2012 or 2026, not '%s'", optarg);
             break;
         case 'f':
-            if (cli_parse_format(optarg, &json))
-                return cli_usage_error("air aqi", "--format takes csv or json, not '%s'", optarg);
+            if (cli_parse_format(optarg, &fmt, 1))
+                return cli_usage_error("air aqi", "--format takes csv, json or text, not '%s'", optarg);
             break;
         case 'l':
             if (cli_parse_hour_label(optarg, &hl))
@@ -163,6 +166,7 @@ int cmd_air_aqi(int argc, char **argv)
             else return cli_usage_error("air aqi", "--missing takes auto, strict, hj633 or partial, not '%s'", optarg);
             break;
         case 'n': notes = 1; break;
+        case 'c': columns = optarg; break;
         case 'h': fputs(aqi_help, stdout); return 0;
         default: return cli_usage_error("air aqi", "unknown option");
         }
@@ -184,8 +188,15 @@ int cmd_air_aqi(int argc, char **argv)
                                             "iaqi_o3_8h", "iaqi_pm10", "iaqi_pm2_5", "edition", "category_en",
                                             "colour",     "health",  "advice",  "notes"};
     cli_table_t t;
-    if (json) tbl_begin(&t, stdout, 1, json_cols, (int)(sizeof json_cols / sizeof *json_cols));
-    else tbl_begin(&t, stdout, 0, csv_cols, notes ? 14 : 13);
+    int json = fmt == TBL_JSON;
+    const char *const *cols = json ? json_cols : csv_cols;
+    int ncols = json ? (int)(sizeof json_cols / sizeof *json_cols) : notes ? 14 : 13;
+    char badcol[64];
+    if (columns && tbl_check_columns(cols, ncols, columns, badcol, sizeof badcol)) {
+        air_input_close(&in);
+        return cli_usage_error("air aqi", "--columns: no column '%s'", badcol);
+    }
+    tbl_begin_sel(&t, stdout, fmt, cols, ncols, columns);
 
     eco_map_t sites;
     so2_ring_t *rings = NULL;

@@ -44,7 +44,8 @@ static const char assess_help[] =
     "  --ci-weights LIST        composite-index weights, e.g. pm2_5=3,no2=2,o3=2 (default all 1)\n"
     "  --precision report|full  report (default): statistics rounded as published (GB/T 8170;\n"
     "                           µg/m³ integers, CO 0.1 mg/m³, index 0.01); full: 4 decimals\n"
-    "  --format csv|json        output format (default csv)\n"
+    "  --format csv|json|text   output format (default csv; text: key columns aligned, for people)\n"
+    "  --columns LIST           only these columns (any format), e.g. entity,period,pm2_5_mean\n"
     "\n"
     "A region's hourly value is the mean of its sites' valid hourly values; its statistics are\n"
     "computed from that series. A statistic that fails its validity rule is empty and the\n"
@@ -67,7 +68,8 @@ typedef struct ctx {
     ptype_t ptype;
     eco_day_t range_from, range_to;
     int by; /* 0 site, 1 city, 2 county, 3 province */
-    int json, full;
+    int fmt, full;
+    const char *columns;
     eco_air_assess_opts_t opts;
     cli_table_t t;
     eco_buf_t notes;
@@ -524,7 +526,8 @@ int cmd_air_assess(int argc, char **argv)
         {"format", required_argument, 0, 'f'},     {"hour-label", required_argument, 0, 'l'},
         {"missing", required_argument, 0, 'x'},    {"moderate", required_argument, 0, 'M'},
         {"ci-weights", required_argument, 0, 'w'}, {"precision", required_argument, 0, 'P'},
-        {"help", no_argument, 0, 'h'},             {0, 0, 0, 0},
+        {"columns", required_argument, 0, 'C'},    {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
     };
     ctx_t c;
     memset(&c, 0, sizeof c);
@@ -554,8 +557,8 @@ int cmd_air_assess(int argc, char **argv)
                 return cli_usage_error("air assess", "--edition takes auto, 2012 or 2026, not '%s'", optarg);
             break;
         case 'f':
-            if (cli_parse_format(optarg, &c.json))
-                return cli_usage_error("air assess", "--format takes csv or json, not '%s'", optarg);
+            if (cli_parse_format(optarg, &c.fmt, 1))
+                return cli_usage_error("air assess", "--format takes csv, json or text, not '%s'", optarg);
             break;
         case 'l':
             if (cli_parse_hour_label(optarg, &hl))
@@ -584,11 +587,18 @@ int cmd_air_assess(int argc, char **argv)
             else return cli_usage_error("air assess", "--precision takes report or full, not '%s'", optarg);
             c.opts.ci_from_rounded = !c.full;
             break;
+        case 'C': c.columns = optarg; break;
         case 'h': fputs(assess_help, stdout); return 0;
         default: return cli_usage_error("air assess", "unknown option");
         }
     }
     if (!have_period) return cli_usage_error("air assess", "--period is required");
+    if (c.columns) {
+        char badcol[64];
+        if (tbl_check_columns(c.ptype == P_DAY ? day_cols : per_cols, c.ptype == P_DAY ? NCOLS(day_cols) : NCOLS(per_cols),
+                              c.columns, badcol, sizeof badcol))
+            return cli_usage_error("air assess", "--columns: no column '%s' for this period type", badcol);
+    }
     if (argc - optind > 1) return cli_usage_error("air assess", "one input file at most");
     if (c.by && !sites_path) return cli_usage_error("air assess", "--by city/county/province needs --sites FILE");
     const char *path = optind < argc ? argv[optind] : "-";
@@ -717,8 +727,16 @@ int cmd_air_assess(int argc, char **argv)
     }
     for (uint32_t s = 0; s < nsites; s++) site_names[s] = eco_map_key(&site_ids, s);
 
-    if (c.ptype == P_DAY) tbl_begin(&c.t, stdout, c.json, day_cols, NCOLS(day_cols));
-    else tbl_begin(&c.t, stdout, c.json, per_cols, NCOLS(per_cols));
+    {
+        const char *const *cols = c.ptype == P_DAY ? day_cols : per_cols;
+        int ncols = c.ptype == P_DAY ? NCOLS(day_cols) : NCOLS(per_cols);
+        const char *sel = c.columns;
+        if (!sel && c.fmt == TBL_TEXT)
+            sel = c.ptype == P_DAY ? "entity,period,aqi,category,primary,pm2_5,pm10,o3_8h,no2,so2,co,notes"
+                                   : "entity,period,pm2_5_mean,pm10_mean,o3_8h_p90,composite_index,good_ratio,"
+                                     "days_中度污染,days_重度污染,days_严重污染,pm2_5_change,notes";
+        tbl_begin_sel(&c.t, stdout, c.fmt, cols, ncols, sel);
+    }
 
     /* entity -> list of sites (with data) */
     uint32_t nent = 0;
