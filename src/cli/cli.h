@@ -35,16 +35,18 @@ typedef struct cli_table {
     FILE *f;
     int json, text;
     const char *const *cols;
-    int ncols, col, first_in_row;
-    unsigned char *on; /* column shown (--columns) */
-    eco_buf_t buf, cells;
+    int ncols, col;
+    int *order, norder;        /* columns shown, in output order (--columns) */
+    size_t *cell_off, *cell_len;
+    unsigned char *cell_type;  /* the current row's cells, by column */
+    eco_buf_t buf, cells, row;
     eco_json_t j;
     long rows;
     int io_error;
 } cli_table_t;
 
 void tbl_begin(cli_table_t *t, FILE *f, int format, const char *const *cols, int ncols);
-/** select: comma-separated column names to show (NULL: all), kept in table order. */
+/** select: comma-separated column names to show, in that order (NULL: all). */
 void tbl_begin_sel(cli_table_t *t, FILE *f, int format, const char *const *cols, int ncols, const char *select);
 /** 0 when every name in list is a column; else -1 and the first unknown name in bad. */
 int tbl_check_columns(const char *const *cols, int ncols, const char *list, char *bad, size_t badn);

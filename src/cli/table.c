@@ -1,9 +1,11 @@
 /* table.c — one row writer for CSV, JSON and aligned text output (see cli.h).
  *
- * Why one writer: every tabular command offers the same three formats and
- * the same --columns selection, and the CSV header, the JSON keys and the
- * text headings must never drift apart. CSV and JSON stream; text needs the
- * column widths first, so its cells are kept until tbl_end.
+ * Why one writer: every tabular command offers the same three formats and the
+ * same --columns selection (which also sets the order), and the CSV header,
+ * the JSON keys and the text headings must never drift apart. A row's cells
+ * are collected first (typed: text, number, null) and emitted at row end in
+ * the selected order; CSV and JSON then stream, text keeps the rows until
+ * tbl_end because it needs the column widths.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -14,41 +16,33 @@
 
 #define FLUSH_AT (1u << 20)
 
+enum { CELL_NULL, CELL_TEXT, CELL_NUM };
+
 void tbl_begin(cli_table_t *t, FILE *f, int format, const char *const *cols, int ncols)
 {
     tbl_begin_sel(t, f, format, cols, ncols, NULL);
 }
 
-/* does the comma-separated list contain name? */
-static int in_list(const char *list, const char *name)
+/* index of the column named by p[0..l), or -1 */
+static int find_col(const char *const *cols, int ncols, const char *p, size_t l)
 {
-    size_t n = strlen(name);
-    for (const char *p = list; *p;) {
-        const char *e = strchr(p, ',');
-        size_t l = e ? (size_t)(e - p) : strlen(p);
-        if (l == n && !strncmp(p, name, n)) return 1;
-        if (!e) break;
-        p = e + 1;
-    }
-    return 0;
+    for (int i = 0; i < ncols; i++)
+        if (strlen(cols[i]) == l && !strncmp(cols[i], p, l)) return i;
+    return -1;
 }
 
 int tbl_check_columns(const char *const *cols, int ncols, const char *list, char *bad, size_t badn)
 {
-    for (const char *p = list; *p;) {
+    for (const char *p = list;;) {
         const char *e = strchr(p, ',');
         size_t l = e ? (size_t)(e - p) : strlen(p);
-        int found = 0;
-        for (int i = 0; i < ncols; i++)
-            if (strlen(cols[i]) == l && !strncmp(cols[i], p, l)) found = 1;
-        if (!found) {
+        if (find_col(cols, ncols, p, l) < 0) {
             snprintf(bad, badn, "%.*s", (int)l, p);
             return -1;
         }
-        if (!e) break;
+        if (!e) return 0;
         p = e + 1;
     }
-    return 0;
 }
 
 void tbl_begin_sel(cli_table_t *t, FILE *f, int format, const char *const *cols, int ncols, const char *select)
@@ -59,18 +53,35 @@ void tbl_begin_sel(cli_table_t *t, FILE *f, int format, const char *const *cols,
     t->text = format == TBL_TEXT;
     t->cols = cols;
     t->ncols = ncols;
-    t->on = malloc((size_t)ncols);
-    for (int i = 0; i < ncols; i++) t->on[i] = !select || in_list(select, cols[i]);
+    t->order = malloc((size_t)ncols * sizeof *t->order);
+    t->cell_off = malloc((size_t)ncols * sizeof *t->cell_off);
+    t->cell_len = malloc((size_t)ncols * sizeof *t->cell_len);
+    t->cell_type = malloc((size_t)ncols);
+    if (!t->order || !t->cell_off || !t->cell_len || !t->cell_type) {
+        t->io_error = 1;
+        t->norder = 0;
+        return;
+    }
+    if (select) {
+        for (const char *p = select;;) {
+            const char *e = strchr(p, ',');
+            size_t l = e ? (size_t)(e - p) : strlen(p);
+            int i = find_col(cols, ncols, p, l);
+            if (i >= 0 && t->norder < ncols) t->order[t->norder++] = i;
+            if (!e) break;
+            p = e + 1;
+        }
+    } else {
+        for (int i = 0; i < ncols; i++) t->order[t->norder++] = i;
+    }
     if (t->json) {
         eco_json_init(&t->j, &t->buf);
         eco_json_arr_begin(&t->j);
     } else if (!t->text) {
-        int first = 1;
-        for (int i = 0; i < ncols; i++) {
-            if (!t->on[i]) continue;
-            if (!first) eco_buf_putc(&t->buf, ',');
-            first = 0;
-            eco_buf_put_csv_field(&t->buf, cols[i], strlen(cols[i]));
+        for (int k = 0; k < t->norder; k++) {
+            const char *c = cols[t->order[k]];
+            if (k) eco_buf_putc(&t->buf, ',');
+            eco_buf_put_csv_field(&t->buf, c, strlen(c));
         }
         eco_buf_putc(&t->buf, '\n');
     }
@@ -79,33 +90,28 @@ void tbl_begin_sel(cli_table_t *t, FILE *f, int format, const char *const *cols,
 void tbl_row_begin(cli_table_t *t)
 {
     t->col = 0;
-    t->first_in_row = 1;
-    if (t->json) eco_json_obj_begin(&t->j);
+    eco_buf_reset(&t->row);
 }
 
-/* advance to the next column; returns 1 when it is shown */
-static int next_col(cli_table_t *t)
+/* start the next cell; returns its index or -1 past the last column */
+static int cell(cli_table_t *t, int type)
 {
-    if (t->col >= t->ncols) return 0;
+    if (t->col >= t->ncols || !t->cell_type) return -1;
     int i = t->col++;
-    if (t->on && !t->on[i]) return 0;
-    if (t->json) eco_json_key(&t->j, t->cols[i]);
-    else if (t->text) {
-        /* cells are kept as NUL-separated strings in cells */
-        if (!t->first_in_row) eco_buf_putc(&t->cells, '\0');
-    } else if (!t->first_in_row) eco_buf_putc(&t->buf, ',');
-    t->first_in_row = 0;
-    return 1;
+    t->cell_type[i] = (unsigned char)type;
+    t->cell_off[i] = t->row.len;
+    t->cell_len[i] = 0;
+    return i;
 }
 
-static void text_cell(cli_table_t *t, const char *s, size_t n) { eco_buf_append(&t->cells, s, n); }
+static void cell_done(cli_table_t *t, int i) { t->cell_len[i] = t->row.len - t->cell_off[i]; }
 
 void tbl_rawn(cli_table_t *t, const char *s, size_t n)
 {
-    if (!next_col(t)) return;
-    if (t->json) eco_json_strn(&t->j, s, n);
-    else if (t->text) text_cell(t, s, n);
-    else eco_buf_put_csv_field(&t->buf, s, n);
+    int i = cell(t, CELL_TEXT);
+    if (i < 0) return;
+    eco_buf_append(&t->row, s, n);
+    cell_done(t, i);
 }
 
 void tbl_raw(cli_table_t *t, const char *s)
@@ -116,42 +122,61 @@ void tbl_raw(cli_table_t *t, const char *s)
 
 void tbl_str(cli_table_t *t, const char *s)
 {
-    if (!next_col(t)) return;
-    size_t n = s ? strlen(s) : 0;
-    if (t->json) {
-        if (n) eco_json_strn(&t->j, s, n);
-        else eco_json_null(&t->j);
-    } else if (t->text) text_cell(t, s ? s : "", n);
-    else if (n) eco_buf_put_csv_field(&t->buf, s, n);
+    if (s && *s) tbl_rawn(t, s, strlen(s));
+    else tbl_null(t);
 }
 
 void tbl_num(cli_table_t *t, double v, int prec)
 {
-    if (!next_col(t)) return;
-    if (t->json) {
-        if (isfinite(v)) eco_json_num(&t->j, v, prec);
-        else eco_json_null(&t->j);
-    } else if (isfinite(v)) {
-        eco_buf_put_double(t->text ? &t->cells : &t->buf, v, prec);
+    if (!isfinite(v)) {
+        tbl_null(t);
+        return;
     }
+    int i = cell(t, CELL_NUM);
+    if (i < 0) return;
+    eco_buf_put_double(&t->row, v, prec);
+    cell_done(t, i);
 }
 
 void tbl_int(cli_table_t *t, long v)
 {
-    if (!next_col(t)) return;
-    if (t->json) eco_json_int(&t->j, v);
-    else eco_buf_printf(t->text ? &t->cells : &t->buf, "%ld", v);
+    int i = cell(t, CELL_NUM);
+    if (i < 0) return;
+    eco_buf_printf(&t->row, "%ld", v);
+    cell_done(t, i);
 }
 
-void tbl_null(cli_table_t *t)
-{
-    if (!next_col(t)) return;
-    if (t->json) eco_json_null(&t->j);
-}
+void tbl_null(cli_table_t *t) { cell(t, CELL_NULL); }
 
 void tbl_row_end(cli_table_t *t)
 {
     while (t->col < t->ncols) tbl_null(t);
+    if (!t->cell_type) return;
+    const char *base = t->row.data ? t->row.data : "";
+    if (t->json) eco_json_obj_begin(&t->j);
+    for (int k = 0; k < t->norder; k++) {
+        int i = t->order[k];
+        const char *s = base + t->cell_off[i];
+        size_t n = t->cell_len[i];
+        if (t->json) {
+            eco_json_key(&t->j, t->cols[i]);
+            if (t->cell_type[i] == CELL_NULL) eco_json_null(&t->j);
+            else if (t->cell_type[i] == CELL_TEXT) eco_json_strn(&t->j, s, n);
+            else {
+                /* a number already formatted: emit it as is */
+                eco_json_null(&t->j);
+                t->buf.len -= 4;
+                eco_buf_append(&t->buf, s, n);
+            }
+        } else if (t->text) {
+            if (k) eco_buf_putc(&t->cells, '\0');
+            eco_buf_append(&t->cells, s, n);
+        } else {
+            if (k) eco_buf_putc(&t->buf, ',');
+            if (t->cell_type[i] == CELL_TEXT) eco_buf_put_csv_field(&t->buf, s, n);
+            else eco_buf_append(&t->buf, s, n);
+        }
+    }
     if (t->json) eco_json_obj_end(&t->j);
     else if (t->text) eco_buf_putc(&t->cells, '\n');
     else eco_buf_putc(&t->buf, '\n');
@@ -166,62 +191,55 @@ static size_t width(const char *s, size_t n)
     for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)s[i];
         if (c < 0x80) w++, i++;
-        else if (c >= 0xE0) w += 2, i += c >= 0xF0 ? 4 : 3; /* U+0800.. mostly CJK here */
+        else if (c >= 0xE0) w += 2, i += c >= 0xF0 ? 4 : 3; /* U+0800 and up: mostly CJK here */
         else w++, i += 2;
     }
     return w;
 }
 
+/* call fn(cell, len, k) for every cell of every text row; returns rows */
+static void text_pass(cli_table_t *t, size_t *w, int print)
+{
+    const char *q = t->cells.data ? t->cells.data : "", *end = q + t->cells.len;
+    while (q < end) {
+        const char *eol = memchr(q, '\n', (size_t)(end - q));
+        if (!eol) eol = end;
+        for (int k = 0; k < t->norder; k++) {
+            const char *z = memchr(q, '\0', (size_t)(eol - q));
+            size_t c = z ? (size_t)(z - q) : (size_t)(eol - q);
+            size_t cw = width(q, c);
+            if (!print) {
+                if (cw > w[k]) w[k] = cw;
+            } else {
+                int num = c && strspn(q, "0123456789.-") >= c;
+                int pad = (int)(w[k] - cw);
+                if (k) fputs("  ", t->f);
+                if (num) fprintf(t->f, "%*s%.*s", pad, "", (int)c, q);
+                else fprintf(t->f, "%.*s%*s", (int)c, q, k + 1 < t->norder ? pad : 0, "");
+            }
+            q += c;
+            if (q < eol) q++; /* the NUL */
+        }
+        if (print) fputc('\n', t->f);
+        q = eol + 1;
+    }
+}
+
 static void write_text(cli_table_t *t)
 {
-    int nshown = 0;
-    for (int i = 0; i < t->ncols; i++) nshown += t->on[i];
-    size_t *w = calloc((size_t)nshown, sizeof *w);
-    if (!w) return;
-    int k = 0;
-    for (int i = 0; i < t->ncols; i++)
-        if (t->on[i]) w[k] = width(t->cols[i], strlen(t->cols[i])), k++;
-    /* pass 1: widths */
-    const char *p = t->cells.data ? t->cells.data : "", *end = p + t->cells.len;
-    for (const char *q = p; q < end;) {
-        for (k = 0; k < nshown; k++) {
-            size_t l = strcspn(q, "\n");
-            size_t c = strnlen(q, l);
-            size_t cw = width(q, c);
-            if (cw > w[k]) w[k] = cw;
-            q += c;
-            if (q < end && *q == '\0') q++;
-            else break;
-        }
-        q += strcspn(q, "\n");
-        if (q < end) q++;
+    size_t *w = calloc((size_t)t->norder + 1, sizeof *w);
+    if (!w) {
+        t->io_error = 1;
+        return;
     }
-    /* pass 2: print, numbers right-aligned */
-    k = 0;
-    for (int i = 0; i < t->ncols; i++) {
-        if (!t->on[i]) continue;
-        size_t cw = width(t->cols[i], strlen(t->cols[i]));
-        fprintf(t->f, "%s%s%*s", k ? "  " : "", t->cols[i], k + 1 < nshown ? (int)(w[k] - cw) : 0, "");
-        k++;
+    for (int k = 0; k < t->norder; k++) w[k] = width(t->cols[t->order[k]], strlen(t->cols[t->order[k]]));
+    text_pass(t, w, 0);
+    for (int k = 0; k < t->norder; k++) {
+        const char *c = t->cols[t->order[k]];
+        fprintf(t->f, "%s%s%*s", k ? "  " : "", c, k + 1 < t->norder ? (int)(w[k] - width(c, strlen(c))) : 0, "");
     }
     fputc('\n', t->f);
-    for (const char *q = p; q < end;) {
-        for (k = 0; k < nshown; k++) {
-            size_t l = strcspn(q, "\n");
-            size_t c = strnlen(q, l);
-            size_t cw = width(q, c);
-            int num = c && strspn(q, "0123456789.-") == c;
-            if (k) fputs("  ", t->f);
-            if (num) fprintf(t->f, "%*s%.*s", (int)(w[k] - cw), "", (int)c, q);
-            else fprintf(t->f, "%.*s%*s", (int)c, q, k + 1 < nshown ? (int)(w[k] - cw) : 0, "");
-            q += c;
-            if (q < end && *q == '\0') q++;
-            else break;
-        }
-        q += strcspn(q, "\n");
-        if (q < end) q++;
-        fputc('\n', t->f);
-    }
+    text_pass(t, w, 1);
     free(w);
 }
 
@@ -232,12 +250,18 @@ int tbl_end(cli_table_t *t)
         eco_buf_putc(&t->buf, '\n');
     }
     if (t->text) write_text(t);
+    if (t->row.oom || t->cells.oom || t->buf.oom) t->io_error = 1;
     if (eco_buf_flush(&t->buf, t->f)) t->io_error = 1;
     if (fflush(t->f)) t->io_error = 1;
     eco_buf_free(&t->buf);
     eco_buf_free(&t->cells);
-    if (t->cells.oom) t->io_error = 1;
-    free(t->on);
-    t->on = NULL;
+    eco_buf_free(&t->row);
+    free(t->order);
+    free(t->cell_off);
+    free(t->cell_len);
+    free(t->cell_type);
+    t->order = NULL;
+    t->cell_off = t->cell_len = NULL;
+    t->cell_type = NULL;
     return t->io_error ? ECO_EIO : 0;
 }
