@@ -47,9 +47,10 @@ void eco_free(void *p, size_t size)
 
 char *eco_strndup(const char *s, size_t n)
 {
+    if (n == (size_t)-1) return NULL;
     char *d = eco_malloc(n + 1);
     if (d) {
-        memcpy(d, s, n);
+        if (n) memcpy(d, s, n); /* s may be NULL when n == 0 */
         d[n] = '\0';
     }
     return d;

@@ -1,6 +1,7 @@
 /* arena.c — bump allocator (see arena.h). */
 #include "core/arena.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -20,17 +21,28 @@ void eco_arena_init(eco_arena_t *a, size_t block_size)
 
 void *eco_arena_alloc(eco_arena_t *a, size_t n)
 {
+    /* rounding up (and the block header) must not wrap a huge request round
+     * to a small one */
+    if (n > SIZE_MAX - sizeof(eco_arena_block_t) - 15) return NULL;
     n = (n + 15) & ~(size_t)15;
     if (n == 0) n = 16;
     eco_arena_block_t *b = a->head;
     if (!b || b->size - b->used < n) {
         size_t sz = n > a->block_size ? n : a->block_size;
-        b = eco_malloc(sizeof *b + sz);
-        if (!b) return NULL;
-        b->size = sz;
-        b->used = 0;
-        b->next = a->head;
-        a->head = b;
+        eco_arena_block_t *nb = eco_malloc(sizeof *nb + sz);
+        if (!nb) return NULL;
+        nb->size = sz;
+        nb->used = 0;
+        if (b && n > a->block_size && b->size - b->used >= 16) {
+            /* an oversized block is full at once: keep it behind the current
+             * block, whose free space stays usable for the next small calls */
+            nb->next = b->next;
+            b->next = nb;
+        } else {
+            nb->next = a->head;
+            a->head = nb;
+        }
+        b = nb;
     }
     void *p = b->data + b->used;
     b->used += n;
@@ -40,9 +52,10 @@ void *eco_arena_alloc(eco_arena_t *a, size_t n)
 
 char *eco_arena_strndup(eco_arena_t *a, const char *s, size_t n)
 {
+    if (n == SIZE_MAX) return NULL;
     char *d = eco_arena_alloc(a, n + 1);
     if (d) {
-        memcpy(d, s, n);
+        if (n) memcpy(d, s, n); /* s may be NULL when n == 0 */
         d[n] = '\0';
     }
     return d;

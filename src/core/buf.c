@@ -14,7 +14,7 @@ eco_slice_t eco_slice_cstr(const char *s) { return (eco_slice_t){s, s ? strlen(s
 int eco_slice_eq(eco_slice_t a, const char *lit)
 {
     size_t n = strlen(lit);
-    return a.len == n && memcmp(a.ptr, lit, n) == 0;
+    return a.len == n && (n == 0 || memcmp(a.ptr, lit, n) == 0); /* a.ptr may be NULL when empty */
 }
 
 int eco_slice_ieq(eco_slice_t a, const char *lit)
@@ -78,6 +78,10 @@ void eco_buf_reset(eco_buf_t *b)
 int eco_buf_reserve(eco_buf_t *b, size_t extra)
 {
     if (b->oom) return ECO_ENOMEM;
+    if (extra > ((size_t)-1) / 2 - b->len) { /* len + extra + 1 would overflow */
+        b->oom = 1;
+        return ECO_ENOMEM;
+    }
     if (b->len + extra + 1 <= b->cap) return 0;
     size_t ncap = b->cap ? b->cap : 256;
     while (ncap < b->len + extra + 1) {
@@ -137,7 +141,9 @@ int eco_buf_put_double(eco_buf_t *b, double v, int prec)
     char tmp[64];
     if (!isfinite(v)) return eco_buf_puts(b, "null");
     if (prec >= 0) {
-        snprintf(tmp, sizeof tmp, "%.*f", prec, v);
+        /* %f of a large value or a large prec does not fit tmp: write it
+         * directly rather than truncate digits (it cannot be a "-0") */
+        if (snprintf(tmp, sizeof tmp, "%.*f", prec, v) >= (int)sizeof tmp) return eco_buf_printf(b, "%.*f", prec, v);
     } else {
         /* shortest of %.15g..%.17g that reads back exactly */
         for (int p = 15; p <= 17; p++) {

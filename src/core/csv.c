@@ -18,8 +18,10 @@ void eco_csv_open_file(eco_csv_t *c, FILE *f, const char *name)
 void eco_csv_open_mem(eco_csv_t *c, const char *data, size_t len, const char *name)
 {
     memset(c, 0, sizeof *c);
-    c->mem = data;
-    c->mem_len = len;
+    /* a NULL block of length 0 is a valid empty input; c->mem must stay
+     * non-NULL because it is what tells fill() this is not a FILE source */
+    c->mem = data && len ? data : "";
+    c->mem_len = data ? len : 0;
     c->name = name ? name : "<memory>";
     c->next_line = 1;
 }
@@ -33,7 +35,10 @@ void eco_csv_close(eco_csv_t *c)
     c->ends = NULL;
 }
 
-/* Make at least one unread byte available; returns 0 at end of input. */
+enum { FILL_NOMEM = -1, FILL_IO = -2 };
+
+/* Make at least one unread byte available: 1, 0 at end of input, or
+ * FILL_NOMEM / FILL_IO (both final: eof is set so later calls return 0). */
 static int fill(eco_csv_t *c)
 {
     if (c->in_pos < c->in_len) return 1;
@@ -52,7 +57,10 @@ static int fill(eco_csv_t *c)
     }
     if (!c->in) {
         c->in = eco_malloc(IN_CHUNK);
-        if (!c->in) return -1;
+        if (!c->in) {
+            c->eof = 1;
+            return FILL_NOMEM;
+        }
         c->in_cap = IN_CHUNK;
     }
     size_t n = fread(c->in, 1, c->in_cap, c->f);
@@ -60,7 +68,7 @@ static int fill(eco_csv_t *c)
     c->in_len = n;
     if (n == 0) {
         c->eof = 1;
-        return 0;
+        return ferror(c->f) ? FILL_IO : 0;
     }
     return 1;
 }
@@ -91,12 +99,12 @@ eco_slice_t eco_csv_field(const eco_csv_t *c, size_t i)
     return (eco_slice_t){c->rec.data + start, c->ends[i] - start};
 }
 
-/* Skip to the end of the current physical line after an error. */
+/* Skip past the end of the current physical line (LF, CRLF or a lone CR)
+ * after an error. */
 static void resync(eco_csv_t *c)
 {
     for (;;) {
-        int r = fill(c);
-        if (r <= 0) return;
+        if (fill(c) <= 0) return;
         const char *w = window(c);
         while (c->in_pos < c->in_len) {
             char ch = w[c->in_pos++];
@@ -104,8 +112,24 @@ static void resync(eco_csv_t *c)
                 c->next_line++;
                 return;
             }
+            if (ch == '\r') {
+                if (fill(c) > 0 && window(c)[c->in_pos] == '\n') c->in_pos++;
+                c->next_line++;
+                return;
+            }
         }
     }
+}
+
+/* Out of memory or a read error: report it and stop (the next call returns 0). */
+static int fatal(eco_csv_t *c, eco_err_t *err, int code)
+{
+    c->nfields = 0;
+    c->eof = 1;
+    c->in_pos = c->in_len;
+    if (code == ECO_EIO)
+        return eco_err_set(err, ECO_EIO, "%s:%zu: read error", c->name, c->next_line);
+    return eco_err_set(err, ECO_ENOMEM, "%s:%zu: out of memory reading CSV", c->name, c->line);
 }
 
 /* UTF-8 validation state across bytes: number of continuation bytes still due,
@@ -148,11 +172,14 @@ int eco_csv_next(eco_csv_t *c, eco_err_t *err)
     int st = ST_FIELD_START;
     size_t col = 1, qline = 0;
     utf8_t u = {0, 0x80, 0xBF};
-    int any = 0; /* bytes seen in this record */
+    int any = 0;    /* bytes seen in this record */
+    int qcr = 0;    /* last byte inside the quoted field was a CR */
 
     if (!c->started) {
         c->started = 1;
-        if (fill(c) > 0) {
+        int r = fill(c);
+        if (r < 0) return fatal(c, err, r == FILL_IO ? ECO_EIO : ECO_ENOMEM);
+        if (r > 0) {
             const char *w = window(c);
             size_t avail = c->in_len - c->in_pos;
             /* a BOM split across reads is not worth handling for FILE sources
@@ -164,7 +191,7 @@ int eco_csv_next(eco_csv_t *c, eco_err_t *err)
 
     for (;;) {
         int r = fill(c);
-        if (r < 0) return eco_err_set(err, ECO_ENOMEM, "%s: out of memory reading CSV", c->name);
+        if (r < 0) return fatal(c, err, r == FILL_IO ? ECO_EIO : ECO_ENOMEM);
         if (r == 0) {
             /* end of input */
             if (st == ST_QUOTED) {
@@ -175,10 +202,10 @@ int eco_csv_next(eco_csv_t *c, eco_err_t *err)
             if (u.need) {
                 c->nfields = 0;
                 return eco_err_set(err, ECO_ECSV_ENCODING, "%s:%zu:%zu: not valid UTF-8 (truncated sequence at end)",
-                                   c->name, c->line, col);
+                                   c->name, c->next_line, col);
             }
             if (!any) return 0;
-            if (end_field(c)) return eco_err_set(err, ECO_ENOMEM, "%s: out of memory", c->name);
+            if (end_field(c)) return fatal(c, err, ECO_ENOMEM);
             c->records++;
             return 1;
         }
@@ -188,9 +215,9 @@ int eco_csv_next(eco_csv_t *c, eco_err_t *err)
             if (ch >= 0x80 || u.need) {
                 if (utf8_step(&u, ch)) {
                     size_t line = c->next_line;
-                    c->in_pos++;
-                    if (ch == '\n') c->next_line++;
-                    else resync(c);
+                    /* the offending byte may itself end the line: let resync see it */
+                    if (ch != '\n' && ch != '\r') c->in_pos++;
+                    resync(c);
                     c->nfields = 0;
                     return eco_err_set(err, ECO_ECSV_ENCODING,
                                        "%s:%zu:%zu: not valid UTF-8 (byte 0x%02X); is the file GBK? convert it with "
@@ -203,6 +230,7 @@ int eco_csv_next(eco_csv_t *c, eco_err_t *err)
                 if (ch == '"') {
                     st = ST_QUOTED;
                     qline = c->next_line;
+                    qcr = 0;
                     any = 1;
                     c->in_pos++;
                     continue;
@@ -210,7 +238,7 @@ int eco_csv_next(eco_csv_t *c, eco_err_t *err)
                 st = ST_UNQUOTED;
                 /* fall through */
             case ST_UNQUOTED: {
-                /* fast path: copy the run of ordinary bytes at once */
+                /* fast path: copy the run of ordinary ASCII bytes at once */
                 size_t s = c->in_pos;
                 while (c->in_pos < c->in_len) {
                     unsigned char x = (unsigned char)w[c->in_pos];
@@ -218,14 +246,16 @@ int eco_csv_next(eco_csv_t *c, eco_err_t *err)
                     c->in_pos++;
                 }
                 if (c->in_pos > s) {
-                    if (eco_buf_append(&c->rec, w + s, c->in_pos - s))
-                        return eco_err_set(err, ECO_ENOMEM, "%s: out of memory", c->name);
+                    if (eco_buf_append(&c->rec, w + s, c->in_pos - s)) return fatal(c, err, ECO_ENOMEM);
                     any = 1;
                 }
                 if (c->in_pos == c->in_len) continue;
                 ch = (unsigned char)w[c->in_pos];
                 if (ch >= 0x80) {
-                    if (eco_buf_putc(&c->rec, (char)ch)) return ECO_ENOMEM;
+                    /* a non-ASCII byte right after the run has not been through
+                     * the UTF-8 check yet: go round so the loop head sees it */
+                    if (c->in_pos > s) continue;
+                    if (eco_buf_putc(&c->rec, (char)ch)) return fatal(c, err, ECO_ENOMEM);
                     c->in_pos++;
                     any = 1;
                     continue;
@@ -233,7 +263,7 @@ int eco_csv_next(eco_csv_t *c, eco_err_t *err)
                 if (ch == ',') {
                     c->in_pos++;
                     any = 1;
-                    if (end_field(c)) return ECO_ENOMEM;
+                    if (end_field(c)) return fatal(c, err, ECO_ENOMEM);
                     col++;
                     st = ST_FIELD_START;
                     continue;
@@ -250,10 +280,9 @@ int eco_csv_next(eco_csv_t *c, eco_err_t *err)
                 if (!any) { /* blank line */
                     c->line = c->next_line;
                     st = ST_FIELD_START;
-                    if (c->in_pos >= c->in_len) goto next_chunk;
                     continue;
                 }
-                if (end_field(c)) return ECO_ENOMEM;
+                if (end_field(c)) return fatal(c, err, ECO_ENOMEM);
                 c->records++;
                 return 1;
             }
@@ -263,14 +292,17 @@ int eco_csv_next(eco_csv_t *c, eco_err_t *err)
                     st = ST_QUOTE_IN_QUOTED;
                     continue;
                 }
-                if (ch == '\n') c->next_line++;
-                if (eco_buf_putc(&c->rec, (char)ch)) return ECO_ENOMEM;
+                /* count physical lines the way records end: LF, CRLF, lone CR */
+                if (ch == '\r' || (ch == '\n' && !qcr)) c->next_line++;
+                qcr = ch == '\r';
+                if (eco_buf_putc(&c->rec, (char)ch)) return fatal(c, err, ECO_ENOMEM);
                 continue;
             case ST_QUOTE_IN_QUOTED:
                 if (ch == '"') {
                     c->in_pos++;
-                    if (eco_buf_putc(&c->rec, '"')) return ECO_ENOMEM;
+                    if (eco_buf_putc(&c->rec, '"')) return fatal(c, err, ECO_ENOMEM);
                     st = ST_QUOTED;
+                    qcr = 0;
                     continue;
                 }
                 if (ch == ',' || ch == '\n' || ch == '\r') {
@@ -281,12 +313,15 @@ int eco_csv_next(eco_csv_t *c, eco_err_t *err)
                     size_t line = c->next_line;
                     resync(c);
                     c->nfields = 0;
+                    if (ch >= 0x20 && ch < 0x7F)
+                        return eco_err_set(err, ECO_ECSV_QUOTE,
+                                           "%s:%zu:%zu: unexpected '%c' after the closing quote of a quoted field",
+                                           c->name, line, col, ch);
                     return eco_err_set(err, ECO_ECSV_QUOTE,
-                                       "%s:%zu:%zu: unexpected '%c' after the closing quote of a quoted field",
+                                       "%s:%zu:%zu: unexpected byte 0x%02X after the closing quote of a quoted field",
                                        c->name, line, col, ch);
                 }
             }
         }
-    next_chunk:;
     }
 }

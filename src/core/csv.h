@@ -48,7 +48,9 @@ void eco_csv_open_mem(eco_csv_t *c, const char *data, size_t len, const char *na
 void eco_csv_close(eco_csv_t *c);
 
 /** Next record: 1 = a record is ready, 0 = end of input, < 0 = error (err says
- *  "name:line:col: what"); the reader has skipped that record and can go on. */
+ *  "name:line:col: what", col being the 1-based field); after ECO_ECSV_* the
+ *  reader has skipped to the next physical line and can go on. ECO_ENOMEM and
+ *  ECO_EIO are final: the following call returns 0. */
 int eco_csv_next(eco_csv_t *c, eco_err_t *err);
 
 static inline size_t eco_csv_nfields(const eco_csv_t *c) { return c->nfields; }

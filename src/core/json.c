@@ -13,17 +13,20 @@ void eco_json_init(eco_json_t *j, eco_buf_t *out)
     j->first[0] = 1;
 }
 
+/* Before a value: the comma, and the checks that a value may go here. */
 static void sep(eco_json_t *j)
 {
     if (j->after_key) {
         j->after_key = 0;
         return;
     }
+    if (j->obj[j->depth]) j->error = ECO_EINVAL;                       /* value without a key */
+    else if (j->depth == 0 && !j->first[0]) j->error = ECO_EINVAL;     /* second top-level value */
     if (!j->first[j->depth]) eco_buf_putc(j->out, ',');
     j->first[j->depth] = 0;
 }
 
-static void open(eco_json_t *j, char c)
+static void open_(eco_json_t *j, char c, int is_obj)
 {
     sep(j);
     if (j->depth + 1 >= ECO_JSON_MAX_DEPTH) {
@@ -31,12 +34,14 @@ static void open(eco_json_t *j, char c)
         return;
     }
     eco_buf_putc(j->out, c);
-    j->first[++j->depth] = 1;
+    j->depth++;
+    j->first[j->depth] = 1;
+    j->obj[j->depth] = (unsigned char)is_obj;
 }
 
-static void close_(eco_json_t *j, char c)
+static void close_(eco_json_t *j, char c, int is_obj)
 {
-    if (j->depth == 0 || j->after_key) {
+    if (j->depth == 0 || j->after_key || j->obj[j->depth] != is_obj) {
         j->error = ECO_EINVAL;
         return;
     }
@@ -44,21 +49,51 @@ static void close_(eco_json_t *j, char c)
     eco_buf_putc(j->out, c);
 }
 
-void eco_json_obj_begin(eco_json_t *j) { open(j, '{'); }
-void eco_json_obj_end(eco_json_t *j) { close_(j, '}'); }
-void eco_json_arr_begin(eco_json_t *j) { open(j, '['); }
-void eco_json_arr_end(eco_json_t *j) { close_(j, ']'); }
+void eco_json_obj_begin(eco_json_t *j) { open_(j, '{', 1); }
+void eco_json_obj_end(eco_json_t *j) { close_(j, '}', 1); }
+void eco_json_arr_begin(eco_json_t *j) { open_(j, '[', 0); }
+void eco_json_arr_end(eco_json_t *j) { close_(j, ']', 0); }
 
-static void put_escaped(eco_buf_t *b, const char *s, size_t n)
+/* Length of the valid UTF-8 sequence starting at s[i] (2..4), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t i, size_t n)
+{
+    unsigned char c = s[i], lo = 0x80, hi = 0xBF;
+    size_t len;
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c == 0xE0) len = 3, lo = 0xA0;
+    else if (c >= 0xE1 && c <= 0xEC) len = 3;
+    else if (c == 0xED) len = 3, hi = 0x9F; /* no surrogates */
+    else if (c >= 0xEE && c <= 0xEF) len = 3;
+    else if (c == 0xF0) len = 4, lo = 0x90;
+    else if (c >= 0xF1 && c <= 0xF3) len = 4;
+    else if (c == 0xF4) len = 4, hi = 0x8F;
+    else return 0;
+    if (n - i < len) return 0;
+    for (size_t k = 1; k < len; k++) {
+        if (s[i + k] < lo || s[i + k] > hi) return 0;
+        lo = 0x80, hi = 0xBF;
+    }
+    return len;
+}
+
+static void put_escaped(eco_buf_t *b, const char *s0, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
+    const unsigned char *s = (const unsigned char *)s0;
     eco_buf_putc(b, '"');
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
+        unsigned char c = s[i];
         const char *esc = NULL;
         char u[7];
-        if (c == '"') esc = "\\\"";
+        if (c >= 0x80) {
+            size_t len = utf8_len(s, i, n);
+            if (len) {
+                i += len - 1; /* valid: part of the run */
+                continue;
+            }
+            esc = "\\ufffd";
+        } else if (c == '"') esc = "\\\"";
         else if (c == '\\') esc = "\\\\";
         else if (c == '\n') esc = "\\n";
         else if (c == '\r') esc = "\\r";
@@ -82,8 +117,10 @@ static void put_escaped(eco_buf_t *b, const char *s, size_t n)
 
 void eco_json_key(eco_json_t *j, const char *k)
 {
-    if (j->after_key) j->error = ECO_EINVAL;
-    sep(j);
+    if (j->after_key || !j->obj[j->depth]) j->error = ECO_EINVAL;
+    j->after_key = 0;
+    if (!j->first[j->depth]) eco_buf_putc(j->out, ',');
+    j->first[j->depth] = 0;
     put_escaped(j->out, k, strlen(k));
     eco_buf_putc(j->out, ':');
     j->after_key = 1;

@@ -2,8 +2,12 @@
  *
  * Why our own: jansson builds a tree of mallocs per value; output paths write
  * thousands of rows, so they append straight into one buffer. The writer keeps
- * track of commas and nesting; strings are escaped per RFC 8259 (UTF-8 is
- * passed through, control characters escaped). Reading JSON uses jansson.
+ * track of commas and nesting; strings are escaped per RFC 8259 (valid UTF-8
+ * is passed through, control characters escaped, each byte of an invalid
+ * UTF-8 sequence becomes U+FFFD so the output is always valid JSON). Misuse —
+ * a value without its key inside an object, a key outside an object, a
+ * mismatched or extra close, a second top-level value — sets the sticky
+ * error. Reading JSON uses jansson.
  */
 #ifndef ECO_CORE_JSON_H
 #define ECO_CORE_JSON_H
@@ -18,6 +22,7 @@ typedef struct eco_json {
     eco_buf_t *out;
     int depth;
     unsigned char first[ECO_JSON_MAX_DEPTH]; /* 1 = nothing written yet at this level */
+    unsigned char obj[ECO_JSON_MAX_DEPTH];   /* 1 = this level is an object */
     int after_key;
     int error;                               /* sticky: misuse or out of memory */
 } eco_json_t;

@@ -19,6 +19,7 @@ void eco_log(eco_log_level_t lvl, const char *fmt, ...)
     char line[2048];
     int n = 0;
     if (lvl < g_level) return;
+    if ((unsigned)lvl > ECO_LOG_ERROR) lvl = ECO_LOG_ERROR; /* names[] index */
     if (!g_plain) {
         char ts[40];
         eco_time_format_iso(eco_time_from_utc((int64_t)time(NULL)), ts, sizeof ts);

@@ -21,11 +21,11 @@ void eco_map_init(eco_map_t *m)
 
 void eco_map_free(eco_map_t *m)
 {
-    eco_free(m->slots, m->nslots * sizeof *m->slots);
-    eco_free(m->hashes, m->cap * sizeof *m->hashes);
-    eco_free(m->keys, m->cap * sizeof *m->keys);
+    eco_free(m->slots, (size_t)m->nslots * sizeof *m->slots);
+    eco_free(m->hashes, (size_t)m->cap * sizeof *m->hashes);
+    eco_free(m->keys, (size_t)m->cap * sizeof *m->keys);
     eco_arena_free(&m->arena);
-    memset(m, 0, sizeof *m);
+    eco_map_init(m); /* usable again, with its arena's block size intact */
 }
 
 int32_t eco_map_get(const eco_map_t *m, eco_slice_t key)
@@ -36,31 +36,45 @@ int32_t eco_map_get(const eco_map_t *m, eco_slice_t key)
         uint32_t s = m->slots[i];
         if (!s) return -1;
         uint32_t id = s - 1;
-        if (m->hashes[id] == h && m->keys[id].len == key.len && memcmp(m->keys[id].ptr, key.ptr, key.len) == 0)
+        if (m->hashes[id] == h && m->keys[id].len == key.len &&
+            (key.len == 0 || memcmp(m->keys[id].ptr, key.ptr, key.len) == 0))
             return (int32_t)id;
     }
 }
 
+/* Double the capacity. All three arrays are allocated before any is replaced,
+ * so a failure leaves the map exactly as it was (a half-grown map would let
+ * the table fill up and eco_map_get probe forever). */
 static int grow(eco_map_t *m)
 {
+    if (m->cap > (UINT32_C(1) << 29)) return ECO_ENOMEM; /* ids are int32_t, slots 2 * cap */
     uint32_t ncap = m->cap ? m->cap * 2 : 64;
-    uint32_t *nh = eco_realloc(m->hashes, m->cap * sizeof *nh, ncap * sizeof *nh);
-    if (!nh) return ECO_ENOMEM;
-    m->hashes = nh;
-    eco_slice_t *nk = eco_realloc(m->keys, m->cap * sizeof *nk, ncap * sizeof *nk);
-    if (!nk) return ECO_ENOMEM;
-    m->keys = nk;
-    m->cap = ncap;
     uint32_t nslots = ncap * 2;
+    uint32_t *nh = eco_malloc((size_t)ncap * sizeof *nh);
+    eco_slice_t *nk = eco_malloc((size_t)ncap * sizeof *nk);
     uint32_t *ns = eco_calloc(nslots, sizeof *ns);
-    if (!ns) return ECO_ENOMEM;
+    if (!nh || !nk || !ns) {
+        eco_free(nh, (size_t)ncap * sizeof *nh);
+        eco_free(nk, (size_t)ncap * sizeof *nk);
+        eco_free(ns, (size_t)nslots * sizeof *ns);
+        return ECO_ENOMEM;
+    }
+    if (m->n) {
+        memcpy(nh, m->hashes, m->n * sizeof *nh);
+        memcpy(nk, m->keys, m->n * sizeof *nk);
+    }
     for (uint32_t id = 0; id < m->n; id++) {
-        uint32_t i = m->hashes[id] & (nslots - 1);
+        uint32_t i = nh[id] & (nslots - 1);
         while (ns[i]) i = (i + 1) & (nslots - 1);
         ns[i] = id + 1;
     }
-    eco_free(m->slots, m->nslots * sizeof *m->slots);
+    eco_free(m->hashes, (size_t)m->cap * sizeof *m->hashes);
+    eco_free(m->keys, (size_t)m->cap * sizeof *m->keys);
+    eco_free(m->slots, (size_t)m->nslots * sizeof *m->slots);
+    m->hashes = nh;
+    m->keys = nk;
     m->slots = ns;
+    m->cap = ncap;
     m->nslots = nslots;
     return 0;
 }

@@ -6,28 +6,29 @@
 
 #include "core/error.h"
 
-eco_day_t eco_day_from_civil(int y, int m, int d)
+/* Intermediates are 64-bit so that no eco_day_t (nor any int year whose day
+ * number fits one) overflows on the way. */
+eco_day_t eco_day_from_civil(int y0, int m, int d)
 {
-    y -= m <= 2;
-    const int era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = (unsigned)(y - era * 400);
-    const unsigned doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (eco_day_t)(era * 146097 + (int)doe - 719468);
+    const int64_t y = (int64_t)y0 - (m <= 2);
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const int64_t yoe = y - era * 400;                                        /* [0, 399] */
+    const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;        /* [0, 365] */
+    const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;                 /* [0, 146096] */
+    return (eco_day_t)(era * 146097 + doe - 719468);
 }
 
 void eco_day_to_civil(eco_day_t z0, int *y, int *m, int *d)
 {
-    int z = z0 + 719468;
-    const int era = (z >= 0 ? z : z - 146096) / 146097;
-    const unsigned doe = (unsigned)(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const int yy = (int)yoe + era * 400;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
+    const int64_t z = (int64_t)z0 + 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const int64_t doe = z - era * 146097;                                      /* [0, 146096] */
+    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);               /* [0, 365] */
+    const int64_t mp = (5 * doy + 2) / 153;                                    /* [0, 11] */
     *d = (int)(doy - (153 * mp + 2) / 5 + 1);
     *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yy + (*m <= 2);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
 int eco_is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
@@ -151,9 +152,8 @@ void eco_day_format(eco_day_t day, char *buf, size_t n)
 void eco_time_format(eco_time_t t, char *buf, size_t n)
 {
     int y, m, d;
-    eco_day_t day = eco_time_day(t);
-    int sod = (int)(t - (eco_time_t)day * ECO_DAY_S);
-    eco_day_to_civil(day, &y, &m, &d);
+    int sod = eco_time_sod(t);
+    eco_day_to_civil(eco_time_day(t), &y, &m, &d);
     if (sod % 60)
         snprintf(buf, n, "%04d-%02d-%02d %02d:%02d:%02d", y, m, d, sod / 3600, sod / 60 % 60, sod % 60);
     else
@@ -163,8 +163,7 @@ void eco_time_format(eco_time_t t, char *buf, size_t n)
 void eco_time_format_iso(eco_time_t t, char *buf, size_t n)
 {
     int y, m, d;
-    eco_day_t day = eco_time_day(t);
-    int sod = (int)(t - (eco_time_t)day * ECO_DAY_S);
-    eco_day_to_civil(day, &y, &m, &d);
+    int sod = eco_time_sod(t);
+    eco_day_to_civil(eco_time_day(t), &y, &m, &d);
     snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", y, m, d, sod / 3600, sod / 60 % 60, sod % 60);
 }

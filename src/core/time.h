@@ -37,11 +37,14 @@ int eco_time_parse(eco_slice_t s, eco_time_t *out);
 /** 0 and *out on success: a date "YYYY-MM-DD" (or "YYYYMMDD"). */
 int eco_day_parse(eco_slice_t s, eco_day_t *out);
 
+/* floor division / modulo, written so that no eco_time_t can overflow */
 static inline eco_day_t eco_time_day(eco_time_t t)
 {
-    return (eco_day_t)((t >= 0 ? t : t - (ECO_DAY_S - 1)) / ECO_DAY_S);
+    return (eco_day_t)(t / ECO_DAY_S - (t % ECO_DAY_S < 0));
 }
-static inline int eco_time_hour(eco_time_t t) { return (int)((t - (eco_time_t)eco_time_day(t) * ECO_DAY_S) / ECO_HOUR_S); }
+/** Seconds since the start of t's day, 0..86399. */
+static inline int eco_time_sod(eco_time_t t) { return (int)((t % ECO_DAY_S + ECO_DAY_S) % ECO_DAY_S); }
+static inline int eco_time_hour(eco_time_t t) { return eco_time_sod(t) / ECO_HOUR_S; }
 static inline eco_time_t eco_time_from_day(eco_day_t d) { return (eco_time_t)d * ECO_DAY_S; }
 static inline int64_t eco_time_to_utc(eco_time_t t) { return t - ECO_TZ_OFFSET_S; }
 static inline eco_time_t eco_time_from_utc(int64_t unix_s) { return unix_s + ECO_TZ_OFFSET_S; }

@@ -62,7 +62,7 @@ expect_eq "--hour-label start puts 2026-03-01 00:00 in 2026" "$(col "$T/rts.out"
 # --- --columns selects and orders; text is aligned for people
 expect_eq "--columns order" "$("$B" air aqi --columns aqi,site "$T/rt.csv" | sed -n 2p)" "168,1074A"
 "$B" air aqi --columns site,nosuch "$T/rt.csv" > /dev/null 2>&1; expect_eq "--columns unknown name" $? 2
-expect_eq "text format" "$("$B" air aqi --format text --columns site,aqi,category "$T/rt.csv" | sed -n 2p)" "1074A    168  中度污染"
+expect_eq "text format" "$("$B" air aqi --format text --columns site,aqi,category "$T/rt.csv" | sed -n 2p)" "1074A   168  中度污染"
 
 # --- missing vs not monitored, and the publication rules
 cat > "$T/miss.csv" <<'CSV'
