@@ -7,8 +7,17 @@ double eco_round_half_even(double v, int decimals)
 {
     double scale = decimals == 0 ? 1.0 : decimals == 1 ? 10.0 : decimals == 2 ? 100.0 : pow(10.0, decimals);
     /* rint() rounds half to even in the default rounding mode; scaling first
-     * absorbs the binary error of decimal inputs such as 2.45. */
-    return rint(v * scale) / scale;
+     * absorbs the binary error of decimal inputs such as 2.45. A computed
+     * mean whose exact value ends in 5 can still land a few ulps off the half
+     * (24 hourly CO values averaging exactly 1.75 give 1.7499999999999998,
+     * 1.85 gives 1.8500000000000003), and rint() would then round it the way
+     * the noise points. GB/T 8170 rounds an exact 5 to even, so a value within
+     * a relative 1e-11 of a half (far below any measured precision, far above
+     * the error of a mean) is treated as that half. */
+    double x = v * scale;
+    double f = floor(x);
+    if (fabs(x - f - 0.5) <= 1e-11 * fmax(1.0, fabs(x))) return (f * 0.5 == floor(f * 0.5) ? f : f + 1.0) / scale;
+    return rint(x) / scale;
 }
 
 double eco_air_iaqi_exact(const eco_air_bp_table_t *t, double c)
@@ -132,14 +141,15 @@ void eco_air_aqi_compute(const eco_air_edition_t *ed, eco_air_mode_t mode, const
 }
 
 void eco_air_aqi_batch(const eco_air_edition_t *ed, eco_air_mode_t mode, size_t n, const eco_day_t *day,
-                       const double *const cols[ECO_AIR_NIND], eco_air_missing_t missing, eco_air_aqi_t *out)
+                       const double *const cols[ECO_AIR_NIND], const double *so2_24h, eco_air_missing_t missing,
+                       eco_air_aqi_t *out)
 {
     eco_day_t sw = eco_air_switch_day();
     for (size_t k = 0; k < n; k++) {
         double c[ECO_AIR_NIND];
         for (int i = 0; i < ECO_AIR_NIND; i++) c[i] = cols[i] ? cols[i][k] : ECO_AIR_NA;
         const eco_air_edition_t *e = ed ? ed : (day[k] >= sw ? &eco_air_edition_2026 : &eco_air_edition_2012);
-        eco_air_aqi_compute(e, mode, c, ECO_AIR_NA, missing, &out[k]);
+        eco_air_aqi_compute(e, mode, c, so2_24h ? so2_24h[k] : ECO_AIR_NA, missing, &out[k]);
     }
 }
 

@@ -75,9 +75,11 @@ void eco_air_aqi_compute(const eco_air_edition_t *ed, eco_air_mode_t mode, const
 
 /** Many rows at once, struct of arrays: cols[i] is indicator i's column (may be
  *  NULL: all NA), day[k] the day of row k for edition selection (ed == NULL:
- *  by date) — the hot path of real-time AQI for a whole network. */
+ *  by date), so2_24h the SO2 24-h means for the 2012 SO2 1-h > 800 rule (may
+ *  be NULL: NA) — the hot path of real-time AQI for a whole network. */
 void eco_air_aqi_batch(const eco_air_edition_t *ed, eco_air_mode_t mode, size_t n, const eco_day_t *day,
-                       const double *const cols[ECO_AIR_NIND], eco_air_missing_t missing, eco_air_aqi_t *out);
+                       const double *const cols[ECO_AIR_NIND], const double *so2_24h, eco_air_missing_t missing,
+                       eco_air_aqi_t *out);
 
 /** "PM10;PM2.5" into buf (empty when none). */
 void eco_air_primary_str(uint8_t primary, char *buf, size_t n);

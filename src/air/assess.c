@@ -57,7 +57,8 @@ void eco_air_days_compute(const eco_air_series_t *s, const eco_air_assess_opts_t
                 /* daily max 1-h: same 20-hour rule as a daily mean, unless the
                  * hours seen already exceed the 1-h grade-2 limit */
                 if (n) dy->raw[ECO_AIR_O3] = mx;
-                if (n >= ed->min_hours_daily || (n && mx > lim->hour1[ECO_POL_O3][1])) dy->v[ECO_AIR_O3] = mx;
+                if (n >= ed->min_hours_daily || (n && eco_round_half_even(mx, 0) > lim->hour1[ECO_POL_O3][1]))
+                    dy->v[ECO_AIR_O3] = mx;
                 else if (n) dy->flags |= ECO_DAY_FEW_HOURS;
                 /* MDA8 over the windows ending first_end..24 */
                 double best = -1;
@@ -80,7 +81,7 @@ void eco_air_days_compute(const eco_air_series_t *s, const eco_air_assess_opts_t
                     dy->raw[ECO_AIR_O3_8H] = best;
                     if (nwin >= ed->mda8_min_windows) {
                         dy->v[ECO_AIR_O3_8H] = best;
-                    } else if (best > lim->o3_8h[1]) {
+                    } else if (eco_round_half_even(best, 0) > lim->o3_8h[1]) { /* as published */
                         dy->v[ECO_AIR_O3_8H] = best;
                         dy->flags |= ECO_DAY_MDA8_BY_LIMIT;
                     } else {
@@ -100,10 +101,11 @@ void eco_air_days_compute(const eco_air_series_t *s, const eco_air_assess_opts_t
 
 int eco_air_required_days(const eco_air_edition_t *ed, eco_day_t from, eco_day_t to)
 {
-    int y1, m1, d1, y2, m2, d2;
+    int y1, m1, d1;
     eco_day_to_civil(from, &y1, &m1, &d1);
-    eco_day_to_civil(to, &y2, &m2, &d2);
-    if (m1 == 1 && d1 == 1 && y2 == y1 && m2 == 12 && d2 == 31) return ed->min_days_year;
+    /* a calendar year, or any twelve consecutive months (a rolling year);
+     * days_from_civil carries 29 Feb of a common year to 1 Mar */
+    if (to + 1 == eco_day_from_civil(y1 + 1, m1, d1)) return ed->min_days_year;
     int req = 0;
     eco_day_t d = from;
     while (d <= to) {

@@ -90,7 +90,7 @@ typedef struct eco_air_period {
 } eco_air_period_t;
 
 /** Days needed for a valid statistic over [from, to] under ed: 324 for a whole
- *  calendar year; otherwise per month touched, the covered days less the
+ *  calendar year or any twelve consecutive months; otherwise per month touched, the covered days less the
  *  month's allowance of missing days (31-27, Feb 28-25 ...). */
 int eco_air_required_days(const eco_air_edition_t *ed, eco_day_t from, eco_day_t to);
 
