@@ -103,6 +103,18 @@ static void put_iaqi(cli_table_t *t, int v)
     else tbl_null(t);
 }
 
+/* HJ 633-2026 Table 2: who is sensitive to each pollutant whose IAQI > 100 */
+static void sensitive_for(const eco_air_aqi_t *a, const eco_air_edition_t *ed, eco_buf_t *b)
+{
+    eco_buf_reset(b);
+    for (int p = 0; p < ECO_POL_N; p++) {
+        eco_air_ind_t i = eco_air_pol_ind[p];
+        int iq = a->iaqi[i];
+        if (p == ECO_POL_O3 && a->iaqi[ECO_AIR_O3_8H] > iq) iq = a->iaqi[ECO_AIR_O3_8H];
+        if (iq > 100 && ed->sensitive_zh[p]) eco_buf_printf(b, "%s%s: %s", b->len ? "; " : "", eco_air_pol_key[p], ed->sensitive_zh[p]);
+    }
+}
+
 static void notes_for(const eco_air_aqi_t *a, const eco_air_edition_t *ed, eco_buf_t *b)
 {
     eco_buf_reset(b);
@@ -186,7 +198,8 @@ int cmd_air_aqi(int argc, char **argv)
     static const char *const json_cols[] = {"site",       "time",    "aqi",     "level",    "category",
                                             "primary",    "iaqi_so2", "iaqi_no2", "iaqi_co", "iaqi_o3",
                                             "iaqi_o3_8h", "iaqi_pm10", "iaqi_pm2_5", "edition", "category_en",
-                                            "colour",     "health",  "advice",  "notes"};
+                                            "colour",     "health",  "advice",  "health_en", "advice_en",
+                                            "sensitive_groups", "notes"};
     cli_table_t t;
     int json = fmt == TBL_JSON;
     const char *const *cols = json ? json_cols : csv_cols;
@@ -274,6 +287,10 @@ int cmd_air_aqi(int argc, char **argv)
             tbl_str(&t, cat ? cat->colour_hex : NULL);
             tbl_str(&t, cat ? cat->health_zh : NULL);
             tbl_str(&t, cat ? cat->advice_zh : NULL);
+            tbl_str(&t, cat ? cat->health_en : NULL);
+            tbl_str(&t, cat ? cat->advice_en : NULL);
+            sensitive_for(&a, ed, &note);
+            tbl_str(&t, note.data);
         }
         if (json || notes) {
             notes_for(&a, ed, &note);

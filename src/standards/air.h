@@ -93,6 +93,9 @@ typedef struct eco_air_edition {
     int aqi_min;        /* lowest AQI published (0 in 2012; 1 in 2026: "1～500") */
     int daily_o3_1h;    /* daily report includes O3 daily max 1-h (2012) */
     eco_air_category_t cat[6];
+    /* HJ 633-2026 Table 2: sensitive groups when a pollutant's IAQI > 100, by
+     * eco_air_pol_t (NULL in 2012, which has no such table) */
+    const char *sensitive_zh[ECO_POL_N];
     /* HJ 663 assessment rules */
     int min_hours_daily;   /* ≥ 20 valid hours per daily mean */
     int min_hours_8h;      /* ≥ 6 valid hours per 8-h mean */
