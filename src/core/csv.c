@@ -56,12 +56,17 @@ static int fill(eco_csv_t *c)
         return 1;
     }
     if (!c->in) {
-        c->in = eco_malloc(IN_CHUNK);
+        /* in_cap preset by the caller (tests) picks a smaller read size; at
+         * least 4 so that the first read holds a whole BOM */
+        size_t cap = c->in_cap ? c->in_cap : IN_CHUNK;
+        if (cap < 4) cap = 4;
+        c->in = eco_malloc(cap);
         if (!c->in) {
+            c->in_cap = 0;
             c->eof = 1;
             return FILL_NOMEM;
         }
-        c->in_cap = IN_CHUNK;
+        c->in_cap = cap;
     }
     size_t n = fread(c->in, 1, c->in_cap, c->f);
     c->in_pos = 0;
@@ -129,7 +134,7 @@ static int fatal(eco_csv_t *c, eco_err_t *err, int code)
     c->in_pos = c->in_len;
     if (code == ECO_EIO)
         return eco_err_set(err, ECO_EIO, "%s:%zu: read error", c->name, c->next_line);
-    return eco_err_set(err, ECO_ENOMEM, "%s:%zu: out of memory reading CSV", c->name, c->line);
+    return eco_err_set(err, ECO_ENOMEM, "%s:%zu: out of memory reading CSV", c->name, c->next_line);
 }
 
 /* UTF-8 validation state across bytes: number of continuation bytes still due,
@@ -182,8 +187,9 @@ int eco_csv_next(eco_csv_t *c, eco_err_t *err)
         if (r > 0) {
             const char *w = window(c);
             size_t avail = c->in_len - c->in_pos;
-            /* a BOM split across reads is not worth handling for FILE sources
-             * (the first read is 64 KiB); memory sources see it whole */
+            /* never split: memory sources are seen whole, and a FILE's first
+             * read asks for >= 4 bytes, which fread delivers unless the input
+             * is shorter */
             if (avail >= 3 && memcmp(w + c->in_pos, "\xEF\xBB\xBF", 3) == 0) c->in_pos += 3;
         }
     }

@@ -29,7 +29,8 @@ typedef struct eco_csv {
     const char *name; /* for messages: "data.csv" or "-" */
     /* input window */
     char *in;
-    size_t in_len, in_pos, in_cap;
+    size_t in_len, in_pos;
+    size_t in_cap;     /* FILE read size: 64 KiB unless set (>= 4) between open and the first next */
     int eof;
     /* current record */
     eco_buf_t rec;     /* field bytes, each field NUL-terminated */
