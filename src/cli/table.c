@@ -162,12 +162,7 @@ void tbl_row_end(cli_table_t *t)
             eco_json_key(&t->j, t->cols[i]);
             if (t->cell_type[i] == CELL_NULL) eco_json_null(&t->j);
             else if (t->cell_type[i] == CELL_TEXT) eco_json_strn(&t->j, s, n);
-            else {
-                /* a number already formatted: emit it as is */
-                eco_json_null(&t->j);
-                t->buf.len -= 4;
-                eco_buf_append(&t->buf, s, n);
-            }
+            else eco_json_number_text(&t->j, s, n);
         } else if (t->text) {
             if (k) eco_buf_putc(&t->cells, '\0');
             eco_buf_append(&t->cells, s, n);

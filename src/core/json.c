@@ -159,6 +159,31 @@ void eco_json_bool(eco_json_t *j, int v)
     eco_buf_puts(j->out, v ? "true" : "false");
 }
 
+void eco_json_number_text(eco_json_t *j, const char *s, size_t n)
+{
+    /* only what a JSON number may hold; anything else would corrupt the document */
+    size_t i = 0;
+    if (i < n && s[i] == '-') i++;
+    size_t digits = 0;
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) digits++;
+    if (i < n && s[i] == '.') {
+        i++;
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) digits++;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-')) i++;
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) digits++;
+    }
+    if (!digits || i != n) {
+        j->error = ECO_EINVAL;
+        eco_json_null(j);
+        return;
+    }
+    sep(j);
+    eco_buf_append(j->out, s, n);
+}
+
 void eco_json_null(eco_json_t *j)
 {
     sep(j);

@@ -39,6 +39,9 @@ void eco_json_strn(eco_json_t *j, const char *s, size_t n);
 void eco_json_num(eco_json_t *j, double v, int prec);
 void eco_json_int(eco_json_t *j, int64_t v);
 void eco_json_bool(eco_json_t *j, int v);
+/** A number already formatted (e.g. with fixed decimals); text that is not a
+ *  JSON number is refused (sticky ECO_EINVAL, null written). */
+void eco_json_number_text(eco_json_t *j, const char *s, size_t n);
 void eco_json_null(eco_json_t *j);
 /** 0 when every call was well-formed and memory sufficed. */
 int eco_json_status(const eco_json_t *j);

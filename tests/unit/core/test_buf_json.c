@@ -480,6 +480,32 @@ static void test_json_reports_buffer_oom(void **state)
     eco_buf_free(&w.b);
 }
 
+static void test_json_number_text(void **state)
+{
+    (void)state;
+    eco_buf_t b = ECO_BUF_INIT;
+    eco_json_t j;
+    eco_json_init(&j, &b);
+    eco_json_arr_begin(&j);
+    eco_json_number_text(&j, "2.50", 4);
+    eco_json_number_text(&j, "-0.7", 4);
+    eco_json_number_text(&j, "1e-3", 4);
+    eco_json_number_text(&j, "168", 3);
+    eco_json_arr_end(&j);
+    assert_int_equal(eco_json_status(&j), 0);
+    assert_string_equal(b.data, "[2.50,-0.7,1e-3,168]");
+    /* text that is not a JSON number is refused, and the document stays valid */
+    static const char *bad[] = {"", "-", ".", "abc", "1,2", "NaN", "inf", "1.2.3", "\"1\"", "1 "};
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        eco_buf_reset(&b);
+        eco_json_init(&j, &b);
+        eco_json_number_text(&j, bad[k], strlen(bad[k]));
+        assert_int_equal(eco_json_status(&j), ECO_EINVAL);
+        assert_string_equal(b.data, "null");
+    }
+    eco_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -494,6 +520,7 @@ int main(void)
         cmocka_unit_test(test_json_string_escaping),
         cmocka_unit_test(test_json_invalid_utf8_replaced),
         cmocka_unit_test(test_json_numbers),
+        cmocka_unit_test(test_json_number_text),
         cmocka_unit_test(test_json_misuse_is_reported),
         cmocka_unit_test(test_json_reports_buffer_oom),
     };
