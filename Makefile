@@ -25,14 +25,10 @@ run: deps build
 	@scripts/run-demo.sh
 
 check:
-	@scripts/deps.sh fuzz
-	cmake -S . -B build-check -DCMAKE_BUILD_TYPE=Debug -DECO_WERROR=ON -DECO_SANITIZE=ON -DECO_TESTS=ON >/dev/null
-	cmake --build build-check -j$(JOBS)
-	cd build-check && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --output-on-failure -j$(JOBS)
-	@$(MAKE) --no-print-directory fuzz-quick
+	@CHECK_FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS) JOBS=$(JOBS) scripts/check.sh
 
 build-fuzz/.configured:
+	@scripts/deps.sh fuzz
 	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DECO_WERROR=ON -DECO_SANITIZE=ON \
 	  -DECO_TESTS=OFF -DECO_FUZZ=ON >/dev/null
 	@touch $@
@@ -42,7 +38,6 @@ fuzz-quick: build-fuzz/.configured
 	@scripts/fuzz.sh build-fuzz $(CHECK_FUZZ_SECONDS)
 
 fuzz: build-fuzz/.configured
-	@scripts/deps.sh fuzz
 	cmake --build build-fuzz -j$(JOBS)
 	@scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
 
