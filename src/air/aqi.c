@@ -1,6 +1,7 @@
 /* aqi.c — HJ 633 IAQI/AQI (see aqi.h for the rules and why they are explicit). */
 #include "air/aqi.h"
 
+#include <pthread.h>
 #include <string.h>
 
 double eco_round_half_even(double v, int decimals)
@@ -16,7 +17,8 @@ double eco_round_half_even(double v, int decimals)
      * the error of a mean) is treated as that half. */
     double x = v * scale;
     double f = floor(x);
-    if (fabs(x - f - 0.5) <= 1e-11 * fmax(1.0, fabs(x))) return (f * 0.5 == floor(f * 0.5) ? f : f + 1.0) / scale;
+    double ax = fabs(x); /* not fmax(): a libm call on the hot path */
+    if (fabs(x - f - 0.5) <= 1e-11 * (ax > 1.0 ? ax : 1.0)) return (f * 0.5 == floor(f * 0.5) ? f : f + 1.0) / scale;
     return rint(x) / scale;
 }
 
@@ -51,9 +53,75 @@ static inline double prep(const eco_air_edition_t *ed, double c, int decimals)
     return ed->round_inputs && isfinite(c) ? eco_round_half_even(c, decimals) : c;
 }
 
-/* IAQI of one indicator, or an ECO_IAQI_* code; sets flags. */
-static int one(const eco_air_edition_t *ed, eco_air_bp_id_t tab, double c, int decimals, uint8_t *flags)
+/* Hot-path constants of the two built-in editions, derived once from their
+ * tables (bench/bench_air.c: real-time AQI of a 2,000-site year spent its time
+ * in the per-value division of the formula, the branchy segment search, the
+ * libm ceiling and the out-of-line calls):
+ *   slope[b][i] = (IAQI_i - IAQI_i-1) / (BP_i - BP_i-1), the very double the
+ *               formula divides per value, so results stay bit-identical;
+ *   lut[b][j]   = the IAQI of j / 10^decimals for every value at reporting
+ *               precision up to the table's top (µg/m³ integers, CO 0.1
+ *               mg/m³) — what the national platform publishes, so almost
+ *               every real-time value is one load.
+ * Other editions (none today) take the plain path. */
+#define LUT_MAX 4000
+typedef struct fast_tab {
+    double slope[ECO_BP_N][8];
+    int lut_n[ECO_BP_N]; /* entries of lut[b]; 0 when the table is too long */
+    int16_t lut[ECO_BP_N][LUT_MAX];
+} fast_tab_t;
+
+static fast_tab_t fast_2012, fast_2026;
+static pthread_once_t fast_once = PTHREAD_ONCE_INIT;
+static const int bp_decimals[ECO_BP_N] = {[ECO_BP_CO_24H] = 1, [ECO_BP_CO_1H] = 1};
+
+/* IAQI of c, finite, >= 0 and not above the table: the segment found by
+ * counting breakpoints below c (no data-dependent branch), ceil_iaqi() by
+ * truncation (exact: 0 <= x <= 500). Same arithmetic, same order as
+ * eco_air_iaqi(). */
+static inline int iaqi_in_table(const eco_air_bp_table_t *t, const double *slope, double c)
 {
+    int i = 1;
+    for (int k = 1; k < t->n - 1; k++) i += c > t->c[k];
+    double x = slope[i] * (c - t->c[i - 1]) + t->iaqi[i - 1];
+    int f = (int)x;
+    return f + (x - f >= 1e-9);
+}
+
+static void fast_fill(const eco_air_edition_t *ed, fast_tab_t *ft)
+{
+    for (int b = 0; b < ECO_BP_N; b++) {
+        const eco_air_bp_table_t *t = &ed->bp[b];
+        ft->slope[b][0] = 0;
+        for (int i = 1; i < t->n; i++) ft->slope[b][i] = (t->iaqi[i] - t->iaqi[i - 1]) / (t->c[i] - t->c[i - 1]);
+        double scale = bp_decimals[b] ? 10.0 : 1.0;
+        int n = (int)(t->c[t->n - 1] * scale) + 1;
+        ft->lut_n[b] = n <= LUT_MAX ? n : 0;
+        for (int j = 0; j < ft->lut_n[b]; j++) ft->lut[b][j] = (int16_t)iaqi_in_table(t, ft->slope[b], j / scale);
+    }
+}
+
+static void fast_init(void)
+{
+    fast_fill(&eco_air_edition_2012, &fast_2012);
+    fast_fill(&eco_air_edition_2026, &fast_2026);
+}
+
+static const fast_tab_t *fast_for(const eco_air_edition_t *ed)
+{
+    pthread_once(&fast_once, fast_init);
+    return ed == &eco_air_edition_2012 ? &fast_2012 : ed == &eco_air_edition_2026 ? &fast_2026 : NULL;
+}
+
+/* IAQI of one indicator, or an ECO_IAQI_* code; sets flags. */
+static inline int one(const eco_air_edition_t *ed, const fast_tab_t *ft, eco_air_bp_id_t tab, double c, int decimals,
+                      uint8_t *flags)
+{
+    if (ft) { /* a value at reporting precision within the table: look it up */
+        double x = decimals ? c * 10.0 : c;
+        if (x >= 0 && x < ft->lut_n[tab] && (double)(int)x == x && (!decimals || (int)x / 10.0 == c))
+            return ft->lut[tab][(int)x];
+    }
     if (eco_air_is_nm(c)) return ECO_IAQI_NM;
     if (!isfinite(c) || c < 0) return ECO_IAQI_NA;
     c = prep(ed, c, decimals);
@@ -62,11 +130,12 @@ static int one(const eco_air_edition_t *ed, eco_air_bp_id_t tab, double c, int d
         *flags |= ECO_AQI_F_CAPPED;
         return 500;
     }
-    return eco_air_iaqi(t, c);
+    return ft ? iaqi_in_table(t, ft->slope[tab], c) : eco_air_iaqi(t, c);
 }
 
-void eco_air_aqi_compute(const eco_air_edition_t *ed, eco_air_mode_t mode, const double c[ECO_AIR_NIND],
-                         double so2_24h, eco_air_missing_t missing, eco_air_aqi_t *out)
+static inline void compute_row(const eco_air_edition_t *ed, const fast_tab_t *ft, eco_air_mode_t mode,
+                               const double c[ECO_AIR_NIND], double so2_24h, eco_air_missing_t missing,
+                               eco_air_aqi_t *out)
 {
     uint8_t flags = 0;
     int16_t *iq = out->iaqi;
@@ -82,31 +151,31 @@ void eco_air_aqi_compute(const eco_air_edition_t *ed, eco_air_mode_t mode, const
             if (ed->so2_1h_over == ECO_OVER_FIXED)
                 iq[ECO_AIR_SO2] = (int16_t)ed->so2_1h_over_iaqi;
             else
-                iq[ECO_AIR_SO2] = (int16_t)one(ed, ECO_BP_SO2_24H, so2_24h, 0, &flags);
+                iq[ECO_AIR_SO2] = (int16_t)one(ed, ft, ECO_BP_SO2_24H, so2_24h, 0, &flags);
         } else {
-            iq[ECO_AIR_SO2] = (int16_t)one(ed, ECO_BP_SO2_1H, v, 0, &flags);
+            iq[ECO_AIR_SO2] = (int16_t)one(ed, ft, ECO_BP_SO2_1H, v, 0, &flags);
         }
-        iq[ECO_AIR_NO2] = (int16_t)one(ed, ECO_BP_NO2_1H, c[ECO_AIR_NO2], 0, &flags);
-        iq[ECO_AIR_CO] = (int16_t)one(ed, ECO_BP_CO_1H, c[ECO_AIR_CO], 1, &flags);
-        iq[ECO_AIR_O3] = (int16_t)one(ed, ECO_BP_O3_1H, c[ECO_AIR_O3], 0, &flags);
+        iq[ECO_AIR_NO2] = (int16_t)one(ed, ft, ECO_BP_NO2_1H, c[ECO_AIR_NO2], 0, &flags);
+        iq[ECO_AIR_CO] = (int16_t)one(ed, ft, ECO_BP_CO_1H, c[ECO_AIR_CO], 1, &flags);
+        iq[ECO_AIR_O3] = (int16_t)one(ed, ft, ECO_BP_O3_1H, c[ECO_AIR_O3], 0, &flags);
     } else {
-        iq[ECO_AIR_SO2] = (int16_t)one(ed, ECO_BP_SO2_24H, c[ECO_AIR_SO2], 0, &flags);
-        iq[ECO_AIR_NO2] = (int16_t)one(ed, ECO_BP_NO2_24H, c[ECO_AIR_NO2], 0, &flags);
-        iq[ECO_AIR_CO] = (int16_t)one(ed, ECO_BP_CO_24H, c[ECO_AIR_CO], 1, &flags);
-        if (ed->daily_o3_1h) iq[ECO_AIR_O3] = (int16_t)one(ed, ECO_BP_O3_1H, c[ECO_AIR_O3], 0, &flags);
+        iq[ECO_AIR_SO2] = (int16_t)one(ed, ft, ECO_BP_SO2_24H, c[ECO_AIR_SO2], 0, &flags);
+        iq[ECO_AIR_NO2] = (int16_t)one(ed, ft, ECO_BP_NO2_24H, c[ECO_AIR_NO2], 0, &flags);
+        iq[ECO_AIR_CO] = (int16_t)one(ed, ft, ECO_BP_CO_24H, c[ECO_AIR_CO], 1, &flags);
+        if (ed->daily_o3_1h) iq[ECO_AIR_O3] = (int16_t)one(ed, ft, ECO_BP_O3_1H, c[ECO_AIR_O3], 0, &flags);
         double v = c[ECO_AIR_O3_8H];
         if (isfinite(v) && v >= 0 && prep(ed, v, 0) > ed->bp[ECO_BP_O3_8H].c[ed->bp[ECO_BP_O3_8H].n - 1]) {
             flags |= ECO_AQI_F_O3_8H_OVER;
             if (ed->o3_8h_over == ECO_OVER_FIXED)
                 iq[ECO_AIR_O3_8H] = (int16_t)ed->o3_8h_over_iaqi;
             else /* 2012: the O3 IAQI is reported from the 1-h value */
-                iq[ECO_AIR_O3_8H] = (int16_t)one(ed, ECO_BP_O3_1H, c[ECO_AIR_O3], 0, &flags);
+                iq[ECO_AIR_O3_8H] = (int16_t)one(ed, ft, ECO_BP_O3_1H, c[ECO_AIR_O3], 0, &flags);
         } else {
-            iq[ECO_AIR_O3_8H] = (int16_t)one(ed, ECO_BP_O3_8H, v, 0, &flags);
+            iq[ECO_AIR_O3_8H] = (int16_t)one(ed, ft, ECO_BP_O3_8H, v, 0, &flags);
         }
     }
-    iq[ECO_AIR_PM10] = (int16_t)one(ed, ECO_BP_PM10_24H, c[ECO_AIR_PM10], 0, &flags);
-    iq[ECO_AIR_PM25] = (int16_t)one(ed, ECO_BP_PM25_24H, c[ECO_AIR_PM25], 0, &flags);
+    iq[ECO_AIR_PM10] = (int16_t)one(ed, ft, ECO_BP_PM10_24H, c[ECO_AIR_PM10], 0, &flags);
+    iq[ECO_AIR_PM25] = (int16_t)one(ed, ft, ECO_BP_PM25_24H, c[ECO_AIR_PM25], 0, &flags);
 
     int best = -1, na = 0;
     for (int i = 0; i < ECO_AIR_NIND; i++) {
@@ -140,16 +209,24 @@ void eco_air_aqi_compute(const eco_air_edition_t *ed, eco_air_mode_t mode, const
     out->flags = flags;
 }
 
+void eco_air_aqi_compute(const eco_air_edition_t *ed, eco_air_mode_t mode, const double c[ECO_AIR_NIND],
+                         double so2_24h, eco_air_missing_t missing, eco_air_aqi_t *out)
+{
+    compute_row(ed, fast_for(ed), mode, c, so2_24h, missing, out);
+}
+
 void eco_air_aqi_batch(const eco_air_edition_t *ed, eco_air_mode_t mode, size_t n, const eco_day_t *day,
                        const double *const cols[ECO_AIR_NIND], const double *so2_24h, eco_air_missing_t missing,
                        eco_air_aqi_t *out)
 {
     eco_day_t sw = eco_air_switch_day();
+    const fast_tab_t *ft = fast_for(ed), *f12 = fast_for(&eco_air_edition_2012), *f26 = fast_for(&eco_air_edition_2026);
     for (size_t k = 0; k < n; k++) {
         double c[ECO_AIR_NIND];
         for (int i = 0; i < ECO_AIR_NIND; i++) c[i] = cols[i] ? cols[i][k] : ECO_AIR_NA;
-        const eco_air_edition_t *e = ed ? ed : (day[k] >= sw ? &eco_air_edition_2026 : &eco_air_edition_2012);
-        eco_air_aqi_compute(e, mode, c, so2_24h ? so2_24h[k] : ECO_AIR_NA, missing, &out[k]);
+        int is_new = !ed && day[k] >= sw;
+        const eco_air_edition_t *e = ed ? ed : is_new ? &eco_air_edition_2026 : &eco_air_edition_2012;
+        compute_row(e, ed ? ft : is_new ? f26 : f12, mode, c, so2_24h ? so2_24h[k] : ECO_AIR_NA, missing, &out[k]);
     }
 }
 

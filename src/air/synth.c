@@ -337,7 +337,7 @@ int eco_air_synth_site(const eco_air_synth_opts_t *o, int site, eco_air_series_t
 
     /* missing: ~30 % whole-station outages (2-36 h, mean 19), ~10 % analyser
      * outages (6-54 h, mean 30), ~60 % isolated hours — so that, with 3 %
-     * missing, about 5 % of the site-days lose a daily value */
+     * missing, about 4 % of the site-days lose a daily value */
     double m = o->missing;
     double q_station = 0.30 * m / 19.0, q_analyser = 0.10 * m / 30.0, q_iso = 0.60 * m;
     int st_left = 0, an_left[ECO_POL_N] = {0};

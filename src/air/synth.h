@@ -23,7 +23,7 @@
  *   - spring dust storms in northern inland cities (PM10 up to > 600 µg/m³);
  *   - missing values (NAN): about opts.missing of all values, split between
  *     whole-station outages (2-36 h, 30 %), single-analyser outages (6-54 h,
- *     10 %) and isolated hours (60 %); with the default 3 % about 5 % of the
+ *     10 %) and isolated hours (60 %); with the default 3 % about 4 % of the
  *     site-days miss some daily value (< 20 valid hours). "Not monitored"
  *     (-INFINITY) is never generated.
  *

@@ -812,6 +812,42 @@ static void test_opts_default(void **state)
     assert_int_equal(o.ci_from_rounded, 1);
 }
 
+/* the period statistics select order statistics without sorting: they must
+ * equal eco_air_percentile() (which sorts) on any data, ties included */
+static void test_period_percentiles_match_sort(void **state)
+{
+    (void)state;
+    eco_air_assess_opts_t o;
+    eco_air_assess_opts_default(&o);
+    uint64_t seed = 12345;
+    for (int trial = 0; trial < 200; trial++) {
+        int ndays = 1 + trial % 60;
+        eco_air_day_t *days = calloc((size_t)ndays, sizeof *days);
+        double *scratch = malloc((size_t)ndays * sizeof *scratch), *copy = malloc((size_t)ndays * sizeof *copy);
+        assert_non_null(days);
+        for (int d = 0; d < ndays; d++) {
+            days[d].ed = ED12;
+            days[d].aqi.aqi = -1;
+            for (int i = 0; i < ECO_AIR_NIND; i++) {
+                seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+                /* few distinct values so that ties are common */
+                days[d].v[i] = (trial % 3 == 0) ? (double)((seed >> 33) % 7) : (double)((seed >> 20) % 100000) / 100.0;
+            }
+        }
+        eco_air_period_t p;
+        eco_air_period_compute(days, DAY(2025, 1, 1), ndays, DAY(2025, 1, 1), DAY(2025, 1, 1) + ndays - 1, &o, scratch, &p);
+        static const eco_air_ind_t inds[] = {ECO_AIR_SO2, ECO_AIR_NO2, ECO_AIR_CO, ECO_AIR_O3_8H, ECO_AIR_PM10, ECO_AIR_PM25};
+        for (size_t k = 0; k < sizeof inds / sizeof *inds; k++) {
+            for (int d = 0; d < ndays; d++) copy[d] = days[d].v[inds[k]];
+            double want = eco_air_percentile(copy, (size_t)ndays, p.pct_p[inds[k]]);
+            assert_true(p.pct[inds[k]] == want);
+        }
+        free(days);
+        free(scratch);
+        free(copy);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -833,6 +869,7 @@ int main(void)
         cmocka_unit_test(test_exceedance_by_day_edition),
         cmocka_unit_test(test_region_mean),
         cmocka_unit_test(test_opts_default),
+        cmocka_unit_test(test_period_percentiles_match_sort),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
