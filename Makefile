@@ -46,6 +46,7 @@ bench:
 	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DECO_TESTS=OFF -DECO_BENCH=ON >/dev/null
 	cmake --build build-bench -j$(JOBS)
 	@bench/run.sh build-bench
+	@bench/run_hj212.sh build-bench
 
 clean:
 	rm -rf build build-check build-fuzz build-bench

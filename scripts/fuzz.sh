@@ -53,6 +53,21 @@ for t in "${targets[@]}"; do
   if [ -d "$seeds" ]; then
     find "$seeds" -maxdepth 1 -type f -exec cp -f -t "$work" {} +
   fi
+  # hj212: the shared captures, when the folder is there, as extra seeds in the
+  # working corpus only (never copied into the repository): each line of
+  # packets_ok.txt / packets_bad.txt with its "\r\n"
+  if [ "$name" = hj212 ]; then
+    shared="${ECO_SHARED_DIR:-$root/../shared}/testdata/hj212"
+    if [ -f "$shared/packets_ok.txt" ] && [ -f "$shared/packets_bad.txt" ]; then
+      i=0
+      while IFS= read -r line || [ -n "$line" ]; do
+        line=${line%$'\r'}
+        [ -n "$line" ] || continue
+        printf '%s\r\n' "$line" >"$work/shared-$i"
+        i=$((i + 1))
+      done < <(cat "$shared/packets_ok.txt" "$shared/packets_bad.txt")
+    fi
+  fi
   args=(-max_total_time="$secs" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048
         -detect_leaks=1 -print_final_stats=1 -artifact_prefix="$art/")
   dict="$root/tests/fuzz/$name.dict"

@@ -20,6 +20,8 @@ static void usage(FILE *f)
           "  air aqi       real-time or daily AQI per HJ 633 (2012 and 2026 editions)\n"
           "  air assess    HJ 663 assessment of sites or regions over a period\n"
           "  air synth     write synthetic hourly air data (demos, tests, benchmarks)\n"
+          "  hj212 decode  check and parse HJ 212 packets (2005, 2017, 2025)\n"
+          "  hj212 encode  build an HJ 212 packet with its length and CRC\n"
           "\n"
           "Options:\n"
           "  -h, --help    this text (also after any command: 'ecobrain air aqi --help')\n"
@@ -34,7 +36,8 @@ static void version(void)
     printf("ecobrain %s\n"
            "standards: GB 3095-2012 (+2018 amendment) / GB 3095-2026 (transitional to 2030-12-31, final from "
            "2031-01-01);\n"
-           "           HJ 633-2012 / HJ 633-2026; HJ 663-2013 / HJ 663-2026 (switch 2026-03-01, by date of data)\n",
+           "           HJ 633-2012 / HJ 633-2026; HJ 663-2013 / HJ 663-2026 (switch 2026-03-01, by date of data)\n"
+           "protocol:  HJ/T 212-2005, HJ 212-2017, HJ 212-2025 (SM4)\n",
            ECO_VERSION);
 }
 
@@ -55,6 +58,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(cmd, "air")) return cmd_air(argc - 1, argv + 1);
+    if (!strcmp(cmd, "hj212")) return cmd_hj212(argc - 1, argv + 1);
     fprintf(stderr, "ecobrain: unknown command '%s'\n\n", cmd);
     usage(stderr);
     return EXIT_USAGE;

@@ -29,7 +29,14 @@
     X(NUMBER, -14, "not a number")                                           \
     X(EDITION, -15, "no edition of the standard covers this date")           \
     X(NODATA, -16, "no valid data")                                          \
-    X(USAGE, -17, "bad command-line usage")
+    X(USAGE, -17, "bad command-line usage")                                  \
+    X(HJ212_FRAME, -18, "HJ 212: not a frame (header, length digits or trailer)") \
+    X(HJ212_LEN, -19, "HJ 212: declared length differs from the data segment") \
+    X(HJ212_CRC, -20, "HJ 212: CRC mismatch")                                  \
+    X(HJ212_LEN_CRC, -21, "HJ 212: declared length and CRC both wrong")        \
+    X(HJ212_TOOBIG, -22, "HJ 212: data segment longer than allowed")           \
+    X(HJ212_SYNTAX, -23, "HJ 212: malformed data segment")                     \
+    X(HJ212_CRYPTO, -24, "HJ 212: SM4 decryption failed or no key")
 
 typedef enum {
     ECO_OK = 0,

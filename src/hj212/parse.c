@@ -1,0 +1,992 @@
+/* parse.c — an HJ 212 data segment into a packet of slices.
+ *
+ * Why so forgiving, and why so careful about it: the maintainer of the most
+ * used open-source parser wrote "未见有完全符合协议的数据包" (no packet ever
+ * seen fully conforms), and the standard's own examples carry typos that
+ * devices copy (../shared/reference/hj212.md §2.3, §5.3). So the parser
+ * reads what can sensibly be read and records every deviation as a note with
+ * its byte offset; it fails (ECO_EHJ212_SYNTAX) only when there is nothing
+ * sensible to read: no "CP=&&", no closing "&&", a header field without '='.
+ *
+ *   header  key=value fields in any order up to the first "CP=&&", split on
+ *           ';' and ',' (',' and stray spaces noted), "Flag=5CP=&&" (no ';',
+ *           HJ 212-2017 C.19) noted; duplicates: the last wins, noted.
+ *   CP      from the first "CP=&&" to the LAST "&&" of the segment (vector S5:
+ *           "&&" and "##" may occur inside -Info text); anything after that
+ *           "&&" (";Flag=0", xiaoyao9184 issue #22) is read as header fields
+ *           and noted. Entries split on ';' and ','; a value that starts with
+ *           "//" (an -Info log) runs to its closing "//" even across ';' ','.
+ *           Keys with a '-' are factor fields, split at the first '-' into
+ *           code and suffix and grouped per code in order of first appearance
+ *           (fields of one factor sent apart are brought together); other
+ *           keys are parameters (DataTime, PolId, QnRtn ...). Values are kept
+ *           as raw trimmed text plus a number (NAN when not numeric).
+ *   notes   unknown code / suffix / CN / ST, a data flag outside the
+ *           edition's table, a bad DataTime, PNUM/PNO inconsistent with Flag,
+ *           missing QN/Flag/PW/MN ... up to ECO_HJ212_MAX_NOTES, then one
+ *           ECO_HJ212_N_TRUNCATED note says how many more there were.
+ *
+ * Cost: the ingest target is millions of packets per second per core, so the
+ * segment is classified once with SSE2 into one bitmap of ; , = - (plus "is
+ * there a blank anywhere", so clean packets never trim) and the entries are
+ * walked with count-trailing-zeros; suffixes are found by a perfect hash;
+ * numbers of up to 8 characters are converted in one word (SWAR), longer
+ * ones by an exact loop (at most 19 digits and 22 decimals: integer / power
+ * of ten, correctly rounded), anything else by strtod; code-table look-ups go
+ * through the caller's memo when opts.code_cache is set; nothing is
+ * allocated, and the packet's big arrays are never cleared, only counted.
+ * bench/bench_hj212.c measures it; the numbers are in its output.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "hj212/hj212.h"
+
+/* ------------------------------------------------------------------ context and notes */
+
+enum { /* notes given once per packet */
+       ONCE_SPACE = 1u << 0,
+       ONCE_HDR_COMMA = 1u << 1,
+       ONCE_EMPTY = 1u << 2,
+       ONCE_ORDER = 1u << 3 };
+
+typedef struct pctx {
+    eco_hj212_packet_t *pkt;
+    eco_hj212_code_cache_t *cache;
+    const char *seg;
+    size_t n;
+    uint32_t dropped; /* notes that did not fit */
+    unsigned once;
+    eco_err_t *err;
+} pctx_t;
+
+static void note(pctx_t *c, int code, const char *at, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void note(pctx_t *c, int code, const char *at, const char *fmt, ...)
+{
+    eco_hj212_packet_t *k = c->pkt;
+    if (k->nnotes >= ECO_HJ212_MAX_NOTES - 1) { /* the last slot is kept for the count */
+        c->dropped++;
+        return;
+    }
+    eco_hj212_note_t *nt = &k->notes[k->nnotes++];
+    nt->code = code;
+    nt->offset = (uint32_t)(at >= c->seg && at <= c->seg + c->n ? (size_t)(at - c->seg) : 0);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(nt->text, sizeof nt->text, fmt, ap);
+    va_end(ap);
+}
+
+static void note_once(pctx_t *c, unsigned bit, int code, const char *at, const char *text)
+{
+    if (c->once & bit) return;
+    c->once |= bit;
+    note(c, code, at, "%s", text);
+}
+
+/* slices printed in notes are cut so the note stays readable */
+#define SL(s) (int)((s).len > 40 ? 40 : (s).len), (s).ptr
+
+static inline eco_slice_t mk(const char *p, size_t n) { return (eco_slice_t){p, n}; }
+static inline int is_blank(char c) { return c == ' ' || c == '\t'; }
+static inline int slice_is(eco_slice_t s, const char *lit, size_t n) { return s.len == n && memcmp(s.ptr, lit, n) == 0; }
+#define IS(s, lit) slice_is((s), (lit), sizeof(lit) - 1)
+
+/* ------------------------------------------------------------------ numbers and times */
+
+static const double pow10_exact[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* A trimmed value as a number, NAN when it is not one. Fast path: [+-]digits[.digits]
+ * with a mantissa below 2^53 and at most 22 decimals is m / 10^k, which IEEE
+ * division rounds correctly (Clinger); everything else goes to strtod. */
+static double parse_num_scalar(const char *p, size_t n)
+{
+    size_t i = 0;
+    int neg = 0, dot = 0, frac = 0, nd = 0;
+    uint64_t m = 0;
+    if (n == 0) return NAN;
+    if (p[0] == '-' || p[0] == '+') {
+        neg = p[0] == '-';
+        i = 1;
+    }
+    for (; i < n; i++) {
+        unsigned d = (unsigned)(unsigned char)p[i] - '0';
+        if (d < 10) {
+            if (nd >= 19) goto slow;
+            m = m * 10 + d;
+            nd++;
+            frac += dot;
+        } else if (p[i] == '.' && !dot) {
+            dot = 1;
+        } else if (p[i] == 'e' || p[i] == 'E' || p[i] == '+' || p[i] == '-' || p[i] == '.') {
+            goto slow;
+        } else {
+            return NAN; /* "N", "St", "//log//": not a number, and strtod would agree */
+        }
+    }
+    if (nd == 0) return NAN;
+    if (m > (1ull << 53) || frac > 22) goto slow;
+    {
+        double v = (double)m;
+        if (frac) v /= pow10_exact[frac];
+        return neg ? -v : v;
+    }
+slow: {
+    double v;
+    if (eco_slice_to_double(mk(p, n), &v) == 0) return v;
+    return NAN;
+}
+}
+
+/* The usual value — a sign and at most 8 digits and dot, "101.85", "-0.041"
+ * — without a loop: 8 bytes in a word, the dot found and squeezed out, the
+ * digits checked and combined with three multiplications (D. Lemire's
+ * eight-digit SWAR). end: the end of readable memory (the segment's). */
+static inline double parse_num(const char *p, size_t n, const char *end)
+{
+    if (n == 1) { /* data flags ("N") and one-digit values */
+        unsigned d = (unsigned)(unsigned char)p[0] - '0';
+        return d < 10 ? (double)d : NAN;
+    }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones = 0x0101010101010101ull;
+    size_t i = n && (p[0] == '-' || p[0] == '+');
+    size_t k = n - i;
+    if (k >= 1 && k <= 8) {
+        const char *q = p + i;
+        uint64_t x = 0;
+        if (end - q >= 8)
+            memcpy(&x, q, 8);
+        else
+            memcpy(&x, q, k);
+        uint64_t lowk = k == 8 ? ~0ull : (1ull << (8 * k)) - 1;
+        x &= lowk;
+        uint64_t t = x ^ (0x2Eull * ones); /* '.' bytes become zero */
+        uint64_t z = (t - ones) & ~t & (0x80ull * ones) & lowk;
+        uint64_t digits = x;
+        size_t nd = k, frac = 0;
+        if (z) {
+            size_t d = (size_t)__builtin_ctzll(z) >> 3;
+            uint64_t lo = d ? (1ull << (8 * d)) - 1 : 0;
+            digits = (x & lo) | ((x >> 8) & ~lo);
+            nd = k - 1;
+            frac = k - 1 - d;
+        }
+        if (nd) {
+            unsigned sh = (unsigned)(8 * (8 - nd)); /* left-pad with '0's: the last digit in byte 7 */
+            uint64_t v = sh ? (digits << sh) | (0x3030303030303030ull & ((1ull << sh) - 1)) : digits;
+            if ((v & 0xF0F0F0F0F0F0F0F0ull) == 0x3030303030303030ull &&
+                ((v + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) == 0x3030303030303030ull) {
+                v -= 0x3030303030303030ull;
+                v = v * 10 + (v >> 8);
+                v = (((v & 0x000000FF000000FFull) * (100 + (1000000ull << 32))) +
+                     (((v >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32)))) >>
+                    32;
+                double r = (double)(uint32_t)v;
+                if (frac) r /= pow10_exact[frac];
+                return p[0] == '-' ? -r : r;
+            }
+        }
+    }
+#else
+    (void)end;
+#endif
+    return parse_num_scalar(p, n);
+}
+
+static inline int dig2(const char *p) { return (p[0] - '0') * 10 + (p[1] - '0'); }
+
+/* DataTime: YYYYMMDDhhmmss, or with milliseconds (17 digits). */
+static int parse_datatime(eco_slice_t s, eco_time_t *out)
+{
+    if (s.len != 14 && s.len != 17) return -1;
+    for (size_t i = 0; i < s.len; i++)
+        if ((unsigned)(s.ptr[i] - '0') >= 10u) return -1;
+    int y = dig2(s.ptr) * 100 + dig2(s.ptr + 2), mo = dig2(s.ptr + 4), d = dig2(s.ptr + 6);
+    int h = dig2(s.ptr + 8), mi = dig2(s.ptr + 10), se = dig2(s.ptr + 12);
+    if (mo < 1 || mo > 12 || d < 1 || d > eco_days_in_month(y, mo) || h > 23 || mi > 59 || se > 59) return -1;
+    *out = eco_time_from_day(eco_day_from_civil(y, mo, d)) + h * 3600 + mi * 60 + se;
+    return 0;
+}
+
+static int all_digits(eco_slice_t s)
+{
+    for (size_t i = 0; i < s.len; i++)
+        if ((unsigned)(s.ptr[i] - '0') >= 10u) return 0;
+    return 1;
+}
+
+/* "1", "0002": a small decimal, -1 otherwise */
+static int small_uint(eco_slice_t s, int max)
+{
+    if (s.len == 0 || s.len > 6) return -1;
+    int v = 0;
+    for (size_t i = 0; i < s.len; i++) {
+        if ((unsigned)(s.ptr[i] - '0') >= 10u) return -1;
+        v = v * 10 + (s.ptr[i] - '0');
+    }
+    return v <= max ? v : -1;
+}
+
+/* ------------------------------------------------------------------ suffixes */
+
+enum { SID_UNKNOWN = 0, SID_RTD, SID_MIN, SID_AVG, SID_MAX, SID_ZSRTD, SID_ZSMIN, SID_ZSAVG, SID_ZSMAX, SID_FLAG,
+       SID_EFLAG, SID_COU, SID_SAMPLETIME, SID_RS, SID_RT, SID_DATA, SID_DAYDATA, SID_NIGHTDATA, SID_INFO, SID_SN,
+       SID_ALA, SID_UPVALUE, SID_LOWVALUE, SID_SAMPLETYPE, SID_COMPLETETIME, SID_RETENTIONTIME, SID_PEAKAREA,
+       SID_PEAKHEIGHT };
+
+/* HJ 212-2017 Table 4, the 2025 additions seen in implementations (2013 raw
+ * VOC data) and the HJ/T 212-2005 alarm fields; anything else is kept but
+ * noted (notes §2.3: -ValidNum, -Ia ... are vendor suffixes). Looked up by
+ * a perfect hash of (first, second-to-last, last byte, length) found
+ * offline — one table load and one compare instead of a chain of them, as
+ * this runs for every field. */
+typedef struct sfx {
+    const char *name;
+    uint8_t len, sid;
+} sfx_t;
+
+static const sfx_t sfx_table[64] = {
+    [0] = {"Info", 4, SID_INFO},
+    [1] = {"SN", 2, SID_SN},
+    [2] = {"UpValue", 7, SID_UPVALUE},
+    [7] = {"PeakArea", 8, SID_PEAKAREA},
+    [9] = {"ZsRtd", 5, SID_ZSRTD},
+    [10] = {"PeakHeight", 10, SID_PEAKHEIGHT},
+    [11] = {"NightData", 9, SID_NIGHTDATA},
+    [14] = {"ZsMin", 5, SID_ZSMIN},
+    [20] = {"RetentionTime", 13, SID_RETENTIONTIME},
+    [21] = {"SampleTime", 10, SID_SAMPLETIME},
+    [22] = {"RS", 2, SID_RS},
+    [23] = {"CompleteTime", 12, SID_COMPLETETIME},
+    [24] = {"Min", 3, SID_MIN},
+    [28] = {"RT", 2, SID_RT},
+    [30] = {"Data", 4, SID_DATA},
+    [31] = {"LowValue", 8, SID_LOWVALUE},
+    [33] = {"DayData", 7, SID_DAYDATA},
+    [34] = {"ZsMax", 5, SID_ZSMAX},
+    [36] = {"SampleType", 10, SID_SAMPLETYPE},
+    [37] = {"ZsAvg", 5, SID_ZSAVG},
+    [39] = {"Rtd", 3, SID_RTD},
+    [40] = {"EFlag", 5, SID_EFLAG},
+    [41] = {"Ala", 3, SID_ALA},
+    [43] = {"Flag", 4, SID_FLAG},
+    [44] = {"Max", 3, SID_MAX},
+    [56] = {"Cou", 3, SID_COU},
+    [63] = {"Avg", 3, SID_AVG},
+};
+
+static int bytes_eq(const char *a, const char *b, size_t n);
+
+static inline int suffix_id(eco_slice_t s)
+{
+    if (s.len < 2 || s.len > 13) return SID_UNKNOWN;
+    const unsigned char *p = (const unsigned char *)s.ptr;
+    const sfx_t *e = &sfx_table[(p[0] * 4u + p[s.len - 1] * 6u + p[s.len - 2] * 5u + (unsigned)s.len) & 63u];
+    return e->len == s.len && bytes_eq(s.ptr, e->name, s.len) ? e->sid : SID_UNKNOWN;
+}
+
+/* ------------------------------------------------------------------ header */
+
+enum { H_QN = 1, H_ST, H_CN, H_PW, H_MN, H_FLAG, H_PNUM, H_PNO, H_RF, H_OTHER };
+static const char *const hname[] = {"", "QN", "ST", "CN", "PW", "MN", "Flag", "PNUM", "PNO", "RF", ""};
+
+static int header_key(eco_slice_t k)
+{
+    switch (k.len) {
+    case 2:
+        if (IS(k, "QN")) return H_QN;
+        if (IS(k, "ST")) return H_ST;
+        if (IS(k, "CN")) return H_CN;
+        if (IS(k, "PW")) return H_PW;
+        if (IS(k, "MN")) return H_MN;
+        if (IS(k, "RF")) return H_RF;
+        break;
+    case 3:
+        if (IS(k, "PNO")) return H_PNO;
+        break;
+    case 4:
+        if (IS(k, "Flag")) return H_FLAG;
+        if (IS(k, "PNUM")) return H_PNUM;
+        break;
+    }
+    return H_OTHER;
+}
+
+typedef struct hdr {
+    unsigned seen;  /* bit per H_* */
+    int rank_max;
+} hdr_t;
+
+static int add_param(pctx_t *c, eco_slice_t key, eco_slice_t val);
+
+/* Walking the set bits of a bitmap in order, up to lim. */
+typedef struct bitwalk {
+    const uint64_t *m;
+    size_t w, nw, lim;
+    uint64_t x;
+} bitwalk_t;
+
+static inline void bw_init(bitwalk_t *b, const uint64_t *m, size_t from, size_t lim)
+{
+    b->m = m;
+    b->lim = lim;
+    b->nw = (lim + 63) >> 6;
+    if (from >= lim) {
+        b->w = b->nw;
+        b->x = 0;
+        return;
+    }
+    b->w = from >> 6;
+    b->x = m[b->w] & (~0ull << (from & 63));
+}
+
+static inline size_t bw_next(bitwalk_t *b)
+{
+    while (!b->x) {
+        if (++b->w >= b->nw) return b->lim;
+        b->x = b->m[b->w];
+    }
+    size_t p = (b->w << 6) + (size_t)__builtin_ctzll(b->x);
+    b->x &= b->x - 1;
+    return p < b->lim ? p : b->lim;
+}
+
+#define NONE ((size_t)-1)
+
+/* Header fields in seg[from, to), using the segment's bitmap of ; , = -.
+ * after_cp: the text after the closing "&&". */
+static int parse_header(pctx_t *c, hdr_t *h, const uint64_t *any, int blanks, size_t from, size_t to, int after_cp)
+{
+    eco_hj212_packet_t *k = c->pkt;
+    const char *seg = c->seg;
+    bitwalk_t bw;
+    bw_init(&bw, any, from, to);
+    size_t s = from, q = NONE;
+    for (;;) {
+        size_t e = bw_next(&bw);
+        if (e < to) {
+            char ch = seg[e];
+            if (ch == '=') {
+                if (q == NONE) q = e;
+                continue;
+            }
+            if (ch == '-') continue;
+            if (ch == ',' && !after_cp)
+                note_once(c, ONCE_HDR_COMMA, ECO_HJ212_N_SEPARATOR, seg + e, "',' used where the header wants ';'");
+        }
+        size_t ts = s, te = e;
+        if (blanks) {
+            while (ts < te && is_blank(seg[ts])) ts++;
+            while (te > ts && is_blank(seg[te - 1])) te--;
+        }
+        if (ts == te) {
+            /* the normal empty token is the one between "Flag=5;" and "CP=&&" */
+            if (e > s)
+                note_once(c, ONCE_SPACE, ECO_HJ212_N_SEPARATOR, seg + s, "stray spaces around a field");
+            else if (e < to && !after_cp)
+                note_once(c, ONCE_EMPTY, ECO_HJ212_N_SEPARATOR, seg + s, "empty field (a ';' or ',' too many)");
+        } else if (q == NONE || q >= te) {
+            if (!after_cp)
+                return eco_err_set(c->err, ECO_EHJ212_SYNTAX, "header field without '=' at byte %zu: '%.*s'", ts,
+                                   SL(mk(seg + ts, te - ts)));
+            note(c, ECO_HJ212_N_ORDER, seg + ts, "text '%.*s' after the CP data area", SL(mk(seg + ts, te - ts)));
+        } else {
+            size_t ke = q, vs = q + 1;
+            if (blanks) {
+                while (ke > ts && is_blank(seg[ke - 1])) ke--;
+                while (vs < te && is_blank(seg[vs])) vs++;
+                if (ts > s || te < e || ke < q || vs > q + 1)
+                    note_once(c, ONCE_SPACE, ECO_HJ212_N_SEPARATOR, seg + s, "stray spaces around a field");
+            }
+            eco_slice_t key = mk(seg + ts, ke - ts), val = mk(seg + vs, te - vs);
+            int hk = header_key(key);
+            if (after_cp) note(c, ECO_HJ212_N_ORDER, key.ptr, "header field '%.*s' after the CP data area", SL(key));
+            if (hk == H_OTHER) {
+                note(c, ECO_HJ212_N_UNKNOWN_CODE, key.ptr, "unknown header field '%.*s' (kept as a parameter)",
+                     SL(key));
+                int rc = add_param(c, key, val);
+                if (rc) return rc;
+            } else {
+                if (h->seen & (1u << hk))
+                    note(c, ECO_HJ212_N_DUPLICATE, key.ptr, "header field '%s' given twice: the last is kept",
+                         hname[hk]);
+                h->seen |= 1u << hk;
+                if (!after_cp) {
+                    if (hk < h->rank_max && !(c->once & ONCE_ORDER)) {
+                        c->once |= ONCE_ORDER;
+                        note(c, ECO_HJ212_N_ORDER, key.ptr,
+                             "header field '%s' after '%s' (the standard's order is QN ST CN PW MN Flag PNUM PNO)",
+                             hname[hk], hname[h->rank_max]);
+                    }
+                    if (hk > h->rank_max) h->rank_max = hk;
+                }
+                switch (hk) {
+                case H_QN: k->qn = val; break;
+                case H_ST: k->st = val; break;
+                case H_CN: k->cn = val; break;
+                case H_PW: k->pw = val; break;
+                case H_MN: k->mn = val; break;
+                case H_FLAG: k->flag_text = val; break;
+                case H_PNUM: k->pnum_text = val; break;
+                case H_PNO: k->pno_text = val; break;
+                case H_RF: k->rf = val; break;
+                }
+            }
+        }
+        if (e >= to) break;
+        s = e + 1;
+        q = NONE;
+    }
+    return 0;
+}
+
+/* What the header fields mean, once all are read. */
+static void interpret_header(pctx_t *c, const hdr_t *h, const eco_hj212_opts_t *o)
+{
+    eco_hj212_packet_t *k = c->pkt;
+    const char *seg = c->seg;
+    k->has_qn = (h->seen >> H_QN) & 1;
+    k->has_flag = (h->seen >> H_FLAG) & 1;
+    if (!k->has_qn)
+        note(c, ECO_HJ212_N_MISSING, seg, "no QN (HJ/T 212-2005 style)");
+    else if (k->qn.len != 17 || !all_digits(k->qn))
+        note(c, ECO_HJ212_N_BAD_VALUE, k->qn.ptr, "QN '%.*s' is not YYYYMMDDhhmmsszzz", SL(k->qn));
+    if (!((h->seen >> H_ST) & 1)) note(c, ECO_HJ212_N_MISSING, seg, "no ST");
+    if (!((h->seen >> H_CN) & 1)) note(c, ECO_HJ212_N_MISSING, seg, "no CN");
+    if (!((h->seen >> H_PW) & 1)) note(c, ECO_HJ212_N_MISSING, seg, "no PW");
+    if (!((h->seen >> H_MN) & 1)) note(c, ECO_HJ212_N_MISSING, seg, "no MN");
+
+    k->flag = -1;
+    if (k->has_flag) {
+        k->flag = small_uint(k->flag_text, 255);
+        if (k->flag < 0)
+            note(c, ECO_HJ212_N_BAD_VALUE, k->flag_text.ptr, "Flag '%.*s' is not a number 0-255", SL(k->flag_text));
+    } else {
+        note(c, ECO_HJ212_N_MISSING, seg, "no Flag: HJ/T 212-2005 assumed");
+    }
+    if (k->flag >= 0) {
+        int v = eco_hj212_flag_version(k->flag);
+        k->edition = v == 0 ? ECO_HJ212_ED_2005 : v == 1 ? ECO_HJ212_ED_2017 : v == 2 ? ECO_HJ212_ED_2025
+                                                                                     : ECO_HJ212_ED_OTHER;
+        k->ack_wanted = k->flag & ECO_HJ212_FLAG_ACK;
+    } else {
+        k->edition = ECO_HJ212_ED_2005;
+        k->ack_wanted = o->reply_when_no_flag ? 1 : 0;
+    }
+
+    k->cn_num = -1;
+    if (k->cn.len) {
+        int v = small_uint(k->cn, 9999);
+        if (v < 0 || k->cn.len != 4)
+            note(c, ECO_HJ212_N_BAD_VALUE, k->cn.ptr, "CN '%.*s' is not 4 digits", SL(k->cn));
+        k->cn_num = v;
+        if (v >= 0 && !eco_hj212_cn_name(v)) note(c, ECO_HJ212_N_UNKNOWN_CN, k->cn.ptr, "unknown CN %d", v);
+    }
+    if (k->st.len && !eco_hj212_st_name(k->st))
+        note(c, ECO_HJ212_N_UNKNOWN_ST, k->st.ptr, "unknown ST '%.*s'", SL(k->st));
+
+    k->pnum = k->pno = 0;
+    int has_pnum = (h->seen >> H_PNUM) & 1, has_pno = (h->seen >> H_PNO) & 1;
+    if (has_pnum) {
+        int v = small_uint(k->pnum_text, 9999);
+        if (v < 0)
+            note(c, ECO_HJ212_N_BAD_VALUE, k->pnum_text.ptr, "PNUM '%.*s' is not a number", SL(k->pnum_text));
+        else
+            k->pnum = v;
+    }
+    if (has_pno) {
+        int v = small_uint(k->pno_text, 9999);
+        if (v < 0)
+            note(c, ECO_HJ212_N_BAD_VALUE, k->pno_text.ptr, "PNO '%.*s' is not a number", SL(k->pno_text));
+        else
+            k->pno = v;
+    }
+    int split_bit = k->flag >= 0 && (k->flag & ECO_HJ212_FLAG_SPLIT);
+    if (split_bit && !(has_pnum && has_pno))
+        note(c, ECO_HJ212_N_SPLIT, k->flag_text.ptr, "Flag=%d says split packet but PNUM/PNO are missing", k->flag);
+    else if ((has_pnum || has_pno) && !split_bit)
+        note(c, ECO_HJ212_N_SPLIT, (has_pnum ? k->pnum_text : k->pno_text).ptr,
+             "PNUM/PNO present but the Flag split bit is not set");
+    if (has_pnum != has_pno)
+        note(c, ECO_HJ212_N_SPLIT, (has_pnum ? k->pnum_text : k->pno_text).ptr, "only one of PNUM and PNO");
+    else if (has_pnum && k->pnum > 0 && (k->pno < 1 || k->pno > k->pnum))
+        note(c, ECO_HJ212_N_SPLIT, k->pno_text.ptr, "PNO %d outside 1..PNUM %d", k->pno, k->pnum);
+
+    k->backfill = 0;
+    if ((h->seen >> H_RF) & 1) {
+        if (IS(k->rf, "1"))
+            k->backfill = 1;
+        else
+            note(c, ECO_HJ212_N_BAD_VALUE, k->rf.ptr, "RF '%.*s' (only RF=1 is defined)", SL(k->rf));
+    }
+}
+
+/* ------------------------------------------------------------------ CP: parameters */
+
+static int add_param(pctx_t *c, eco_slice_t key, eco_slice_t val)
+{
+    eco_hj212_packet_t *k = c->pkt;
+    for (uint32_t i = 0; i < k->nparams; i++)
+        if (k->params[i].key.len == key.len && memcmp(k->params[i].key.ptr, key.ptr, key.len) == 0) {
+            note(c, ECO_HJ212_N_DUPLICATE, key.ptr, "'%.*s' given twice: the last is kept", SL(key));
+            k->params[i].value = val;
+            return 0;
+        }
+    if (k->nparams >= ECO_HJ212_MAX_PARAMS)
+        return eco_err_set(c->err, ECO_EHJ212_TOOBIG, "more than %d parameters (at byte %zu)", ECO_HJ212_MAX_PARAMS,
+                           (size_t)(key.ptr - c->seg));
+    k->params[k->nparams].key = key;
+    k->params[k->nparams].value = val;
+    k->nparams++;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ CP: bitmap */
+
+#define MAXW ((ECO_HJ212_MAX_LEN + 63) / 64 + 1)
+
+#if defined(__SSE2__)
+/* 64 bytes at p: bits of ';' ',' '=' '-' into *any; blanks OR-ed into *blank */
+static inline uint64_t mask64(const char *p, __m128i *blank)
+{
+    const __m128i semi = _mm_set1_epi8(';'), comma = _mm_set1_epi8(','), equal = _mm_set1_epi8('='),
+                  minus = _mm_set1_epi8('-'), sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
+    uint64_t m = 0;
+    for (int k = 0; k < 4; k++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+        __m128i a = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, semi), _mm_cmpeq_epi8(v, comma)),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, equal), _mm_cmpeq_epi8(v, minus)));
+        m |= (uint64_t)(unsigned)_mm_movemask_epi8(a) << (16 * k);
+        *blank = _mm_or_si128(*blank, _mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, tab)));
+    }
+    return m;
+}
+#endif
+
+/* any[w]: bit j set when byte 64w+j is one of ; , = - (bits past n are
+ * zero). Returns whether the CP holds a blank anywhere: when it does not, as
+ * in nearly every packet, no token needs trimming. */
+static int build_mask(const char *p, size_t n, uint64_t *any)
+{
+    size_t nw = (n + 63) / 64, full = n / 64;
+#if defined(__SSE2__)
+    __m128i blank = _mm_setzero_si128();
+    for (size_t w = 0; w < full; w++) any[w] = mask64(p + 64 * w, &blank);
+    if (full < nw) { /* the tail, through a zero-padded copy: NUL matches nothing */
+        char tail[64];
+        memset(tail, 0, sizeof tail);
+        memcpy(tail, p + 64 * full, n - 64 * full);
+        any[full] = mask64(tail, &blank);
+    }
+    return _mm_movemask_epi8(blank) != 0;
+#else
+    int blank = 0;
+    for (size_t w = 0; w < nw; w++) {
+        uint64_t m = 0;
+        for (size_t j = 0; j < 64 && 64 * w + j < n; j++) {
+            char ch = p[64 * w + j];
+            m |= (uint64_t)(ch == ';' || ch == ',' || ch == '=' || ch == '-') << j;
+            blank |= ch == ' ' || ch == '\t';
+        }
+        any[w] = m;
+    }
+    (void)full;
+    return blank;
+#endif
+}
+
+/* Equality of two short byte strings without a libc call: codes are mostly
+ * 3-6 bytes, compared once per field. */
+static int bytes_eq(const char *a, const char *b, size_t n)
+{
+    if (n >= 4 && n <= 8) {
+        uint32_t a0, a1, b0, b1;
+        memcpy(&a0, a, 4);
+        memcpy(&b0, b, 4);
+        memcpy(&a1, a + n - 4, 4);
+        memcpy(&b1, b + n - 4, 4);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    if (n < 4) {
+        for (size_t i = 0; i < n; i++)
+            if (a[i] != b[i]) return 0;
+        return 1;
+    }
+    return memcmp(a, b, n) == 0;
+}
+
+/* ------------------------------------------------------------------ CP: factors */
+
+#define LINEAR_MAX 16       /* factors searched linearly; a hash beyond */
+#define HASH_SIZE 2048      /* > 2 * ECO_HJ212_MAX_FACTORS */
+
+typedef struct fstate {
+    uint32_t sid_mask[ECO_HJ212_MAX_FACTORS]; /* known suffixes seen, per factor */
+    uint16_t nunknown[ECO_HJ212_MAX_FACTORS]; /* unknown-suffix fields, per factor */
+    uint16_t fidx[ECO_HJ212_MAX_FIELDS];      /* factor of each field, in arrival order */
+    uint16_t hash[HASH_SIZE];                 /* factor index + 1, when hashed */
+    int hashed, regroup, dups;
+} fstate_t;
+
+static inline uint32_t code_hash(eco_slice_t s)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < s.len; i++) h = (h ^ (unsigned char)s.ptr[i]) * 16777619u;
+    return h;
+}
+
+static inline int code_eq(eco_slice_t a, eco_slice_t b) { return a.len == b.len && bytes_eq(a.ptr, b.ptr, a.len); }
+
+static void hash_put(fstate_t *fs, const eco_hj212_packet_t *k, uint32_t f)
+{
+    uint32_t i = code_hash(k->factors[f].code) & (HASH_SIZE - 1);
+    while (fs->hash[i]) i = (i + 1) & (HASH_SIZE - 1);
+    fs->hash[i] = (uint16_t)(f + 1);
+}
+
+/* index of the factor with this code, or -1 */
+static int find_factor(fstate_t *fs, const eco_hj212_packet_t *k, eco_slice_t code)
+{
+    uint32_t nf = k->nfactors; /* the last factor was checked by the caller: fields of a factor come together */
+    if (!fs->hashed) {
+        for (uint32_t f = 0; f + 1 < nf; f++)
+            if (code_eq(k->factors[f].code, code)) return (int)f;
+        return -1;
+    }
+    uint32_t i = code_hash(code) & (HASH_SIZE - 1);
+    while (fs->hash[i]) {
+        uint32_t f = fs->hash[i] - 1u;
+        if (code_eq(k->factors[f].code, code)) return (int)f;
+        i = (i + 1) & (HASH_SIZE - 1);
+    }
+    return -1;
+}
+
+void eco_hj212_code_cache_init(eco_hj212_code_cache_t *c) { memset(c, 0, sizeof *c); }
+
+/* eco_hj212_code_find through the caller's memo, if any */
+static const eco_hj212_code_t *code_lookup(eco_hj212_code_cache_t *cc, eco_slice_t code, eco_slice_t st)
+{
+    if (!cc || code.len > sizeof cc->e[0].code || st.len > sizeof cc->e[0].st) return eco_hj212_code_find(code, st);
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < code.len; i++) h = (h ^ (unsigned char)code.ptr[i]) * 16777619u;
+    for (size_t i = 0; i < st.len; i++) h = (h ^ (unsigned char)st.ptr[i]) * 16777619u;
+    struct eco_hj212_code_memo *m = &cc->e[(h ^ (h >> 8) ^ (h >> 16)) & 255u];
+    if (m->len == code.len && m->st_len == st.len && memcmp(m->code, code.ptr, code.len) == 0 &&
+        (st.len == 0 || memcmp(m->st, st.ptr, st.len) == 0)) {
+        cc->hits++;
+        return m->info;
+    }
+    cc->misses++;
+    m->info = eco_hj212_code_find(code, st);
+    memcpy(m->code, code.ptr, code.len);
+    if (st.len) memcpy(m->st, st.ptr, st.len);
+    m->len = (uint8_t)code.len;
+    m->st_len = (uint8_t)st.len;
+    return m->info;
+}
+
+static int is_facility_code(eco_slice_t code) /* SBxxx: treatment facility numbers (Table 4 SBxxx-RS/RT) */
+{
+    return code.len >= 3 && code.ptr[0] == 'S' && code.ptr[1] == 'B';
+}
+
+static inline __attribute__((always_inline)) int add_field(pctx_t *c, fstate_t *fs, eco_slice_t code,
+                                                           eco_slice_t suffix, eco_slice_t val)
+{
+    eco_hj212_packet_t *k = c->pkt;
+    uint32_t nf = k->nfactors;
+    int f = nf && code_eq(k->factors[nf - 1].code, code) ? (int)nf - 1 : find_factor(fs, k, code);
+    if (f < 0) {
+        if (k->nfactors >= ECO_HJ212_MAX_FACTORS)
+            return eco_err_set(c->err, ECO_EHJ212_TOOBIG, "more than %d factors (at byte %zu)", ECO_HJ212_MAX_FACTORS,
+                               (size_t)(code.ptr - c->seg));
+        f = (int)k->nfactors++;
+        eco_hj212_factor_t *fc = &k->factors[f];
+        fc->code = code;
+        fc->info = code.len ? code_lookup(c->cache, code, k->st) : NULL;
+        fc->first = k->nfields;
+        fc->n = 0;
+        fs->sid_mask[f] = 0;
+        fs->nunknown[f] = 0;
+        if (code.len == 0)
+            note(c, ECO_HJ212_N_BAD_VALUE, code.ptr, "factor field with an empty code: '-%.*s'", SL(suffix));
+        else if (!fc->info && !is_facility_code(code))
+            note(c, ECO_HJ212_N_UNKNOWN_CODE, code.ptr, "unknown factor code '%.*s'", SL(code));
+        if (fs->hashed) {
+            hash_put(fs, k, (uint32_t)f);
+        } else if (k->nfactors > LINEAR_MAX) {
+            memset(fs->hash, 0, sizeof fs->hash);
+            fs->hashed = 1;
+            for (uint32_t g = 0; g < k->nfactors; g++) hash_put(fs, k, g);
+        }
+    } else if ((uint32_t)f != k->nfactors - 1) {
+        fs->regroup = 1; /* a factor's fields sent apart */
+    }
+    if (k->nfields >= ECO_HJ212_MAX_FIELDS)
+        return eco_err_set(c->err, ECO_EHJ212_TOOBIG, "more than %d factor fields (at byte %zu)",
+                           ECO_HJ212_MAX_FIELDS, (size_t)(code.ptr - c->seg));
+    int sid = suffix_id(suffix);
+    if (sid) {
+        uint32_t bit = 1u << sid;
+        if (fs->sid_mask[f] & bit) fs->dups = 1;
+        fs->sid_mask[f] |= bit;
+        if (sid == SID_FLAG && !eco_hj212_data_flag_name(val, k->edition))
+            note(c, ECO_HJ212_N_BAD_FLAG, val.ptr, "data flag '%.*s' of %.*s is not in the HJ 212-%s table", SL(val),
+                 SL(code), eco_hj212_edition_name(k->edition));
+    } else {
+        if (++fs->nunknown[f] >= 2) fs->dups = 1; /* maybe: checked at the end */
+        if (suffix.len == 0)
+            note(c, ECO_HJ212_N_BAD_VALUE, suffix.ptr, "factor field '%.*s-' with an empty suffix", SL(code));
+        else
+            note(c, ECO_HJ212_N_UNKNOWN_SUFFIX, suffix.ptr, "unknown suffix '%.*s' in '%.*s-%.*s'", SL(suffix),
+                 SL(code), SL(suffix));
+    }
+    eco_hj212_field_t *fl = &k->fields[k->nfields];
+    fl->suffix = suffix;
+    fl->value = val;
+    fl->num = parse_num(val.ptr, val.len, c->seg + c->n);
+    fs->fidx[k->nfields] = (uint16_t)f;
+    k->nfields++;
+    k->factors[f].n++;
+    return 0;
+}
+
+/* Bring each factor's fields together, in order of first appearance of the
+ * factor and arrival within it: a stable counting sort, applied in place by
+ * following the permutation's cycles. */
+static void regroup(eco_hj212_packet_t *k, fstate_t *fs)
+{
+    uint16_t *dest = fs->fidx; /* reused: field i goes to dest[i] */
+    uint32_t cursor[ECO_HJ212_MAX_FACTORS];
+    uint32_t at = 0;
+    for (uint32_t f = 0; f < k->nfactors; f++) {
+        k->factors[f].first = at;
+        cursor[f] = at;
+        at += k->factors[f].n;
+    }
+    for (uint32_t i = 0; i < k->nfields; i++) dest[i] = (uint16_t)cursor[fs->fidx[i]]++;
+    for (uint32_t i = 0; i < k->nfields; i++) {
+        while (dest[i] != i) {
+            uint32_t j = dest[i];
+            eco_hj212_field_t t = k->fields[i];
+            k->fields[i] = k->fields[j];
+            k->fields[j] = t;
+            uint16_t d = dest[j];
+            dest[j] = (uint16_t)j;
+            dest[i] = d;
+        }
+    }
+}
+
+/* Drop all but the last of a suffix given twice within a factor. */
+static void dedupe(pctx_t *c, eco_hj212_packet_t *k)
+{
+    uint32_t w = 0;
+    for (uint32_t f = 0; f < k->nfactors; f++) {
+        eco_hj212_factor_t *fc = &k->factors[f];
+        uint32_t first = fc->first, end = fc->first + fc->n, nfirst = w;
+        for (uint32_t i = first; i < end; i++) {
+            int later = 0;
+            for (uint32_t j = i + 1; j < end && !later; j++) later = code_eq(k->fields[i].suffix, k->fields[j].suffix);
+            if (later) {
+                note(c, ECO_HJ212_N_DUPLICATE, k->fields[i].suffix.ptr, "'%.*s-%.*s' given twice: the last is kept",
+                     SL(fc->code), SL(k->fields[i].suffix));
+                continue;
+            }
+            k->fields[w++] = k->fields[i];
+        }
+        fc->first = nfirst;
+        fc->n = w - nfirst;
+    }
+    k->nfields = w;
+}
+
+/* ------------------------------------------------------------------ CP */
+
+/* One CP entry: raw [s, e); q = its first '=' (or NONE), d = the first '-'
+ * before q (or NONE). blanks: the CP holds blanks somewhere. */
+static inline __attribute__((always_inline)) int cp_entry(pctx_t *c, fstate_t *fs, const char *cp, size_t s, size_t e,
+                                                          size_t q, size_t d, int blanks)
+{
+    eco_hj212_packet_t *k = c->pkt;
+    size_t ts = s, te = e, ke = q, vs = q + 1;
+    if (blanks) {
+        while (ts < te && is_blank(cp[ts])) ts++;
+        while (te > ts && is_blank(cp[te - 1])) te--;
+        if (q != NONE && q >= ts && q < te) {
+            while (ke > ts && is_blank(cp[ke - 1])) ke--;
+            while (vs < te && is_blank(cp[vs])) vs++;
+        }
+        if (ts > s || te < e || (q != NONE && (ke < q || vs > q + 1)))
+            note_once(c, ONCE_SPACE, ECO_HJ212_N_SEPARATOR, cp + s, "stray spaces around a field");
+        if (d != NONE && d >= ke) d = NONE;
+    }
+    if (ts == te) {
+        if (e == s) note_once(c, ONCE_EMPTY, ECO_HJ212_N_SEPARATOR, cp + s, "empty field (a ';' or ',' too many)");
+        return 0;
+    }
+    if (q == NONE) {
+        note(c, ECO_HJ212_N_BAD_VALUE, cp + ts, "CP entry without '=': '%.*s'", SL(mk(cp + ts, te - ts)));
+        return 0;
+    }
+    eco_slice_t val = mk(cp + vs, te - vs);
+    if (ke == ts) {
+        note(c, ECO_HJ212_N_BAD_VALUE, cp + ts, "CP entry with an empty key: '%.*s'", SL(mk(cp + ts, te - ts)));
+        return 0;
+    }
+    if (d != NONE) return add_field(c, fs, mk(cp + ts, d - ts), mk(cp + d + 1, ke - d - 1), val);
+    eco_slice_t key = mk(cp + ts, ke - ts);
+    int rc = add_param(c, key, val);
+    if (!rc && IS(key, "DataTime")) {
+        k->datatime = val;
+        k->has_time = parse_datatime(val, &k->time) == 0;
+        if (!k->has_time)
+            note(c, ECO_HJ212_N_BAD_VALUE, val.ptr, "DataTime '%.*s' is not YYYYMMDDhhmmss[zzz]", SL(val));
+    }
+    return rc;
+}
+
+/* The data area seg[cs, ce): one pass over the bitmap of ; , = - in order. */
+static int parse_cp(pctx_t *c, const uint64_t *any, int blanks, size_t cs, size_t ce)
+{
+    eco_hj212_packet_t *k = c->pkt;
+    const char *seg = c->seg;
+    if (ce == cs) return 0;
+    fstate_t fs; /* large, but only the slots in use are ever touched */
+    fs.hashed = fs.regroup = fs.dups = 0;
+    bitwalk_t bw;
+    bw_init(&bw, any, cs, ce);
+    size_t s = cs, q = NONE, d = NONE, skip = 0;
+    for (;;) {
+        size_t p = bw_next(&bw);
+        if (p >= ce) break;
+        if (p < skip) continue; /* inside an -Info "//...//" log */
+        char ch = seg[p];
+        if (ch == '-') {
+            if (q == NONE && d == NONE) d = p;
+            continue;
+        }
+        if (ch == '=') {
+            if (q == NONE) {
+                q = p;
+                size_t v = q + 1;
+                if (blanks)
+                    while (v < ce && is_blank(seg[v])) v++;
+                if (v + 1 < ce && seg[v] == '/' && seg[v + 1] == '/') /* an -Info log: to its closing "//" */
+                    for (size_t z = v + 2; z + 1 < ce; z++)
+                        if (seg[z] == '/' && seg[z + 1] == '/') {
+                            skip = z + 2;
+                            break;
+                        }
+            }
+            continue;
+        }
+        int rc = cp_entry(c, &fs, seg, s, p, q, d, blanks); /* ';' or ',' */
+        if (rc) return rc;
+        s = p + 1;
+        q = d = NONE;
+    }
+    if (s < ce) {
+        int rc = cp_entry(c, &fs, seg, s, ce, q, d, blanks);
+        if (rc) return rc;
+    } else { /* the CP ends with ';' or ',' (JV-0453) */
+        note_once(c, ONCE_EMPTY, ECO_HJ212_N_SEPARATOR, seg + ce - 1, "a ';' or ',' before the closing \"&&\"");
+    }
+    if (fs.regroup) regroup(k, &fs);
+    if (fs.dups) dedupe(c, k);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ entry points */
+
+static const char *find_cp(const char *s, size_t n)
+{
+    const char *p = s, *end = s + n;
+    while (end - p >= 5) {
+        p = memchr(p, 'C', (size_t)(end - p - 4));
+        if (!p) return NULL;
+        if (p[1] == 'P' && p[2] == '=' && p[3] == '&' && p[4] == '&') return p;
+        p++;
+    }
+    return NULL;
+}
+
+int eco_hj212_parse(eco_slice_t segment, const eco_hj212_opts_t *o, eco_hj212_packet_t *pkt, eco_err_t *err)
+{
+    eco_hj212_opts_t def;
+    if (!o) {
+        eco_hj212_opts_default(&def);
+        o = &def;
+    }
+    const eco_slice_t empty = {segment.ptr ? segment.ptr : "", 0};
+    pkt->qn = pkt->st = pkt->cn = pkt->pw = pkt->mn = pkt->flag_text = pkt->pnum_text = pkt->pno_text = pkt->rf =
+        empty;
+    pkt->cp = pkt->datatime = empty;
+    pkt->has_qn = pkt->has_flag = pkt->has_time = 0;
+    pkt->flag = pkt->cn_num = -1;
+    pkt->pnum = pkt->pno = 0;
+    pkt->edition = ECO_HJ212_ED_2005;
+    pkt->ack_wanted = pkt->backfill = 0;
+    pkt->time = 0;
+    pkt->nparams = pkt->nfactors = pkt->nfields = pkt->nnotes = 0;
+
+    pctx_t c = {pkt, o->code_cache, segment.ptr, segment.len, 0, 0, err};
+    const char *seg = segment.ptr;
+    size_t n = segment.len;
+    if (n > ECO_HJ212_MAX_LEN)
+        return eco_err_set(err, ECO_EHJ212_TOOBIG, "data segment of %zu bytes (at most %d)", n, ECO_HJ212_MAX_LEN);
+    const char *cpp = n ? find_cp(seg, n) : NULL;
+    if (!cpp) return eco_err_set(err, ECO_EHJ212_SYNTAX, "no \"CP=&&\" in the data segment (%zu bytes)", n);
+    size_t cp_at = (size_t)(cpp - seg), cs = cp_at + 5, ce = 0;
+    int closed = 0;
+    for (size_t i = n - 1; i > cs; i--) /* the LAST "&&": i-1, i */
+        if (seg[i] == '&' && seg[i - 1] == '&') {
+            ce = i - 1;
+            closed = 1;
+            break;
+        }
+    if (!closed)
+        return eco_err_set(err, ECO_EHJ212_SYNTAX, "no closing \"&&\" after \"CP=&&\" at byte %zu", cp_at);
+    pkt->cp = mk(seg + cs, ce - cs);
+
+    uint64_t any[MAXW];
+    int blanks = build_mask(seg, n, any);
+    hdr_t h = {0, 0};
+    int rc = parse_header(&c, &h, any, blanks, 0, cp_at, 0);
+    if (rc) return rc;
+    size_t lb = cp_at; /* the last non-blank byte before "CP=&&" */
+    while (lb > 0 && is_blank(seg[lb - 1])) lb--;
+    if (lb > 0 && seg[lb - 1] != ';' && seg[lb - 1] != ',') /* "Flag=5CP=&&" (C.19) */
+        note(&c, ECO_HJ212_N_SEPARATOR, cpp, "no ';' before \"CP=&&\"");
+    if (ce + 2 < n) { /* "...&&;Flag=0" */
+        rc = parse_header(&c, &h, any, blanks, ce + 2, n, 1);
+        if (rc) return rc;
+    }
+    interpret_header(&c, &h, o);
+    rc = parse_cp(&c, any, blanks, cs, ce);
+    if (rc) return rc;
+    if (c.dropped) {
+        eco_hj212_note_t *nt = &pkt->notes[pkt->nnotes++];
+        nt->code = ECO_HJ212_N_TRUNCATED;
+        nt->offset = 0;
+        snprintf(nt->text, sizeof nt->text, "%u more notes not kept", (unsigned)c.dropped);
+    }
+    return 0;
+}
+
+eco_slice_t eco_hj212_param(const eco_hj212_packet_t *pkt, const char *key)
+{
+    size_t n = strlen(key);
+    for (uint32_t i = 0; i < pkt->nparams; i++)
+        if (pkt->params[i].key.len == n && memcmp(pkt->params[i].key.ptr, key, n) == 0) return pkt->params[i].value;
+    return (eco_slice_t){"", 0};
+}

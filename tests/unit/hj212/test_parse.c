@@ -1,0 +1,652 @@
+/* test_parse.c — the data-segment parser against the shared vectors and the
+ * field problems of ../shared/reference/hj212.md §5.3.
+ *
+ *   - the expected parse results printed in vectors.md ("expected parse:
+ *     {...}") are read from the file and checked key by key;
+ *   - every OK vector parses, with the ST / CN / Flag of vectors.tsv;
+ *   - the typo and deviation vectors parse AND leave the right note (with its
+ *     byte offset): 'Flag=5CP=&&', ',' in the header, stray spaces, a ';'
+ *     before the closing "&&", Flag after CP, MN before PW, duplicate keys,
+ *     PNUM/PNO without the split bit and the reverse, unknown codes and
+ *     suffixes, too many notes;
+ *   - hard errors only where nothing sensible can be read;
+ *   - numbers, times, regrouping, duplicates, -Info logs with separators.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "hj212/hj212.h"
+#include "hj212_vectors.h"
+
+static eco_hj212_packet_t pkt; /* ~150 KiB: not on the stack */
+
+#define NEED_SHARED(s)                                                                                  \
+    do {                                                                                                \
+        if (hv_load(s)) {                                                                               \
+            print_message("skipped: ECO_SHARED_DIR/testdata/hj212 not found (the shared folder is absent)\n"); \
+            skip();                                                                                     \
+        }                                                                                               \
+    } while (0)
+
+static int parse_str(const char *seg, eco_hj212_packet_t *p)
+{
+    eco_err_t err;
+    eco_err_clear(&err);
+    eco_hj212_opts_t o;
+    eco_hj212_opts_default(&o);
+    int rc = eco_hj212_parse(eco_slice_cstr(seg), &o, p, &err);
+    if (rc) assert_int_equal(err.code, rc);
+    return rc;
+}
+
+/* parse the data segment of a shared vector (its bytes between LLLL and the CRC) */
+static void parse_vec(const hv_set_t *s, const char *id, eco_hj212_packet_t *p)
+{
+    const hv_vec_t *v = hv_find(s, id);
+    if (!v) fail_msg("vector %s not in vectors.tsv", id);
+    eco_err_t err;
+    eco_hj212_opts_t o;
+    eco_hj212_opts_default(&o);
+    eco_slice_t seg = {(const char *)v->pkt + 6, v->n - 10};
+    int rc = eco_hj212_parse(seg, &o, p, &err);
+    if (rc) fail_msg("%s: %s", id, err.msg);
+}
+
+static int has_note(const eco_hj212_packet_t *p, int code, const char *text)
+{
+    for (uint32_t i = 0; i < p->nnotes; i++)
+        if (p->notes[i].code == code && (!text || strstr(p->notes[i].text, text))) return 1;
+    return 0;
+}
+
+static const eco_hj212_note_t *note_of(const eco_hj212_packet_t *p, int code)
+{
+    for (uint32_t i = 0; i < p->nnotes; i++)
+        if (p->notes[i].code == code) return &p->notes[i];
+    return NULL;
+}
+
+#define ASSERT_NOTE(P_, C_, T_)                                                                            \
+    do {                                                                                                   \
+        if (!has_note((P_), (C_), (T_))) {                                                                 \
+            for (uint32_t i_ = 0; i_ < (P_)->nnotes; i_++)                                                 \
+                print_message("  note %d @%u: %s\n", (P_)->notes[i_].code, (P_)->notes[i_].offset,          \
+                              (P_)->notes[i_].text);                                                       \
+            fail_msg("no note %s containing '%s'", #C_, (T_) ? (T_) : "");                                 \
+        }                                                                                                  \
+    } while (0)
+
+static const eco_hj212_field_t *field(const eco_hj212_packet_t *p, const char *code, const char *suffix)
+{
+    for (uint32_t f = 0; f < p->nfactors; f++) {
+        if (!eco_slice_eq(p->factors[f].code, code)) continue;
+        for (uint32_t i = p->factors[f].first; i < p->factors[f].first + p->factors[f].n; i++)
+            if (eco_slice_eq(p->fields[i].suffix, suffix)) return &p->fields[i];
+    }
+    return NULL;
+}
+
+static void assert_slice(eco_slice_t s, const char *want)
+{
+    if (!eco_slice_eq(s, want)) fail_msg("'%.*s' != '%s'", (int)s.len, s.ptr, want);
+}
+
+/* ------------------------------------------------------------------ the oracle's expected parses */
+
+/* vectors.md prints {"QN": "...", "CP": {"DataTime": "..."}, "CP.a05024-Avg": "63", "factor_count": 11} */
+static void check_expected_parse(const eco_hj212_packet_t *p, const char *id, const char *json)
+{
+    char prefix[8] = "";
+    const char *q = json;
+    int checked = 0;
+    while (*q) {
+        if (*q == '}') prefix[0] = 0;
+        if (*q != '"') {
+            q++;
+            continue;
+        }
+        const char *ks = ++q, *ke = strchr(ks, '"');
+        if (!ke) break;
+        char key[64];
+        snprintf(key, sizeof key, "%s%.*s", prefix, (int)(ke - ks), ks);
+        q = ke + 1;
+        while (*q == ':' || *q == ' ') q++;
+        if (*q == '{') { /* "CP": { ... } */
+            snprintf(prefix, sizeof prefix, "CP.");
+            q++;
+            continue;
+        }
+        char val[128];
+        if (*q == '"') {
+            const char *vs = ++q, *ve = strchr(vs, '"');
+            snprintf(val, sizeof val, "%.*s", (int)(ve - vs), vs);
+            q = ve + 1;
+        } else {
+            const char *vs = q;
+            while (*q && *q != ',' && *q != '}') q++;
+            snprintf(val, sizeof val, "%.*s", (int)(q - vs), vs);
+        }
+        checked++;
+        eco_slice_t got = {"", 0};
+        char buf[32];
+        if (!strcmp(key, "QN")) got = p->qn;
+        else if (!strcmp(key, "ST")) got = p->st;
+        else if (!strcmp(key, "CN")) got = p->cn;
+        else if (!strcmp(key, "PW")) got = p->pw;
+        else if (!strcmp(key, "MN")) got = p->mn;
+        else if (!strcmp(key, "Flag")) got = p->flag_text;
+        else if (!strcmp(key, "factor_count")) {
+            snprintf(buf, sizeof buf, "%u", p->nfactors);
+            got = eco_slice_cstr(buf);
+        } else if (!strncmp(key, "CP.", 3)) {
+            const char *k = key + 3, *dash = strchr(k, '-');
+            if (dash) {
+                char code[32];
+                snprintf(code, sizeof code, "%.*s", (int)(dash - k), k);
+                const eco_hj212_field_t *f = field(p, code, dash + 1);
+                if (!f) fail_msg("%s: no field %s", id, k);
+                got = f->value;
+            } else {
+                got = eco_hj212_param(p, k);
+            }
+        } else {
+            fail_msg("%s: unexpected key '%s' in the expected parse", id, key);
+        }
+        if (!eco_slice_eq(got, val))
+            fail_msg("%s: %s = '%.*s', expected '%s'", id, key, (int)got.len, got.ptr, val);
+    }
+    assert_true(checked >= 5);
+}
+
+static void test_expected_parses(void **state)
+{
+    (void)state;
+    hv_set_t s;
+    NEED_SHARED(&s);
+    int n = 0;
+    for (size_t i = 0; i < s.n; i++) {
+        char marker[96];
+        snprintf(marker, sizeof marker, "### %s —", s.v[i].id);
+        const char *sec = strstr(s.md, marker);
+        if (!sec) continue;
+        const char *end = strstr(sec + 4, "\n### ");
+        const char *ep = strstr(sec, "* expected parse: `");
+        if (!ep || (end && ep > end)) continue;
+        size_t len = 0;
+        char *json = hv_md_quoted(ep, "* expected parse:", &len);
+        parse_vec(&s, s.v[i].id, &pkt);
+        check_expected_parse(&pkt, s.v[i].id, json);
+        free(json);
+        n++;
+    }
+    assert_true(n >= 3); /* XY-0139, CQ-0435, FL-0411 */
+    /* XY-0139, by hand as well: 2005 style */
+    parse_vec(&s, "XY-0139", &pkt);
+    assert_int_equal(pkt.has_qn, 0);
+    assert_int_equal(pkt.has_flag, 0);
+    assert_int_equal(pkt.flag, -1);
+    assert_int_equal(pkt.edition, ECO_HJ212_ED_2005);
+    assert_int_equal(pkt.ack_wanted, 1); /* reply_when_no_flag */
+    assert_int_equal(pkt.cn_num, 2011);
+    assert_int_equal(pkt.nfactors, 3);
+    assert_int_equal(pkt.nfields, 5);
+    assert_slice(pkt.factors[0].code, "B01");
+    assert_slice(pkt.factors[1].code, "011");
+    assert_non_null(pkt.factors[1].info); /* 2005 COD code */
+    assert_string_equal(pkt.factors[1].info->code, "w01018");
+    assert_true(pkt.has_time); /* 17 digits */
+    assert_int_equal(pkt.time, eco_time_from_day(eco_day_from_civil(2016, 8, 24)) + 38 * 60 + 17);
+    assert_true(fabs(field(&pkt, "060", "Rtd")->num - 1.803) < 1e-12);
+    assert_true(isnan(field(&pkt, "011", "Flag")->num));
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_MISSING, "QN");
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_MISSING, "Flag");
+    hv_free(&s);
+}
+
+static void test_all_ok_vectors_parse(void **state)
+{
+    (void)state;
+    hv_set_t s;
+    NEED_SHARED(&s);
+    eco_hj212_opts_t o;
+    eco_hj212_opts_default(&o);
+    for (size_t i = 0; i < s.n; i++) {
+        const hv_vec_t *v = &s.v[i];
+        /* negatives too: their segments are well-formed, only the frame is wrong */
+        eco_slice_t seg = {(const char *)v->pkt + 6, v->n - 10};
+        eco_err_t err;
+        int rc = eco_hj212_parse(seg, &o, &pkt, &err);
+        if (rc) fail_msg("%s: %s", v->id, err.msg);
+        if (v->st[0] && !eco_slice_eq(pkt.st, v->st)) fail_msg("%s: ST %.*s", v->id, (int)pkt.st.len, pkt.st.ptr);
+        assert_int_equal(pkt.cn_num, atoi(v->cn));
+        if (v->flag[0])
+            assert_int_equal(pkt.flag, atoi(v->flag));
+        else
+            assert_int_equal(pkt.has_flag, strcmp(v->id, "XY-I22-FLAGAFTERCP") == 0); /* Flag after CP */
+        assert_true(pkt.nnotes <= ECO_HJ212_MAX_NOTES);
+        for (uint32_t k = 0; k < pkt.nnotes; k++) {
+            assert_true(pkt.notes[k].offset <= seg.len);
+            assert_true(strlen(pkt.notes[k].text) > 0);
+        }
+        /* the grouping invariant: factors tile the field array in order */
+        uint32_t at = 0;
+        for (uint32_t f = 0; f < pkt.nfactors; f++) {
+            assert_int_equal(pkt.factors[f].first, at);
+            assert_true(pkt.factors[f].n >= 1);
+            at += pkt.factors[f].n;
+        }
+        assert_int_equal(at, pkt.nfields);
+    }
+    hv_free(&s);
+}
+
+/* ------------------------------------------------------------------ notes for the deviation vectors */
+
+static void test_typo_vectors(void **state)
+{
+    (void)state;
+    hv_set_t s;
+    NEED_SHARED(&s);
+
+    parse_vec(&s, "D17-C.19-2041-TYPO", &pkt); /* 'Flag=5CP=&&' */
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_SEPARATOR, "no ';' before");
+    assert_int_equal(pkt.flag, 5);
+    assert_slice(pkt.factors[0].code, "SB1");
+    assert_slice(pkt.fields[0].suffix, "RT");
+    assert_true(pkt.fields[1].num == 2.1);
+    assert_int_equal(note_of(&pkt, ECO_HJ212_N_SEPARATOR)->offset, 79); /* where "CP=&&" starts */
+
+    parse_vec(&s, "D17-C.22-2031-TYPO", &pkt); /* 'QN=...534,ST=32' */
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_SEPARATOR, "','");
+    assert_slice(pkt.qn, "20160801085857534");
+    assert_slice(pkt.st, "32");
+    assert_int_equal(note_of(&pkt, ECO_HJ212_N_SEPARATOR)->offset, 20);
+
+    parse_vec(&s, "D17-C.23-req-TYPO", &pkt); /* ',' between BeginTime and EndTime: fine in CP */
+    assert_slice(eco_hj212_param(&pkt, "BeginTime"), "20160801000000");
+    assert_slice(eco_hj212_param(&pkt, "EndTime"), "20160801000000");
+    assert_int_equal(pkt.nnotes, 0);
+
+    parse_vec(&s, "D17-C.42-3020-TYPO", &pkt); /* 'i12003-Info =0' */
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_SEPARATOR, "spaces");
+    assert_slice(field(&pkt, "i12003", "Info")->value, "0");
+
+    parse_vec(&s, "D17-C.25-noise", &pkt); /* '; LA-Rtd' */
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_SEPARATOR, "spaces");
+    assert_true(field(&pkt, "LA", "Rtd")->num == 50.1);
+
+    parse_vec(&s, "D17-C.4-1013", &pkt); /* 'CP=&& PolId=' */
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_SEPARATOR, "spaces");
+    assert_slice(eco_hj212_param(&pkt, "PolId"), "w01018");
+
+    parse_vec(&s, "D17-C.4-9013", &pkt); /* 'CP=&& &&' */
+    assert_int_equal(pkt.nparams + pkt.nfields, 0);
+    assert_slice(pkt.cp, " ");
+
+    parse_vec(&s, "JV-0453", &pkt); /* Flag=7 without PNUM/PNO; 'LA-td'; ';' before && */
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_SPLIT, "PNUM/PNO are missing");
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_UNKNOWN_SUFFIX, "'td'");
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_SEPARATOR, "before the closing");
+    assert_int_equal(pkt.nfactors, 12);
+    assert_true(field(&pkt, "LA", "td")->num == 50.1);
+
+    parse_vec(&s, "XY-I22-FLAGAFTERCP", &pkt); /* '...&&;Flag=0' */
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_ORDER, "after the CP");
+    assert_int_equal(pkt.has_flag, 1);
+    assert_int_equal(pkt.flag, 0);
+    assert_slice(pkt.cp, "SystemTime=20201222115733;PolId=w01018");
+    assert_int_equal(pkt.ack_wanted, 0);
+
+    parse_vec(&s, "NEG-XY-I6", &pkt); /* MN before PW, trailing ';' */
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_ORDER, "'PW' after 'MN'");
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_SEPARATOR, "before the closing");
+    assert_slice(eco_hj212_param(&pkt, "FANSTATUS"), "1");
+
+    parse_vec(&s, "NEG-GC-0213", &pkt); /* a21-Rtd twice */
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_DUPLICATE, "a21-Rtd");
+    assert_slice(pkt.factors[0].code, "a21");
+    assert_int_equal(pkt.factors[0].n, 1);
+
+    parse_vec(&s, "NEG-GC-0204", &pkt); /* no Flag, zero-padded PNO before PNUM */
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_SPLIT, "split bit");
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_ORDER, "'PNUM' after 'PNO'");
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_UNKNOWN_SUFFIX, "ValidNum");
+    assert_int_equal(pkt.pnum, 2);
+    assert_int_equal(pkt.pno, 2);
+
+    parse_vec(&s, "D17-C.14-2011", &pkt); /* '01018-Rtd' (missing w) splits w01018's fields */
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_UNKNOWN_CODE, "'01018'");
+    assert_int_equal(pkt.nfactors, 3);
+    assert_slice(pkt.factors[1].code, "w01018");
+    assert_int_equal(pkt.factors[1].n, 3); /* SampleTime, Flag, EFlag brought together */
+    assert_slice(pkt.fields[pkt.factors[1].first + 2].suffix, "EFlag");
+    assert_slice(pkt.factors[2].code, "01018");
+
+    parse_vec(&s, "D17-C.49-P2", &pkt);
+    assert_int_equal(pkt.pnum, 2);
+    assert_int_equal(pkt.pno, 2);
+    assert_int_equal(pkt.flag & ECO_HJ212_FLAG_SPLIT, ECO_HJ212_FLAG_SPLIT);
+    assert_false(has_note(&pkt, ECO_HJ212_N_SPLIT, NULL));
+
+    parse_vec(&s, "ZB-0635", &pkt); /* 28 vendor suffixes: notes truncated */
+    assert_int_equal(pkt.nnotes, ECO_HJ212_MAX_NOTES);
+    assert_int_equal(pkt.notes[ECO_HJ212_MAX_NOTES - 1].code, ECO_HJ212_N_TRUNCATED);
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_UNKNOWN_ST, "'80'");
+    assert_int_equal(pkt.nfields, 29);
+
+    parse_vec(&s, "D17-C.40-3020-GBK", &pkt); /* GBK bytes are kept as bytes */
+    assert_int_equal(field(&pkt, "i11001", "Info")->value.len, 12);
+
+    parse_vec(&s, "OFF25-A1", &pkt);
+    assert_int_equal(pkt.edition, ECO_HJ212_ED_2025);
+    assert_int_equal(pkt.ack_wanted, 1);
+    parse_vec(&s, "CQ-0435", &pkt); /* Flag=8 */
+    assert_int_equal(pkt.edition, ECO_HJ212_ED_2025);
+    assert_int_equal(pkt.ack_wanted, 0);
+    hv_free(&s);
+}
+
+/* ------------------------------------------------------------------ synthetic cases */
+
+#define H "QN=20160801085857223;ST=32;CN=2011;PW=123456;MN=010000A8900016F000169DC0;Flag=5;"
+
+static void test_hard_errors(void **state)
+{
+    (void)state;
+    eco_err_t err;
+    eco_hj212_opts_t o;
+    eco_hj212_opts_default(&o);
+    assert_int_equal(parse_str("", &pkt), ECO_EHJ212_SYNTAX);
+    assert_int_equal(parse_str(H "CP=&&DataTime=1", &pkt), ECO_EHJ212_SYNTAX); /* no closing && */
+    assert_int_equal(parse_str(H "CP=&&&", &pkt), ECO_EHJ212_SYNTAX);
+    assert_int_equal(parse_str(H "CP=DataTime=1&&", &pkt), ECO_EHJ212_SYNTAX); /* no "CP=&&" */
+    assert_int_equal(parse_str("QN=1;ST32;CP=&&&&", &pkt), ECO_EHJ212_SYNTAX);  /* header field without '=' */
+    assert_int_equal(eco_hj212_parse(eco_slice_cstr("QN=1;ST32;CP=&&&&"), &o, &pkt, &err), ECO_EHJ212_SYNTAX);
+    assert_non_null(strstr(err.msg, "without '=' at byte 5"));
+    assert_int_equal(eco_hj212_parse(eco_slice_cstr(H "CP=&&a=1"), &o, &pkt, &err), ECO_EHJ212_SYNTAX);
+    assert_non_null(strstr(err.msg, "no closing"));
+    /* the smallest packet there is */
+    assert_int_equal(parse_str("CP=&&&&", &pkt), 0);
+    assert_int_equal(pkt.nfields + pkt.nparams, 0);
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_MISSING, "no MN");
+    /* too many parameters */
+    static char big[9000];
+    int k = sprintf(big, H "CP=&&");
+    for (int i = 0; i < ECO_HJ212_MAX_PARAMS + 1; i++) k += sprintf(big + k, "P%d=1;", i);
+    sprintf(big + k, "&&");
+    assert_int_equal(eco_hj212_parse(eco_slice_cstr(big), &o, &pkt, &err), ECO_EHJ212_TOOBIG);
+    /* too many factors */
+    k = sprintf(big, H "CP=&&");
+    for (int i = 0; i < ECO_HJ212_MAX_FACTORS + 1 && k < 8900; i++) k += sprintf(big + k, "%x-R=1;", i);
+    sprintf(big + k, "&&");
+    assert_int_equal(eco_hj212_parse(eco_slice_cstr(big), &o, &pkt, &err), ECO_EHJ212_TOOBIG);
+    /* a segment longer than 9999 */
+    static char huge[10100];
+    memset(huge, 'x', sizeof huge - 1);
+    memcpy(huge, "CP=&&", 5);
+    memcpy(huge + sizeof huge - 3, "&&", 2);
+    assert_int_equal(eco_hj212_parse(eco_slice_cstr(huge), &o, &pkt, &err), ECO_EHJ212_TOOBIG);
+}
+
+static void test_flags_and_editions(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *flag;
+        int val, ed, ack, split;
+    } t[] = {
+        {"0", 0, ECO_HJ212_ED_2005, 0, 0},  {"1", 1, ECO_HJ212_ED_2005, 1, 0},  {"4", 4, ECO_HJ212_ED_2017, 0, 0},
+        {"5", 5, ECO_HJ212_ED_2017, 1, 0},  {"7", 7, ECO_HJ212_ED_2017, 1, 1},  {"8", 8, ECO_HJ212_ED_2025, 0, 0},
+        {"9", 9, ECO_HJ212_ED_2025, 1, 0},  {"11", 11, ECO_HJ212_ED_2025, 1, 1}, {"12", 12, ECO_HJ212_ED_OTHER, 0, 0},
+        {"255", 255, ECO_HJ212_ED_OTHER, 1, 1}, {"05", 5, ECO_HJ212_ED_2017, 1, 0},
+    };
+    char seg[256];
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        snprintf(seg, sizeof seg, "QN=20160801085857223;ST=32;CN=2011;PW=1;MN=2;Flag=%s;%sCP=&&&&", t[i].flag,
+                 t[i].split ? "PNUM=2;PNO=1;" : "");
+        assert_int_equal(parse_str(seg, &pkt), 0);
+        assert_int_equal(pkt.flag, t[i].val);
+        assert_int_equal(pkt.edition, t[i].ed);
+        assert_int_equal(pkt.ack_wanted, t[i].ack);
+        assert_false(has_note(&pkt, ECO_HJ212_N_SPLIT, NULL));
+        if (t[i].split) {
+            assert_int_equal(pkt.pnum, 2);
+            assert_int_equal(pkt.pno, 1);
+        }
+    }
+    assert_int_equal(parse_str("QN=20160801085857223;ST=32;CN=2011;PW=1;MN=2;Flag=x;CP=&&&&", &pkt), 0);
+    assert_int_equal(pkt.flag, -1);
+    assert_int_equal(pkt.has_flag, 1);
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_BAD_VALUE, "Flag 'x'");
+    /* no Flag: reply policy from the options */
+    eco_hj212_opts_t o;
+    eco_hj212_opts_default(&o);
+    o.reply_when_no_flag = 0;
+    eco_err_t err;
+    assert_int_equal(eco_hj212_parse(eco_slice_cstr("ST=32;CN=2011;PW=1;MN=2;CP=&&&&"), &o, &pkt, &err), 0);
+    assert_int_equal(pkt.ack_wanted, 0);
+    assert_int_equal(pkt.edition, ECO_HJ212_ED_2005);
+    /* RF=1 (2025 back-fill), and a bad RF */
+    assert_int_equal(parse_str("QN=20240601085857223;ST=31;CN=2061;PW=1;MN=2;Flag=9;RF=1;CP=&&&&", &pkt), 0);
+    assert_int_equal(pkt.backfill, 1);
+    assert_slice(pkt.rf, "1");
+    assert_int_equal(parse_str("QN=20240601085857223;ST=31;CN=2061;PW=1;MN=2;Flag=9;RF=2;CP=&&&&", &pkt), 0);
+    assert_int_equal(pkt.backfill, 0);
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_BAD_VALUE, "RF");
+    /* PNO outside 1..PNUM */
+    assert_int_equal(parse_str("QN=20160801085857223;ST=32;CN=2061;PW=1;MN=2;Flag=7;PNUM=2;PNO=3;CP=&&&&", &pkt), 0);
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_SPLIT, "PNO 3 outside");
+    /* CN, ST, QN oddities */
+    assert_int_equal(parse_str("QN=1;ST=ZZ;CN=20x1;PW=1;MN=2;Flag=4;CP=&&&&", &pkt), 0);
+    assert_int_equal(pkt.cn_num, -1);
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_BAD_VALUE, "CN '20x1'");
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_UNKNOWN_ST, "'ZZ'");
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_BAD_VALUE, "QN '1'");
+    assert_int_equal(parse_str("QN=20160801085857223;ST=32;CN=7777;PW=1;MN=2;Flag=4;CP=&&&&", &pkt), 0);
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_UNKNOWN_CN, "7777");
+    /* duplicate header field, unknown header field */
+    assert_int_equal(parse_str("QN=20160801085857223;ST=32;ST=31;CN=2011;PW=1;MN=2;Flag=4;XX=9;CP=&&&&", &pkt), 0);
+    assert_slice(pkt.st, "31");
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_DUPLICATE, "'ST'");
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_UNKNOWN_CODE, "'XX'");
+    assert_slice(eco_hj212_param(&pkt, "XX"), "9");
+}
+
+static void test_cp_grouping_and_duplicates(void **state)
+{
+    (void)state;
+    /* fields of a factor sent apart are brought together, first appearance first */
+    assert_int_equal(parse_str(H "CP=&&DataTime=20160801085857;a-Rtd=1;b-Rtd=2;a-Flag=N;c-Rtd=3;b-Flag=D;a-Avg=4&&",
+                               &pkt),
+                     0);
+    assert_int_equal(pkt.nfactors, 3);
+    assert_int_equal(pkt.nfields, 6);
+    static const char *const order[6][2] = {{"a", "Rtd"}, {"a", "Flag"}, {"a", "Avg"},
+                                            {"b", "Rtd"}, {"b", "Flag"}, {"c", "Rtd"}};
+    for (int i = 0; i < 6; i++) {
+        uint32_t f = order[i][0][0] - 'a';
+        assert_slice(pkt.factors[f].code, order[i][0]);
+        assert_slice(pkt.fields[i].suffix, order[i][1]);
+    }
+    assert_true(pkt.fields[2].num == 4.0);
+    assert_int_equal(pkt.factors[0].first, 0);
+    assert_int_equal(pkt.factors[1].first, 3);
+    assert_int_equal(pkt.factors[2].first, 5);
+    /* duplicates keep the last, also when apart and with unknown suffixes */
+    assert_int_equal(parse_str(H "CP=&&a-Rtd=1;b-X=1;a-Rtd=2;b-X=7;b-X=8;DataTime=1;DataTime=20160801085857&&", &pkt),
+                     0);
+    assert_int_equal(pkt.nfields, 2);
+    assert_true(field(&pkt, "a", "Rtd")->num == 2.0);
+    assert_true(field(&pkt, "b", "X")->num == 8.0);
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_DUPLICATE, "'a-Rtd'");
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_DUPLICATE, "'b-X'");
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_DUPLICATE, "'DataTime'");
+    assert_int_equal(pkt.nparams, 1);
+    assert_true(pkt.has_time);
+    /* more than 16 factors (the hashed look-up), interleaved */
+    static char seg[4000];
+    int k = sprintf(seg, H "CP=&&");
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 40; i++) k += sprintf(seg + k, "f%02d-%s=%d;", i, round ? "Flag" : "Rtd", i);
+    sprintf(seg + k - 1, "&&");
+    assert_int_equal(parse_str(seg, &pkt), 0);
+    assert_int_equal(pkt.nfactors, 40);
+    assert_int_equal(pkt.nfields, 80);
+    for (int i = 0; i < 40; i++) {
+        char code[8];
+        snprintf(code, sizeof code, "f%02d", i);
+        assert_slice(pkt.factors[i].code, code);
+        assert_int_equal(pkt.factors[i].n, 2);
+        assert_slice(pkt.fields[2 * i].suffix, "Rtd");
+        assert_slice(pkt.fields[2 * i + 1].suffix, "Flag");
+        assert_true(pkt.fields[2 * i].num == i);
+    }
+}
+
+static void test_values(void **state)
+{
+    (void)state;
+    assert_int_equal(parse_str(H "CP=&&DataTime=20160801085857;a-Rtd=-0.041;b-Rtd=0.09055002;c-Rtd=1e3;d-Rtd=N;"
+                                 "e-Rtd=;f-Rtd=+5;g-Rtd=.5;h-Rtd=1.2.3;i-Rtd=12345678901234567890123;j-Rtd=St;"
+                                 "k-Rtd=0x10;l-Rtd=-;m-Rtd=1.230&&",
+                               &pkt),
+                     0);
+    assert_true(field(&pkt, "a", "Rtd")->num == -0.041);
+    assert_true(field(&pkt, "b", "Rtd")->num == strtod("0.09055002", NULL));
+    assert_true(field(&pkt, "c", "Rtd")->num == 1000.0);
+    assert_true(isnan(field(&pkt, "d", "Rtd")->num));
+    assert_true(isnan(field(&pkt, "e", "Rtd")->num));
+    assert_slice(field(&pkt, "e", "Rtd")->value, "");
+    assert_true(field(&pkt, "f", "Rtd")->num == 5.0);
+    assert_true(field(&pkt, "g", "Rtd")->num == 0.5);
+    assert_true(isnan(field(&pkt, "h", "Rtd")->num));
+    assert_true(field(&pkt, "i", "Rtd")->num == strtod("12345678901234567890123", NULL));
+    assert_true(isnan(field(&pkt, "j", "Rtd")->num));
+    assert_true(isnan(field(&pkt, "k", "Rtd")->num));
+    assert_true(isnan(field(&pkt, "l", "Rtd")->num));
+    assert_slice(field(&pkt, "m", "Rtd")->value, "1.230"); /* raw text kept */
+    /* the fast path is exact: compare with strtod on many decimals */
+    char seg[256];
+    uint64_t r = 12345;
+    for (int i = 0; i < 3000; i++) {
+        r = r * 6364136223846793005ull + 1442695040888963407ull;
+        char num[40];
+        int ip = (int)((r >> 40) % 100000), fp = (int)((r >> 20) % 1000000), fd = (int)((r >> 10) % 9);
+        static const int p10[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+        snprintf(num, sizeof num, "%s%d.%0*d", (r & 1) ? "-" : "", ip, fd, fd ? fp % p10[fd] : 0);
+        if (!fd) snprintf(num, sizeof num, "%d", ip);
+        snprintf(seg, sizeof seg, H "CP=&&x-Rtd=%s&&", num);
+        assert_int_equal(parse_str(seg, &pkt), 0);
+        if (pkt.fields[0].num != strtod(num, NULL)) fail_msg("'%s': %.17g vs strtod %.17g", num, pkt.fields[0].num,
+                                                             strtod(num, NULL));
+    }
+    /* DataTime: 14 or 17 digits; anything else is noted */
+    assert_int_equal(parse_str(H "CP=&&DataTime=20160230000000&&", &pkt), 0);
+    assert_false(pkt.has_time);
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_BAD_VALUE, "DataTime '20160230000000'");
+    assert_int_equal(parse_str(H "CP=&&DataTime=20240229235959999&&", &pkt), 0);
+    assert_true(pkt.has_time);
+    assert_int_equal(pkt.time, eco_time_from_day(eco_day_from_civil(2024, 2, 29)) + 86399);
+    assert_slice(pkt.datatime, "20240229235959999");
+    /* data flags against the edition's table */
+    assert_int_equal(parse_str(H "CP=&&a-Flag=N;b-Flag=B;c-Flag=P;d-Flag=Md&&", &pkt), 0); /* 2017 */
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_BAD_FLAG, "'P'");
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_BAD_FLAG, "'Md'");
+    assert_false(has_note(&pkt, ECO_HJ212_N_BAD_FLAG, "'N'"));
+    assert_false(has_note(&pkt, ECO_HJ212_N_BAD_FLAG, "'B'"));
+    assert_int_equal(parse_str("ST=32;CN=2011;PW=1;MN=2;CP=&&a-Flag=P;b-Flag=B&&", &pkt), 0); /* 2005 */
+    assert_false(has_note(&pkt, ECO_HJ212_N_BAD_FLAG, "'P'"));
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_BAD_FLAG, "'B'");
+}
+
+static void test_info_logs_and_odd_entries(void **state)
+{
+    (void)state;
+    /* a log may hold ';' ',' '=' '&&' and "##" between its "//" */
+    assert_int_equal(parse_str(H "CP=&&DataTime=20160801085857;i11001-Info=//a;b,c=d&&e##f//;i12001-Info=1&&", &pkt),
+                     0);
+    assert_slice(field(&pkt, "i11001", "Info")->value, "//a;b,c=d&&e##f//");
+    assert_slice(field(&pkt, "i12001", "Info")->value, "1");
+    /* an unclosed log is split as usual */
+    assert_int_equal(parse_str(H "CP=&&i11001-Info=//a;b=1&&", &pkt), 0);
+    assert_slice(field(&pkt, "i11001", "Info")->value, "//a");
+    /* entries without '=' or without a key are noted and skipped */
+    assert_int_equal(parse_str(H "CP=&&junk;=5;-Rtd=1;x-=2;;a-Rtd=3&&", &pkt), 0);
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_BAD_VALUE, "without '='");
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_BAD_VALUE, "empty key");
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_BAD_VALUE, "empty code");
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_BAD_VALUE, "empty suffix");
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_SEPARATOR, "empty field");
+    assert_true(field(&pkt, "a", "Rtd")->num == 3.0);
+    /* '-' in a value (negative numbers) and in a suffix */
+    assert_int_equal(parse_str(H "CP=&&a-Min=-1,a-Max=-2;b-x-y=3&&", &pkt), 0);
+    assert_true(field(&pkt, "a", "Min")->num == -1.0);
+    assert_true(field(&pkt, "b", "x-y")->num == 3.0);
+    /* tabs and spaces everywhere */
+    assert_int_equal(parse_str(" QN = 20160801085857223 ;\tST=32; CN=2011;PW=1;MN=2;Flag=4 ; CP=&& a-Rtd = 1 , a-Flag =N ;&&",
+                               &pkt),
+                     0);
+    assert_slice(pkt.qn, "20160801085857223");
+    assert_int_equal(pkt.flag, 4);
+    assert_slice(field(&pkt, "a", "Flag")->value, "N");
+    ASSERT_NOTE(&pkt, ECO_HJ212_N_SEPARATOR, "spaces");
+    assert_false(has_note(&pkt, ECO_HJ212_N_SEPARATOR, "no ';' before"));
+    /* the segment is referenced, not copied */
+    const char *seg = H "CP=&&a-Rtd=1&&";
+    eco_err_t err;
+    eco_hj212_opts_t o;
+    eco_hj212_opts_default(&o);
+    assert_int_equal(eco_hj212_parse(eco_slice_cstr(seg), &o, &pkt, &err), 0);
+    assert_ptr_equal(pkt.qn.ptr, seg + 3);
+    assert_ptr_equal(pkt.cp.ptr, strstr(seg, "CP=&&") + 5);
+    /* eco_hj212_param of a missing key */
+    assert_int_equal(eco_hj212_param(&pkt, "Nope").len, 0);
+}
+
+static void test_code_cache(void **state)
+{
+    (void)state;
+    static eco_hj212_code_cache_t cache;
+    eco_hj212_code_cache_init(&cache);
+    eco_hj212_opts_t o;
+    eco_hj212_opts_default(&o);
+    o.code_cache = &cache;
+    const char *seg = "QN=20160801085857223;ST=32;CN=2011;PW=1;MN=2;Flag=4;CP=&&w01018-Rtd=1;011-Rtd=2;a21026-Rtd=3;"
+                      "zz9-Rtd=4;averyveryverylongcode-Rtd=5&&";
+    static eco_hj212_packet_t plain;
+    eco_err_t err;
+    assert_int_equal(eco_hj212_parse(eco_slice_cstr(seg), NULL, &plain, &err), 0);
+    for (int round = 0; round < 3; round++) {
+        assert_int_equal(eco_hj212_parse(eco_slice_cstr(seg), &o, &pkt, &err), 0);
+        for (uint32_t f = 0; f < pkt.nfactors; f++) assert_ptr_equal(pkt.factors[f].info, plain.factors[f].info);
+        assert_int_equal(pkt.nnotes, plain.nnotes);
+    }
+    assert_true(cache.hits >= 8);
+    assert_true(cache.misses >= 4);
+    /* the 2005 code's meaning depends on ST: the memo keys on it too */
+    assert_int_equal(eco_hj212_parse(eco_slice_cstr("ST=31;CN=2011;PW=1;MN=2;CP=&&01-Rtd=1&&"), &o, &pkt, &err), 0);
+    const eco_hj212_code_t *gas = pkt.factors[0].info;
+    assert_int_equal(eco_hj212_parse(eco_slice_cstr("ST=32;CN=2011;PW=1;MN=2;CP=&&01-Rtd=1&&"), &o, &pkt, &err), 0);
+    assert_ptr_equal(pkt.factors[0].info, eco_hj212_code_find(ECO_SLICE_LIT("01"), ECO_SLICE_LIT("32")));
+    assert_ptr_equal(gas, eco_hj212_code_find(ECO_SLICE_LIT("01"), ECO_SLICE_LIT("31")));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_expected_parses), cmocka_unit_test(test_all_ok_vectors_parse),
+        cmocka_unit_test(test_typo_vectors),    cmocka_unit_test(test_hard_errors),
+        cmocka_unit_test(test_flags_and_editions), cmocka_unit_test(test_cp_grouping_and_duplicates),
+        cmocka_unit_test(test_values),          cmocka_unit_test(test_info_logs_and_odd_entries),
+        cmocka_unit_test(test_code_cache),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
