@@ -63,14 +63,23 @@ void eco_air_days_compute(const eco_air_series_t *s, const eco_air_assess_opts_t
                 /* MDA8 over the windows ending first_end..24 */
                 double best = -1;
                 int nwin = 0;
+                /* window sums from the valid hours with invalid ones as 0.0
+                 * (bit-identical to skipping them: x + 0.0 == x) and window
+                 * counts from a prefix count: 8 adds per window, no branches */
+                double vz[24];
+                int cnt[25];
+                cnt[0] = 0;
+                for (int k = 0; k < 24; k++) {
+                    double x = h[k];
+                    int ok = isfinite(x) && x >= 0;
+                    vz[k] = ok ? x : 0.0;
+                    cnt[k + 1] = cnt[k] + ok;
+                }
                 for (int end = ed->mda8_first_end; end <= 24; end++) {
-                    double ws = 0;
-                    int wn = 0;
-                    for (int k = end - 8; k < end; k++) {
-                        double x = h[k];
-                        if (isfinite(x) && x >= 0) ws += x, wn++;
-                    }
+                    int wn = cnt[end] - cnt[end - 8];
                     if (wn >= ed->min_hours_8h) {
+                        const double *w = vz + end - 8;
+                        double ws = w[0] + w[1] + w[2] + w[3] + w[4] + w[5] + w[6] + w[7];
                         double m = ws / wn;
                         nwin++;
                         if (m > best) best = m;
