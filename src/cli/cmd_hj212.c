@@ -117,21 +117,29 @@ static void put_slice(eco_json_t *j, const char *key, eco_slice_t s, int present
     else eco_json_null(j);
 }
 
-static void emit_error(dec_ctx_t *c, long line, uint64_t offset, int code, const char *detail)
+/* {"line":N,["offset":O,]"ok":… — the head every result line shares; the
+ * offset is printed in stream mode when known (a dropped frame's offset is
+ * in its detail text) */
+static void json_head(dec_ctx_t *c, eco_json_t *j, long line, const uint64_t *offset, int ok)
+{
+    eco_json_init(j, &c->out);
+    eco_json_obj_begin(j);
+    eco_json_key(j, "line");
+    eco_json_int(j, line);
+    if (c->stream && offset) {
+        eco_json_key(j, "offset");
+        eco_json_int(j, (int64_t)*offset);
+    }
+    eco_json_key(j, "ok");
+    eco_json_bool(j, ok);
+}
+
+static void emit_error(dec_ctx_t *c, long line, int code, const char *detail)
 {
     c->bad++;
     if (c->json) {
         eco_json_t j;
-        eco_json_init(&j, &c->out);
-        eco_json_obj_begin(&j);
-        eco_json_key(&j, "line");
-        eco_json_int(&j, line);
-        if (c->stream) {
-            eco_json_key(&j, "offset");
-            eco_json_int(&j, (int64_t)offset);
-        }
-        eco_json_key(&j, "ok");
-        eco_json_bool(&j, 0);
+        json_head(c, &j, line, NULL, 0);
         eco_json_key(&j, "error");
         eco_json_str(&j, err_label(code));
         eco_json_key(&j, "detail");
@@ -167,11 +175,10 @@ static void emit_packet(dec_ctx_t *c, long line, const eco_hj212_frame_t *fr)
         for (uint32_t k = 0; k < p->nfactors; k++) {
             const eco_hj212_factor_t *f = &p->factors[k];
             eco_buf_printf(o, "  %-8.*s", (int)f->code.len, f->code.ptr);
-            if (f->info)
-                eco_buf_printf(o, " %s%s%s%s", f->info->name_zh,
-                               f->info->code2005 && eco_slice_eq(f->code, f->info->code2005) ? " -> " : "",
-                               f->info->code2005 && eco_slice_eq(f->code, f->info->code2005) ? f->info->code : "",
-                               f->info->unit ? "" : "");
+            if (f->info) {
+                int mapped = f->info->code2005 && eco_slice_eq(f->code, f->info->code2005);
+                eco_buf_printf(o, " %s%s%s", f->info->name_zh, mapped ? " -> " : "", mapped ? f->info->code : "");
+            }
             for (uint32_t i = 0; i < f->n; i++) {
                 const eco_hj212_field_t *fd = &p->fields[f->first + i];
                 eco_buf_printf(o, "  %.*s=%.*s", (int)fd->suffix.len, fd->suffix.ptr, (int)fd->value.len, fd->value.ptr);
@@ -185,16 +192,7 @@ static void emit_packet(dec_ctx_t *c, long line, const eco_hj212_frame_t *fr)
         return;
     }
     eco_json_t j;
-    eco_json_init(&j, &c->out);
-    eco_json_obj_begin(&j);
-    eco_json_key(&j, "line");
-    eco_json_int(&j, line);
-    if (c->stream) {
-        eco_json_key(&j, "offset");
-        eco_json_int(&j, (int64_t)fr->offset);
-    }
-    eco_json_key(&j, "ok");
-    eco_json_bool(&j, 1);
+    json_head(c, &j, line, &fr->offset, 1);
     eco_json_key(&j, "edition");
     eco_json_str(&j, eco_hj212_edition_name(p->edition));
     put_slice(&j, "qn", p->qn, p->has_qn);
@@ -284,7 +282,7 @@ static void handle_frame(dec_ctx_t *c, long line, const eco_hj212_frame_t *fr)
 {
     eco_err_t err;
     int rc = eco_hj212_parse(fr->segment, &c->opts, c->pkt, &err);
-    if (rc) emit_error(c, line, fr->offset, rc, err.msg);
+    if (rc) emit_error(c, line, rc, err.msg);
     else emit_packet(c, line, fr);
 }
 
@@ -383,7 +381,7 @@ int cmd_hj212_decode(int argc, char **argv)
                     int r;
                     while ((r = eco_hj212_framer_next(&fr, &frame, &err)) != 0) {
                         n++;
-                        if (r < 0) emit_error(&c, n, 0, r, err.msg);
+                        if (r < 0) emit_error(&c, n, r, err.msg);
                         else handle_frame(&c, n, &frame);
                         if (c.out.len > 65536) eco_buf_flush(&c.out, stdout);
                     }
@@ -408,12 +406,12 @@ int cmd_hj212_decode(int argc, char **argv)
             if (n && line[n - 1] == '\n') n--;
             if (n && line[n - 1] == '\r') n--;
             if (c.hex && unhex(line, &n)) {
-                emit_error(&c, ln, 0, ECO_EHJ212_FRAME, "--hex: the line is not hexadecimal");
+                emit_error(&c, ln, ECO_EHJ212_FRAME, "--hex: the line is not hexadecimal");
                 continue;
             }
             eco_hj212_frame_t frame;
             int r = eco_hj212_frame_check((unsigned char *)line, n, &c.opts, &frame, &err);
-            if (r) emit_error(&c, ln, 0, r, err.msg);
+            if (r) emit_error(&c, ln, r, err.msg);
             else handle_frame(&c, ln, &frame);
             if (c.out.len > 65536) eco_buf_flush(&c.out, stdout);
         }
