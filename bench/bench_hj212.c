@@ -211,11 +211,7 @@ int main(int argc, char **argv)
     eco_hj212_opts_default(&o);
     eco_hj212_framer_t fr;
     if (eco_hj212_framer_init(&fr, &o, 0)) return 1;
-    double best[5] = {1e30, 1e30, 1e30, 1e30, 1e30};
-    static eco_hj212_code_cache_t cache;
-    eco_hj212_code_cache_init(&cache);
-    eco_hj212_opts_t oc = o;
-    oc.code_cache = &cache;
+    double best[4] = {1e30, 1e30, 1e30, 1e30};
     volatile uint64_t sink = 0;
     uint64_t nnotes = 0, nfields = 0;
     const size_t chunk = 64 * 1024;
@@ -232,9 +228,8 @@ int main(int argc, char **argv)
         }
         if (t1 - t0 < best[0]) best[0] = t1 - t0;
 
-        /* framer, + parse, + parse with a code cache */
-        for (int withparse = 0; withparse < 3; withparse++) {
-            const eco_hj212_opts_t *po = withparse == 2 ? &oc : &o;
+        /* framer, then framer + parse */
+        for (int withparse = 0; withparse < 2; withparse++) {
             eco_hj212_framer_free(&fr);
             eco_hj212_framer_init(&fr, &o, 0);
             long got = 0;
@@ -253,7 +248,7 @@ int main(int argc, char **argv)
                     }
                     got++;
                     if (withparse) {
-                        if (eco_hj212_parse(f.segment, po, &pkt, &err)) {
+                        if (eco_hj212_parse(f.segment, &o, &pkt, &err)) {
                             fprintf(stderr, "bench_hj212: %s\n", err.msg);
                             return 1;
                         }
@@ -267,7 +262,7 @@ int main(int argc, char **argv)
                 return 1;
             }
             sink += fields;
-            int slot = withparse == 2 ? 4 : 1 + withparse;
+            int slot = 1 + withparse;
             if (t1 - t0 < best[slot]) best[slot] = t1 - t0;
         }
 
@@ -289,7 +284,7 @@ int main(int argc, char **argv)
     }
     eco_hj212_framer_free(&fr);
 
-    static const char *names[5] = {"crc_floor", "frame_only", "frame_parse", "parse_only", "frame_parse_cached"};
+    static const char *names[4] = {"crc_floor", "frame_only", "frame_parse", "parse_only"};
     printf("hj212_bench\tpackets\t%ld\tpackets\n", npk);
     printf("hj212_bench\tstream_bytes\t%zu\tbytes\n", stream.len);
     printf("hj212_bench\tsegment_mean\t%.0f\tbytes\n", (double)total_seg / (double)npk);
@@ -297,26 +292,21 @@ int main(int argc, char **argv)
     printf("hj212_bench\tsegment_max\t%zu\tbytes\n", maxl);
     printf("hj212_bench\tfields_per_packet\t%.1f\tfields\n", (double)nfields / (double)npk);
     printf("hj212_bench\tnotes_per_packet\t%.2f\tnotes\n", (double)nnotes / (double)npk);
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 4; i++) {
         printf("hj212_%s\tseconds\t%.6f\ts\n", names[i], best[i]);
         printf("hj212_%s\tpackets_per_s\t%.0f\tpackets/s\n", names[i], (double)npk / best[i]);
         printf("hj212_%s\tmb_per_s\t%.1f\tMB/s\n", names[i], mb / best[i]);
         printf("hj212_%s\tns_per_packet\t%.1f\tns\n", names[i], best[i] * 1e9 / (double)npk);
     }
-    double ratio = best[2] / best[0], ratio_c = best[4] / best[0];
+    double ratio = best[2] / best[0];
     printf("hj212_frame_parse\tratio_vs_crc_floor\t%.2f\tx\n", ratio);
-    printf("hj212_frame_parse_cached\tratio_vs_crc_floor\t%.2f\tx\n", ratio_c);
     printf("target\thj212_ge_2M_packets_per_s\t%d\tpass\n", (double)npk / best[2] >= 2e6);
     printf("target\thj212_within_3x_crc_floor\t%d\tpass\n", ratio <= 3.0);
-    printf("target\thj212_cached_ge_2M_packets_per_s\t%d\tpass\n", (double)npk / best[4] >= 2e6);
-    printf("target\thj212_cached_within_3x_crc_floor\t%d\tpass\n", ratio_c <= 3.0);
     fprintf(stderr,
             "bench_hj212 (best of %ld, one core): crc floor %.0f ns/packet (%.0f MB/s) | frame %.0f ns | "
-            "frame+parse %.0f ns = %.2f M packets/s, %.0f MB/s = %.2fx the floor | with a code cache %.0f ns = "
-            "%.2f M packets/s = %.2fx | parse alone %.0f ns\n",
+            "frame+parse %.0f ns = %.2f M packets/s, %.0f MB/s = %.2fx the floor | parse alone %.0f ns\n",
             runs, best[0] * 1e9 / (double)npk, mb / best[0], best[1] * 1e9 / (double)npk,
-            best[2] * 1e9 / (double)npk, (double)npk / best[2] / 1e6, mb / best[2], ratio,
-            best[4] * 1e9 / (double)npk, (double)npk / best[4] / 1e6, ratio_c, best[3] * 1e9 / (double)npk);
+            best[2] * 1e9 / (double)npk, (double)npk / best[2] / 1e6, mb / best[2], ratio, best[3] * 1e9 / (double)npk);
     (void)sink;
     free(pos);
     eco_buf_free(&stream);

@@ -24,11 +24,13 @@
  * column (N5.2 ...) and Tables B.4–B.9 (工况 e/g codes, device-class i codes
  * beyond B.10) are not transcribed: those codes come back NULL (unknown).
  *
- * Lookup is a binary search in the table chosen by the code's first letter
- * (w water, a gas, i information, L noise): about 7 string compares.
+ * Lookup is one probe of a hash built once from these tables (see
+ * eco_hj212_code_find); the binary searches it is built from stay as the
+ * reference (eco_hj212_code_find_slow, compared by the unit test).
  */
 #include "hj212/hj212.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #define K_WATER ECO_HJ212_KIND_WATER
@@ -506,7 +508,83 @@ static int st_prefers_gas(eco_slice_t st)
     return st_is(st, "22") || st_is(st, "27") || st_is(st, "31") || st_is(st, "39") || st_is(st, "51");
 }
 
-const eco_hj212_code_t *eco_hj212_code_find(eco_slice_t code, eco_slice_t st)
+/* The search above, done once: every answer eco_hj212_code_find can give is
+ * put in an open-addressing hash on the code's bytes (built on first use,
+ * pthread_once), so a look-up — once per factor of every packet — is one
+ * hash and one or two probes instead of a string binary search. Keys: every
+ * 2017 code as written, i3331x..i3334x expanded to their ten digits, and
+ * every 2005 code with its water and gas answers kept apart (ST still decides
+ * which is tried first, exactly as the search does). The slow search stays as
+ * the reference: the unit test checks the two agree. */
+#define CODE_HASH_BITS 10
+#define CODE_HASH_SIZE (1u << CODE_HASH_BITS)
+
+typedef struct code_slot {
+    uint64_t key;                       /* the code's bytes, zero-padded */
+    uint8_t len;                        /* 0: empty */
+    const eco_hj212_code_t *info;       /* 2017 form (or i333?x expansion) */
+    const eco_hj212_code_t *water, *gas; /* 2005 form, per table */
+} code_slot_t;
+
+static code_slot_t code_hash[CODE_HASH_SIZE];
+static pthread_once_t code_hash_once = PTHREAD_ONCE_INIT;
+
+static inline uint64_t code_key(const char *p, size_t n)
+{
+    uint64_t x = 0;
+    for (size_t i = 0; i < n; i++) x |= (uint64_t)(unsigned char)p[i] << (8 * i);
+    return x;
+}
+
+static inline uint32_t code_slot_of(uint64_t key, size_t len)
+{
+    uint64_t h = (key ^ (uint64_t)len) * 0x9E3779B97F4A7C15ull;
+    return (uint32_t)(h >> (64 - CODE_HASH_BITS));
+}
+
+static code_slot_t *code_slot_put(const char *p, size_t n)
+{
+    uint64_t key = code_key(p, n);
+    uint32_t i = code_slot_of(key, n);
+    while (code_hash[i].len && !(code_hash[i].len == n && code_hash[i].key == key)) i = (i + 1) & (CODE_HASH_SIZE - 1);
+    code_hash[i].key = key;
+    code_hash[i].len = (uint8_t)n;
+    return &code_hash[i];
+}
+
+static void code_hash_init(void)
+{
+    static const struct {
+        const eco_hj212_code_t *t;
+        size_t n;
+    } tables[] = {{water_codes, NELEM(water_codes)},
+                  {gas_codes, NELEM(gas_codes)},
+                  {info_codes, NELEM(info_codes)},
+                  {noise_codes, NELEM(noise_codes)}};
+    for (size_t k = 0; k < NELEM(tables); k++)
+        for (size_t i = 0; i < tables[k].n; i++) {
+            const eco_hj212_code_t *e = &tables[k].t[i];
+            size_t n = strlen(e->code);
+            code_slot_put(e->code, n)->info = e;
+            if (n == 6 && e->code[0] == 'i' && e->code[5] == 'x')
+                for (char d = '0'; d <= '9'; d++) {
+                    char pat[6];
+                    memcpy(pat, e->code, 5);
+                    pat[5] = d;
+                    code_slot_put(pat, 6)->info = e;
+                }
+        }
+    for (size_t i = 0; i < NELEM(water_2005); i++)
+        code_slot_put(water_2005[i].c2005, strlen(water_2005[i].c2005))->water =
+            find_2017(eco_slice_cstr(water_2005[i].c2017));
+    for (size_t i = 0; i < NELEM(gas_2005); i++)
+        code_slot_put(gas_2005[i].c2005, strlen(gas_2005[i].c2005))->gas =
+            find_2017(eco_slice_cstr(gas_2005[i].c2017));
+}
+
+/* The reference: binary searches over the tables (what the hash holds). */
+const eco_hj212_code_t *eco_hj212_code_find_slow(eco_slice_t code, eco_slice_t st);
+const eco_hj212_code_t *eco_hj212_code_find_slow(eco_slice_t code, eco_slice_t st)
 {
     if (!code.ptr || code.len == 0 || code.len > 8)
         return NULL;
@@ -532,6 +610,26 @@ const eco_hj212_code_t *eco_hj212_code_find(eco_slice_t code, eco_slice_t st)
     if (!c2017)
         c2017 = search_2005(t2, n2, code);
     return c2017 ? find_2017(eco_slice_cstr(c2017)) : NULL;
+}
+
+const eco_hj212_code_t *eco_hj212_code_find(eco_slice_t code, eco_slice_t st)
+{
+    if (!code.ptr || code.len == 0 || code.len > 8)
+        return NULL;
+    pthread_once(&code_hash_once, code_hash_init);
+    uint64_t key = code_key(code.ptr, code.len);
+    for (uint32_t i = code_slot_of(key, code.len);; i = (i + 1) & (CODE_HASH_SIZE - 1)) {
+        const code_slot_t *s = &code_hash[i];
+        if (!s->len)
+            return NULL;
+        if (s->len != code.len || s->key != key)
+            continue;
+        if (s->info)
+            return s->info;
+        if (st_prefers_gas(st))
+            return s->gas ? s->gas : s->water;
+        return s->water ? s->water : s->gas;
+    }
 }
 
 /* ------------------------------------------------------------------ ST, Table 5 */

@@ -60,15 +60,12 @@ uint16_t eco_hj212_crc_alg(eco_hj212_crc_alg_t alg, const void *p, size_t n);
 
 /* ------------------------------------------------------------------ modes, editions */
 
-struct eco_hj212_code_cache;
 
 typedef struct eco_hj212_opts {
     int tolerant;                  /* 0 strict (default), 1 field-tolerant */
     eco_hj212_crc_alg_t crc_alg;   /* ECO_HJ212_CRC_STD unless the device profile says otherwise */
     const uint8_t *sm4_key;        /* 16 bytes, or NULL: no decryption (2025 encrypted CP) */
     int reply_when_no_flag;        /* answer 9014 to uploads without Flag (default 1) */
-    struct eco_hj212_code_cache *code_cache; /* optional memo of factor-code look-ups for
-                                    eco_hj212_parse (NULL: none); see eco_hj212_code_cache_t */
 } eco_hj212_opts_t;
 
 void eco_hj212_opts_default(eco_hj212_opts_t *o);
@@ -240,23 +237,6 @@ typedef struct eco_hj212_code {
  *  gas, any other ST or NULL water — then the other one; codes.c). B.10
  *  "i3331x"-style codes match i3331<digit>. NULL when unknown. */
 const eco_hj212_code_t *eco_hj212_code_find(eco_slice_t code, eco_slice_t st);
-
-/* An optional memo of eco_hj212_code_find for eco_hj212_parse: a device
- * sends the same few factor codes in every packet, and a look-up is a search
- * of the tables, several times the cost of parsing the field itself. Direct
- * mapped on (code, ST); entries never go stale (the tables are constant).
- * Caller-owned, one per thread (or connection): never shared between
- * threads. Initialise with eco_hj212_code_cache_init, attach with
- * opts.code_cache. */
-typedef struct eco_hj212_code_cache {
-    struct eco_hj212_code_memo {
-        char code[8], st[2];
-        uint8_t len, st_len;             /* len 0: empty slot */
-        const struct eco_hj212_code *info;
-    } e[256];
-    uint64_t hits, misses;
-} eco_hj212_code_cache_t;
-void eco_hj212_code_cache_init(eco_hj212_code_cache_t *c);
 
 /** System code (ST) name, command (CN) name, data-flag meaning per edition,
  *  QnRtn / ExeRtn texts: NULL when unknown. */

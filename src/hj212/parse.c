@@ -27,13 +27,15 @@
  *           ECO_HJ212_N_TRUNCATED note says how many more there were.
  *
  * Cost: the ingest target is millions of packets per second per core, so the
- * segment is classified once with SSE2 into one bitmap of ; , = - (plus "is
- * there a blank anywhere", so clean packets never trim) and the entries are
- * walked with count-trailing-zeros; suffixes are found by a perfect hash;
+ * segment is classified once with SSE2 into bitmaps of separators (; ,), '='
+ * and '-' (plus "is there a blank anywhere", so clean packets never trim);
+ * the header walks their union with count-trailing-zeros, and each CP entry
+ * takes three look-ups (its end, its '=', the '-' before it) whatever its
+ * value holds; suffixes are found by a perfect hash;
  * numbers of up to 8 characters are converted in one word (SWAR), longer
  * ones by an exact loop (at most 19 digits and 22 decimals: integer / power
- * of ten, correctly rounded), anything else by strtod; code-table look-ups go
- * through the caller's memo when opts.code_cache is set; nothing is
+ * of ten, correctly rounded), anything else by strtod; a code-table look-up
+ * (eco_hj212_code_find) is one hash probe; nothing is
  * allocated, and the packet's big arrays are never cleared, only counted.
  * bench/bench_hj212.c measures it; the numbers are in its output.
  */
@@ -58,7 +60,6 @@ enum { /* notes given once per packet */
 
 typedef struct pctx {
     eco_hj212_packet_t *pkt;
-    eco_hj212_code_cache_t *cache;
     const char *seg;
     size_t n;
     uint32_t dropped; /* notes that did not fit */
@@ -553,54 +554,82 @@ static int add_param(pctx_t *c, eco_slice_t key, eco_slice_t val)
 
 #define MAXW ((ECO_HJ212_MAX_LEN + 63) / 64 + 1)
 
+typedef struct masks {
+    uint64_t any[MAXW], sep[MAXW], eq[MAXW], dash[MAXW];
+} masks_t;
+
 #if defined(__SSE2__)
-/* 64 bytes at p: bits of ';' ',' '=' '-' into *any; blanks OR-ed into *blank */
-static inline uint64_t mask64(const char *p, __m128i *blank)
+/* 64 bytes at p: bits of ';' ',' / '=' / '-' into word w of the masks; blanks OR-ed into *blank */
+static inline void mask64(const char *p, masks_t *mk, size_t w, __m128i *blank)
 {
     const __m128i semi = _mm_set1_epi8(';'), comma = _mm_set1_epi8(','), equal = _mm_set1_epi8('='),
                   minus = _mm_set1_epi8('-'), sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
-    uint64_t m = 0;
+    uint64_t ms = 0, me = 0, md = 0;
     for (int k = 0; k < 4; k++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
-        __m128i a = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, semi), _mm_cmpeq_epi8(v, comma)),
-                                 _mm_or_si128(_mm_cmpeq_epi8(v, equal), _mm_cmpeq_epi8(v, minus)));
-        m |= (uint64_t)(unsigned)_mm_movemask_epi8(a) << (16 * k);
+        __m128i a = _mm_or_si128(_mm_cmpeq_epi8(v, semi), _mm_cmpeq_epi8(v, comma));
+        ms |= (uint64_t)(unsigned)_mm_movemask_epi8(a) << (16 * k);
+        me |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, equal)) << (16 * k);
+        md |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, minus)) << (16 * k);
         *blank = _mm_or_si128(*blank, _mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, tab)));
     }
-    return m;
+    mk->sep[w] = ms;
+    mk->eq[w] = me;
+    mk->dash[w] = md;
+    mk->any[w] = ms | me | md;
 }
 #endif
 
-/* any[w]: bit j set when byte 64w+j is one of ; , = - (bits past n are
- * zero). Returns whether the CP holds a blank anywhere: when it does not, as
- * in nearly every packet, no token needs trimming. */
-static int build_mask(const char *p, size_t n, uint64_t *any)
+/* Bit j of word w set when byte 64w+j is: sep ';' or ',', eq '=', dash '-',
+ * any one of the four (bits past n are zero). Returns whether the segment
+ * holds a blank anywhere: when it does not, as in nearly every packet, no
+ * token needs trimming. */
+static int build_mask(const char *p, size_t n, masks_t *mk)
 {
     size_t nw = (n + 63) / 64, full = n / 64;
 #if defined(__SSE2__)
     __m128i blank = _mm_setzero_si128();
-    for (size_t w = 0; w < full; w++) any[w] = mask64(p + 64 * w, &blank);
+    for (size_t w = 0; w < full; w++) mask64(p + 64 * w, mk, w, &blank);
     if (full < nw) { /* the tail, through a zero-padded copy: NUL matches nothing */
         char tail[64];
         memset(tail, 0, sizeof tail);
         memcpy(tail, p + 64 * full, n - 64 * full);
-        any[full] = mask64(tail, &blank);
+        mask64(tail, mk, full, &blank);
     }
     return _mm_movemask_epi8(blank) != 0;
 #else
     int blank = 0;
     for (size_t w = 0; w < nw; w++) {
-        uint64_t m = 0;
+        uint64_t ms = 0, me = 0, md = 0;
         for (size_t j = 0; j < 64 && 64 * w + j < n; j++) {
             char ch = p[64 * w + j];
-            m |= (uint64_t)(ch == ';' || ch == ',' || ch == '=' || ch == '-') << j;
+            ms |= (uint64_t)(ch == ';' || ch == ',') << j;
+            me |= (uint64_t)(ch == '=') << j;
+            md |= (uint64_t)(ch == '-') << j;
             blank |= ch == ' ' || ch == '\t';
         }
-        any[w] = m;
+        mk->sep[w] = ms;
+        mk->eq[w] = me;
+        mk->dash[w] = md;
+        mk->any[w] = ms | me | md;
     }
     (void)full;
     return blank;
 #endif
+}
+
+/* The first set bit of m in [a, b), or NONE. */
+static inline size_t first_bit(const uint64_t *m, size_t a, size_t b)
+{
+    if (a >= b) return NONE;
+    size_t w = a >> 6, wl = (b - 1) >> 6;
+    uint64_t x = m[w] & (~0ull << (a & 63));
+    while (!x) {
+        if (++w > wl) return NONE;
+        x = m[w];
+    }
+    size_t p = (w << 6) + (size_t)__builtin_ctzll(x);
+    return p < b ? p : NONE;
 }
 
 /* Equality of two short byte strings without a libc call: codes are mostly
@@ -670,30 +699,6 @@ static int find_factor(fstate_t *fs, const eco_hj212_packet_t *k, eco_slice_t co
     return -1;
 }
 
-void eco_hj212_code_cache_init(eco_hj212_code_cache_t *c) { memset(c, 0, sizeof *c); }
-
-/* eco_hj212_code_find through the caller's memo, if any */
-static const eco_hj212_code_t *code_lookup(eco_hj212_code_cache_t *cc, eco_slice_t code, eco_slice_t st)
-{
-    if (!cc || code.len > sizeof cc->e[0].code || st.len > sizeof cc->e[0].st) return eco_hj212_code_find(code, st);
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < code.len; i++) h = (h ^ (unsigned char)code.ptr[i]) * 16777619u;
-    for (size_t i = 0; i < st.len; i++) h = (h ^ (unsigned char)st.ptr[i]) * 16777619u;
-    struct eco_hj212_code_memo *m = &cc->e[(h ^ (h >> 8) ^ (h >> 16)) & 255u];
-    if (m->len == code.len && m->st_len == st.len && memcmp(m->code, code.ptr, code.len) == 0 &&
-        (st.len == 0 || memcmp(m->st, st.ptr, st.len) == 0)) {
-        cc->hits++;
-        return m->info;
-    }
-    cc->misses++;
-    m->info = eco_hj212_code_find(code, st);
-    memcpy(m->code, code.ptr, code.len);
-    if (st.len) memcpy(m->st, st.ptr, st.len);
-    m->len = (uint8_t)code.len;
-    m->st_len = (uint8_t)st.len;
-    return m->info;
-}
-
 static int is_facility_code(eco_slice_t code) /* SBxxx: treatment facility numbers (Table 4 SBxxx-RS/RT) */
 {
     return code.len >= 3 && code.ptr[0] == 'S' && code.ptr[1] == 'B';
@@ -712,7 +717,7 @@ static inline __attribute__((always_inline)) int add_field(pctx_t *c, fstate_t *
         f = (int)k->nfactors++;
         eco_hj212_factor_t *fc = &k->factors[f];
         fc->code = code;
-        fc->info = code.len ? code_lookup(c->cache, code, k->st) : NULL;
+        fc->info = code.len ? eco_hj212_code_find(code, k->st) : NULL;
         fc->first = k->nfields;
         fc->n = 0;
         fs->sid_mask[f] = 0;
@@ -855,51 +860,45 @@ static inline __attribute__((always_inline)) int cp_entry(pctx_t *c, fstate_t *f
     return rc;
 }
 
-/* The data area seg[cs, ce): one pass over the bitmap of ; , = - in order. */
-static int parse_cp(pctx_t *c, const uint64_t *any, int blanks, size_t cs, size_t ce)
+/* The data area seg[cs, ce): entry by entry, each found with three look-ups
+ * in the bitmaps: its end (the next ';' or ','), its first '=' and the first
+ * '-' before that. A value starting with "//" (an -Info log) runs to its
+ * closing "//": separators inside it are skipped. */
+static int parse_cp(pctx_t *c, const masks_t *mk, int blanks, size_t cs, size_t ce)
 {
     eco_hj212_packet_t *k = c->pkt;
     const char *seg = c->seg;
     if (ce == cs) return 0;
     fstate_t fs; /* large, but only the slots in use are ever touched */
     fs.hashed = fs.regroup = fs.dups = 0;
-    bitwalk_t bw;
-    bw_init(&bw, any, cs, ce);
-    size_t s = cs, q = NONE, d = NONE, skip = 0;
+    size_t s = cs;
     for (;;) {
-        size_t p = bw_next(&bw);
-        if (p >= ce) break;
-        if (p < skip) continue; /* inside an -Info "//...//" log */
-        char ch = seg[p];
-        if (ch == '-') {
-            if (q == NONE && d == NONE) d = p;
-            continue;
+        if (s >= ce) { /* the CP ends with ';' or ',' (JV-0453) */
+            note_once(c, ONCE_EMPTY, ECO_HJ212_N_SEPARATOR, seg + ce - 1, "a ';' or ',' before the closing \"&&\"");
+            break;
         }
-        if (ch == '=') {
-            if (q == NONE) {
-                q = p;
-                size_t v = q + 1;
-                if (blanks)
-                    while (v < ce && is_blank(seg[v])) v++;
-                if (v + 1 < ce && seg[v] == '/' && seg[v + 1] == '/') /* an -Info log: to its closing "//" */
-                    for (size_t z = v + 2; z + 1 < ce; z++)
-                        if (seg[z] == '/' && seg[z + 1] == '/') {
-                            skip = z + 2;
-                            break;
+        size_t e = first_bit(mk->sep, s, ce);
+        if (e == NONE) e = ce;
+        size_t q = first_bit(mk->eq, s, e);
+        if (q != NONE) {
+            size_t v = q + 1;
+            if (blanks)
+                while (v < ce && is_blank(seg[v])) v++;
+            if (v + 1 < ce && seg[v] == '/' && seg[v + 1] == '/') /* an -Info log: to its closing "//" */
+                for (size_t z = v + 2; z + 1 < ce; z++)
+                    if (seg[z] == '/' && seg[z + 1] == '/') {
+                        if (z + 2 > e) {
+                            e = first_bit(mk->sep, z + 2, ce);
+                            if (e == NONE) e = ce;
                         }
-            }
-            continue;
+                        break;
+                    }
         }
-        int rc = cp_entry(c, &fs, seg, s, p, q, d, blanks); /* ';' or ',' */
+        size_t d = first_bit(mk->dash, s, q != NONE ? q : e);
+        int rc = cp_entry(c, &fs, seg, s, e, q, d, blanks);
         if (rc) return rc;
-        s = p + 1;
-        q = d = NONE;
-    }
-    if (s < ce) {
-        int rc = cp_entry(c, &fs, seg, s, ce, q, d, blanks);
-        if (rc) return rc;
-    } else { /* the CP ends with ';' or ',' (JV-0453) */
-        note_once(c, ONCE_EMPTY, ECO_HJ212_N_SEPARATOR, seg + ce - 1, "a ';' or ',' before the closing \"&&\"");
+        if (e >= ce) break;
+        s = e + 1;
     }
     if (fs.regroup) regroup(k, &fs);
     if (fs.dups) dedupe(c, k);
@@ -939,7 +938,7 @@ int eco_hj212_parse(eco_slice_t segment, const eco_hj212_opts_t *o, eco_hj212_pa
     pkt->time = 0;
     pkt->nparams = pkt->nfactors = pkt->nfields = pkt->nnotes = 0;
 
-    pctx_t c = {pkt, o->code_cache, segment.ptr, segment.len, 0, 0, err};
+    pctx_t c = {pkt, segment.ptr, segment.len, 0, 0, err};
     const char *seg = segment.ptr;
     size_t n = segment.len;
     if (n > ECO_HJ212_MAX_LEN)
@@ -958,21 +957,21 @@ int eco_hj212_parse(eco_slice_t segment, const eco_hj212_opts_t *o, eco_hj212_pa
         return eco_err_set(err, ECO_EHJ212_SYNTAX, "no closing \"&&\" after \"CP=&&\" at byte %zu", cp_at);
     pkt->cp = mk(seg + cs, ce - cs);
 
-    uint64_t any[MAXW];
-    int blanks = build_mask(seg, n, any);
+    masks_t mk;
+    int blanks = build_mask(seg, n, &mk);
     hdr_t h = {0, 0};
-    int rc = parse_header(&c, &h, any, blanks, 0, cp_at, 0);
+    int rc = parse_header(&c, &h, mk.any, blanks, 0, cp_at, 0);
     if (rc) return rc;
     size_t lb = cp_at; /* the last non-blank byte before "CP=&&" */
     while (lb > 0 && is_blank(seg[lb - 1])) lb--;
     if (lb > 0 && seg[lb - 1] != ';' && seg[lb - 1] != ',') /* "Flag=5CP=&&" (C.19) */
         note(&c, ECO_HJ212_N_SEPARATOR, cpp, "no ';' before \"CP=&&\"");
     if (ce + 2 < n) { /* "...&&;Flag=0" */
-        rc = parse_header(&c, &h, any, blanks, ce + 2, n, 1);
+        rc = parse_header(&c, &h, mk.any, blanks, ce + 2, n, 1);
         if (rc) return rc;
     }
     interpret_header(&c, &h, o);
-    rc = parse_cp(&c, any, blanks, cs, ce);
+    rc = parse_cp(&c, &mk, blanks, cs, ce);
     if (rc) return rc;
     if (c.dropped) {
         eco_hj212_note_t *nt = &pkt->notes[pkt->nnotes++];

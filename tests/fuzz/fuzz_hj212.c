@@ -47,7 +47,6 @@
     } while (0)
 
 static eco_hj212_packet_t pkt, back;
-static eco_hj212_code_cache_t cache;
 static const uint8_t KEY[16] = {'0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0'};
 
 static int inside(eco_slice_t s, eco_slice_t seg)
@@ -215,10 +214,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.crc_alg = (eco_hj212_crc_alg_t)((h >> 9) % 3);
     o.sm4_key = (h >> 11 & 3) == 0 ? KEY : NULL;
     o.reply_when_no_flag = (int)(h >> 13 & 1);
-    if (h >> 14 & 1) {
-        eco_hj212_code_cache_init(&cache);
-        o.code_cache = &cache;
-    }
 
     eco_buf_t a = ECO_BUF_INIT, b = ECO_BUF_INIT, scratch = ECO_BUF_INIT;
     /* 1. one read vs small reads (the copy: decryption writes into the framer's buffer only) */

@@ -532,6 +532,79 @@ static void test_against_notes(void **state)
     assert_int_equal(tab[1].with2005, 45);
 }
 
+/* The hashed look-up against the binary searches it was built from, on every
+ * table code, its prefixes and one-byte variants, the i333?x expansions, all
+ * 1-3 character strings over the code alphabet, and every ST rule. */
+const eco_hj212_code_t *eco_hj212_code_find_slow(eco_slice_t code, eco_slice_t st);
+
+static void check_same(const char *p, size_t n, long *count)
+{
+    static const char *const sts[] = {NULL, "", "22", "27", "31", "39", "51", "32", "21", " 31", "80"};
+    for (size_t s = 0; s < sizeof sts / sizeof sts[0]; s++) {
+        eco_slice_t st = sts[s] ? eco_slice_cstr(sts[s]) : NOST;
+        const eco_hj212_code_t *a = eco_hj212_code_find((eco_slice_t){p, n}, st);
+        const eco_hj212_code_t *b = eco_hj212_code_find_slow((eco_slice_t){p, n}, st);
+        if (a != b) fail_msg("code '%.*s' ST %s: hash %p, search %p", (int)n, p, sts[s] ? sts[s] : "NULL",
+                             (const void *)a, (const void *)b);
+        (*count)++;
+    }
+}
+
+static void test_hash_matches_search(void **state)
+{
+    (void)state;
+    long count = 0;
+    static const char alpha[] = "0123456789waiLBSxdnMN5\0";
+    size_t na = sizeof alpha - 1;
+    char buf[9];
+    for (size_t a = 0; a < na; a++) {
+        buf[0] = alpha[a];
+        check_same(buf, 1, &count);
+        for (size_t b = 0; b < na; b++) {
+            buf[1] = alpha[b];
+            check_same(buf, 2, &count);
+            for (size_t c = 0; c < na; c++) {
+                buf[2] = alpha[c];
+                check_same(buf, 3, &count);
+            }
+        }
+    }
+    /* every 6-byte code of the letters the tables use with 5 digits from a spread */
+    static const char lead[] = "waiLx";
+    for (size_t l = 0; l < sizeof lead - 1; l++)
+        for (int v = 0; v < 100000; v += 7) {
+            snprintf(buf, sizeof buf, "%c%05d", lead[l], v);
+            check_same(buf, 6, &count);
+        }
+    for (int v = 0; v < 100000; v++) { /* all of a and w, once, without ST variants */
+        snprintf(buf, sizeof buf, "a%05d", v);
+        if (eco_hj212_code_find((eco_slice_t){buf, 6}, NOST) != eco_hj212_code_find_slow((eco_slice_t){buf, 6}, NOST))
+            fail_msg("code '%s'", buf);
+        buf[0] = 'w';
+        if (eco_hj212_code_find((eco_slice_t){buf, 6}, NOST) != eco_hj212_code_find_slow((eco_slice_t){buf, 6}, NOST))
+            fail_msg("code '%s'", buf);
+        buf[0] = 'i';
+        if (eco_hj212_code_find((eco_slice_t){buf, 6}, NOST) != eco_hj212_code_find_slow((eco_slice_t){buf, 6}, NOST))
+            fail_msg("code '%s'", buf);
+    }
+    /* odd lengths and bytes around real codes */
+    static const char *const real[] = {"w01018", "a21026", "i3331x", "i33315", "L10", "LA", "Ldn", "011", "B01",
+                                       "02", "S01", "a05024", "i11001", "w99001", "a99051"};
+    for (size_t r = 0; r < sizeof real / sizeof real[0]; r++) {
+        size_t n = strlen(real[r]);
+        char t[9] = {0};
+        memcpy(t, real[r], n);
+        for (size_t k = 0; k <= 8; k++) check_same(t, k, &count);
+        for (size_t i = 0; i < n; i++)
+            for (int d = -2; d <= 2; d++) {
+                memcpy(t, real[r], n);
+                t[i] = (char)(t[i] + d);
+                check_same(t, n, &count);
+            }
+    }
+    assert_true(count > 100000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -540,7 +613,7 @@ int main(void)
         cmocka_unit_test(test_info_device_number), cmocka_unit_test(test_st_names),
         cmocka_unit_test(test_cn_names),        cmocka_unit_test(test_cn_is_upload),
         cmocka_unit_test(test_rtn_names),       cmocka_unit_test(test_data_flags),
-        cmocka_unit_test(test_against_notes),
+        cmocka_unit_test(test_against_notes),   cmocka_unit_test(test_hash_matches_search),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -980,7 +980,6 @@ static void test_opts_and_names(void **state)
     assert_int_equal(o.crc_alg, ECO_HJ212_CRC_STD);
     assert_null(o.sm4_key);
     assert_int_equal(o.reply_when_no_flag, 1);
-    assert_null(o.code_cache);
     assert_string_equal(eco_hj212_edition_name(ECO_HJ212_ED_2005), "2005");
     assert_string_equal(eco_hj212_edition_name(ECO_HJ212_ED_2017), "2017");
     assert_string_equal(eco_hj212_edition_name(ECO_HJ212_ED_2025), "2025");
