@@ -27,6 +27,7 @@ int cmd_air_aqi(int argc, char **argv);
 int cmd_air_assess(int argc, char **argv);
 int cmd_air_synth(int argc, char **argv);
 int cmd_hj212(int argc, char **argv);
+int cmd_water(int argc, char **argv);
 
 /* ---- table output: the same rows as CSV (header + lines), a JSON array of
  * objects, or an aligned text table for people */

@@ -21,6 +21,7 @@ static void usage(FILE *f)
           "  air assess    HJ 663 assessment of sites or regions over a period\n"
           "  air synth     write synthetic hourly air data (demos, tests, benchmarks)\n"
           "  hj212 decode  check and parse HJ 212 packets (2005, 2017, 2025)\n"
+          "  water class   GB 3838-2002 surface-water class of each sample (single-factor)\n"
           "  hj212 encode  build an HJ 212 packet with its length and CRC\n"
           "\n"
           "Options:\n"
@@ -59,6 +60,7 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "air")) return cmd_air(argc - 1, argv + 1);
     if (!strcmp(cmd, "hj212")) return cmd_hj212(argc - 1, argv + 1);
+    if (!strcmp(cmd, "water")) return cmd_water(argc - 1, argv + 1);
     fprintf(stderr, "ecobrain: unknown command '%s'\n\n", cmd);
     usage(stderr);
     return EXIT_USAGE;
