@@ -28,6 +28,11 @@ int cmd_air_assess(int argc, char **argv);
 int cmd_air_synth(int argc, char **argv);
 int cmd_hj212(int argc, char **argv);
 int cmd_water(int argc, char **argv);
+int cmd_water_assess(int argc, char **argv);
+int cmd_groundwater(int argc, char **argv);
+int cmd_sea(int argc, char **argv);
+int cmd_noise(int argc, char **argv);
+int cmd_radiation(int argc, char **argv);
 
 /* ---- table output: the same rows as CSV (header + lines), a JSON array of
  * objects, or an aligned text table for people */

@@ -42,7 +42,8 @@ int cmd_water(int argc, char **argv)
         water_usage(stdout);
         return 0;
     }
-    if (!strcmp(sub, "class")) return cmd_water_class(argc - 1, argv + 1);
+    if (!strcmp(sub, "classify") || !strcmp(sub, "class")) return cmd_water_class(argc - 1, argv + 1);
+    if (!strcmp(sub, "assess")) return cmd_water_assess(argc - 1, argv + 1);
     fprintf(stderr, "ecobrain water: unknown subcommand '%s'\n\n", sub);
     water_usage(stderr);
     return EXIT_USAGE;

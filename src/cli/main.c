@@ -61,6 +61,10 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "air")) return cmd_air(argc - 1, argv + 1);
     if (!strcmp(cmd, "hj212")) return cmd_hj212(argc - 1, argv + 1);
     if (!strcmp(cmd, "water")) return cmd_water(argc - 1, argv + 1);
+    if (!strcmp(cmd, "groundwater")) return cmd_groundwater(argc - 1, argv + 1);
+    if (!strcmp(cmd, "sea")) return cmd_sea(argc - 1, argv + 1);
+    if (!strcmp(cmd, "noise")) return cmd_noise(argc - 1, argv + 1);
+    if (!strcmp(cmd, "radiation")) return cmd_radiation(argc - 1, argv + 1);
     fprintf(stderr, "ecobrain: unknown command '%s'\n\n", cmd);
     usage(stderr);
     return EXIT_USAGE;
