@@ -17,18 +17,23 @@ static void usage(FILE *f)
           "Usage: ecobrain COMMAND [SUBCOMMAND] [OPTIONS] [FILE|-]\n"
           "\n"
           "Commands:\n"
-          "  air aqi       real-time or daily AQI per HJ 633 (2012 and 2026 editions)\n"
-          "  air assess    HJ 663 assessment of sites or regions over a period\n"
-          "  air synth     write synthetic hourly air data (demos, tests, benchmarks)\n"
-          "  hj212 decode  check and parse HJ 212 packets (2005, 2017, 2025)\n"
-          "  water class   GB 3838-2002 surface-water class of each sample (single-factor)\n"
-          "  hj212 encode  build an HJ 212 packet with its length and CRC\n"
+          "  air aqi               real-time or daily AQI per HJ 633 (2012 and 2026 editions)\n"
+          "  air assess            HJ 663 assessment of sites or regions over a period\n"
+          "  air synth             write synthetic hourly air data (demos, tests, benchmarks)\n"
+          "  hj212 decode          check and parse HJ 212 packets (2005, 2017, 2025)\n"
+          "  hj212 encode          build an HJ 212 packet with its length and CRC\n"
+          "  water classify        GB 3838-2002 surface-water class of each sample (single-factor)\n"
+          "  water assess          section / river / basin / region evaluation over a period\n"
+          "  groundwater classify  GB/T 14848-2017 groundwater class\n"
+          "  sea classify          GB 3097-1997 seawater class\n"
+          "  noise assess          GB 3096-2008 / HJ 640-2012 noise levels and compliance\n"
+          "  radiation assess      ambient gamma dose rate against its background\n"
           "\n"
           "Options:\n"
           "  -h, --help    this text (also after any command: 'ecobrain air aqi --help')\n"
           "  --version     version and the standards implemented\n"
           "\n"
-          "Documentation: README.md, docs/cli.md, docs/standards.md\n",
+          "Documentation: README.md, docs/cli.md, docs/standards.md, docs/hj212.md, docs/water.md\n",
           f);
 }
 
