@@ -47,6 +47,7 @@ bench:
 	cmake --build build-bench -j$(JOBS)
 	@bench/run.sh build-bench
 	@bench/run_hj212.sh build-bench
+	@bench/run_water.sh build-bench
 
 clean:
 	rm -rf build build-check build-fuzz build-bench
