@@ -33,13 +33,6 @@ int cli_parse_conc(eco_slice_t s, double *out)
     return 0;
 }
 
-static int match_col(eco_slice_t h, const char *const *names)
-{
-    for (; *names; names++)
-        if (eco_slice_ieq(h, *names)) return 1;
-    return 0;
-}
-
 int air_input_open(air_input_t *in, const char *path)
 {
     static const char *const site_names[] = {"site", "station", "stationcode", "station_code", "code", NULL};
@@ -54,36 +47,21 @@ int air_input_open(air_input_t *in, const char *path)
         [ECO_AIR_PM25] = {"pm2_5", "pm25", "pm2.5", NULL},
     };
     static const char *const so2_24h_names[] = {"so2_24h", NULL};
-    eco_err_t err;
-
     memset(in, 0, sizeof *in);
-    in->path = path;
-    if (!strcmp(path, "-")) {
-        in->f = stdin;
-        in->path = "<stdin>";
-    } else if (!(in->f = fopen(path, "rb"))) {
-        eco_log_error("%s: cannot open: %s", path, strerror(errno));
-        return EXIT_USAGE;
-    }
-    eco_csv_open_file(&in->csv, in->f, in->path);
-    int r = eco_csv_next(&in->csv, &err);
-    if (r <= 0) {
-        if (r == 0) eco_log_error("%s:1: empty input: a header line is required", in->path);
-        else eco_log_error("%s", err.msg);
-        return EXIT_USAGE;
-    }
+    int rc = cli_csv_open(&in->src, path);
+    in->path = in->src.name ? in->src.name : path;
+    if (rc) return rc;
     in->col_site = in->col_time = in->col_so2_24h = -1;
     for (int i = 0; i < ECO_AIR_NIND; i++) in->col_ind[i] = -1;
-    in->ncols = eco_csv_nfields(&in->csv);
-    for (size_t c = 0; c < in->ncols; c++) {
-        eco_slice_t h = eco_slice_trim(eco_csv_field(&in->csv, c));
+    for (size_t c = 0; c < in->src.ncols; c++) {
+        eco_slice_t h = eco_slice_trim(eco_csv_field(&in->src.csv, c));
         int *slot = NULL;
-        if (match_col(h, site_names)) slot = &in->col_site;
-        else if (match_col(h, time_names)) slot = &in->col_time;
-        else if (match_col(h, so2_24h_names)) slot = &in->col_so2_24h;
+        if (cli_header_is(h, site_names)) slot = &in->col_site;
+        else if (cli_header_is(h, time_names)) slot = &in->col_time;
+        else if (cli_header_is(h, so2_24h_names)) slot = &in->col_so2_24h;
         else
             for (int i = 0; i < ECO_AIR_NIND; i++)
-                if (match_col(h, names[i])) slot = &in->col_ind[i];
+                if (cli_header_is(h, names[i])) slot = &in->col_ind[i];
         if (!slot) continue; /* unknown columns are ignored */
         if (*slot >= 0) {
             eco_log_error("%s:1:%zu: column '%.*s' duplicates column %d", in->path, c + 1, (int)h.len, h.ptr,
@@ -107,27 +85,12 @@ int air_input_open(air_input_t *in, const char *path)
 
 int air_input_next(air_input_t *in, air_row_t *row)
 {
-    eco_err_t err;
-    for (;;) {
-        int r = eco_csv_next(&in->csv, &err);
-        if (r == 0) return 0;
-        if (r < 0) {
-            eco_log_error("%s; record skipped", err.msg);
-            in->records_bad++;
-            if (err.code == ECO_ENOMEM) return 0;
-            continue;
-        }
-        size_t line = eco_csv_line(&in->csv);
-        if (eco_csv_nfields(&in->csv) != in->ncols) {
-            eco_log_error("%s:%zu: %zu fields where the header has %zu; record skipped", in->path, line,
-                          eco_csv_nfields(&in->csv), in->ncols);
-            in->records_bad++;
-            continue;
-        }
+    while (cli_csv_next(&in->src)) {
+        size_t line = eco_csv_line(&in->src.csv);
         row->line = line;
-        row->site = in->col_site >= 0 ? eco_slice_trim(eco_csv_field(&in->csv, (size_t)in->col_site))
+        row->site = in->col_site >= 0 ? eco_slice_trim(eco_csv_field(&in->src.csv, (size_t)in->col_site))
                                       : (eco_slice_t){"", 0};
-        row->time_text = eco_slice_trim(eco_csv_field(&in->csv, (size_t)in->col_time));
+        row->time_text = eco_slice_trim(eco_csv_field(&in->src.csv, (size_t)in->col_time));
         if (eco_time_parse(row->time_text, &row->t)) {
             eco_log_warn("%s:%zu:%d: time: not a date/time: '%.*s'; row skipped", in->path, line, in->col_time + 1,
                          (int)row->time_text.len, row->time_text.ptr);
@@ -140,7 +103,7 @@ int air_input_next(air_input_t *in, air_row_t *row)
              * input ("/"), not missing: it never blocks publication */
             row->v[i] = ECO_AIR_NOT_MONITORED;
             if (in->col_ind[i] < 0) continue;
-            eco_slice_t s = eco_csv_field(&in->csv, (size_t)in->col_ind[i]);
+            eco_slice_t s = eco_csv_field(&in->src.csv, (size_t)in->col_ind[i]);
             int rc = cli_parse_conc(s, &row->v[i]);
             if (rc) {
                 eco_log_warn("%s:%zu:%d: %s: %s: '%.*s'; row skipped", in->path, line, in->col_ind[i] + 1,
@@ -151,7 +114,7 @@ int air_input_next(air_input_t *in, air_row_t *row)
         }
         row->so2_24h = ECO_AIR_NA;
         if (!bad && in->col_so2_24h >= 0) {
-            eco_slice_t s = eco_csv_field(&in->csv, (size_t)in->col_so2_24h);
+            eco_slice_t s = eco_csv_field(&in->src.csv, (size_t)in->col_so2_24h);
             if (cli_parse_conc(s, &row->so2_24h)) {
                 eco_log_warn("%s:%zu:%d: so2_24h: not a valid concentration: '%.*s'; row skipped", in->path, line,
                              in->col_so2_24h + 1, (int)s.len, s.ptr);
@@ -165,16 +128,15 @@ int air_input_next(air_input_t *in, air_row_t *row)
         in->rows_ok++;
         return 1;
     }
+    return 0;
 }
 
 void air_input_close(air_input_t *in)
 {
-    eco_csv_close(&in->csv);
-    if (in->f && in->f != stdin) fclose(in->f);
-    in->f = NULL;
-    if (in->rows_bad || in->records_bad)
+    cli_csv_close(&in->src);
+    if (in->rows_bad || in->src.records_bad)
         eco_log_warn("%s: %ld rows read, %ld rows with bad values skipped, %ld malformed records skipped", in->path,
-                     in->rows_ok, in->rows_bad, in->records_bad);
+                     in->rows_ok, in->rows_bad, in->src.records_bad);
 }
 
 int cli_parse_format(const char *s, int *fmt, int allow_text)

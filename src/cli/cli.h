@@ -67,16 +67,32 @@ void tbl_null(cli_table_t *t);
 void tbl_row_end(cli_table_t *t);
 int tbl_end(cli_table_t *t); /* 0 or ECO_EIO */
 
+/* ---- CSV input shared by every command (csv_in.c) */
+typedef struct cli_csv {
+    FILE *f;
+    const char *name;   /* the path, or "<stdin>" */
+    eco_csv_t csv;      /* after open: the header is the current record */
+    size_t ncols;
+    long records_bad;   /* malformed records and wrong field counts, reported and skipped */
+    int failed;         /* reading stopped on out of memory or an I/O error */
+} cli_csv_t;
+
+/** Open path ("-" = stdin) and read its header. 0, or EXIT_USAGE after saying why. */
+int cli_csv_open(cli_csv_t *c, const char *path);
+/** Next record with as many fields as the header: 1, or 0 at the end (or on failure). */
+int cli_csv_next(cli_csv_t *c);
+void cli_csv_close(cli_csv_t *c);
+/** The header h equals one of names (NULL-terminated), ASCII case-insensitively. */
+int cli_header_is(eco_slice_t h, const char *const *names);
+
 /* ---- reading hourly/daily air CSV input */
 typedef enum { HOUR_LABEL_END, HOUR_LABEL_START } cli_hour_label_t;
 
 typedef struct air_input {
-    FILE *f;
-    const char *path;
-    eco_csv_t csv;
-    size_t ncols;
+    cli_csv_t src;
+    const char *path;  /* for messages: the file name or "<stdin>" */
     int col_site, col_time, col_ind[ECO_AIR_NIND], col_so2_24h;
-    long rows_ok, rows_bad, records_bad;
+    long rows_ok, rows_bad;
 } air_input_t;
 
 typedef struct air_row {

@@ -311,5 +311,5 @@ int cmd_air_aqi(int argc, char **argv)
         eco_log_error("writing output failed");
         return EXIT_RUNTIME;
     }
-    return in.records_bad ? EXIT_USAGE : 0;
+    return in.src.records_bad ? EXIT_USAGE : 0;
 }

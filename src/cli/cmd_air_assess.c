@@ -671,7 +671,7 @@ int cmd_air_assess(int argc, char **argv)
     }
     if (in.col_ind[ECO_AIR_O3_8H] >= 0)
         eco_log_warn("%s: column o3_8h ignored: assess computes the 8-h means from hourly o3", in.path);
-    int bad_records = in.records_bad > 0;
+    int bad_records = in.src.records_bad > 0;
     air_input_close(&in);
     if (rc) goto done;
     if (!nrec) {

@@ -104,13 +104,6 @@ static int parse_hhmm(const char *s, int *out)
     return 0;
 }
 
-static int match_any(eco_slice_t h, const char *const *names)
-{
-    for (; *names; names++)
-        if (eco_slice_ieq(h, *names)) return 1;
-    return 0;
-}
-
 static int parse_level(eco_slice_t s, double *out)
 {
     int rc = cli_parse_conc(s, out);
@@ -204,18 +197,9 @@ static int noise_assess(int argc, char **argv)
     static const char *const ld_names[] = {"ld", "day", "昼间", NULL};
     static const char *const ln_names[] = {"ln", "night", "夜间", NULL};
 
-    FILE *f = NULL;
-    const char *name = path;
-    if (!strcmp(path, "-")) {
-        f = stdin;
-        name = "<stdin>";
-    } else if (!(f = fopen(path, "rb"))) {
-        eco_log_error("%s: cannot open: %s", path, strerror(errno));
-        return EXIT_USAGE;
-    }
-    eco_csv_t csv;
-    eco_err_t err;
-    eco_csv_open_file(&csv, f, name);
+    cli_csv_t src;
+    int open_rc = cli_csv_open(&src, path);
+    const char *name = src.name ? src.name : path;
     eco_buf_t names = ECO_BUF_INIT;
     nrow_t *rows = NULL;
     nres_t *res = NULL;
@@ -223,23 +207,20 @@ static int noise_assess(int argc, char **argv)
     size_t nrows = 0, caprows = 0, nres = 0;
     int rc = 0;
     int col_point = -1, col_zone = -1, col_time = -1, col_leq = -1, col_ld = -1, col_ln = -1;
-    int r = eco_csv_next(&csv, &err);
-    if (r <= 0) {
-        if (r == 0) eco_log_error("%s:1: empty input: a header line is required", name);
-        else eco_log_error("%s", err.msg);
-        rc = EXIT_USAGE;
+    if (open_rc) {
+        rc = open_rc;
         goto done;
     }
-    size_t ncols = eco_csv_nfields(&csv);
+    size_t ncols = src.ncols;
     for (size_t k = 0; k < ncols; k++) {
-        eco_slice_t h = eco_slice_trim(eco_csv_field(&csv, k));
+        eco_slice_t h = eco_slice_trim(eco_csv_field(&src.csv, k));
         int *slot = NULL;
-        if (match_any(h, point_names)) slot = &col_point;
-        else if (match_any(h, zone_names)) slot = &col_zone;
-        else if (match_any(h, time_names)) slot = &col_time;
-        else if (match_any(h, leq_names)) slot = &col_leq;
-        else if (match_any(h, ld_names)) slot = &col_ld;
-        else if (match_any(h, ln_names)) slot = &col_ln;
+        if (cli_header_is(h, point_names)) slot = &col_point;
+        else if (cli_header_is(h, zone_names)) slot = &col_zone;
+        else if (cli_header_is(h, time_names)) slot = &col_time;
+        else if (cli_header_is(h, leq_names)) slot = &col_leq;
+        else if (cli_header_is(h, ld_names)) slot = &col_ld;
+        else if (cli_header_is(h, ln_names)) slot = &col_ln;
         if (!slot) continue;
         if (*slot >= 0) {
             eco_log_error("%s:1:%zu: column '%.*s' duplicates column %d", name, k + 1, (int)h.len, h.ptr, *slot + 1);
@@ -265,30 +246,13 @@ static int noise_assess(int argc, char **argv)
         goto done;
     }
 
-    long records_bad = 0, rows_bad = 0;
-    for (;;) {
-        r = eco_csv_next(&csv, &err);
-        if (r == 0) break;
-        if (r < 0) {
-            eco_log_error("%s; record skipped", err.msg);
-            records_bad++;
-            if (err.code == ECO_ENOMEM || err.code == ECO_EIO) {
-                rc = EXIT_RUNTIME;
-                goto done;
-            }
-            continue;
-        }
-        size_t line = eco_csv_line(&csv);
-        if (eco_csv_nfields(&csv) != ncols) {
-            eco_log_error("%s:%zu: %zu fields where the header has %zu; record skipped", name, line,
-                          eco_csv_nfields(&csv), ncols);
-            records_bad++;
-            continue;
-        }
+    long rows_bad = 0;
+    while (cli_csv_next(&src)) {
+        size_t line = eco_csv_line(&src.csv);
         nrow_t row;
         memset(&row, 0, sizeof row);
         row.line = line;
-        eco_slice_t s = eco_slice_trim(eco_csv_field(&csv, (size_t)col_zone));
+        eco_slice_t s = eco_slice_trim(eco_csv_field(&src.csv, (size_t)col_zone));
         row.zone = eco_noise_zone_parse(s.ptr, s.len);
         if (row.zone < 0) {
             eco_log_warn("%s:%zu:%d: zone: not a GB 3096 zone (0 1 2 3 4a 4b): '%.*s'; row skipped", name, line,
@@ -296,7 +260,7 @@ static int noise_assess(int argc, char **argv)
             rows_bad++;
             continue;
         }
-        s = eco_slice_trim(eco_csv_field(&csv, (size_t)col_time));
+        s = eco_slice_trim(eco_csv_field(&src.csv, (size_t)col_time));
         if (eco_time_parse(s, &row.t)) {
             eco_log_warn("%s:%zu:%d: time: not a date/time: '%.*s'; row skipped", name, line, col_time + 1,
                          (int)s.len, s.ptr);
@@ -309,7 +273,7 @@ static int noise_assess(int argc, char **argv)
             for (int p = 0; p < 2 && !bad; p++) {
                 row.agg[p] = NAN;
                 if (cc[p] < 0) continue;
-                s = eco_csv_field(&csv, (size_t)cc[p]);
+                s = eco_csv_field(&src.csv, (size_t)cc[p]);
                 if (parse_level(s, &row.agg[p])) {
                     eco_log_warn("%s:%zu:%d: %s: not a level: '%.*s'; row skipped", name, line, cc[p] + 1,
                                  p ? "ln" : "ld", (int)s.len, s.ptr);
@@ -318,7 +282,7 @@ static int noise_assess(int argc, char **argv)
             }
             row.day = eco_time_day(row.t);
         } else {
-            s = eco_csv_field(&csv, (size_t)col_leq);
+            s = eco_csv_field(&src.csv, (size_t)col_leq);
             if (parse_level(s, &row.v)) {
                 eco_log_warn("%s:%zu:%d: leq: not a level: '%.*s'; row skipped", name, line, col_leq + 1, (int)s.len,
                              s.ptr);
@@ -331,7 +295,7 @@ static int noise_assess(int argc, char **argv)
             rows_bad++;
             continue;
         }
-        s = eco_slice_trim(eco_csv_field(&csv, (size_t)col_point));
+        s = eco_slice_trim(eco_csv_field(&src.csv, (size_t)col_point));
         row.name_off = names.len;
         row.name_len = s.len;
         eco_buf_append(&names, s.ptr, s.len);
@@ -483,15 +447,16 @@ static int noise_assess(int argc, char **argv)
     int io = tbl_end(&t);
     fprintf(stderr, "noise assess: %zu rows, %zu point-times (%s input)\n", nrows, nres,
             agg ? "day/night values" : "samples");
-    if (rows_bad || records_bad)
+    if (rows_bad || src.records_bad)
         eco_log_warn("%s: %ld rows with bad values skipped, %ld malformed records skipped", name, rows_bad,
-                     records_bad);
+                     src.records_bad);
     if (io) {
         eco_log_error("writing output failed");
         rc = EXIT_RUNTIME;
-    } else if (records_bad) {
+    } else if (src.records_bad) {
         rc = EXIT_USAGE;
     }
+    if (src.failed && !rc) rc = EXIT_RUNTIME;
 done:
     free(rows);
     free(res);
@@ -499,8 +464,7 @@ done:
     free(scratch);
     free(hourly);
     eco_buf_free(&names);
-    eco_csv_close(&csv);
-    if (f && f != stdin) fclose(f);
+    cli_csv_close(&src);
     return rc;
 }
 

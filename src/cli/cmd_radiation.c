@@ -80,13 +80,6 @@ static int cmp_row(const void *a, const void *b)
     return (x->line > y->line) - (x->line < y->line);
 }
 
-static int match_any(eco_slice_t h, const char *const *names)
-{
-    for (; *names; names++)
-        if (eco_slice_ieq(h, *names)) return 1;
-    return 0;
-}
-
 static int parse_num(const char *s, double *out)
 {
     return eco_slice_to_double(eco_slice_cstr(s), out);
@@ -196,35 +189,23 @@ static int rad_assess(int argc, char **argv)
     static const char *const v_names[] = {"dose_rate", "dose", "value", "dose_rate_ngy_h", "剂量率",
                                           "空气吸收剂量率", NULL};
 
-    FILE *f = NULL;
-    const char *name = path;
-    if (!strcmp(path, "-")) {
-        f = stdin;
-        name = "<stdin>";
-    } else if (!(f = fopen(path, "rb"))) {
-        eco_log_error("%s: cannot open: %s", path, strerror(errno));
-        return EXIT_USAGE;
-    }
-    eco_csv_t csv;
-    eco_err_t err;
-    eco_csv_open_file(&csv, f, name);
+    cli_csv_t src;
+    int open_rc = cli_csv_open(&src, path);
+    const char *name = src.name ? src.name : path;
     eco_buf_t names = ECO_BUF_INIT;
     rrow_t *rows = NULL;
     double *base = NULL;
     size_t nrows = 0, caprows = 0;
     int rc = 0, col_st = -1, col_t = -1, col_v = -1;
-    int r = eco_csv_next(&csv, &err);
-    if (r <= 0) {
-        if (r == 0) eco_log_error("%s:1: empty input: a header line is required", name);
-        else eco_log_error("%s", err.msg);
-        rc = EXIT_USAGE;
+    if (open_rc) {
+        rc = open_rc;
         goto done;
     }
-    size_t ncols = eco_csv_nfields(&csv);
+    size_t ncols = src.ncols;
     for (size_t i = 0; i < ncols; i++) {
-        eco_slice_t h = eco_slice_trim(eco_csv_field(&csv, i));
-        int *slot = match_any(h, st_names) ? &col_st : match_any(h, time_names) ? &col_t
-                                                   : match_any(h, v_names)      ? &col_v
+        eco_slice_t h = eco_slice_trim(eco_csv_field(&src.csv, i));
+        int *slot = cli_header_is(h, st_names) ? &col_st : cli_header_is(h, time_names) ? &col_t
+                                                   : cli_header_is(h, v_names)      ? &col_v
                                                                                 : NULL;
         if (!slot) continue;
         if (*slot >= 0) {
@@ -239,35 +220,18 @@ static int rad_assess(int argc, char **argv)
         rc = EXIT_USAGE;
         goto done;
     }
-    long records_bad = 0, rows_bad = 0;
-    for (;;) {
-        r = eco_csv_next(&csv, &err);
-        if (r == 0) break;
-        if (r < 0) {
-            eco_log_error("%s; record skipped", err.msg);
-            records_bad++;
-            if (err.code == ECO_ENOMEM || err.code == ECO_EIO) {
-                rc = EXIT_RUNTIME;
-                goto done;
-            }
-            continue;
-        }
-        size_t line = eco_csv_line(&csv);
-        if (eco_csv_nfields(&csv) != ncols) {
-            eco_log_error("%s:%zu: %zu fields where the header has %zu; record skipped", name, line,
-                          eco_csv_nfields(&csv), ncols);
-            records_bad++;
-            continue;
-        }
+    long rows_bad = 0;
+    while (cli_csv_next(&src)) {
+        size_t line = eco_csv_line(&src.csv);
         rrow_t row = {0, 0, 0, NAN, line};
-        eco_slice_t s = eco_slice_trim(eco_csv_field(&csv, (size_t)col_t));
+        eco_slice_t s = eco_slice_trim(eco_csv_field(&src.csv, (size_t)col_t));
         if (eco_time_parse(s, &row.t)) {
             eco_log_warn("%s:%zu:%d: time: not a date/time: '%.*s'; row skipped", name, line, col_t + 1, (int)s.len,
                          s.ptr);
             rows_bad++;
             continue;
         }
-        s = eco_csv_field(&csv, (size_t)col_v);
+        s = eco_csv_field(&src.csv, (size_t)col_v);
         int prc = cli_parse_conc(s, &row.v);
         if (prc) {
             eco_log_warn("%s:%zu:%d: dose_rate: %s: '%.*s'; row skipped", name, line, col_v + 1,
@@ -276,7 +240,7 @@ static int rad_assess(int argc, char **argv)
             continue;
         }
         if (!isfinite(row.v)) row.v = NAN;
-        s = eco_slice_trim(eco_csv_field(&csv, (size_t)col_st));
+        s = eco_slice_trim(eco_csv_field(&src.csv, (size_t)col_st));
         row.name_off = names.len;
         row.name_len = s.len;
         eco_buf_append(&names, s.ptr, s.len);
@@ -409,22 +373,22 @@ static int rad_assess(int argc, char **argv)
     int io = tbl_end(&t);
     fprintf(stderr, "radiation assess: %zu readings: %ld normal, %ld above background, %ld investigate, %ld alarm\n",
             nrows, nflag[0], nflag[1], nflag[2], nflag[3]);
-    if (rows_bad || records_bad || nostation_bg)
+    if (rows_bad || src.records_bad || nostation_bg)
         eco_log_warn("%s: %ld rows with bad values skipped, %ld malformed records skipped, %ld stations without a "
                      "background",
-                     name, rows_bad, records_bad, nostation_bg);
+                     name, rows_bad, src.records_bad, nostation_bg);
     if (io) {
         eco_log_error("writing output failed");
         rc = EXIT_RUNTIME;
-    } else if (records_bad) {
+    } else if (src.records_bad) {
         rc = EXIT_USAGE;
     }
+    if (src.failed && !rc) rc = EXIT_RUNTIME;
 done:
     free(rows);
     free(base);
     eco_buf_free(&names);
-    eco_csv_close(&csv);
-    if (f && f != stdin) fclose(f);
+    cli_csv_close(&src);
     return rc;
 }
 

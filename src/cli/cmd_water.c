@@ -113,13 +113,6 @@ static eco_slice_t header_base(eco_slice_t h)
     return h;
 }
 
-static int match_any(eco_slice_t h, const char *const *names)
-{
-    for (; *names; names++)
-        if (eco_slice_ieq(h, *names)) return 1;
-    return 0;
-}
-
 /* item aliases besides the key and the Chinese name; HJ 212 codes from
  * ../shared/reference/hj212.md §9 Table B.1 (mg/L ones only: µg/L codes such
  * as w20111 Hg would need a unit conversion and are not mapped) */
@@ -254,18 +247,9 @@ static int cmd_water_class(int argc, char **argv)
     static const char *const wb_names[] = {"waterbody", "inferred_waterbody", "water_body", NULL};
     static const char *const off_names[] = {"水质类别", "official_class", "official", NULL};
 
-    FILE *f = NULL;
-    const char *name = path;
-    if (!strcmp(path, "-")) {
-        f = stdin;
-        name = "<stdin>";
-    } else if (!(f = fopen(path, "rb"))) {
-        eco_log_error("%s: cannot open: %s", path, strerror(errno));
-        return EXIT_USAGE;
-    }
-    eco_csv_t csv;
-    eco_err_t err;
-    eco_csv_open_file(&csv, f, name);
+    cli_csv_t src;
+    int open_rc = cli_csv_open(&src, path);
+    const char *name = src.name ? src.name : path;
     int rc = 0;
     int col_wb = -1, col_off = -1, col_item[ECO_W_NITEMS];
     for (int i = 0; i < ECO_W_NITEMS; i++) col_item[i] = -1;
@@ -274,14 +258,11 @@ static int cmd_water_class(int argc, char **argv)
     const char **cols = NULL;
     int tbl_open = 0;
     cli_table_t t;
-    int r = eco_csv_next(&csv, &err);
-    if (r <= 0) {
-        if (r == 0) eco_log_error("%s:1: empty input: a header line is required", name);
-        else eco_log_error("%s", err.msg);
-        rc = EXIT_USAGE;
+    if (open_rc) {
+        rc = open_rc;
         goto done;
     }
-    ncols = eco_csv_nfields(&csv);
+    ncols = src.ncols;
     hdr = calloc(ncols + 1, sizeof *hdr);
     cols = calloc(ncols + 6, sizeof *cols);
     if (!hdr || !cols) {
@@ -290,7 +271,7 @@ static int cmd_water_class(int argc, char **argv)
         goto done;
     }
     for (size_t k = 0; k < ncols; k++) {
-        eco_slice_t raw = eco_csv_field(&csv, k);
+        eco_slice_t raw = eco_csv_field(&src.csv, k);
         if (!(hdr[k] = strndup(raw.ptr, raw.len))) {
             eco_log_error("out of memory");
             rc = EXIT_RUNTIME;
@@ -298,8 +279,8 @@ static int cmd_water_class(int argc, char **argv)
         }
         eco_slice_t h = eco_slice_trim(raw);
         int *slot = NULL;
-        if (match_any(h, wb_names)) slot = &col_wb;
-        else if (match_any(h, off_names)) slot = &col_off;
+        if (cli_header_is(h, wb_names)) slot = &col_wb;
+        else if (cli_header_is(h, off_names)) slot = &col_off;
         else {
             int it = water_item_of_header(h);
             if (it >= 0) slot = &col_item[it];
@@ -350,31 +331,17 @@ static int cmd_water_class(int argc, char **argv)
     tbl_begin_sel(&t, stdout, fmt, cols, ncol, columns);
     tbl_open = 1;
 
-    long rows = 0, rows_bad = 0, records_bad = 0, classified = 0, with_off = 0, matched = 0, off_unclassed = 0;
+    long rows = 0, rows_bad = 0, classified = 0, with_off = 0, matched = 0, off_unclassed = 0;
     long by_class[7] = {0};
     char dec[256], mainp[256];
-    for (;;) {
-        r = eco_csv_next(&csv, &err);
-        if (r == 0) break;
-        if (r < 0) {
-            eco_log_error("%s; record skipped", err.msg);
-            records_bad++;
-            if (err.code == ECO_ENOMEM) break;
-            continue;
-        }
-        size_t line = eco_csv_line(&csv);
-        if (eco_csv_nfields(&csv) != ncols) {
-            eco_log_error("%s:%zu: %zu fields where the header has %zu; record skipped", name, line,
-                          eco_csv_nfields(&csv), ncols);
-            records_bad++;
-            continue;
-        }
+    while (cli_csv_next(&src)) {
+        size_t line = eco_csv_line(&src.csv);
         double v[ECO_W_NITEMS];
         int bad = 0;
         for (int i = 0; i < ECO_W_NITEMS && !bad; i++) {
             v[i] = NAN;
             if (col_item[i] < 0) continue;
-            eco_slice_t s = eco_csv_field(&csv, (size_t)col_item[i]);
+            eco_slice_t s = eco_csv_field(&src.csv, (size_t)col_item[i]);
             int prc = water_parse_value(s, &v[i]);
             if (prc) {
                 eco_log_warn("%s:%zu:%d: %s: %s: '%.*s'; row skipped", name, line, col_item[i] + 1,
@@ -390,7 +357,7 @@ static int cmd_water_class(int argc, char **argv)
         rows++;
         eco_water_body_t wb = wb_default;
         if (col_wb >= 0) {
-            int b = water_body_of(eco_csv_field(&csv, (size_t)col_wb));
+            int b = water_body_of(eco_csv_field(&src.csv, (size_t)col_wb));
             if (b >= 0) wb = (eco_water_body_t)b;
         }
         eco_water_result_t res;
@@ -400,14 +367,14 @@ static int cmd_water_class(int argc, char **argv)
 
         tbl_row_begin(&t);
         for (size_t k = 0; k < ncols; k++) {
-            eco_slice_t s = eco_csv_field(&csv, k);
+            eco_slice_t s = eco_csv_field(&src.csv, k);
             tbl_rawn(&t, s.ptr, s.len);
         }
         tbl_str(&t, res.cls ? eco_water_class_name(res.cls) : NULL);
         tbl_str(&t, eco_water_items_str(res.deciding, dec, sizeof dec));
         tbl_str(&t, eco_water_main_str(&res, mainp, sizeof mainp));
         if (col_off >= 0) {
-            eco_slice_t o = eco_slice_trim(eco_csv_field(&csv, (size_t)col_off));
+            eco_slice_t o = eco_slice_trim(eco_csv_field(&src.csv, (size_t)col_off));
             int oc = eco_water_class_parse(o.ptr, o.len);
             tbl_str(&t, oc ? eco_water_class_name(oc) : NULL);
             if (oc) {
@@ -430,22 +397,22 @@ static int cmd_water_class(int argc, char **argv)
         fprintf(stderr, "water classify: official class matched %ld/%ld rows (%.2f%%)%s\n", matched, with_off,
                 with_off ? 100.0 * (double)matched / (double)with_off : 0.0,
                 off_unclassed ? "; some officially classed rows had no deciding item here" : "");
-    if (rows_bad || records_bad)
+    if (rows_bad || src.records_bad)
         eco_log_warn("%s: %ld rows read, %ld rows with bad values skipped, %ld malformed records skipped", name, rows,
-                     rows_bad, records_bad);
+                     rows_bad, src.records_bad);
     if (io) {
         eco_log_error("writing output failed");
         rc = EXIT_RUNTIME;
-    } else if (records_bad) {
+    } else if (src.records_bad) {
         rc = EXIT_USAGE;
     }
+    if (src.failed && !rc) rc = EXIT_RUNTIME;
 done:
     if (tbl_open) tbl_end(&t);
     if (hdr)
         for (size_t k = 0; k < ncols; k++) free(hdr[k]);
     free(hdr);
     free(cols);
-    eco_csv_close(&csv);
-    if (f && f != stdin) fclose(f);
+    cli_csv_close(&src);
     return rc;
 }
