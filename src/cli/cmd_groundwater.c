@@ -42,13 +42,12 @@ static const char input_help[] =
 
 /* ---- input */
 typedef struct gw_in {
-    FILE *f;
-    const char *name;
-    eco_csv_t csv;
-    size_t ncols;
+    cli_csv_t src;
+    const char *name; /* src.name: the file or "<stdin>" */
+    size_t ncols;     /* src.ncols */
     int col_point, col_region, col_item[ECO_GW_NITEMS];
     char **header;
-    long rows_ok, rows_bad, records_bad;
+    long rows_ok, rows_bad;
 } gw_in_t;
 
 static eco_slice_t header_base(eco_slice_t h)
@@ -81,22 +80,13 @@ static int item_of_header(eco_slice_t h)
     return -1;
 }
 
-static int match_any(eco_slice_t h, const char *const *names)
-{
-    for (; *names; names++)
-        if (eco_slice_ieq(h, *names)) return 1;
-    return 0;
-}
-
 static void gw_in_close(gw_in_t *in)
 {
-    eco_csv_close(&in->csv);
-    if (in->f && in->f != stdin) fclose(in->f);
+    cli_csv_close(&in->src);
     if (in->header)
         for (size_t k = 0; k < in->ncols; k++) free(in->header[k]);
     free(in->header);
     in->header = NULL;
-    in->f = NULL;
 }
 
 /* Returns 0, or an exit code after printing why. */
@@ -107,33 +97,20 @@ static int gw_in_open(gw_in_t *in, const char *path, eco_gw_set_t set)
     memset(in, 0, sizeof *in);
     in->col_point = in->col_region = -1;
     for (int i = 0; i < ECO_GW_NITEMS; i++) in->col_item[i] = -1;
-    in->name = path;
-    if (!strcmp(path, "-")) {
-        in->f = stdin;
-        in->name = "<stdin>";
-    } else if (!(in->f = fopen(path, "rb"))) {
-        eco_log_error("%s: cannot open: %s", path, strerror(errno));
-        return EXIT_USAGE;
-    }
-    eco_csv_open_file(&in->csv, in->f, in->name);
-    eco_err_t err;
-    int r = eco_csv_next(&in->csv, &err);
-    if (r <= 0) {
-        if (r == 0) eco_log_error("%s:1: empty input: a header line is required", in->name);
-        else eco_log_error("%s", err.msg);
-        return EXIT_USAGE;
-    }
-    in->ncols = eco_csv_nfields(&in->csv);
+    int orc = cli_csv_open(&in->src, path);
+    in->name = in->src.name ? in->src.name : path;
+    if (orc) return orc;
+    in->ncols = in->src.ncols;
     in->header = calloc(in->ncols, sizeof *in->header);
     if (!in->header) return EXIT_RUNTIME;
     for (size_t k = 0; k < in->ncols; k++) {
-        eco_slice_t h = eco_slice_trim(eco_csv_field(&in->csv, k));
+        eco_slice_t h = eco_slice_trim(eco_csv_field(&in->src.csv, k));
         if (!(in->header[k] = malloc(h.len + 1))) return EXIT_RUNTIME;
         memcpy(in->header[k], h.ptr, h.len);
         in->header[k][h.len] = 0;
         int *slot = NULL;
-        if (match_any(h, point_names)) slot = &in->col_point;
-        else if (match_any(h, region_names)) slot = &in->col_region;
+        if (cli_header_is(h, point_names)) slot = &in->col_point;
+        else if (cli_header_is(h, region_names)) slot = &in->col_region;
         else {
             int it = item_of_header(h);
             if (it >= 0) slot = &in->col_item[it];
@@ -178,28 +155,13 @@ static int parse_gw_value(int item, eco_slice_t s, double *out)
 /* Next good row into v: 1, 0 at end. Bad rows are reported and skipped. */
 static int gw_in_next(gw_in_t *in, double *v)
 {
-    eco_err_t err;
-    for (;;) {
-        int r = eco_csv_next(&in->csv, &err);
-        if (r == 0) return 0;
-        if (r < 0) {
-            eco_log_error("%s; record skipped", err.msg);
-            in->records_bad++;
-            if (err.code == ECO_ENOMEM) return 0;
-            continue;
-        }
-        size_t line = eco_csv_line(&in->csv);
-        if (eco_csv_nfields(&in->csv) != in->ncols) {
-            eco_log_error("%s:%zu: %zu fields where the header has %zu; record skipped", in->name, line,
-                          eco_csv_nfields(&in->csv), in->ncols);
-            in->records_bad++;
-            continue;
-        }
+    while (cli_csv_next(&in->src)) {
+        size_t line = eco_csv_line(&in->src.csv);
         int bad = 0;
         for (int i = 0; i < ECO_GW_NITEMS && !bad; i++) {
             v[i] = NAN;
             if (in->col_item[i] < 0) continue;
-            eco_slice_t s = eco_csv_field(&in->csv, (size_t)in->col_item[i]);
+            eco_slice_t s = eco_csv_field(&in->src.csv, (size_t)in->col_item[i]);
             int prc = parse_gw_value(i, s, &v[i]);
             if (prc) {
                 eco_log_warn("%s:%zu:%d: %s: %s: '%.*s'; row skipped", in->name, line, in->col_item[i] + 1,
@@ -215,18 +177,19 @@ static int gw_in_next(gw_in_t *in, double *v)
         in->rows_ok++;
         return 1;
     }
+    return 0;
 }
 
 static int gw_in_finish(gw_in_t *in, int io, const char *cmd)
 {
-    if (in->rows_bad || in->records_bad)
+    if (in->rows_bad || in->src.records_bad)
         eco_log_warn("%s: %ld rows read, %ld rows with bad values skipped, %ld malformed records skipped", in->name,
-                     in->rows_ok, in->rows_bad, in->records_bad);
+                     in->rows_ok, in->rows_bad, in->src.records_bad);
     if (io) {
         eco_log_error("%s: writing output failed", cmd);
         return EXIT_RUNTIME;
     }
-    return in->records_bad ? EXIT_USAGE : 0;
+    return in->src.records_bad ? EXIT_USAGE : 0;
 }
 
 /* --items routine|all|LIST */
@@ -327,7 +290,7 @@ static int gw_classify(int argc, char **argv)
         by[r.cls]++;
         tbl_row_begin(&t);
         for (size_t k = 0; k < in.ncols; k++) {
-            eco_slice_t s = eco_csv_field(&in.csv, k);
+            eco_slice_t s = eco_csv_field(&in.src.csv, k);
             tbl_rawn(&t, s.ptr, s.len);
         }
         tbl_str(&t, r.cls ? eco_gw_class_name(r.cls) : NULL);
@@ -434,8 +397,8 @@ static int gw_assess(int argc, char **argv)
     long region_conflicts = 0;
     double v[ECO_GW_NITEMS];
     while (!rc && gw_in_next(&in, v)) {
-        eco_slice_t p = eco_slice_trim(eco_csv_field(&in.csv, (size_t)in.col_point));
-        eco_slice_t g = in.col_region >= 0 ? eco_slice_trim(eco_csv_field(&in.csv, (size_t)in.col_region))
+        eco_slice_t p = eco_slice_trim(eco_csv_field(&in.src.csv, (size_t)in.col_point));
+        eco_slice_t g = in.col_region >= 0 ? eco_slice_trim(eco_csv_field(&in.src.csv, (size_t)in.col_region))
                                            : (eco_slice_t){"", 0};
         int32_t id = eco_map_put(&points, p), rid = eco_map_put(&regions, g);
         if (id < 0 || rid < 0) {
