@@ -16,6 +16,7 @@
 #include "core/buf.h"
 #include "core/csv.h"
 #include "core/json.h"
+#include "core/map.h"
 #include "core/time.h"
 #include "standards/air.h"
 
@@ -84,6 +85,22 @@ int cli_csv_next(cli_csv_t *c);
 void cli_csv_close(cli_csv_t *c);
 /** The header h equals one of names (NULL-terminated), ASCII case-insensitively. */
 int cli_header_is(eco_slice_t h, const char *const *names);
+
+/* ---- points grouped into regions, each point with a payload (groups.c) */
+typedef struct cli_groups {
+    eco_map_t points, regions; /* names <-> ids */
+    void *items;               /* n payloads of elem bytes, by point id */
+    int32_t *region_of;        /* region id of each point (its first row's) */
+    size_t n, cap, elem;
+    long conflicts;            /* rows naming another region than their point's first row */
+} cli_groups_t;
+
+void cli_groups_init(cli_groups_t *g, size_t elem);
+void cli_groups_free(cli_groups_t *g);
+/** The payload of point (in region), added when new (*is_new = 1, payload
+ *  uninitialised); NULL when out of memory. Valid until the next add. */
+void *cli_groups_add(cli_groups_t *g, eco_slice_t point, eco_slice_t region, int *is_new);
+static inline void *cli_groups_item(const cli_groups_t *g, size_t id) { return (char *)g->items + id * g->elem; }
 
 /* ---- reading hourly/daily air CSV input */
 typedef enum { HOUR_LABEL_END, HOUR_LABEL_START } cli_hour_label_t;

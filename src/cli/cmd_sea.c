@@ -308,11 +308,6 @@ static const char assess_help_tail[] =
     "Output --by region: region,points,classed,n_1..n_4,n_worse4,share_1..share_4,share_worse4,\n"
     "  share_1_2,grade (shares in %, one decimal).\n";
 
-typedef struct sea_point {
-    eco_sea_acc_t acc;
-    int32_t region;
-} sea_point_t;
-
 static int sea_assess(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -375,44 +370,26 @@ static int sea_assess(int argc, char **argv)
         sea_in_close(&in);
         return rc;
     }
-    eco_map_t points, regions;
-    eco_map_init(&points);
-    eco_map_init(&regions);
-    sea_point_t *pt = NULL;
-    size_t cap = 0, npt = 0;
-    long region_conflicts = 0;
+    cli_groups_t grp;
+    cli_groups_init(&grp, sizeof(eco_sea_acc_t));
     double v[ECO_SEA_NITEMS];
     while (!rc && sea_in_next(&in, v)) {
         eco_slice_t p = eco_slice_trim(eco_csv_field(&in.src.csv, (size_t)in.col_point));
         eco_slice_t g = in.col_region >= 0 ? eco_slice_trim(eco_csv_field(&in.src.csv, (size_t)in.col_region))
                                            : (eco_slice_t){"", 0};
-        int32_t id = eco_map_put(&points, p), rid = eco_map_put(&regions, g);
-        if (id < 0 || rid < 0) {
+        int is_new;
+        eco_sea_acc_t *acc = cli_groups_add(&grp, p, g, &is_new);
+        if (!acc) {
             rc = EXIT_RUNTIME;
             break;
         }
-        if ((size_t)id == npt) {
-            if (npt == cap) {
-                size_t ncap = cap ? cap * 2 : 64;
-                sea_point_t *np = realloc(pt, ncap * sizeof *np);
-                if (!np) {
-                    rc = EXIT_RUNTIME;
-                    break;
-                }
-                pt = np;
-                cap = ncap;
-            }
-            eco_sea_acc_init(&pt[npt].acc);
-            pt[npt].region = rid;
-            npt++;
-        } else if (pt[id].region != rid) {
-            region_conflicts++;
-        }
-        eco_sea_acc_add(&pt[id].acc, v, set);
+        if (is_new) eco_sea_acc_init(acc);
+        eco_sea_acc_add(acc, v, set);
     }
-    if (region_conflicts)
+    if (grp.conflicts)
         eco_log_warn("%s: %ld rows name another region than their point's first row; the first one is used", in.name,
-                     region_conflicts);
+                     grp.conflicts);
+    size_t npt = grp.n;
     int *cls = npt ? malloc(npt * sizeof *cls) : NULL;
     if (npt && !cls) rc = EXIT_RUNTIME;
     if (rc) {
@@ -426,11 +403,11 @@ static int sea_assess(int argc, char **argv)
         tbl_begin_sel(&t, stdout, fmt, cols, 6, NULL);
         for (size_t k = 0; k < npt; k++) {
             eco_sea_result_t r;
-            cls[k] = eco_sea_acc_class(&pt[k].acc, rule, set, &r);
+            cls[k] = eco_sea_acc_class((eco_sea_acc_t *)cli_groups_item(&grp, k), rule, set, &r);
             tbl_row_begin(&t);
-            tbl_raw(&t, eco_map_key(&points, (uint32_t)k));
-            tbl_str(&t, eco_map_key(&regions, (uint32_t)pt[k].region));
-            tbl_int(&t, pt[k].acc.nsamples);
+            tbl_raw(&t, eco_map_key(&grp.points, (uint32_t)k));
+            tbl_str(&t, eco_map_key(&grp.regions, (uint32_t)grp.region_of[k]));
+            tbl_int(&t, ((eco_sea_acc_t *)cli_groups_item(&grp, k))->nsamples);
             tbl_str(&t, cls[k] ? eco_sea_class_name(cls[k]) : NULL);
             if (cls[k]) tbl_int(&t, cls[k]);
             else tbl_null(&t);
@@ -442,8 +419,8 @@ static int sea_assess(int argc, char **argv)
                                            "n_4",     "n_worse4", "share_1", "share_2", "share_3", "share_4",
                                            "share_worse4", "share_1_2", "grade"};
         tbl_begin_sel(&t, stdout, fmt, cols, 15, NULL);
-        for (size_t k = 0; k < npt; k++) cls[k] = eco_sea_acc_class(&pt[k].acc, rule, set, NULL);
-        uint32_t nreg = eco_map_size(&regions);
+        for (size_t k = 0; k < npt; k++) cls[k] = eco_sea_acc_class((eco_sea_acc_t *)cli_groups_item(&grp, k), rule, set, NULL);
+        uint32_t nreg = eco_map_size(&grp.regions);
         int *sub = malloc((npt ? npt : 1) * sizeof *sub);
         if (!sub) {
             rc = EXIT_RUNTIME;
@@ -452,12 +429,12 @@ static int sea_assess(int argc, char **argv)
         for (uint32_t g = 0; g <= nreg; g++) {
             size_t m = 0;
             for (size_t k = 0; k < npt; k++)
-                if (g == nreg || pt[k].region == (int32_t)g) sub[m++] = cls[k];
+                if (g == nreg || grp.region_of[k] == (int32_t)g) sub[m++] = cls[k];
             if (g < nreg && !m) continue;
             eco_sea_shares_t s;
             eco_sea_shares(sub, NULL, m, &s);
             tbl_row_begin(&t);
-            tbl_raw(&t, g == nreg ? "ALL" : eco_map_key(&regions, g));
+            tbl_raw(&t, g == nreg ? "ALL" : eco_map_key(&grp.regions, g));
             tbl_int(&t, (long)m);
             tbl_int(&t, (long)s.n);
             for (int q = 1; q <= 5; q++) tbl_int(&t, (long)s.w[q]);
@@ -477,9 +454,7 @@ static int sea_assess(int argc, char **argv)
     rc = sea_in_finish(&in, tbl_end(&t), cmd);
 out:
     free(cls);
-    free(pt);
-    eco_map_free(&points);
-    eco_map_free(&regions);
+    cli_groups_free(&grp);
     sea_in_close(&in);
     return rc;
 }
