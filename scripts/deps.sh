@@ -10,7 +10,8 @@
 #   scripts/deps.sh fuzz       also the fuzzing toolchain (clang, compiler-rt)
 set -euo pipefail
 
-build_pkgs=(build-essential cmake pkg-config libcmocka-dev libssl-dev libjansson-dev python3 bsdextrautils)
+build_pkgs=(build-essential cmake pkg-config libcmocka-dev libssl-dev libjansson-dev
+            libsqlite3-dev libuv1-dev libinih-dev sqlite3 python3 bsdextrautils)
 fuzz_pkgs=(clang libclang-rt-14-dev)
 bench_pkgs=(python3 python3-pandas python3-numpy)
 

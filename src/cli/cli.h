@@ -34,6 +34,10 @@ int cmd_groundwater(int argc, char **argv);
 int cmd_sea(int argc, char **argv);
 int cmd_noise(int argc, char **argv);
 int cmd_radiation(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_sim(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_catalog(int argc, char **argv); /* argv[0] = "site" or "device" */
 
 /* ---- table output: the same rows as CSV (header + lines), a JSON array of
  * objects, or an aligned text table for people */

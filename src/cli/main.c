@@ -28,12 +28,18 @@ static void usage(FILE *f)
           "  sea classify          GB 3097-1997 seawater class\n"
           "  noise assess          GB 3096-2008 / HJ 640-2012 noise levels and compliance\n"
           "  radiation assess      ambient gamma dose rate against its background\n"
+          "  serve                 receive HJ 212 over TCP into the durable store (9014 after commit)\n"
+          "  sim                   simulated monitoring devices (air, water, CEMS, effluent)\n"
+          "  export                stored values as CSV or JSON\n"
+          "  site add|import|list  the site catalogue (stations, sections, wells, outlets ...)\n"
+          "  device add|import|list  devices (MN, password, profile, SM4 key, site)\n"
           "\n"
           "Options:\n"
           "  -h, --help    this text (also after any command: 'ecobrain air aqi --help')\n"
           "  --version     version and the standards implemented\n"
           "\n"
-          "Documentation: README.md, docs/cli.md, docs/standards.md, docs/hj212.md, docs/water.md\n",
+          "Documentation: README.md, docs/cli.md, docs/standards.md, docs/hj212.md, docs/water.md,\n"
+          "               docs/ingest.md\n",
           f);
 }
 
@@ -70,6 +76,10 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "sea")) return cmd_sea(argc - 1, argv + 1);
     if (!strcmp(cmd, "noise")) return cmd_noise(argc - 1, argv + 1);
     if (!strcmp(cmd, "radiation")) return cmd_radiation(argc - 1, argv + 1);
+    if (!strcmp(cmd, "serve")) return cmd_serve(argc - 1, argv + 1);
+    if (!strcmp(cmd, "sim")) return cmd_sim(argc - 1, argv + 1);
+    if (!strcmp(cmd, "export")) return cmd_export(argc - 1, argv + 1);
+    if (!strcmp(cmd, "site") || !strcmp(cmd, "device")) return cmd_catalog(argc - 1, argv + 1);
     fprintf(stderr, "ecobrain: unknown command '%s'\n\n", cmd);
     usage(stderr);
     return EXIT_USAGE;

@@ -1,0 +1,141 @@
+/* config.c — the server's INI file ([hj212], [store]), read with inih.
+ *
+ * Why strict: a misspelt key in a config file that is silently ignored is a
+ * limit that is not there. Every key is known here, an unknown one is an
+ * error naming file:line, and every value is range-checked. Command-line
+ * options override the file (cmd_serve.c applies them after this).
+ *
+ *   [hj212]
+ *   listen = 0.0.0.0:6000
+ *   max_connections = 20000
+ *   idle_timeout_s = 600        ; no byte for this long
+ *   frame_timeout_s = 60        ; a partial frame older than this
+ *   max_garbage = 65536         ; bytes between good frames
+ *   max_write_queue = 65536     ; replies the peer has not read
+ *   rate_per_device = 50        ; frames per second (token bucket)
+ *   rate_burst = 200
+ *   open_registration = false
+ *   quarantine = true
+ *   auth_reply = true           ; 9011 QnRtn=3/4 to refused frames
+ *   stats_interval_s = 60
+ *   [store]
+ *   sync = full                 ; full | normal | off
+ *   flush_ms = 10               ; group commit deadline
+ *   batch_rows = 5000
+ *   max_pending_rows = 200000
+ */
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ingest/ingest.h"
+
+typedef struct cfg_ctx {
+    eco_ingest_cfg_t *c;
+    char bad[256];
+} cfg_ctx_t;
+
+static int parse_long(const char *v, long lo, long hi, long *out)
+{
+    char *end;
+    long x = strtol(v, &end, 10);
+    if (!*v || *end || x < lo || x > hi) return -1;
+    *out = x;
+    return 0;
+}
+
+static int parse_bool(const char *v, int *out)
+{
+    if (!strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcasecmp(v, "on") || !strcmp(v, "1")) return *out = 1, 0;
+    if (!strcasecmp(v, "false") || !strcasecmp(v, "no") || !strcasecmp(v, "off") || !strcmp(v, "0")) return *out = 0, 0;
+    return -1;
+}
+
+static int on_kv(void *ud, const char *sec, const char *key, const char *val)
+{
+    cfg_ctx_t *x = ud;
+    eco_ingest_cfg_t *c = x->c;
+    long n;
+    int b;
+#define INT_KEY(name, field, lo, hi)                                                       \
+    if (!strcmp(key, name)) {                                                              \
+        if (parse_long(val, lo, hi, &n) < 0) {                                             \
+            snprintf(x->bad, sizeof x->bad, "%s.%s: '%s' is not an integer in %ld..%ld", sec, key, val, \
+                     (long)(lo), (long)(hi));                                              \
+            return 0;                                                                      \
+        }                                                                                  \
+        c->field = (__typeof__(c->field))n;                                                \
+        return 1;                                                                          \
+    }
+#define BOOL_KEY(name, field)                                                              \
+    if (!strcmp(key, name)) {                                                              \
+        if (parse_bool(val, &b) < 0) {                                                     \
+            snprintf(x->bad, sizeof x->bad, "%s.%s: '%s' is not true/false", sec, key, val); \
+            return 0;                                                                      \
+        }                                                                                  \
+        c->field = b;                                                                      \
+        return 1;                                                                          \
+    }
+    if (!strcmp(sec, "hj212")) {
+        if (!strcmp(key, "listen")) {
+            if (eco_ingest_parse_addr(val, c->hj212_host, sizeof c->hj212_host, &c->hj212_port) < 0) {
+                snprintf(x->bad, sizeof x->bad, "hj212.listen: '%s' is not HOST:PORT", val);
+                return 0;
+            }
+            return 1;
+        }
+        INT_KEY("max_connections", max_connections, 1, 1000000)
+        INT_KEY("idle_timeout_s", idle_timeout_s, 1, 86400 * 7)
+        INT_KEY("frame_timeout_s", frame_timeout_s, 1, 86400)
+        INT_KEY("max_garbage", max_garbage, 1024, 1L << 30)
+        INT_KEY("max_write_queue", max_write_queue, 1024, 1L << 30)
+        INT_KEY("stats_interval_s", stats_interval_s, 0, 86400)
+        BOOL_KEY("open_registration", open_registration)
+        BOOL_KEY("quarantine", quarantine)
+        BOOL_KEY("auth_reply", auth_reply)
+        if (!strcmp(key, "rate_per_device") || !strcmp(key, "rate_burst")) {
+            char *end;
+            double d = strtod(val, &end);
+            if (!*val || *end || !(d > 0) || d > 1e6) {
+                snprintf(x->bad, sizeof x->bad, "hj212.%s: '%s' is not a positive number", key, val);
+                return 0;
+            }
+            if (key[5] == 'p') c->rate_per_device = d;
+            else c->rate_burst = d;
+            return 1;
+        }
+    } else if (!strcmp(sec, "store")) {
+        if (!strcmp(key, "sync")) {
+            if (!strcasecmp(val, "full")) c->sync = ECO_SYNC_FULL;
+            else if (!strcasecmp(val, "normal")) c->sync = ECO_SYNC_NORMAL;
+            else if (!strcasecmp(val, "off")) c->sync = ECO_SYNC_OFF;
+            else {
+                snprintf(x->bad, sizeof x->bad, "store.sync: '%s' is not full, normal or off", val);
+                return 0;
+            }
+            return 1;
+        }
+        INT_KEY("flush_ms", flush_ms, 0, 10000)
+        INT_KEY("batch_rows", batch_rows, 1, 10000000)
+        INT_KEY("max_pending_rows", max_pending_rows, 1, 100000000)
+    } else if (!strcmp(sec, "http")) {
+        return 1; /* the HTTP face reads its own section */
+    }
+    snprintf(x->bad, sizeof x->bad, "unknown setting [%s] %s", sec, key);
+    return 0;
+#undef INT_KEY
+#undef BOOL_KEY
+}
+
+int eco_ingest_cfg_load(eco_ingest_cfg_t *c, const char *path, eco_err_t *err)
+{
+    cfg_ctx_t x = {c, ""};
+    int line = ini_parse(path, on_kv, &x);
+    if (line == -1) return eco_err_set(err, ECO_ENOENT, "%s: cannot open", path);
+    if (line == -2) return eco_err_set(err, ECO_ENOMEM, "%s: out of memory", path);
+    if (line > 0) return eco_err_set(err, ECO_EPARSE, "%s:%d: %s", path, line, x.bad[0] ? x.bad : "syntax error");
+    if (c->batch_rows > c->max_pending_rows) c->max_pending_rows = c->batch_rows;
+    return 0;
+}

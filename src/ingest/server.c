@@ -1,0 +1,1206 @@
+/* server.c — `ecobrain serve`: HJ 212 over TCP into the store, 9014 only after commit.
+ *
+ * Why this shape (docs/ingest.md has the long form):
+ *   - one libuv loop does every socket, framer and parse; the store is touched
+ *     only by the writer thread, so an fsync never blocks the network;
+ *   - group commit with two batches: the loop fills one while the writer
+ *     commits the other; a batch is handed over when the writer is idle and
+ *     it is either flush_ms old or batch_rows big; the replies owed for the
+ *     frames in a batch are written when the writer says the commit returned.
+ *     A value is acknowledged only once it is on disk (synchronous=FULL), so
+ *     a device whose frame was lost to a crash never got its 9014 and resends;
+ *   - every limit is per connection or per device and bounded: lazily
+ *     allocated framer buffers (an idle connection holds no buffer), a cap on
+ *     unread replies, on garbage between good frames, on a partial frame's
+ *     age, on idle time, on frames per second per device; reading pauses
+ *     (backpressure) while too many values wait for the writer;
+ *   - refused frames (unknown MN, wrong PW) never mix with real data: they
+ *     are counted, logged and, with quarantine on, kept in their own table.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "core/alloc.h"
+#include "core/arena.h"
+#include "core/log.h"
+#include "core/map.h"
+#include "hj212/hj212.h"
+#include "ingest/ingest.h"
+
+void eco_ingest_cfg_default(eco_ingest_cfg_t *c)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->hj212_host, sizeof c->hj212_host, "0.0.0.0");
+    c->hj212_port = 6000;
+    c->max_connections = 20000;
+    c->idle_timeout_s = 600;
+    c->frame_timeout_s = 60;
+    c->max_garbage = 65536;
+    c->max_write_queue = 65536;
+    c->rate_per_device = 50;
+    c->rate_burst = 200;
+    c->flush_ms = 10;
+    c->batch_rows = 5000;
+    c->max_pending_rows = 200000;
+    c->quarantine = 1;
+    c->auth_reply = 1;
+    c->stats_interval_s = 60;
+    c->sync = ECO_SYNC_FULL;
+}
+
+/* ------------------------------------------------------------------ types */
+
+typedef struct device {
+    char *mn, *pw, *site;
+    eco_hj212_opts_t opts;     /* profile + SM4 key */
+    uint8_t key[16];
+    int has_key;
+    double tokens;
+    int64_t tokens_ms;
+    int64_t last_seen_ms;
+    int seen_dirty;
+} device_t;
+
+typedef struct server server_t;
+
+typedef struct conn {
+    uv_tcp_t tcp;              /* first: the handle's address is the conn's */
+    server_t *srv;
+    struct conn *prev, *next;  /* all live connections */
+    eco_hj212_framer_t fr;
+    int fr_live;               /* fr.buf allocated */
+    uint64_t stream_off;       /* base offset kept while the buffer is released */
+    uint64_t skipped_at_ok;    /* framer bytes_skipped at the last good frame */
+    int32_t dev;               /* device of the last good frame, -1 none */
+    eco_hj212_opts_t opts;     /* framer/parser options: the device's profile and key once known */
+    int refs;                  /* pending replies in batches + 1 while open */
+    int closing;
+    int paused;
+    size_t wq_bytes;           /* written, not yet taken by the peer */
+    int64_t last_rx_ms, partial_since_ms;
+    char peer[64];
+} conn_t;
+
+typedef struct ack {
+    conn_t *c;
+    uint32_t off, len;         /* the reply's bytes in batch.replies */
+    uint32_t frame;            /* frame index in the batch */
+    int64_t rx_ms;
+} ack_t;
+
+typedef struct reg {
+    const char *mn, *pw;
+} reg_t;
+
+typedef struct qitem {
+    eco_quarantine_t q;
+} qitem_t;
+
+typedef struct raw {
+    const char *mn;
+    int cn;
+    eco_time_t t;
+    eco_slice_t seg;
+    uint32_t frame;
+} raw_t;
+
+typedef struct seen {
+    const char *mn;
+    int64_t ms;
+} seen_t;
+
+typedef struct obs_item {
+    eco_obs_t o;
+    uint32_t frame;
+} obs_item_t;
+
+#define VEC(T)        \
+    struct {          \
+        T *v;         \
+        size_t n, cap; \
+    }
+
+typedef struct batch {
+    eco_arena_t arena;
+    VEC(obs_item_t) obs;
+    VEC(reg_t) regs;
+    VEC(qitem_t) quar;
+    VEC(raw_t) raws;
+    VEC(seen_t) seen;
+    VEC(ack_t) acks;
+    VEC(unsigned char) failed; /* per frame: a value of it could not be stored */
+    eco_buf_t replies;
+    uint32_t nframes;
+    int64_t first_ms;
+    /* writer results */
+    int result;
+    char errmsg[512];
+    uint64_t n_new, n_same, n_revised, n_failed, n_raw;
+} batch_t;
+
+#define VEC_PUSH(vec, item)                                                                    \
+    (((vec).n == (vec).cap ? vec_grow((void **)&(vec).v, &(vec).cap, sizeof *(vec).v) : 0) == 0 \
+         ? ((vec).v[(vec).n++] = (item), 0)                                                      \
+         : ECO_ENOMEM)
+
+static int vec_grow(void **v, size_t *cap, size_t elem)
+{
+    size_t ncap = *cap ? *cap * 2 : 64;
+    void *n = eco_realloc(*v, *cap * elem, ncap * elem);
+    if (!n) return ECO_ENOMEM;
+    *v = n;
+    *cap = ncap;
+    return 0;
+}
+
+#define LAT_BUCKETS 2048 /* ack latency histogram, 1 ms buckets, the last one open */
+
+struct server {
+    eco_ingest_cfg_t cfg;
+    eco_store_t *store;
+    uv_loop_t loop;
+    uv_tcp_t listener;
+    uv_timer_t flush_timer, sweep_timer;
+    uv_async_t done_async;
+    uv_signal_t sig_term, sig_int;
+    conn_t *conns;
+    int nconns;
+    int listening;
+    int draining, finished;
+    int paused_all;
+    /* devices */
+    eco_map_t dev_map;
+    device_t *devs;
+    size_t ndevs, devs_cap;
+    /* batches */
+    batch_t b[2];
+    batch_t *fill, *busy;      /* busy: handed to the writer, NULL when idle */
+    batch_t *job;              /* handed to the writer, under mu */
+    batch_t *done;             /* committed, under mu */
+    pthread_t writer;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int writer_quit, writer_started;
+    /* parse scratch */
+    eco_hj212_packet_t *pkt;
+    eco_buf_t scratch;
+    unsigned char rbuf[65536];
+    int rbuf_busy;
+    eco_ingest_stats_t st;
+    uint64_t lat_hist[LAT_BUCKETS];
+    int64_t last_stats_ms;
+};
+
+static int64_t now_ms(server_t *s) { return (int64_t)uv_now(&s->loop); }
+
+static int64_t wall_ms(void)
+{
+    uv_timeval64_t tv;
+    uv_gettimeofday(&tv);
+    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+/* ------------------------------------------------------------------ devices */
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+static int32_t device_add(server_t *s, const char *mn, const char *pw, const char *profile, const char *key_hex,
+                          const char *site)
+{
+    int32_t id = eco_map_put(&s->dev_map, eco_slice_cstr(mn));
+    if (id < 0) return id;
+    if ((size_t)id >= s->devs_cap) {
+        size_t ncap = s->devs_cap ? s->devs_cap * 2 : 256;
+        while (ncap <= (size_t)id) ncap *= 2;
+        device_t *n = eco_realloc(s->devs, s->devs_cap * sizeof *n, ncap * sizeof *n);
+        if (!n) return ECO_ENOMEM;
+        memset(n + s->devs_cap, 0, (ncap - s->devs_cap) * sizeof *n);
+        s->devs = n;
+        s->devs_cap = ncap;
+    }
+    if ((size_t)id >= s->ndevs) s->ndevs = (size_t)id + 1;
+    device_t *d = &s->devs[id];
+    if (d->mn) {
+        free(d->mn);
+        free(d->pw);
+        free(d->site);
+    }
+    memset(d, 0, sizeof *d);
+    d->mn = strdup(mn);
+    d->pw = strdup(pw ? pw : "");
+    d->site = strdup(site ? site : "");
+    if (!d->mn || !d->pw || !d->site) return ECO_ENOMEM;
+    eco_hj212_opts_default(&d->opts);
+    d->opts.tolerant = profile && !strcasecmp(profile, "tolerant");
+    if (key_hex && strlen(key_hex) == 32) {
+        int ok = 1;
+        for (int i = 0; i < 16; i++) {
+            int hi = hexval(key_hex[2 * i]), lo = hexval(key_hex[2 * i + 1]);
+            if (hi < 0 || lo < 0) ok = 0;
+            d->key[i] = (uint8_t)(hi << 4 | lo);
+        }
+        if (ok) {
+            d->has_key = 1;
+            d->opts.sm4_key = d->key; /* re-pointed after a realloc: see device_opts */
+        } else {
+            eco_log(ECO_LOG_WARN, "device %s: SM4 key is not 32 hex digits; ignored", mn);
+        }
+    }
+    d->tokens = s->cfg.rate_burst;
+    return id;
+}
+
+/* the device's framer options; the key pointer is taken afresh because devs may move */
+static eco_hj212_opts_t device_opts(const device_t *d)
+{
+    eco_hj212_opts_t o = d->opts;
+    o.sm4_key = d->has_key ? d->key : NULL;
+    return o;
+}
+
+static int load_device_cb(void *ud, const eco_device_t *dv)
+{
+    server_t *s = ud;
+    int32_t id = device_add(s, dv->mn, dv->pw, dv->profile, dv->sm4_key, dv->site);
+    if (id >= 0) s->devs[id].last_seen_ms = dv->last_seen_ms;
+    return id < 0;
+}
+
+/* ------------------------------------------------------------------ batches */
+
+static void batch_init(batch_t *b)
+{
+    memset(b, 0, sizeof *b);
+    eco_arena_init(&b->arena, 64 * 1024);
+}
+
+static void batch_reset(batch_t *b)
+{
+    eco_arena_free(&b->arena);
+    eco_arena_init(&b->arena, 64 * 1024);
+    b->obs.n = b->regs.n = b->quar.n = b->raws.n = b->seen.n = b->acks.n = b->failed.n = 0;
+    eco_buf_reset(&b->replies);
+    b->nframes = 0;
+    b->first_ms = 0;
+    b->result = 0;
+    b->errmsg[0] = 0;
+    b->n_new = b->n_same = b->n_revised = b->n_failed = b->n_raw = 0;
+}
+
+static void batch_free(batch_t *b)
+{
+    eco_arena_free(&b->arena);
+    eco_free(b->obs.v, b->obs.cap * sizeof *b->obs.v);
+    eco_free(b->regs.v, b->regs.cap * sizeof *b->regs.v);
+    eco_free(b->quar.v, b->quar.cap * sizeof *b->quar.v);
+    eco_free(b->raws.v, b->raws.cap * sizeof *b->raws.v);
+    eco_free(b->seen.v, b->seen.cap * sizeof *b->seen.v);
+    eco_free(b->acks.v, b->acks.cap * sizeof *b->acks.v);
+    eco_free(b->failed.v, b->failed.cap * sizeof *b->failed.v);
+    eco_buf_free(&b->replies);
+}
+
+static int batch_empty(const batch_t *b)
+{
+    return b->nframes == 0 && b->regs.n == 0 && b->quar.n == 0 && b->seen.n == 0;
+}
+
+static const char *adup(batch_t *b, const char *p, size_t n)
+{
+    return eco_arena_strndup(&b->arena, p ? p : "", p ? n : 0);
+}
+
+static eco_slice_t adup_slice(batch_t *b, eco_slice_t v)
+{
+    const char *p = adup(b, v.ptr, v.len);
+    return (eco_slice_t){p, p ? v.len : 0};
+}
+
+/* the writer: commit one batch */
+static void batch_commit(server_t *s, batch_t *b)
+{
+    eco_err_t err;
+    eco_err_clear(&err);
+    int r = eco_store_tx_begin(s->store, &err);
+    if (r < 0) goto fail;
+    for (size_t i = 0; i < b->regs.n; i++)
+        if ((r = eco_store_device_register(s->store, b->regs.v[i].mn, b->regs.v[i].pw, wall_ms(), &err)) < 0)
+            goto fail;
+    for (size_t i = 0; i < b->quar.n; i++)
+        if ((r = eco_store_quarantine_put(s->store, &b->quar.v[i].q, &err)) < 0) goto fail;
+    for (size_t i = 0; i < b->raws.n; i++) {
+        raw_t *w = &b->raws.v[i];
+        if ((r = eco_store_raw_put(s->store, 0, w->mn, w->cn, w->t, w->seg, &err)) < 0) goto fail;
+        b->n_raw++;
+    }
+    for (size_t i = 0; i < b->obs.n; i++) {
+        int outcome;
+        r = eco_store_obs_put(s->store, &b->obs.v[i].o, &outcome, &err);
+        if (r == ECO_EIO || r == ECO_ENOMEM) goto fail;
+        if (r < 0) { /* this value only (unknown MN after a catalogue edit, bad key): its frame is not acked */
+            b->failed.v[b->obs.v[i].frame] = 1;
+            b->n_failed++;
+            if (b->n_failed <= 3) eco_log(ECO_LOG_WARN, "not stored: %s", err.msg);
+            eco_err_clear(&err);
+            continue;
+        }
+        if (outcome == ECO_STORE_NEW) b->n_new++;
+        else if (outcome == ECO_STORE_SAME) b->n_same++;
+        else b->n_revised++;
+    }
+    for (size_t i = 0; i < b->seen.n; i++)
+        if ((r = eco_store_device_seen(s->store, b->seen.v[i].mn, b->seen.v[i].ms, &err)) < 0) goto fail;
+    if ((r = eco_store_tx_commit(s->store, &err)) < 0) goto fail;
+    b->result = 0;
+    return;
+fail:
+    eco_store_tx_rollback(s->store);
+    b->result = r < 0 ? r : ECO_EIO;
+    snprintf(b->errmsg, sizeof b->errmsg, "%s", err.msg[0] ? err.msg : eco_strerror(b->result));
+}
+
+static void *writer_main(void *arg)
+{
+    server_t *s = arg;
+    pthread_mutex_lock(&s->mu);
+    for (;;) {
+        while (!s->job && !s->writer_quit) pthread_cond_wait(&s->cv, &s->mu);
+        if (!s->job) break;
+        batch_t *b = s->job;
+        s->job = NULL;
+        pthread_mutex_unlock(&s->mu);
+        batch_commit(s, b);
+        pthread_mutex_lock(&s->mu);
+        s->done = b;
+        uv_async_send(&s->done_async);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return NULL;
+}
+
+static void conn_unref(conn_t *c);
+static void resume_all(server_t *s);
+static void on_flush_timer(uv_timer_t *t);
+static void finish_if_drained(server_t *s);
+
+/* hand the fill batch to the writer if it is idle (force: regardless of age/size) */
+static void maybe_handover(server_t *s, int force)
+{
+    if (s->busy || batch_empty(s->fill)) return;
+    if (!force && !s->draining) {
+        int64_t age = now_ms(s) - s->fill->first_ms;
+        if (age < s->cfg.flush_ms && s->fill->obs.n < (size_t)s->cfg.batch_rows) {
+            if (!uv_is_active((uv_handle_t *)&s->flush_timer))
+                uv_timer_start(&s->flush_timer, on_flush_timer, (uint64_t)(s->cfg.flush_ms - age), 0);
+            return;
+        }
+    }
+    uv_timer_stop(&s->flush_timer);
+    batch_t *b = s->fill;
+    s->fill = (b == &s->b[0]) ? &s->b[1] : &s->b[0];
+    s->busy = b;
+    pthread_mutex_lock(&s->mu);
+    s->job = b;
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+    if (s->paused_all) resume_all(s);
+}
+
+static void conn_write(conn_t *c, const void *p, size_t n);
+
+static void lat_add(server_t *s, int64_t ms)
+{
+    if (ms < 0) ms = 0;
+    s->lat_hist[ms >= LAT_BUCKETS ? LAT_BUCKETS - 1 : ms]++;
+    if ((uint64_t)ms > s->st.ack_ms_max) s->st.ack_ms_max = (uint64_t)ms;
+}
+
+static void on_done(uv_async_t *h)
+{
+    server_t *s = h->data;
+    pthread_mutex_lock(&s->mu);
+    batch_t *b = s->done;
+    s->done = NULL;
+    pthread_mutex_unlock(&s->mu);
+    if (!b) return;
+    int64_t now = now_ms(s);
+    if (b->result < 0) {
+        s->st.commit_errors++;
+        eco_log(ECO_LOG_ERROR, "commit failed, %zu frames not acknowledged (devices will resend): %s",
+                (size_t)b->nframes, b->errmsg);
+    } else {
+        s->st.commits++;
+        s->st.values_new += b->n_new;
+        s->st.values_same += b->n_same;
+        s->st.values_revised += b->n_revised;
+        s->st.values_failed += b->n_failed;
+        s->st.raw_uploads += b->n_raw;
+    }
+    for (size_t i = 0; i < b->acks.n; i++) {
+        ack_t *a = &b->acks.v[i];
+        if (b->result == 0 && !b->failed.v[a->frame] && !a->c->closing) {
+            conn_write(a->c, b->replies.data + a->off, a->len);
+            s->st.acks_sent++;
+            lat_add(s, now - a->rx_ms);
+        }
+        conn_unref(a->c);
+    }
+    batch_reset(b);
+    s->busy = NULL;
+    maybe_handover(s, 0);
+    finish_if_drained(s);
+}
+
+/* ------------------------------------------------------------------ connections */
+
+static void on_conn_closed(uv_handle_t *h);
+
+static void conn_free(conn_t *c)
+{
+    if (c->fr_live) eco_hj212_framer_free(&c->fr);
+    eco_free(c, sizeof *c);
+}
+
+static void on_close_free(uv_handle_t *h) { conn_free((conn_t *)h); }
+
+static void conn_unref(conn_t *c)
+{
+    if (--c->refs == 0) conn_free(c);
+}
+
+static void conn_close(conn_t *c, const char *why)
+{
+    if (c->closing) return;
+    c->closing = 1;
+    if (why) eco_log(ECO_LOG_INFO, "closing %s: %s", c->peer, why);
+    uv_close((uv_handle_t *)&c->tcp, on_conn_closed);
+}
+
+static void on_conn_closed(uv_handle_t *h)
+{
+    conn_t *c = (conn_t *)h;
+    server_t *s = c->srv;
+    if (c->prev) c->prev->next = c->next;
+    else s->conns = c->next;
+    if (c->next) c->next->prev = c->prev;
+    s->nconns--;
+    conn_unref(c);
+    finish_if_drained(s);
+}
+
+/* after SIGTERM: once every batch is committed and its replies written, close
+ * the connections, then the loop's own handles, and uv_run returns */
+static void finish_if_drained(server_t *s)
+{
+    if (!s->draining || s->busy || !batch_empty(s->fill) || s->finished) return;
+    if (s->nconns > 0) {
+        for (conn_t *c = s->conns; c; c = c->next) conn_close(c, NULL);
+        return;
+    }
+    s->finished = 1;
+    uv_close((uv_handle_t *)&s->flush_timer, NULL);
+    uv_close((uv_handle_t *)&s->sweep_timer, NULL);
+    uv_close((uv_handle_t *)&s->done_async, NULL);
+    uv_close((uv_handle_t *)&s->sig_term, NULL);
+    uv_close((uv_handle_t *)&s->sig_int, NULL);
+}
+
+typedef struct wreq {
+    uv_write_t req;
+    conn_t *c;
+    size_t n;
+    char data[];
+} wreq_t;
+
+static void on_written(uv_write_t *req, int status)
+{
+    wreq_t *w = (wreq_t *)req;
+    w->c->wq_bytes -= w->n;
+    conn_unref(w->c);
+    eco_free(w, sizeof *w + w->n);
+    (void)status;
+}
+
+static void conn_write(conn_t *c, const void *p, size_t n)
+{
+    server_t *s = c->srv;
+    if (c->closing || n == 0) return;
+    if (c->wq_bytes + n > s->cfg.max_write_queue) {
+        s->st.conns_closed_backlog++;
+        conn_close(c, "peer does not read its replies");
+        return;
+    }
+    wreq_t *w = eco_malloc(sizeof *w + n);
+    if (!w) return;
+    memcpy(w->data, p, n);
+    w->c = c;
+    w->n = n;
+    uv_buf_t buf = uv_buf_init(w->data, (unsigned)n);
+    c->refs++;
+    c->wq_bytes += n;
+    if (uv_write(&w->req, (uv_stream_t *)&c->tcp, &buf, 1, on_written) != 0) {
+        c->refs--;
+        c->wq_bytes -= n;
+        eco_free(w, sizeof *w + n);
+        conn_close(c, "write failed");
+    }
+}
+
+/* ------------------------------------------------------------------ frames */
+
+static void count_bad(server_t *s, int code)
+{
+    switch (code) {
+    case ECO_EHJ212_LEN: s->st.bad_len++; break;
+    case ECO_EHJ212_CRC: s->st.bad_crc++; break;
+    case ECO_EHJ212_LEN_CRC: s->st.bad_len_crc++; break;
+    case ECO_EHJ212_TOOBIG: s->st.bad_toobig++; break;
+    case ECO_EHJ212_CRYPTO: s->st.bad_crypto++; break;
+    case ECO_EHJ212_SYNTAX: s->st.bad_syntax++; break;
+    default: s->st.bad_frame++; break;
+    }
+}
+
+static char *slice_cstr(eco_slice_t v, char *buf, size_t n)
+{
+    size_t k = v.len < n - 1 ? v.len : n - 1;
+    memcpy(buf, v.ptr ? v.ptr : "", k);
+    buf[k] = 0;
+    return buf;
+}
+
+/* a refusal the device can read: 9011 with QnRtn 3 (PW error) or 4 (MN error) */
+static void refuse(conn_t *c, const eco_hj212_packet_t *pkt, int qnrtn)
+{
+    server_t *s = c->srv;
+    if (!s->cfg.auth_reply || !pkt->has_qn) return;
+    eco_buf_reset(&s->scratch);
+    if (eco_hj212_reply(pkt, 9011, qnrtn, &s->scratch) == 0) {
+        conn_write(c, s->scratch.data, s->scratch.len);
+        s->st.replies_sent++;
+    }
+}
+
+static int quarantine(server_t *s, conn_t *c, const eco_hj212_packet_t *pkt, eco_slice_t seg, const char *reason)
+{
+    if (!s->cfg.quarantine) return 0;
+    batch_t *b = s->fill;
+    qitem_t q;
+    q.q.received_ms = wall_ms();
+    q.q.peer = adup(b, c->peer, strlen(c->peer));
+    q.q.mn = adup(b, pkt->mn.ptr, pkt->mn.len);
+    q.q.reason = reason;
+    q.q.frame = adup_slice(b, seg);
+    if (!q.q.peer || !q.q.mn || !q.q.frame.ptr) return ECO_ENOMEM;
+    if (b->first_ms == 0) b->first_ms = now_ms(s);
+    return VEC_PUSH(b->quar, q);
+}
+
+static int rate_ok(server_t *s, device_t *d)
+{
+    int64_t now = now_ms(s);
+    if (d->tokens_ms) {
+        d->tokens += (double)(now - d->tokens_ms) * s->cfg.rate_per_device / 1000.0;
+        if (d->tokens > s->cfg.rate_burst) d->tokens = s->cfg.rate_burst;
+    }
+    d->tokens_ms = now;
+    if (d->tokens < 1.0) return 0;
+    d->tokens -= 1.0;
+    return 1;
+}
+
+/* the main value of a factor: Rtd for real-time data, Avg otherwise, with fallbacks */
+static const eco_hj212_field_t *main_field(const eco_hj212_packet_t *pkt, const eco_hj212_factor_t *f, int gran)
+{
+    static const char *const pref_rt[] = {"Rtd", "Avg", "ZsRtd", "ZsAvg", "Cou", NULL};
+    static const char *const pref_avg[] = {"Avg", "Rtd", "ZsAvg", "ZsRtd", "Cou", NULL};
+    const char *const *pref = gran == ECO_GRAN_REALTIME ? pref_rt : pref_avg;
+    for (int k = 0; pref[k]; k++)
+        for (uint32_t i = 0; i < f->n; i++) {
+            const eco_hj212_field_t *fl = &pkt->fields[f->first + i];
+            if (eco_slice_eq(fl->suffix, pref[k])) return fl;
+        }
+    return NULL;
+}
+
+/* queue the observations of one parsed upload; returns the number of values or < 0 */
+static int queue_obs(server_t *s, const eco_hj212_packet_t *pkt, int gran, const char *mn, uint32_t frame,
+                     int64_t rx_wall)
+{
+    batch_t *b = s->fill;
+    const char *notes = "";
+    if (pkt->nnotes || pkt->backfill) {
+        eco_buf_reset(&s->scratch);
+        if (pkt->backfill) eco_buf_puts(&s->scratch, "RF=1 (back-filled)");
+        for (uint32_t i = 0; i < pkt->nnotes; i++) {
+            if (s->scratch.len) eco_buf_puts(&s->scratch, "; ");
+            eco_buf_puts(&s->scratch, pkt->notes[i].text);
+        }
+        notes = adup(b, s->scratch.data ? (const char *)s->scratch.data : "", s->scratch.len);
+        if (!notes) return ECO_ENOMEM;
+    }
+    int n = 0;
+    for (uint32_t i = 0; i < pkt->nfactors; i++) {
+        const eco_hj212_factor_t *f = &pkt->factors[i];
+        obs_item_t it;
+        memset(&it, 0, sizeof it);
+        it.frame = frame;
+        it.o.mn = mn;
+        it.o.factor = adup(b, f->code.ptr, f->code.len);
+        it.o.gran = (eco_gran_t)gran;
+        it.o.t = pkt->time;
+        it.o.received_ms = rx_wall;
+        it.o.notes = eco_slice_cstr(notes);
+        const eco_hj212_field_t *mf = main_field(pkt, f, gran);
+        it.o.value = mf ? mf->num : NAN;
+        it.o.vtext = mf ? adup_slice(b, mf->value) : eco_slice_cstr("");
+        /* all fields, "Suffix=value;..." as sent, and the data flag */
+        eco_buf_reset(&s->scratch);
+        eco_slice_t flag = {"", 0};
+        for (uint32_t k = 0; k < f->n; k++) {
+            const eco_hj212_field_t *fl = &pkt->fields[f->first + k];
+            if (k) eco_buf_putc(&s->scratch, ';');
+            eco_buf_append(&s->scratch, fl->suffix.ptr, fl->suffix.len);
+            eco_buf_putc(&s->scratch, '=');
+            eco_buf_append(&s->scratch, fl->value.ptr, fl->value.len);
+            if (eco_slice_eq(fl->suffix, "Flag")) flag = fl->value;
+        }
+        it.o.fields = adup_slice(b, (eco_slice_t){(const char *)s->scratch.data, s->scratch.len});
+        it.o.flag = adup_slice(b, flag);
+        if (!it.o.factor || !it.o.fields.ptr || !it.o.flag.ptr || !it.o.vtext.ptr) return ECO_ENOMEM;
+        if (VEC_PUSH(b->obs, it) < 0) return ECO_ENOMEM;
+        n++;
+    }
+    return n;
+}
+
+static void handle_frame(conn_t *c, const eco_hj212_frame_t *fr, int64_t rx)
+{
+    server_t *s = c->srv;
+    eco_hj212_packet_t *pkt = s->pkt;
+    eco_err_t err;
+    eco_err_clear(&err);
+    eco_hj212_opts_t opts = c->fr.opts;
+    if (eco_hj212_parse(fr->segment, &opts, pkt, &err) < 0) {
+        s->st.bad_syntax++;
+        eco_log(ECO_LOG_WARN, "%s: frame at stream offset %" PRIu64 " dropped: %s", c->peer, fr->offset, err.msg);
+        return;
+    }
+    s->st.frames_ok++;
+    c->skipped_at_ok = c->fr.bytes_skipped;
+    char mn[80], pw[80];
+    slice_cstr(pkt->mn, mn, sizeof mn);
+    slice_cstr(pkt->pw, pw, sizeof pw);
+    int32_t id = eco_map_get(&s->dev_map, eco_slice_cstr(mn));
+    if (id < 0 && pkt->mn.len > 0 && pkt->mn.len < 64 && s->cfg.open_registration) {
+        id = device_add(s, mn, pw, "strict", "", "");
+        if (id >= 0) {
+            batch_t *b = s->fill;
+            reg_t rg = {adup(b, mn, strlen(mn)), adup(b, pw, strlen(pw))};
+            if (!rg.mn || !rg.pw || VEC_PUSH(b->regs, rg) < 0) return;
+            if (b->first_ms == 0) b->first_ms = now_ms(s);
+            s->st.registered++;
+            eco_log(ECO_LOG_INFO, "%s: registered MN=%s (open registration)", c->peer, mn);
+        }
+    }
+    if (id < 0) {
+        s->st.auth_unknown_mn++;
+        eco_log(ECO_LOG_WARN, "%s: unknown MN=%s CN=%d: refused%s", c->peer, mn, pkt->cn_num,
+                s->cfg.quarantine ? ", quarantined" : "");
+        quarantine(s, c, pkt, fr->segment, "unknown MN");
+        refuse(c, pkt, 4);
+        return;
+    }
+    device_t *d = &s->devs[id];
+    if (strcmp(d->pw, pw) != 0) {
+        s->st.auth_bad_pw++;
+        eco_log(ECO_LOG_WARN, "%s: MN=%s wrong PW: refused%s", c->peer, mn, s->cfg.quarantine ? ", quarantined" : "");
+        quarantine(s, c, pkt, fr->segment, "wrong PW");
+        refuse(c, pkt, 3);
+        return;
+    }
+    if (c->dev != id) { /* first frame of this device on the connection: its profile and key from now on */
+        c->dev = id;
+        c->opts = device_opts(d);
+        c->fr.opts = c->opts;
+    }
+    d->last_seen_ms = wall_ms();
+    d->seen_dirty = 1;
+    int upload = eco_hj212_cn_is_upload(pkt->cn_num);
+    if (!upload) { /* heartbeat 9015, 1013 time request, replies from the device: answered at once */
+        eco_buf_reset(&s->scratch);
+        if (eco_hj212_reply_for(pkt, &s->scratch) > 0) {
+            conn_write(c, s->scratch.data, s->scratch.len);
+            s->st.replies_sent++;
+        }
+        return;
+    }
+    if (!rate_ok(s, d)) {
+        s->st.rate_limited++;
+        if (s->st.rate_limited % 1000 == 1)
+            eco_log(ECO_LOG_WARN, "%s: MN=%s over %.0f frames/s: frame dropped unacknowledged", c->peer, mn,
+                    s->cfg.rate_per_device);
+        return;
+    }
+    batch_t *b = s->fill;
+    uint32_t frame = b->nframes;
+    int gran = eco_gran_of_cn(pkt->cn_num);
+    const char *amn = adup(b, mn, strlen(mn));
+    if (!amn) return;
+    if (gran >= 0 && !pkt->has_time) {
+        s->st.bad_time++;
+        eco_log(ECO_LOG_WARN, "%s: MN=%s CN=%d without a valid DataTime: not stored, not acknowledged", c->peer, mn,
+                pkt->cn_num);
+        return;
+    }
+    if (VEC_PUSH(b->failed, (unsigned char)0) < 0) return;
+    int n;
+    if (gran >= 0) {
+        n = queue_obs(s, pkt, gran, amn, frame, d->last_seen_ms);
+    } else {
+        raw_t w = {amn, pkt->cn_num, pkt->has_time ? pkt->time : 0, adup_slice(b, fr->segment), frame};
+        n = w.seg.ptr ? VEC_PUSH(b->raws, w) : ECO_ENOMEM;
+    }
+    if (n < 0) {
+        b->failed.v[frame] = 1;
+        eco_log(ECO_LOG_ERROR, "%s: out of memory queueing a frame", c->peer);
+    }
+    b->nframes++;
+    if (b->first_ms == 0) b->first_ms = now_ms(s);
+    eco_buf_reset(&s->scratch);
+    if (eco_hj212_reply_for(pkt, &s->scratch) > 0) {
+        ack_t a = {c, (uint32_t)b->replies.len, (uint32_t)s->scratch.len, frame, rx};
+        if (eco_buf_append(&b->replies, s->scratch.data, s->scratch.len) == 0 && VEC_PUSH(b->acks, a) == 0)
+            c->refs++;
+    }
+}
+
+/* pull the MN out of a CRYPTO error ("... no SM4 key for MN=XXXX ...") so the device's key
+ * is used for the rest of the connection: the frame itself is lost, the device resends it */
+static void learn_key_from_error(conn_t *c, const eco_err_t *err)
+{
+    server_t *s = c->srv;
+    const char *p = strstr(err->msg, "MN=");
+    if (!p) return;
+    p += 3;
+    size_t n = strcspn(p, " ;,");
+    if (n == 0 || n > 64) return;
+    int32_t id = eco_map_get(&s->dev_map, (eco_slice_t){p, n});
+    if (id < 0 || !s->devs[id].has_key) return;
+    c->dev = id;
+    c->opts = device_opts(&s->devs[id]);
+    c->fr.opts = c->opts;
+}
+
+static void conn_process(conn_t *c, const unsigned char *data, size_t n)
+{
+    server_t *s = c->srv;
+    int64_t rx = now_ms(s);
+    c->last_rx_ms = rx;
+    s->st.bytes_in += n;
+    if (!c->fr_live) { /* the buffer is allocated while bytes are held, counters survive */
+        eco_hj212_framer_t keep = c->fr;
+        if (eco_hj212_framer_init(&c->fr, &c->opts, 0) < 0) {
+            c->fr = keep;
+            conn_close(c, "out of memory");
+            return;
+        }
+        c->fr.base = c->stream_off;
+        c->fr.frames_ok = keep.frames_ok;
+        c->fr.bad_frame = keep.bad_frame;
+        c->fr.bad_len = keep.bad_len;
+        c->fr.bad_crc = keep.bad_crc;
+        c->fr.bytes_skipped = keep.bytes_skipped;
+        c->fr.bytes_total = keep.bytes_total;
+        c->fr_live = 1;
+    }
+    while (n > 0) {
+        size_t took = eco_hj212_framer_feed(&c->fr, data, n);
+        data += took;
+        n -= took;
+        eco_hj212_frame_t fr;
+        eco_err_t err;
+        int r;
+        int got = 0;
+        while ((r = eco_hj212_framer_next(&c->fr, &fr, &err)) != 0) {
+            got = 1;
+            if (r == 1) {
+                handle_frame(c, &fr, rx);
+                if (c->closing) return;
+            } else {
+                count_bad(s, r);
+                if (r == ECO_EHJ212_CRYPTO) learn_key_from_error(c, &err);
+                eco_log(ECO_LOG_WARN, "%s: %s", c->peer, err.msg);
+            }
+        }
+        if (took == 0 && !got) { /* the framer can take nothing and yields nothing: cannot happen; be safe */
+            conn_close(c, "framer stalled");
+            return;
+        }
+    }
+    if (c->fr.bytes_skipped - c->skipped_at_ok > s->cfg.max_garbage) {
+        s->st.conns_closed_garbage++;
+        conn_close(c, "too many bytes that are not HJ 212 frames");
+        return;
+    }
+    if (c->fr.pos >= c->fr.len && !c->fr.cr_pending) { /* nothing held: give the buffer back */
+        c->stream_off = c->fr.base + c->fr.len;
+        eco_hj212_framer_free(&c->fr); /* keeps opts and counters */
+        c->fr_live = 0;
+        c->partial_since_ms = 0;
+    } else if (!c->partial_since_ms) {
+        c->partial_since_ms = rx;
+    }
+    maybe_handover(s, 0);
+}
+
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+    conn_t *c = (conn_t *)h;
+    server_t *s = c->srv;
+    (void)suggested;
+    /* one read buffer for the whole loop: reads are consumed before the next one */
+    if (s->rbuf_busy) {
+        *buf = uv_buf_init(NULL, 0);
+        return;
+    }
+    s->rbuf_busy = 1;
+    *buf = uv_buf_init((char *)s->rbuf, sizeof s->rbuf);
+}
+
+static void pause_all(server_t *s)
+{
+    if (s->paused_all) return;
+    s->paused_all = 1;
+    for (conn_t *c = s->conns; c; c = c->next)
+        if (!c->closing && !c->paused) {
+            uv_read_stop((uv_stream_t *)&c->tcp);
+            c->paused = 1;
+        }
+}
+
+static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf);
+
+static void resume_all(server_t *s)
+{
+    s->paused_all = 0;
+    if (s->draining) return;
+    for (conn_t *c = s->conns; c; c = c->next)
+        if (!c->closing && c->paused) {
+            c->paused = 0;
+            uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
+        }
+}
+
+static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
+{
+    conn_t *c = (conn_t *)st;
+    server_t *s = c->srv;
+    if (buf->base == (char *)s->rbuf) s->rbuf_busy = 0;
+    if (nread < 0) {
+        conn_close(c, nread == UV_EOF ? NULL : uv_strerror((int)nread));
+        return;
+    }
+    if (nread == 0) return;
+    conn_process(c, (const unsigned char *)buf->base, (size_t)nread);
+    if (!c->closing && s->fill->obs.n >= (size_t)s->cfg.max_pending_rows) pause_all(s);
+}
+
+static void on_accept(uv_stream_t *ls, int status)
+{
+    server_t *s = ls->data;
+    if (status < 0) {
+        eco_log(ECO_LOG_WARN, "accept: %s", uv_strerror(status));
+        return;
+    }
+    conn_t *c = eco_calloc(1, sizeof *c);
+    if (!c) return;
+    c->srv = s;
+    c->dev = -1;
+    c->refs = 1;
+    eco_hj212_opts_default(&c->opts);
+    uv_tcp_init(&s->loop, &c->tcp);
+    if (uv_accept(ls, (uv_stream_t *)&c->tcp) != 0) {
+        uv_close((uv_handle_t *)&c->tcp, on_close_free);
+        return;
+    }
+    s->st.conns_accepted++;
+    struct sockaddr_storage sa;
+    int len = sizeof sa;
+    snprintf(c->peer, sizeof c->peer, "?");
+    if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&sa, &len) == 0) {
+        char ip[48] = "?";
+        int port = 0;
+        if (sa.ss_family == AF_INET) {
+            uv_ip4_name((struct sockaddr_in *)&sa, ip, sizeof ip);
+            port = ntohs(((struct sockaddr_in *)&sa)->sin_port);
+        } else if (sa.ss_family == AF_INET6) {
+            uv_ip6_name((struct sockaddr_in6 *)&sa, ip, sizeof ip);
+            port = ntohs(((struct sockaddr_in6 *)&sa)->sin6_port);
+        }
+        snprintf(c->peer, sizeof c->peer, "%s:%d", ip, port);
+    }
+    if (s->draining || s->nconns >= s->cfg.max_connections) {
+        s->st.conns_refused++;
+        if (s->st.conns_refused % 1000 == 1)
+            eco_log(ECO_LOG_WARN, "%s refused: %d connections open (max_connections)", c->peer, s->nconns);
+        uv_close((uv_handle_t *)&c->tcp, on_close_free);
+        return;
+    }
+    c->next = s->conns;
+    if (s->conns) s->conns->prev = c;
+    s->conns = c;
+    s->nconns++;
+    c->last_rx_ms = now_ms(s);
+    uv_tcp_nodelay(&c->tcp, 1);
+    if (s->paused_all) c->paused = 1;
+    else uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
+}
+
+/* ------------------------------------------------------------------ timers, stats, signals */
+
+static uint64_t lat_pct(const server_t *s, double p)
+{
+    uint64_t total = 0;
+    for (int i = 0; i < LAT_BUCKETS; i++) total += s->lat_hist[i];
+    if (!total) return 0;
+    uint64_t want = (uint64_t)ceil(p * (double)total), acc = 0;
+    for (int i = 0; i < LAT_BUCKETS; i++) {
+        acc += s->lat_hist[i];
+        if (acc >= want) return (uint64_t)i;
+    }
+    return LAT_BUCKETS - 1;
+}
+
+static void stats_fill(server_t *s)
+{
+    s->st.ack_ms_p50 = lat_pct(s, 0.50);
+    s->st.ack_ms_p99 = lat_pct(s, 0.99);
+}
+
+static void stats_log(server_t *s)
+{
+    stats_fill(s);
+    eco_ingest_stats_t *t = &s->st;
+    eco_log(ECO_LOG_INFO,
+            "stats: conns %d open, %" PRIu64 " accepted, %" PRIu64 " refused; frames ok %" PRIu64
+            ", bad frame/len/crc/len+crc/toobig/crypto/syntax/time %" PRIu64 "/%" PRIu64 "/%" PRIu64 "/%" PRIu64
+            "/%" PRIu64 "/%" PRIu64 "/%" PRIu64 "/%" PRIu64 "; refused unknown MN %" PRIu64 ", wrong PW %" PRIu64
+            "; rate-limited %" PRIu64 "; values new %" PRIu64 ", same %" PRIu64 ", revised %" PRIu64
+            "; commits %" PRIu64 " (errors %" PRIu64 "); acks %" PRIu64 ", ack ms p50 %" PRIu64 " p99 %" PRIu64
+            " max %" PRIu64,
+            s->nconns, t->conns_accepted, t->conns_refused, t->frames_ok, t->bad_frame, t->bad_len, t->bad_crc,
+            t->bad_len_crc, t->bad_toobig, t->bad_crypto, t->bad_syntax, t->bad_time, t->auth_unknown_mn,
+            t->auth_bad_pw, t->rate_limited, t->values_new, t->values_same, t->values_revised, t->commits,
+            t->commit_errors, t->acks_sent, t->ack_ms_p50, t->ack_ms_p99, t->ack_ms_max);
+}
+
+static void on_flush_timer(uv_timer_t *t)
+{
+    server_t *s = t->data;
+    maybe_handover(s, 1);
+}
+
+static void on_sweep(uv_timer_t *t)
+{
+    server_t *s = t->data;
+    int64_t now = now_ms(s);
+    conn_t *next;
+    for (conn_t *c = s->conns; c; c = next) {
+        next = c->next;
+        if (c->closing) continue;
+        if (c->partial_since_ms && now - c->partial_since_ms > (int64_t)s->cfg.frame_timeout_s * 1000) {
+            s->st.conns_closed_slow++;
+            conn_close(c, "a frame took longer than frame_timeout to arrive");
+        } else if (now - c->last_rx_ms > (int64_t)s->cfg.idle_timeout_s * 1000) {
+            s->st.conns_closed_idle++;
+            conn_close(c, "idle");
+        }
+    }
+    /* last-seen times, once a second rather than per frame */
+    if (!s->draining) {
+        batch_t *b = s->fill;
+        for (size_t i = 0; i < s->ndevs; i++) {
+            device_t *d = &s->devs[i];
+            if (!d->seen_dirty || !d->mn) continue;
+            seen_t sn = {adup(b, d->mn, strlen(d->mn)), d->last_seen_ms};
+            if (!sn.mn || VEC_PUSH(b->seen, sn) < 0) break;
+            d->seen_dirty = 0;
+            if (b->first_ms == 0) b->first_ms = now;
+        }
+        maybe_handover(s, 0);
+    }
+    if (s->cfg.stats_interval_s > 0 && now - s->last_stats_ms >= (int64_t)s->cfg.stats_interval_s * 1000) {
+        s->last_stats_ms = now;
+        stats_log(s);
+    }
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+    server_t *s = h->data;
+    if (s->draining) return;
+    eco_log(ECO_LOG_INFO, "signal %d: flushing and stopping", signum);
+    s->draining = 1;
+    if (s->listening) {
+        uv_close((uv_handle_t *)&s->listener, NULL);
+        s->listening = 0;
+    }
+    for (conn_t *c = s->conns; c; c = c->next)
+        if (!c->closing) uv_read_stop((uv_stream_t *)&c->tcp);
+    maybe_handover(s, 1);
+    finish_if_drained(s);
+}
+
+/* ------------------------------------------------------------------ entry */
+
+static void close_walk(uv_handle_t *h, void *arg)
+{
+    (void)arg;
+    if (!uv_is_closing(h)) uv_close(h, NULL);
+}
+
+int eco_ingest_parse_addr(const char *str, char *host, size_t hostn, int *port)
+{
+    const char *colon = strrchr(str, ':');
+    const char *ps = colon ? colon + 1 : str;
+    char *end;
+    long p = strtol(ps, &end, 10);
+    if (!*ps || *end || p < 0 || p > 65535) return ECO_EINVAL;
+    if (colon) {
+        size_t hl = (size_t)(colon - str);
+        if (hl >= hostn) return ECO_EINVAL;
+        if (hl == 0) {
+            snprintf(host, hostn, "0.0.0.0");
+        } else {
+            memcpy(host, str, hl);
+            host[hl] = 0;
+        }
+    }
+    *port = (int)p;
+    return 0;
+}
+
+int eco_ingest_serve(const eco_ingest_cfg_t *cfg, eco_store_t *store, eco_ingest_stats_t *stats, eco_err_t *err)
+{
+    server_t *s = eco_calloc(1, sizeof *s);
+    if (!s) return eco_err_set(err, ECO_ENOMEM, "serve: out of memory");
+    s->cfg = *cfg;
+    s->store = store;
+    s->pkt = eco_malloc(sizeof *s->pkt);
+    int r = 0;
+    if (!s->pkt) {
+        eco_free(s, sizeof *s);
+        return eco_err_set(err, ECO_ENOMEM, "serve: out of memory");
+    }
+    eco_map_init(&s->dev_map);
+    batch_init(&s->b[0]);
+    batch_init(&s->b[1]);
+    s->fill = &s->b[0];
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->cv, NULL);
+    if ((r = eco_store_device_each(store, load_device_cb, s, err)) < 0) goto out_free;
+    eco_log(ECO_LOG_INFO, "%zu devices in the catalogue%s", s->ndevs,
+            cfg->open_registration ? "; open registration is ON (unknown MNs are registered)" : "");
+
+    uv_loop_init(&s->loop);
+    uv_tcp_init(&s->loop, &s->listener);
+    s->listener.data = s;
+    struct sockaddr_storage sa;
+    if (uv_ip4_addr(cfg->hj212_host, cfg->hj212_port, (struct sockaddr_in *)&sa) != 0 &&
+        uv_ip6_addr(cfg->hj212_host, cfg->hj212_port, (struct sockaddr_in6 *)&sa) != 0) {
+        r = eco_err_set(err, ECO_EINVAL, "serve: bad listen address '%s'", cfg->hj212_host);
+        goto out_loop;
+    }
+    int uvr;
+    if ((uvr = uv_tcp_bind(&s->listener, (struct sockaddr *)&sa, 0)) != 0 ||
+        (uvr = uv_listen((uv_stream_t *)&s->listener, 4096, on_accept)) != 0) {
+        r = eco_err_set(err, ECO_EIO, "serve: cannot listen on %s:%d: %s", cfg->hj212_host, cfg->hj212_port,
+                        uv_strerror(uvr));
+        goto out_loop;
+    }
+    s->listening = 1;
+    int len = sizeof sa;
+    int port = cfg->hj212_port;
+    if (uv_tcp_getsockname(&s->listener, (struct sockaddr *)&sa, &len) == 0)
+        port = sa.ss_family == AF_INET ? ntohs(((struct sockaddr_in *)&sa)->sin_port)
+                                       : ntohs(((struct sockaddr_in6 *)&sa)->sin6_port);
+    eco_log(ECO_LOG_INFO, "hj212 listening on %s:%d", cfg->hj212_host, port);
+    if (cfg->port_file[0]) {
+        char tmp[600];
+        snprintf(tmp, sizeof tmp, "%s.tmp", cfg->port_file);
+        FILE *pf = fopen(tmp, "w");
+        if (!pf || fprintf(pf, "%d\n", port) < 0 || fclose(pf) != 0 || rename(tmp, cfg->port_file) != 0) {
+            r = eco_err_set(err, ECO_EIO, "serve: cannot write %s: %s", cfg->port_file, strerror(errno));
+            goto out_loop;
+        }
+    }
+    uv_timer_init(&s->loop, &s->flush_timer);
+    s->flush_timer.data = s;
+    uv_timer_init(&s->loop, &s->sweep_timer);
+    s->sweep_timer.data = s;
+    uv_timer_start(&s->sweep_timer, on_sweep, 1000, 1000);
+    uv_async_init(&s->loop, &s->done_async, on_done);
+    s->done_async.data = s;
+    uv_signal_init(&s->loop, &s->sig_term);
+    s->sig_term.data = s;
+    uv_signal_start(&s->sig_term, on_signal, SIGTERM);
+    uv_signal_init(&s->loop, &s->sig_int);
+    s->sig_int.data = s;
+    uv_signal_start(&s->sig_int, on_signal, SIGINT);
+    signal(SIGPIPE, SIG_IGN);
+    s->last_stats_ms = now_ms(s);
+    if (pthread_create(&s->writer, NULL, writer_main, s) != 0) {
+        r = eco_err_set(err, ECO_EIO, "serve: cannot start the writer thread");
+        goto out_loop;
+    }
+    s->writer_started = 1;
+
+    uv_run(&s->loop, UV_RUN_DEFAULT);
+
+    stats_log(s);
+out_loop:
+    if (s->writer_started) {
+        pthread_mutex_lock(&s->mu);
+        s->writer_quit = 1;
+        pthread_cond_signal(&s->cv);
+        pthread_mutex_unlock(&s->mu);
+        pthread_join(s->writer, NULL);
+    }
+    if (r < 0) { /* start-up failed: close what was opened */
+        uv_walk(&s->loop, close_walk, NULL);
+        uv_run(&s->loop, UV_RUN_DEFAULT);
+    }
+    uv_loop_close(&s->loop);
+out_free:
+    stats_fill(s);
+    if (stats) *stats = s->st;
+    for (size_t i = 0; i < s->ndevs; i++) {
+        free(s->devs[i].mn);
+        free(s->devs[i].pw);
+        free(s->devs[i].site);
+    }
+    eco_free(s->devs, s->devs_cap * sizeof *s->devs);
+    eco_map_free(&s->dev_map);
+    batch_free(&s->b[0]);
+    batch_free(&s->b[1]);
+    eco_buf_free(&s->scratch);
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->cv);
+    eco_free(s->pkt, sizeof *s->pkt);
+    eco_free(s, sizeof *s);
+    return r;
+}

@@ -1,0 +1,227 @@
+/* store.h — the durable store: catalogue (sites, devices, factors) and observations.
+ *
+ * Why a narrow interface: the platform's first promise is that an
+ * acknowledged value is never lost and never silently changed. Everything
+ * that writes (the ingestion server, CSV import) and everything that reads
+ * (export, engines, the API) goes through these few calls on an opaque
+ * eco_store_t, so the embedded SQLite backend (store_sqlite.c, the default)
+ * can be joined by PostgreSQL without touching a caller: nothing here names
+ * SQL, a statement or a row id.
+ *
+ * Observations are keyed by (series, granularity, time): a series is one
+ * factor of one device (MN); granularity is what the upload command says —
+ * real-time 2011, minute 2051, hour 2061, day 2031. The time is the packet's
+ * DataTime in Beijing civil seconds (core/time.h).
+ *
+ * Upsert semantics (eco_store_obs_put):
+ *   new key                      -> stored (ECO_STORE_NEW)
+ *   same key, same fields        -> nothing changes (ECO_STORE_SAME)
+ *   same key, different fields   -> the old row goes to the revision log with
+ *                                   the time of the change, the new one is
+ *                                   current (ECO_STORE_REVISED)
+ * "Fields" are every field the device sent for the factor (value, flag,
+ * min/max/cou, ...) compared as text, so a resend is idempotent and a
+ * correction is never an overwrite.
+ *
+ * Writes happen inside eco_store_tx_begin/commit; the server batches many
+ * frames per transaction (group commit) and acknowledges only after commit.
+ * A store handle is used by one thread at a time.
+ */
+#ifndef ECO_STORE_H
+#define ECO_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/error.h"
+#include "core/time.h"
+
+/* ------------------------------------------------------------------ catalogue */
+
+/* Site kinds: what a site is decides which engine evaluates it. */
+typedef enum {
+    ECO_SITE_AIR = 0,        /* ambient air station */
+    ECO_SITE_WATER,          /* surface-water section */
+    ECO_SITE_DRINKING,       /* drinking-water source */
+    ECO_SITE_GROUNDWATER,    /* groundwater well */
+    ECO_SITE_SEA,            /* nearshore sea point */
+    ECO_SITE_NOISE,          /* noise point */
+    ECO_SITE_RADIATION,      /* ambient gamma station */
+    ECO_SITE_OUTLET,         /* enterprise outlet (flue gas or effluent) */
+    ECO_SITE_NKINDS
+} eco_site_kind_t;
+
+const char *eco_site_kind_name(eco_site_kind_t k);       /* "air", "water", ... */
+int eco_site_kind_parse(eco_slice_t s, eco_site_kind_t *k); /* also the Chinese names; 0 or ECO_EINVAL */
+
+/* Strings are NUL-terminated and owned by the caller (put) or by the store
+ * until the next call on the same handle (get/each). Empty string = unknown. */
+typedef struct eco_site {
+    const char *code;        /* unique key: station / section code */
+    eco_site_kind_t kind;
+    const char *name;
+    const char *province, *city, *county; /* region codes or names */
+    const char *basin, *river;
+    double lon, lat;         /* NAN when unknown */
+    const char *zone;        /* functional zone / target class ("Ⅲ", "2", ...) */
+} eco_site_t;
+
+typedef struct eco_device {
+    const char *mn;          /* HJ 212 MN, unique */
+    const char *pw;          /* access password */
+    const char *edition;     /* "2005" "2017" "2025" or "" (detect) */
+    const char *sm4_key;     /* 32 hex digits or "" */
+    const char *profile;     /* "strict" (default) or "tolerant" */
+    const char *site;        /* site code or "" */
+    int64_t registered_ms;   /* unix ms, 0 = unknown */
+    int64_t last_seen_ms;    /* unix ms of the last good frame, 0 = never */
+} eco_device_t;
+
+/* ------------------------------------------------------------------ observations */
+
+typedef enum {
+    ECO_GRAN_REALTIME = 0,   /* CN 2011 */
+    ECO_GRAN_MINUTE = 1,     /* CN 2051 */
+    ECO_GRAN_HOUR = 2,       /* CN 2061 */
+    ECO_GRAN_DAY = 3,        /* CN 2031 */
+    ECO_GRAN_N
+} eco_gran_t;
+
+const char *eco_gran_name(eco_gran_t g);          /* "realtime" "minute" "hour" "day" */
+int eco_gran_parse(const char *s, eco_gran_t *g); /* names, or the CN; 0 or ECO_EINVAL */
+/** Granularity of an upload CN (2011, 2051, 2061, 2031), or -1. */
+int eco_gran_of_cn(int cn);
+
+typedef struct eco_obs {
+    const char *mn;          /* device */
+    const char *factor;      /* factor code as sent ("a34004") */
+    eco_gran_t gran;
+    eco_time_t t;            /* DataTime, Beijing civil seconds */
+    double value;            /* the main value (Rtd for real-time, else Avg); NAN if none */
+    eco_slice_t vtext;       /* its text as sent (exported verbatim) */
+    eco_slice_t flag;        /* data flag ("N"), may be empty */
+    eco_slice_t fields;      /* every field of the factor, "Suffix=value;..." as sent */
+    eco_slice_t notes;       /* quality notes, may be empty */
+    int64_t received_ms;     /* unix ms */
+} eco_obs_t;
+
+enum { ECO_STORE_NEW = 0, ECO_STORE_SAME = 1, ECO_STORE_REVISED = 2 };
+
+/* A frame refused before storage (unknown MN, wrong PW): kept apart for review. */
+typedef struct eco_quarantine {
+    int64_t received_ms;
+    const char *peer;        /* "ip:port" */
+    const char *mn;
+    const char *reason;      /* "unknown MN", "wrong PW" */
+    eco_slice_t frame;       /* the data segment */
+} eco_quarantine_t;
+
+/* One exported row (current revision); valid during the callback only. */
+typedef struct eco_obs_row {
+    const char *mn, *site, *factor;
+    eco_gran_t gran;
+    eco_time_t t;
+    double value;
+    const char *vtext, *flag, *fields, *notes;
+    int64_t received_ms;
+    int revisions;           /* how many earlier versions the revision log holds */
+} eco_obs_row_t;
+
+typedef struct eco_obs_query {
+    const char *site, *mn, *factor; /* NULL = any */
+    int gran;                /* -1 = any */
+    eco_time_t from, to;     /* inclusive; INT64_MIN / INT64_MAX = open */
+} eco_obs_query_t;
+
+void eco_obs_query_init(eco_obs_query_t *q);
+
+typedef int (*eco_obs_cb)(void *ud, const eco_obs_row_t *row);   /* non-zero stops */
+typedef int (*eco_site_cb)(void *ud, const eco_site_t *site);
+typedef int (*eco_device_cb)(void *ud, const eco_device_t *dev);
+
+/* Latest value per (device, factor, granularity), kept in memory, rebuilt on open. */
+typedef struct eco_latest {
+    eco_time_t t;
+    double value;
+    char flag[4];
+    int64_t received_ms;
+} eco_latest_t;
+
+/* ------------------------------------------------------------------ the store */
+
+typedef enum {
+    ECO_SYNC_OFF = 0,        /* no fsync: fast, loses the last commits on power loss */
+    ECO_SYNC_NORMAL = 1,     /* WAL fsync at checkpoints: survives a process crash, not power loss */
+    ECO_SYNC_FULL = 2        /* fsync at every commit (default): survives both */
+} eco_sync_t;
+
+typedef struct eco_store_opts {
+    eco_sync_t sync;
+    int readonly;
+    int create;              /* create DIR and the database when missing (default 1) */
+} eco_store_opts_t;
+
+void eco_store_opts_default(eco_store_opts_t *o);
+
+typedef struct eco_store eco_store_t;
+
+typedef struct eco_store_stats {
+    uint64_t obs_new, obs_same, obs_revised, quarantined, raw, commits;
+    uint64_t series;
+} eco_store_stats_t;
+
+/** Open (or create) the store in directory dir ("ecobrain.db" inside), migrating
+ *  the schema to the current version. 0 or < 0 with err saying why. */
+int eco_store_open(eco_store_t **out, const char *dir, const eco_store_opts_t *o, eco_err_t *err);
+void eco_store_close(eco_store_t *s);
+/** "sqlite", later "postgresql". */
+const char *eco_store_backend(const eco_store_t *s);
+int eco_store_schema_version(eco_store_t *s);
+
+int eco_store_site_put(eco_store_t *s, const eco_site_t *site, eco_err_t *err);   /* insert or update */
+int eco_store_site_each(eco_store_t *s, eco_site_cb cb, void *ud, eco_err_t *err);
+int eco_store_device_put(eco_store_t *s, const eco_device_t *d, eco_err_t *err); /* insert or update */
+/** Insert the device only if its MN is new (open registration); 1 inserted, 0 existed. */
+int eco_store_device_register(eco_store_t *s, const char *mn, const char *pw, int64_t now_ms, eco_err_t *err);
+int eco_store_device_each(eco_store_t *s, eco_device_cb cb, void *ud, eco_err_t *err);
+/** Record last-seen times (unix ms) of devices, in the current transaction. */
+int eco_store_device_seen(eco_store_t *s, const char *mn, int64_t ms, eco_err_t *err);
+
+int eco_store_tx_begin(eco_store_t *s, eco_err_t *err);
+int eco_store_tx_commit(eco_store_t *s, eco_err_t *err);
+int eco_store_tx_rollback(eco_store_t *s);
+
+/** Upsert one observation (inside a transaction); *outcome = ECO_STORE_NEW/SAME/REVISED. */
+int eco_store_obs_put(eco_store_t *s, const eco_obs_t *o, int *outcome, eco_err_t *err);
+int eco_store_quarantine_put(eco_store_t *s, const eco_quarantine_t *q, eco_err_t *err);
+/** Keep an upload that carries no observations the store models (CN 2021
+ *  status, 2041 run times, 3020 parameters, ...) verbatim, so acknowledging it
+ *  still means "stored". t = its DataTime or 0. */
+int eco_store_raw_put(eco_store_t *s, int64_t received_ms, const char *mn, int cn, eco_time_t t, eco_slice_t segment,
+                      eco_err_t *err);
+
+/** Stream the current revision of stored values matching q, ordered by
+ *  device, factor, granularity, time. */
+int eco_store_obs_query(eco_store_t *s, const eco_obs_query_t *q, eco_obs_cb cb, void *ud, eco_err_t *err);
+/** Revision log of one key, oldest first (row->revisions = position). */
+int eco_store_obs_history(eco_store_t *s, const char *mn, const char *factor, eco_gran_t g, eco_time_t t,
+                          eco_obs_cb cb, void *ud, eco_err_t *err);
+
+/** Latest value of (mn, factor, gran) from the in-memory cache: 1 found, 0 not. */
+int eco_store_latest(const eco_store_t *s, const char *mn, const char *factor, eco_gran_t g, eco_latest_t *out);
+void eco_store_stats(const eco_store_t *s, eco_store_stats_t *out);
+
+/* Completeness: distinct record times per device, granularity and day. */
+typedef struct eco_completeness_row {
+    const char *mn;
+    eco_gran_t gran;
+    eco_day_t day;
+    int records;             /* distinct times with at least one value */
+    int expected;            /* 1440 minute, 24 hour, 1 day records a day; 0 for real-time */
+} eco_completeness_row_t;
+typedef int (*eco_completeness_cb)(void *ud, const eco_completeness_row_t *row);
+int eco_store_completeness(eco_store_t *s, const char *mn, eco_day_t from, eco_day_t to, eco_completeness_cb cb,
+                           void *ud, eco_err_t *err);
+
+#endif

@@ -1,0 +1,874 @@
+/* store_sqlite.c — the embedded store: SQLite in WAL mode, one file in --data DIR.
+ *
+ * Why SQLite by default: an agency should be able to run the platform from
+ * one binary and one directory, back it up by copying a file, and read it
+ * with the sqlite3 shell. WAL lets readers (export, the API) run beside the
+ * writer; synchronous=FULL makes every commit durable before the server
+ * acknowledges it (the cost is one fsync per group commit, not per value —
+ * see docs/ingest.md for the measurement).
+ *
+ * Layout (schema version 1; migrations below run in order, each in its own
+ * transaction, recorded in PRAGMA user_version):
+ *   site(code, kind, name, province, city, county, basin, river, lon, lat, zone)
+ *   device(id, mn, pw, edition, sm4_key, profile, site, registered_ms, last_seen_ms)
+ *   series(id, device, factor)                 one factor of one device
+ *   obs(series, gran, t, value, vtext, flag, fields, notes, received_ms, rev)
+ *       primary key (series, gran, t), WITHOUT ROWID: the key is the order
+ *   revision(series, gran, t, ..., replaced_ms) earlier versions of obs rows
+ *   quarantine(received_ms, peer, mn, reason, frame) refused frames
+ *   raw_upload(received_ms, mn, cn, t, segment)  uploads that are not observations
+ *
+ * Hot path: obs_put is one prepared INSERT ... ON CONFLICT DO NOTHING; only a
+ * conflict (a resend or a revision) costs a SELECT. Series ids are resolved
+ * through an in-memory map, and the latest value of every series is kept in
+ * memory (rebuilt on open with one indexed probe per series and granularity).
+ */
+#include <errno.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/alloc.h"
+#include "core/map.h"
+#include "store/store.h"
+
+/* ------------------------------------------------------------------ names */
+
+static const char *const kind_names[ECO_SITE_NKINDS] = {"air", "water", "drinking", "groundwater",
+                                                        "sea", "noise", "radiation", "outlet"};
+static const char *const kind_names_zh[ECO_SITE_NKINDS] = {"空气", "地表水", "饮用水源", "地下水",
+                                                           "海洋", "噪声", "辐射", "污染源"};
+
+const char *eco_site_kind_name(eco_site_kind_t k)
+{
+    return (unsigned)k < ECO_SITE_NKINDS ? kind_names[k] : "?";
+}
+
+int eco_site_kind_parse(eco_slice_t s, eco_site_kind_t *k)
+{
+    s = eco_slice_trim(s);
+    for (int i = 0; i < ECO_SITE_NKINDS; i++)
+        if (eco_slice_ieq(s, kind_names[i]) || eco_slice_eq(s, kind_names_zh[i])) {
+            *k = (eco_site_kind_t)i;
+            return 0;
+        }
+    if (eco_slice_ieq(s, "surface") || eco_slice_ieq(s, "section")) return *k = ECO_SITE_WATER, 0;
+    if (eco_slice_ieq(s, "enterprise") || eco_slice_ieq(s, "cems") || eco_slice_ieq(s, "effluent"))
+        return *k = ECO_SITE_OUTLET, 0;
+    return ECO_EINVAL;
+}
+
+static const char *const gran_names[ECO_GRAN_N] = {"realtime", "minute", "hour", "day"};
+static const int gran_cn[ECO_GRAN_N] = {2011, 2051, 2061, 2031};
+
+const char *eco_gran_name(eco_gran_t g) { return (unsigned)g < ECO_GRAN_N ? gran_names[g] : "?"; }
+
+int eco_gran_of_cn(int cn)
+{
+    for (int i = 0; i < ECO_GRAN_N; i++)
+        if (gran_cn[i] == cn) return i;
+    return -1;
+}
+
+int eco_gran_parse(const char *s, eco_gran_t *g)
+{
+    for (int i = 0; i < ECO_GRAN_N; i++) {
+        char cn[8];
+        snprintf(cn, sizeof cn, "%d", gran_cn[i]);
+        if (!strcasecmp(s, gran_names[i]) || !strcmp(s, cn)) {
+            *g = (eco_gran_t)i;
+            return 0;
+        }
+    }
+    if (!strcasecmp(s, "rt") || !strcasecmp(s, "real-time")) return *g = ECO_GRAN_REALTIME, 0;
+    return ECO_EINVAL;
+}
+
+void eco_obs_query_init(eco_obs_query_t *q)
+{
+    memset(q, 0, sizeof *q);
+    q->gran = -1;
+    q->from = INT64_MIN;
+    q->to = INT64_MAX;
+}
+
+void eco_store_opts_default(eco_store_opts_t *o)
+{
+    memset(o, 0, sizeof *o);
+    o->sync = ECO_SYNC_FULL;
+    o->create = 1;
+}
+
+/* ------------------------------------------------------------------ the handle */
+
+enum {
+    ST_OBS_INSERT,
+    ST_OBS_CURRENT,
+    ST_OBS_REVISE_LOG,
+    ST_OBS_UPDATE,
+    ST_SERIES_INSERT,
+    ST_SERIES_ID,
+    ST_DEVICE_ID,
+    ST_DEVICE_REGISTER,
+    ST_DEVICE_SEEN,
+    ST_QUARANTINE,
+    ST_RAW,
+    ST_N
+};
+
+static const char *const stmt_sql[ST_N] = {
+    [ST_OBS_INSERT] = "INSERT INTO obs(series,gran,t,value,vtext,flag,fields,notes,received_ms) "
+                      "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9) ON CONFLICT DO NOTHING",
+    [ST_OBS_CURRENT] = "SELECT vtext,flag,fields FROM obs WHERE series=?1 AND gran=?2 AND t=?3",
+    [ST_OBS_REVISE_LOG] = "INSERT INTO revision(series,gran,t,value,vtext,flag,fields,notes,received_ms,replaced_ms) "
+                          "SELECT series,gran,t,value,vtext,flag,fields,notes,received_ms,?4 FROM obs "
+                          "WHERE series=?1 AND gran=?2 AND t=?3",
+    [ST_OBS_UPDATE] = "UPDATE obs SET value=?4,vtext=?5,flag=?6,fields=?7,notes=?8,received_ms=?9,rev=rev+1 "
+                      "WHERE series=?1 AND gran=?2 AND t=?3",
+    [ST_SERIES_INSERT] = "INSERT INTO series(device,factor) VALUES(?1,?2) ON CONFLICT DO NOTHING",
+    [ST_SERIES_ID] = "SELECT id FROM series WHERE device=?1 AND factor=?2",
+    [ST_DEVICE_ID] = "SELECT id FROM device WHERE mn=?1",
+    [ST_DEVICE_REGISTER] = "INSERT INTO device(mn,pw,registered_ms) VALUES(?1,?2,?3) ON CONFLICT DO NOTHING",
+    [ST_DEVICE_SEEN] = "UPDATE device SET last_seen_ms=max(last_seen_ms,?2) WHERE mn=?1",
+    [ST_QUARANTINE] = "INSERT INTO quarantine(received_ms,peer,mn,reason,frame) VALUES(?1,?2,?3,?4,?5)",
+    [ST_RAW] = "INSERT INTO raw_upload(received_ms,mn,cn,t,segment) VALUES(?1,?2,?3,?4,?5)",
+};
+
+typedef struct series_info {
+    int64_t rowid;
+    eco_latest_t latest[ECO_GRAN_N];
+    unsigned char has_latest; /* bit per granularity */
+} series_info_t;
+
+struct eco_store {
+    sqlite3 *db;
+    sqlite3_stmt *st[ST_N];
+    eco_map_t series_map;     /* "mn\x1f" "factor" -> dense index */
+    series_info_t *series;
+    size_t nseries_cap;
+    eco_map_t device_map;     /* mn -> dense index into device_rowid */
+    int64_t *device_rowid;
+    size_t ndevice_cap;
+    int in_tx;
+    eco_store_stats_t stats;
+    char path[4096];
+};
+
+const char *eco_store_backend(const eco_store_t *s)
+{
+    (void)s;
+    return "sqlite";
+}
+
+static int db_err(eco_store_t *s, eco_err_t *err, const char *what)
+{
+    int rc = sqlite3_errcode(s->db);
+    int code = (rc == SQLITE_NOMEM) ? ECO_ENOMEM : ECO_EIO;
+    return eco_err_set(err, code, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+static int exec_sql(eco_store_t *s, const char *sql, eco_err_t *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        int r = eco_err_set(err, ECO_EIO, "%s: %s (in: %.60s)", s->path, msg ? msg : "error", sql);
+        sqlite3_free(msg);
+        return r;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ migrations */
+
+/* Each entry takes the schema from version i to i+1. Never edit a released
+ * entry: add a new one. */
+static const char *const migrations[] = {
+    /* 0 -> 1 */
+    "CREATE TABLE site(code TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL DEFAULT '',"
+    " province TEXT NOT NULL DEFAULT '', city TEXT NOT NULL DEFAULT '', county TEXT NOT NULL DEFAULT '',"
+    " basin TEXT NOT NULL DEFAULT '', river TEXT NOT NULL DEFAULT '', lon REAL, lat REAL,"
+    " zone TEXT NOT NULL DEFAULT '');"
+    "CREATE TABLE device(id INTEGER PRIMARY KEY, mn TEXT NOT NULL UNIQUE, pw TEXT NOT NULL DEFAULT '',"
+    " edition TEXT NOT NULL DEFAULT '', sm4_key TEXT NOT NULL DEFAULT '', profile TEXT NOT NULL DEFAULT 'strict',"
+    " site TEXT NOT NULL DEFAULT '', registered_ms INTEGER NOT NULL DEFAULT 0,"
+    " last_seen_ms INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE series(id INTEGER PRIMARY KEY, device INTEGER NOT NULL REFERENCES device(id),"
+    " factor TEXT NOT NULL, UNIQUE(device, factor));"
+    "CREATE TABLE obs(series INTEGER NOT NULL, gran INTEGER NOT NULL, t INTEGER NOT NULL, value REAL,"
+    " vtext TEXT NOT NULL, flag TEXT NOT NULL, fields TEXT NOT NULL, notes TEXT NOT NULL,"
+    " received_ms INTEGER NOT NULL, rev INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY(series, gran, t)) WITHOUT ROWID;"
+    "CREATE TABLE revision(id INTEGER PRIMARY KEY, series INTEGER NOT NULL, gran INTEGER NOT NULL,"
+    " t INTEGER NOT NULL, value REAL, vtext TEXT, flag TEXT, fields TEXT, notes TEXT, received_ms INTEGER,"
+    " replaced_ms INTEGER NOT NULL);"
+    "CREATE INDEX revision_key ON revision(series, gran, t);"
+    "CREATE TABLE quarantine(id INTEGER PRIMARY KEY, received_ms INTEGER NOT NULL, peer TEXT NOT NULL,"
+    " mn TEXT NOT NULL, reason TEXT NOT NULL, frame BLOB NOT NULL);"
+    "CREATE TABLE raw_upload(id INTEGER PRIMARY KEY, received_ms INTEGER NOT NULL, mn TEXT NOT NULL,"
+    " cn INTEGER NOT NULL, t INTEGER NOT NULL, segment BLOB NOT NULL);",
+};
+#define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
+
+int eco_store_schema_version(eco_store_t *s)
+{
+    sqlite3_stmt *st;
+    int v = -1;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static int migrate(eco_store_t *s, eco_err_t *err)
+{
+    int v = eco_store_schema_version(s);
+    if (v < 0) return db_err(s, err, "reading the schema version");
+    if (v > SCHEMA_VERSION)
+        return eco_err_set(err, ECO_EUNSUPPORTED,
+                           "%s: schema version %d is newer than this ecobrain knows (%d): upgrade ecobrain", s->path,
+                           v, SCHEMA_VERSION);
+    for (; v < SCHEMA_VERSION; v++) {
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", v + 1);
+        int r;
+        if ((r = exec_sql(s, "BEGIN IMMEDIATE", err)) < 0) return r;
+        if ((r = exec_sql(s, migrations[v], err)) < 0 || (r = exec_sql(s, pragma, err)) < 0) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return r;
+        }
+        if ((r = exec_sql(s, "COMMIT", err)) < 0) return r;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ caches */
+
+static int series_slot(eco_store_t *s, int32_t id)
+{
+    if ((size_t)id < s->nseries_cap) return 0;
+    size_t ncap = s->nseries_cap ? s->nseries_cap * 2 : 256;
+    while (ncap <= (size_t)id) ncap *= 2;
+    series_info_t *n = eco_realloc(s->series, s->nseries_cap * sizeof *n, ncap * sizeof *n);
+    if (!n) return ECO_ENOMEM;
+    memset(n + s->nseries_cap, 0, (ncap - s->nseries_cap) * sizeof *n);
+    s->series = n;
+    s->nseries_cap = ncap;
+    return 0;
+}
+
+static int device_slot(eco_store_t *s, int32_t id)
+{
+    if ((size_t)id < s->ndevice_cap) return 0;
+    size_t ncap = s->ndevice_cap ? s->ndevice_cap * 2 : 256;
+    while (ncap <= (size_t)id) ncap *= 2;
+    int64_t *n = eco_realloc(s->device_rowid, s->ndevice_cap * sizeof *n, ncap * sizeof *n);
+    if (!n) return ECO_ENOMEM;
+    memset(n + s->ndevice_cap, 0, (ncap - s->ndevice_cap) * sizeof *n);
+    s->device_rowid = n;
+    s->ndevice_cap = ncap;
+    return 0;
+}
+
+/* key "mn\x1f" "factor" in buf; returns its length, or 0 when it does not fit */
+static size_t series_key(char *buf, size_t n, const char *mn, const char *factor)
+{
+    int k = snprintf(buf, n, "%s\x1f%s", mn, factor);
+    return (k < 0 || (size_t)k >= n) ? 0 : (size_t)k;
+}
+
+static int load_latest(eco_store_t *s, eco_err_t *err)
+{
+    sqlite3_stmt *all = NULL, *one = NULL;
+    int r = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT s.id, d.mn, s.factor FROM series s JOIN device d ON d.id = s.device", -1,
+                           &all, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db,
+                           "SELECT t, value, flag, received_ms FROM obs WHERE series=?1 AND gran=?2 "
+                           "ORDER BY t DESC LIMIT 1",
+                           -1, &one, NULL) != SQLITE_OK) {
+        r = db_err(s, err, "preparing the latest-value scan");
+        goto out;
+    }
+    int rc;
+    while ((rc = sqlite3_step(all)) == SQLITE_ROW) {
+        char key[512];
+        size_t kl = series_key(key, sizeof key, (const char *)sqlite3_column_text(all, 1),
+                               (const char *)sqlite3_column_text(all, 2));
+        if (!kl) continue;
+        int32_t id = eco_map_put(&s->series_map, (eco_slice_t){key, kl});
+        if (id < 0 || series_slot(s, id) < 0) {
+            r = eco_err_set(err, ECO_ENOMEM, "%s: out of memory loading series", s->path);
+            goto out;
+        }
+        series_info_t *si = &s->series[id];
+        si->rowid = sqlite3_column_int64(all, 0);
+        for (int g = 0; g < ECO_GRAN_N; g++) {
+            sqlite3_reset(one);
+            sqlite3_bind_int64(one, 1, si->rowid);
+            sqlite3_bind_int(one, 2, g);
+            if (sqlite3_step(one) == SQLITE_ROW) {
+                eco_latest_t *l = &si->latest[g];
+                l->t = sqlite3_column_int64(one, 0);
+                l->value = sqlite3_column_type(one, 1) == SQLITE_NULL ? NAN : sqlite3_column_double(one, 1);
+                snprintf(l->flag, sizeof l->flag, "%s", (const char *)sqlite3_column_text(one, 2));
+                l->received_ms = sqlite3_column_int64(one, 3);
+                si->has_latest |= (unsigned char)(1u << g);
+            }
+        }
+        s->stats.series++;
+    }
+    if (rc != SQLITE_DONE) r = db_err(s, err, "scanning series");
+out:
+    sqlite3_finalize(all);
+    sqlite3_finalize(one);
+    return r;
+}
+
+/* ------------------------------------------------------------------ open / close */
+
+int eco_store_open(eco_store_t **out, const char *dir, const eco_store_opts_t *o, eco_err_t *err)
+{
+    eco_store_opts_t def;
+    if (!o) {
+        eco_store_opts_default(&def);
+        o = &def;
+    }
+    *out = NULL;
+    if (!dir || !*dir) return eco_err_set(err, ECO_EINVAL, "store: no data directory given");
+    struct stat sb;
+    if (stat(dir, &sb) != 0) {
+        if (errno != ENOENT || !o->create || o->readonly)
+            return eco_err_set(err, ECO_ENOENT, "%s: %s", dir, strerror(errno));
+        if (mkdir(dir, 0750) != 0 && errno != EEXIST)
+            return eco_err_set(err, ECO_EIO, "%s: cannot create: %s", dir, strerror(errno));
+    } else if (!S_ISDIR(sb.st_mode)) {
+        return eco_err_set(err, ECO_EINVAL, "%s: not a directory", dir);
+    }
+    eco_store_t *s = eco_calloc(1, sizeof *s);
+    if (!s) return eco_err_set(err, ECO_ENOMEM, "store: out of memory");
+    snprintf(s->path, sizeof s->path, "%s/ecobrain.db", dir);
+    eco_map_init(&s->series_map);
+    eco_map_init(&s->device_map);
+    int flags = o->readonly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | (o->create ? SQLITE_OPEN_CREATE : 0));
+    flags |= SQLITE_OPEN_NOMUTEX;
+    int r;
+    if (sqlite3_open_v2(s->path, &s->db, flags, NULL) != SQLITE_OK) {
+        r = eco_err_set(err, ECO_EIO, "%s: cannot open: %s", s->path, s->db ? sqlite3_errmsg(s->db) : "no memory");
+        eco_store_close(s);
+        return r;
+    }
+    sqlite3_busy_timeout(s->db, 10000);
+    static const char *const sync_pragma[] = {"PRAGMA synchronous=OFF", "PRAGMA synchronous=NORMAL",
+                                              "PRAGMA synchronous=FULL"};
+    if (!o->readonly) {
+        if ((r = exec_sql(s, "PRAGMA journal_mode=WAL", err)) < 0 ||
+            (r = exec_sql(s, sync_pragma[o->sync <= ECO_SYNC_FULL ? o->sync : ECO_SYNC_FULL], err)) < 0 ||
+            (r = migrate(s, err)) < 0) {
+            eco_store_close(s);
+            return r;
+        }
+    } else if (eco_store_schema_version(s) != SCHEMA_VERSION) {
+        r = eco_err_set(err, ECO_EUNSUPPORTED, "%s: schema version %d, expected %d (open it read-write once)",
+                        s->path, eco_store_schema_version(s), SCHEMA_VERSION);
+        eco_store_close(s);
+        return r;
+    }
+    exec_sql(s, "PRAGMA foreign_keys=ON", NULL);
+    if (!o->readonly)
+        for (int i = 0; i < ST_N; i++)
+            if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) != SQLITE_OK) {
+                r = db_err(s, err, "preparing statements");
+                eco_store_close(s);
+                return r;
+            }
+    if (!o->readonly && (r = load_latest(s, err)) < 0) {
+        eco_store_close(s);
+        return r;
+    }
+    *out = s;
+    return 0;
+}
+
+void eco_store_close(eco_store_t *s)
+{
+    if (!s) return;
+    for (int i = 0; i < ST_N; i++) sqlite3_finalize(s->st[i]);
+    if (s->in_tx) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    if (s->db) sqlite3_close(s->db);
+    eco_map_free(&s->series_map);
+    eco_map_free(&s->device_map);
+    eco_free(s->series, s->nseries_cap * sizeof *s->series);
+    eco_free(s->device_rowid, s->ndevice_cap * sizeof *s->device_rowid);
+    eco_free(s, sizeof *s);
+}
+
+void eco_store_stats(const eco_store_t *s, eco_store_stats_t *out) { *out = s->stats; }
+
+/* ------------------------------------------------------------------ transactions */
+
+int eco_store_tx_begin(eco_store_t *s, eco_err_t *err)
+{
+    if (s->in_tx) return eco_err_set(err, ECO_EINVAL, "%s: transaction already open", s->path);
+    int r = exec_sql(s, "BEGIN IMMEDIATE", err);
+    if (r == 0) s->in_tx = 1;
+    return r;
+}
+
+int eco_store_tx_commit(eco_store_t *s, eco_err_t *err)
+{
+    if (!s->in_tx) return eco_err_set(err, ECO_EINVAL, "%s: no transaction open", s->path);
+    int r = exec_sql(s, "COMMIT", err);
+    if (r < 0) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        s->in_tx = 0;
+        return r;
+    }
+    s->in_tx = 0;
+    s->stats.commits++;
+    return 0;
+}
+
+int eco_store_tx_rollback(eco_store_t *s)
+{
+    if (!s->in_tx) return 0;
+    s->in_tx = 0;
+    return sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK ? 0 : ECO_EIO;
+}
+
+/* ------------------------------------------------------------------ catalogue */
+
+static void bind_text_or_empty(sqlite3_stmt *st, int i, const char *v)
+{
+    sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_TRANSIENT);
+}
+
+static int step_done(eco_store_t *s, sqlite3_stmt *st, eco_err_t *err, const char *what)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return db_err(s, err, what);
+    return 0;
+}
+
+int eco_store_site_put(eco_store_t *s, const eco_site_t *site, eco_err_t *err)
+{
+    if (!site->code || !*site->code) return eco_err_set(err, ECO_EINVAL, "site without a code");
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO site(code,kind,name,province,city,county,basin,river,lon,lat,zone) "
+                           "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) ON CONFLICT(code) DO UPDATE SET "
+                           "kind=excluded.kind,name=excluded.name,province=excluded.province,city=excluded.city,"
+                           "county=excluded.county,basin=excluded.basin,river=excluded.river,lon=excluded.lon,"
+                           "lat=excluded.lat,zone=excluded.zone",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_err(s, err, "preparing site insert");
+    bind_text_or_empty(st, 1, site->code);
+    bind_text_or_empty(st, 2, eco_site_kind_name(site->kind));
+    bind_text_or_empty(st, 3, site->name);
+    bind_text_or_empty(st, 4, site->province);
+    bind_text_or_empty(st, 5, site->city);
+    bind_text_or_empty(st, 6, site->county);
+    bind_text_or_empty(st, 7, site->basin);
+    bind_text_or_empty(st, 8, site->river);
+    if (isfinite(site->lon)) sqlite3_bind_double(st, 9, site->lon);
+    if (isfinite(site->lat)) sqlite3_bind_double(st, 10, site->lat);
+    bind_text_or_empty(st, 11, site->zone);
+    int r = step_done(s, st, err, "storing a site");
+    sqlite3_finalize(st);
+    return r;
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : "";
+}
+
+int eco_store_site_each(eco_store_t *s, eco_site_cb cb, void *ud, eco_err_t *err)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT code,kind,name,province,city,county,basin,river,lon,lat,zone FROM site "
+                           "ORDER BY code",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_err(s, err, "preparing site list");
+    int rc, r = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        eco_site_t site = {0};
+        site.code = col_text(st, 0);
+        eco_site_kind_t k = ECO_SITE_AIR;
+        eco_site_kind_parse(eco_slice_cstr(col_text(st, 1)), &k);
+        site.kind = k;
+        site.name = col_text(st, 2);
+        site.province = col_text(st, 3);
+        site.city = col_text(st, 4);
+        site.county = col_text(st, 5);
+        site.basin = col_text(st, 6);
+        site.river = col_text(st, 7);
+        site.lon = sqlite3_column_type(st, 8) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 8);
+        site.lat = sqlite3_column_type(st, 9) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 9);
+        site.zone = col_text(st, 10);
+        if (cb(ud, &site)) break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) r = db_err(s, err, "listing sites");
+    sqlite3_finalize(st);
+    return r;
+}
+
+int eco_store_device_put(eco_store_t *s, const eco_device_t *d, eco_err_t *err)
+{
+    if (!d->mn || !*d->mn) return eco_err_set(err, ECO_EINVAL, "device without an MN");
+    if (strlen(d->mn) > 64) return eco_err_set(err, ECO_EINVAL, "MN '%.24s...' longer than 64 bytes", d->mn);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO device(mn,pw,edition,sm4_key,profile,site,registered_ms) "
+                           "VALUES(?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(mn) DO UPDATE SET pw=excluded.pw,"
+                           "edition=excluded.edition,sm4_key=excluded.sm4_key,profile=excluded.profile,"
+                           "site=excluded.site",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_err(s, err, "preparing device insert");
+    bind_text_or_empty(st, 1, d->mn);
+    bind_text_or_empty(st, 2, d->pw);
+    bind_text_or_empty(st, 3, d->edition);
+    bind_text_or_empty(st, 4, d->sm4_key);
+    bind_text_or_empty(st, 5, d->profile && *d->profile ? d->profile : "strict");
+    bind_text_or_empty(st, 6, d->site);
+    sqlite3_bind_int64(st, 7, d->registered_ms);
+    int r = step_done(s, st, err, "storing a device");
+    sqlite3_finalize(st);
+    return r;
+}
+
+int eco_store_device_register(eco_store_t *s, const char *mn, const char *pw, int64_t now_ms, eco_err_t *err)
+{
+    sqlite3_stmt *st = s->st[ST_DEVICE_REGISTER];
+    bind_text_or_empty(st, 1, mn);
+    bind_text_or_empty(st, 2, pw);
+    sqlite3_bind_int64(st, 3, now_ms);
+    int r = step_done(s, st, err, "registering a device");
+    if (r < 0) return r;
+    return sqlite3_changes(s->db) > 0;
+}
+
+int eco_store_device_each(eco_store_t *s, eco_device_cb cb, void *ud, eco_err_t *err)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT mn,pw,edition,sm4_key,profile,site,registered_ms,last_seen_ms FROM device "
+                           "ORDER BY mn",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_err(s, err, "preparing device list");
+    int rc, r = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        eco_device_t d = {0};
+        d.mn = col_text(st, 0);
+        d.pw = col_text(st, 1);
+        d.edition = col_text(st, 2);
+        d.sm4_key = col_text(st, 3);
+        d.profile = col_text(st, 4);
+        d.site = col_text(st, 5);
+        d.registered_ms = sqlite3_column_int64(st, 6);
+        d.last_seen_ms = sqlite3_column_int64(st, 7);
+        if (cb(ud, &d)) break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) r = db_err(s, err, "listing devices");
+    sqlite3_finalize(st);
+    return r;
+}
+
+int eco_store_device_seen(eco_store_t *s, const char *mn, int64_t ms, eco_err_t *err)
+{
+    sqlite3_stmt *st = s->st[ST_DEVICE_SEEN];
+    bind_text_or_empty(st, 1, mn);
+    sqlite3_bind_int64(st, 2, ms);
+    return step_done(s, st, err, "recording last-seen");
+}
+
+/* ------------------------------------------------------------------ observations */
+
+static int device_rowid(eco_store_t *s, const char *mn, int64_t *out, eco_err_t *err)
+{
+    eco_slice_t k = eco_slice_cstr(mn);
+    int32_t id = eco_map_get(&s->device_map, k);
+    if (id >= 0 && s->device_rowid[id]) {
+        *out = s->device_rowid[id];
+        return 0;
+    }
+    sqlite3_stmt *st = s->st[ST_DEVICE_ID];
+    bind_text_or_empty(st, 1, mn);
+    int rc = sqlite3_step(st);
+    int64_t rowid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_err(s, err, "looking up a device");
+    if (!rowid) return eco_err_set(err, ECO_ENOENT, "MN '%s' is not in the catalogue", mn);
+    id = eco_map_put(&s->device_map, k);
+    if (id < 0 || device_slot(s, id) < 0) return eco_err_set(err, ECO_ENOMEM, "store: out of memory");
+    s->device_rowid[id] = rowid;
+    *out = rowid;
+    return 0;
+}
+
+static int series_resolve(eco_store_t *s, const char *mn, const char *factor, series_info_t **out, eco_err_t *err)
+{
+    char key[512];
+    size_t kl = series_key(key, sizeof key, mn, factor);
+    if (!kl) return eco_err_set(err, ECO_EINVAL, "MN/factor too long ('%.32s', '%.32s')", mn, factor);
+    eco_slice_t k = {key, kl};
+    int32_t id = eco_map_get(&s->series_map, k);
+    if (id >= 0 && s->series[id].rowid) {
+        *out = &s->series[id];
+        return 0;
+    }
+    int64_t dev = 0;
+    int r = device_rowid(s, mn, &dev, err);
+    if (r < 0) return r;
+    sqlite3_stmt *ins = s->st[ST_SERIES_INSERT], *sel = s->st[ST_SERIES_ID];
+    sqlite3_bind_int64(ins, 1, dev);
+    sqlite3_bind_text(ins, 2, factor, -1, SQLITE_STATIC);
+    if ((r = step_done(s, ins, err, "creating a series")) < 0) return r;
+    sqlite3_bind_int64(sel, 1, dev);
+    sqlite3_bind_text(sel, 2, factor, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(sel);
+    int64_t rowid = rc == SQLITE_ROW ? sqlite3_column_int64(sel, 0) : 0;
+    sqlite3_reset(sel);
+    if (!rowid) return db_err(s, err, "reading a series id");
+    id = eco_map_put(&s->series_map, k);
+    if (id < 0 || series_slot(s, id) < 0) return eco_err_set(err, ECO_ENOMEM, "store: out of memory");
+    if (!s->series[id].rowid) s->stats.series++;
+    s->series[id].rowid = rowid;
+    *out = &s->series[id];
+    return 0;
+}
+
+static void bind_slice(sqlite3_stmt *st, int i, eco_slice_t v)
+{
+    sqlite3_bind_text(st, i, v.ptr ? v.ptr : "", (int)v.len, SQLITE_STATIC);
+}
+
+static void bind_obs(sqlite3_stmt *st, int64_t series, const eco_obs_t *o)
+{
+    sqlite3_bind_int64(st, 1, series);
+    sqlite3_bind_int(st, 2, (int)o->gran);
+    sqlite3_bind_int64(st, 3, o->t);
+    if (isfinite(o->value))
+        sqlite3_bind_double(st, 4, o->value);
+    else
+        sqlite3_bind_null(st, 4);
+    bind_slice(st, 5, o->vtext);
+    bind_slice(st, 6, o->flag);
+    bind_slice(st, 7, o->fields);
+    bind_slice(st, 8, o->notes);
+    sqlite3_bind_int64(st, 9, o->received_ms);
+}
+
+static int same_text(sqlite3_stmt *st, int col, eco_slice_t v)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    size_t n = (size_t)sqlite3_column_bytes(st, col);
+    return n == v.len && (n == 0 || memcmp(t, v.ptr, n) == 0);
+}
+
+static void latest_update(series_info_t *si, const eco_obs_t *o)
+{
+    unsigned g = (unsigned)o->gran;
+    if ((si->has_latest & (1u << g)) && si->latest[g].t > o->t) return;
+    eco_latest_t *l = &si->latest[g];
+    l->t = o->t;
+    l->value = o->value;
+    size_t n = o->flag.len < sizeof l->flag - 1 ? o->flag.len : sizeof l->flag - 1;
+    memcpy(l->flag, o->flag.ptr ? o->flag.ptr : "", n);
+    l->flag[n] = 0;
+    l->received_ms = o->received_ms;
+    si->has_latest |= (unsigned char)(1u << g);
+}
+
+int eco_store_obs_put(eco_store_t *s, const eco_obs_t *o, int *outcome, eco_err_t *err)
+{
+    if (!s->in_tx) return eco_err_set(err, ECO_EINVAL, "%s: obs_put outside a transaction", s->path);
+    if ((unsigned)o->gran >= ECO_GRAN_N) return eco_err_set(err, ECO_EINVAL, "bad granularity %d", (int)o->gran);
+    series_info_t *si;
+    int r = series_resolve(s, o->mn, o->factor, &si, err);
+    if (r < 0) return r;
+    int64_t series = si->rowid;
+    sqlite3_stmt *ins = s->st[ST_OBS_INSERT];
+    bind_obs(ins, series, o);
+    if ((r = step_done(s, ins, err, "storing a value")) < 0) return r;
+    if (sqlite3_changes(s->db) > 0) {
+        *outcome = ECO_STORE_NEW;
+        s->stats.obs_new++;
+        latest_update(si, o);
+        return 0;
+    }
+    /* the key exists: a resend (same fields) or a revision */
+    sqlite3_stmt *cur = s->st[ST_OBS_CURRENT];
+    sqlite3_bind_int64(cur, 1, series);
+    sqlite3_bind_int(cur, 2, (int)o->gran);
+    sqlite3_bind_int64(cur, 3, o->t);
+    int rc = sqlite3_step(cur);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(cur);
+        return db_err(s, err, "reading the stored value");
+    }
+    int same = same_text(cur, 0, o->vtext) && same_text(cur, 1, o->flag) && same_text(cur, 2, o->fields);
+    sqlite3_reset(cur);
+    if (same) {
+        *outcome = ECO_STORE_SAME;
+        s->stats.obs_same++;
+        return 0;
+    }
+    sqlite3_stmt *log = s->st[ST_OBS_REVISE_LOG];
+    sqlite3_bind_int64(log, 1, series);
+    sqlite3_bind_int(log, 2, (int)o->gran);
+    sqlite3_bind_int64(log, 3, o->t);
+    sqlite3_bind_int64(log, 4, o->received_ms);
+    if ((r = step_done(s, log, err, "logging a revision")) < 0) return r;
+    sqlite3_stmt *upd = s->st[ST_OBS_UPDATE];
+    bind_obs(upd, series, o);
+    if ((r = step_done(s, upd, err, "revising a value")) < 0) return r;
+    *outcome = ECO_STORE_REVISED;
+    s->stats.obs_revised++;
+    latest_update(si, o);
+    return 0;
+}
+
+int eco_store_quarantine_put(eco_store_t *s, const eco_quarantine_t *q, eco_err_t *err)
+{
+    sqlite3_stmt *st = s->st[ST_QUARANTINE];
+    sqlite3_bind_int64(st, 1, q->received_ms);
+    bind_text_or_empty(st, 2, q->peer);
+    bind_text_or_empty(st, 3, q->mn);
+    bind_text_or_empty(st, 4, q->reason);
+    sqlite3_bind_blob(st, 5, q->frame.ptr ? q->frame.ptr : "", (int)q->frame.len, SQLITE_STATIC);
+    int r = step_done(s, st, err, "quarantining a frame");
+    if (r == 0) s->stats.quarantined++;
+    return r;
+}
+
+int eco_store_raw_put(eco_store_t *s, int64_t received_ms, const char *mn, int cn, eco_time_t t, eco_slice_t segment,
+                      eco_err_t *err)
+{
+    sqlite3_stmt *st = s->st[ST_RAW];
+    sqlite3_bind_int64(st, 1, received_ms);
+    bind_text_or_empty(st, 2, mn);
+    sqlite3_bind_int(st, 3, cn);
+    sqlite3_bind_int64(st, 4, t);
+    sqlite3_bind_blob(st, 5, segment.ptr ? segment.ptr : "", (int)segment.len, SQLITE_STATIC);
+    int r = step_done(s, st, err, "storing an upload");
+    if (r == 0) s->stats.raw++;
+    return r;
+}
+
+/* ------------------------------------------------------------------ queries */
+
+static void row_from(sqlite3_stmt *st, eco_obs_row_t *row)
+{
+    memset(row, 0, sizeof *row);
+    row->mn = col_text(st, 0);
+    row->site = col_text(st, 1);
+    row->factor = col_text(st, 2);
+    row->gran = (eco_gran_t)sqlite3_column_int(st, 3);
+    row->t = sqlite3_column_int64(st, 4);
+    row->value = sqlite3_column_type(st, 5) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 5);
+    row->vtext = col_text(st, 6);
+    row->flag = col_text(st, 7);
+    row->fields = col_text(st, 8);
+    row->notes = col_text(st, 9);
+    row->received_ms = sqlite3_column_int64(st, 10);
+    row->revisions = sqlite3_column_int(st, 11);
+}
+
+int eco_store_obs_query(eco_store_t *s, const eco_obs_query_t *q, eco_obs_cb cb, void *ud, eco_err_t *err)
+{
+    const char *sql = "SELECT d.mn, d.site, s.factor, o.gran, o.t, o.value, o.vtext, o.flag, o.fields, o.notes,"
+                      " o.received_ms, o.rev"
+                      " FROM obs o JOIN series s ON s.id = o.series JOIN device d ON d.id = s.device"
+                      " WHERE (?1 IS NULL OR d.site = ?1) AND (?2 IS NULL OR d.mn = ?2)"
+                      " AND (?3 IS NULL OR s.factor = ?3) AND (?4 < 0 OR o.gran = ?4)"
+                      " AND o.t BETWEEN ?5 AND ?6"
+                      " ORDER BY d.mn, s.factor, o.gran, o.t";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return db_err(s, err, "preparing the export");
+    if (q->site) sqlite3_bind_text(st, 1, q->site, -1, SQLITE_STATIC);
+    if (q->mn) sqlite3_bind_text(st, 2, q->mn, -1, SQLITE_STATIC);
+    if (q->factor) sqlite3_bind_text(st, 3, q->factor, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, q->gran);
+    sqlite3_bind_int64(st, 5, q->from);
+    sqlite3_bind_int64(st, 6, q->to);
+    int rc, r = 0;
+    eco_obs_row_t row;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        row_from(st, &row);
+        if (cb(ud, &row)) break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) r = db_err(s, err, "reading stored values");
+    sqlite3_finalize(st);
+    return r;
+}
+
+int eco_store_obs_history(eco_store_t *s, const char *mn, const char *factor, eco_gran_t g, eco_time_t t,
+                          eco_obs_cb cb, void *ud, eco_err_t *err)
+{
+    const char *sql = "SELECT d.mn, d.site, s.factor, r.gran, r.t, r.value, r.vtext, r.flag, r.fields, r.notes,"
+                      " r.received_ms, r.replaced_ms"
+                      " FROM revision r JOIN series s ON s.id = r.series JOIN device d ON d.id = s.device"
+                      " WHERE d.mn = ?1 AND s.factor = ?2 AND r.gran = ?3 AND r.t = ?4 ORDER BY r.id";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return db_err(s, err, "preparing history");
+    sqlite3_bind_text(st, 1, mn, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, factor, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, (int)g);
+    sqlite3_bind_int64(st, 4, t);
+    int rc, r = 0, i = 0;
+    eco_obs_row_t row;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        row_from(st, &row);
+        row.revisions = i++;
+        if (cb(ud, &row)) break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) r = db_err(s, err, "reading history");
+    sqlite3_finalize(st);
+    return r;
+}
+
+int eco_store_latest(const eco_store_t *s, const char *mn, const char *factor, eco_gran_t g, eco_latest_t *out)
+{
+    char key[512];
+    size_t kl = series_key(key, sizeof key, mn, factor);
+    if (!kl || (unsigned)g >= ECO_GRAN_N) return 0;
+    int32_t id = eco_map_get(&s->series_map, (eco_slice_t){key, kl});
+    if (id < 0 || !(s->series[id].has_latest & (1u << g))) return 0;
+    *out = s->series[id].latest[g];
+    return 1;
+}
+
+int eco_store_completeness(eco_store_t *s, const char *mn, eco_day_t from, eco_day_t to, eco_completeness_cb cb,
+                           void *ud, eco_err_t *err)
+{
+    const char *sql = "SELECT d.mn, o.gran, o.t / 86400 AS day, count(DISTINCT o.t)"
+                      " FROM obs o JOIN series s ON s.id = o.series JOIN device d ON d.id = s.device"
+                      " WHERE (?1 IS NULL OR d.mn = ?1) AND o.t BETWEEN ?2 AND ?3"
+                      " GROUP BY d.mn, o.gran, day ORDER BY d.mn, o.gran, day";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_err(s, err, "preparing completeness");
+    if (mn) sqlite3_bind_text(st, 1, mn, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, eco_time_from_day(from));
+    sqlite3_bind_int64(st, 3, eco_time_from_day(to) + ECO_DAY_S - 1);
+    static const int expected[ECO_GRAN_N] = {0, 1440, 24, 1};
+    int rc, r = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        eco_completeness_row_t row;
+        row.mn = col_text(st, 0);
+        row.gran = (eco_gran_t)sqlite3_column_int(st, 1);
+        row.day = (eco_day_t)sqlite3_column_int64(st, 2);
+        row.records = sqlite3_column_int(st, 3);
+        row.expected = (unsigned)row.gran < ECO_GRAN_N ? expected[row.gran] : 0;
+        if (cb(ud, &row)) break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) r = db_err(s, err, "computing completeness");
+    sqlite3_finalize(st);
+    return r;
+}
