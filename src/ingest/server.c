@@ -659,7 +659,9 @@ static int queue_obs(server_t *s, const eco_hj212_packet_t *pkt, int gran, const
         memset(&it, 0, sizeof it);
         it.frame = frame;
         it.o.mn = mn;
-        it.o.factor = adup(b, f->code.ptr, f->code.len);
+        /* the 2017 code when the tables know it (a 2005 "011" is stored as "w01018"), else as sent */
+        int is2005 = f->info && f->info->code2005 && eco_slice_eq(f->code, f->info->code2005);
+        it.o.factor = is2005 ? adup(b, f->info->code, strlen(f->info->code)) : adup(b, f->code.ptr, f->code.len);
         it.o.gran = (eco_gran_t)gran;
         it.o.t = pkt->time;
         it.o.received_ms = rx_wall;

@@ -254,15 +254,19 @@ static int make_record(sim_t *s, sdev_t *d, int cn, eco_time_t t)
         double mn = v * (0.8 + 0.1 * rng_unit(&d->rng)), mx = v * (1.1 + 0.2 * rng_unit(&d->rng));
         int dec = f->decimals;
         snprintf(vals[ni], sizeof vals[ni], "%.*f", dec, mn);
-        items[ni++] = (eco_hj212_cp_item_t){f->code, "Min", vals[ni - 1]};
+        items[ni] = (eco_hj212_cp_item_t){f->code, "Min", vals[ni]};
+        ni++;
         snprintf(vals[ni], sizeof vals[ni], "%.*f", dec, v);
-        items[ni++] = (eco_hj212_cp_item_t){f->code, "Avg", vals[ni - 1]};
-        eco_buf_printf(&s->b2, "%s,%d,%s,%s,%s\n", d->mn, cn, tb, f->code, vals[ni - 1]);
+        items[ni] = (eco_hj212_cp_item_t){f->code, "Avg", vals[ni]};
+        eco_buf_printf(&s->b2, "%s,%d,%s,%s,%s\n", d->mn, cn, tb, f->code, vals[ni]);
+        ni++;
         snprintf(vals[ni], sizeof vals[ni], "%.*f", dec, mx);
-        items[ni++] = (eco_hj212_cp_item_t){f->code, "Max", vals[ni - 1]};
+        items[ni] = (eco_hj212_cp_item_t){f->code, "Max", vals[ni]};
+        ni++;
         if (f->cou) {
             snprintf(vals[ni], sizeof vals[ni], "%.1f", v * (cn == 2061 ? 3600 : 60));
-            items[ni++] = (eco_hj212_cp_item_t){f->code, "Cou", vals[ni - 1]};
+            items[ni] = (eco_hj212_cp_item_t){f->code, "Cou", vals[ni]};
+            ni++;
         }
         items[ni++] = (eco_hj212_cp_item_t){f->code, "Flag", "N"};
     }
