@@ -365,6 +365,7 @@ int eco_store_open(eco_store_t **out, const char *dir, const eco_store_opts_t *o
                                               "PRAGMA synchronous=FULL"};
     if (!o->readonly) {
         if ((r = exec_sql(s, "PRAGMA journal_mode=WAL", err)) < 0 ||
+            (r = exec_sql(s, "PRAGMA cache_size=-65536", err)) < 0 || /* 64 MiB: inserts land all over the key space */
             (r = exec_sql(s, sync_pragma[o->sync <= ECO_SYNC_FULL ? o->sync : ECO_SYNC_FULL], err)) < 0 ||
             (r = migrate(s, err)) < 0) {
             eco_store_close(s);

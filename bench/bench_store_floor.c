@@ -1,0 +1,83 @@
+/* bench_store_floor.c — the floor for the ingestion benchmark: bare SQLite inserts.
+ *
+ * Why: issue #4 asks the server's durable values/s to be compared with "the
+ * same insert load done by a bare sqlite3 program with one big transaction".
+ * This program is that floor: the obs table of the store's schema (WITHOUT
+ * ROWID, primary key series/gran/t), WAL, synchronous=FULL, one prepared
+ * INSERT, rows shaped like the simulator's (6 factors a device, minute
+ * records, value text, flag, fields text), all in one transaction. No
+ * network, no parsing, no revision check, no acknowledgements.
+ *
+ *   bench_store_floor --rows N --dir DIR [--series S]
+ * prints: rows, seconds, rows/s (tab-separated "name metric value unit" lines).
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+    long rows = 1000000, series = 60000;
+    const char *dir = "/tmp";
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!strcmp(argv[i], "--rows")) rows = atol(argv[i + 1]);
+        else if (!strcmp(argv[i], "--series")) series = atol(argv[i + 1]);
+        else if (!strcmp(argv[i], "--dir")) dir = argv[i + 1];
+    }
+    char path[1024];
+    snprintf(path, sizeof path, "%s/floor.db", dir);
+    remove(path);
+    sqlite3 *db;
+    if (sqlite3_open(path, &db) != SQLITE_OK) return 1;
+    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536;"
+                     "CREATE TABLE obs(series INTEGER NOT NULL, gran INTEGER NOT NULL, t INTEGER NOT NULL, value REAL,"
+                     " vtext TEXT NOT NULL, flag TEXT NOT NULL, fields TEXT NOT NULL, notes TEXT NOT NULL,"
+                     " received_ms INTEGER NOT NULL, rev INTEGER NOT NULL DEFAULT 0,"
+                     " PRIMARY KEY(series, gran, t)) WITHOUT ROWID;",
+                 NULL, NULL, NULL);
+    sqlite3_stmt *st;
+    sqlite3_prepare_v2(db, "INSERT INTO obs(series,gran,t,value,vtext,flag,fields,notes,received_ms) "
+                           "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)", -1, &st, NULL);
+    double t0 = now_s();
+    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+    char vtext[32], fields[96];
+    for (long i = 0; i < rows; i++) {
+        long s = i % series, k = i / series; /* arrival order: every series at minute k, then k+1 */
+        if (getenv("FLOOR_SORTED")) { long per = rows / series + 1; s = i / per; k = i % per; }
+        double v = 20.0 + (double)(i % 977) / 10.0;
+        int vl = snprintf(vtext, sizeof vtext, "%.1f", v);
+        int fl = snprintf(fields, sizeof fields, "Min=%.1f;Avg=%.1f;Max=%.1f;Flag=N", v * 0.9, v, v * 1.2);
+        sqlite3_bind_int64(st, 1, s + 1);
+        sqlite3_bind_int(st, 2, 1);
+        sqlite3_bind_int64(st, 3, 1777593600 + k * 60);
+        sqlite3_bind_double(st, 4, v);
+        sqlite3_bind_text(st, 5, vtext, vl, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, "N", 1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 7, fields, fl, SQLITE_STATIC);
+        sqlite3_bind_text(st, 8, "", 0, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 9, 1777593600000LL + i);
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            fprintf(stderr, "insert failed: %s\n", sqlite3_errmsg(db));
+            return 1;
+        }
+        sqlite3_reset(st);
+    }
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    double dt = now_s() - t0;
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    remove(path);
+    printf("ingest_floor\trows\t%ld\trows\n", rows);
+    printf("ingest_floor\tseconds\t%.3f\ts\n", dt);
+    printf("ingest_floor\tvalues_per_s\t%.0f\tvalues/s\n", rows / dt);
+    return 0;
+}
