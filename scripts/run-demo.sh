@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # `make run`: start ecobrain on embedded defaults with demo data.
 #
-# Until the ingestion server lands, "the platform" is the air engine: this
-# generates 18 months of synthetic hourly data for the demo network (44 sites
-# in Zhejiang's 11 cities; see data/demo/README.md), then prints what an
-# analyst would look at first — the latest hour's AQI, each city's year, the
-# months either side of the 2026-03-01 switch of standards, and the worst days.
+# Two parts. First the air engine on 18 months of synthetic hourly data for
+# the demo network (44 sites in Zhejiang's 11 cities; data/demo/README.md):
+# the latest hour's AQI, each city's year, the months either side of the
+# 2026-03-01 switch of standards, and the worst days. Then the platform
+# itself: `ecobrain serve` on .demo/store with a catalogue of those air
+# stations plus a water section, a flue-gas (CEMS) and an effluent outlet per
+# city, fed by `ecobrain sim` devices over HJ 212 on 127.0.0.1:${HJ212_PORT:-6000}.
+# It runs until Ctrl-C, which stops the simulators and flushes the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=build/ecobrain
@@ -54,3 +57,65 @@ Data: $H ($(wc -l < "$H") rows). Try:
   $B air assess --period quarter --by city --sites $S --format text $H
   $B air aqi --help      $B air assess --help
 MSG
+
+# ---------------------------------------------------------------- the platform
+port=${HJ212_PORT:-6000}
+store="$D/store"
+hr "The platform: HJ 212 server on 127.0.0.1:$port, store $store"
+cities=$(tail -n +2 "$S" | cut -d, -f2 | awk '!seen[$0]++')
+{
+  echo "code,kind,name,province,city,county,lon,lat"
+  tail -n +2 "$S" | awk -F, '{printf "%s,air,%s,%s,%s,%s,%s,%s\n", $1, $5, $4, $2, $3, $6, $7}'
+  i=0
+  for c in $cities; do
+    i=$((i + 1))
+    printf 'ZJ-W%02d,water,%s示范断面（合成）,浙江省,%s,,,\n' "$i" "$c" "$c"
+    printf 'ZJ-C%02d,outlet,%s示范企业废气排口（合成）,浙江省,%s,,,\n' "$i" "$c" "$c"
+    printf 'ZJ-E%02d,outlet,%s示范企业废水排口（合成）,浙江省,%s,,,\n' "$i" "$c" "$c"
+  done
+} >"$D/catalogue-sites.csv"
+{
+  echo "mn,pw,site,profile"
+  tail -n +2 "$S" | awk -F, '{printf "SIMA%08d,123456,%s,strict\n", NR, $1}'
+  for i in $(seq 11); do
+    printf 'SIMW%08d,123456,ZJ-W%02d,strict\nSIMC%08d,123456,ZJ-C%02d,strict\nSIME%08d,123456,ZJ-E%02d,strict\n' \
+      "$i" "$i" "$i" "$i" "$i" "$i"
+  done
+} >"$D/catalogue-devices.csv"
+"$B" site import --data "$store" "$D/catalogue-sites.csv"
+"$B" device import --data "$store" "$D/catalogue-devices.csv"
+"$B" serve --data "$store" --hj212 "127.0.0.1:$port" 2>"$D/serve.log" &
+srv=$!
+sims=()
+stop_all() {
+  trap - INT TERM
+  echo; echo "stopping the simulators and the server (flushing) ..."
+  [ ${#sims[@]} -gt 0 ] && kill -INT "${sims[@]}" 2>/dev/null
+  wait "${sims[@]}" 2>/dev/null
+  kill -TERM "$srv" 2>/dev/null; wait "$srv" 2>/dev/null
+  tail -1 "$D/serve.log"
+  exit 0
+}
+trap stop_all INT TERM
+sleep 0.5
+kill -0 "$srv" 2>/dev/null || { echo "the server did not start:"; cat "$D/serve.log"; exit 1; }
+n_air=$(($(wc -l < "$S") - 1))
+for spec in "air $n_air" "water 11" "cems 11" "effluent 11"; do
+  set -- $spec
+  "$B" sim --target "127.0.0.1:$port" --kind "$1" --devices "$2" --interval-ms 1000 --duration 86400 \
+    --seed 2023 --quiet 2>>"$D/sim.log" &
+  sims+=($!)
+done
+cat <<MSG
+$((n_air + 33)) simulated devices (air stations, water sections, CEMS and effluent outlets) now send
+a minute record a second each (history replayed up to the present minute), and the server
+acknowledges each only after it is committed. Look at:
+  tail -f $D/serve.log                     # connections, refusals, counters every minute
+  $B export --data $store --granularity hour --format csv | tail
+  $B export --data $store --mn SIMA00000001 --factor a34004 | tail
+  $B device list --data $store --format text
+  $B site list --data $store --format text
+Press Ctrl-C to stop (the server flushes before it exits).
+MSG
+wait "$srv"
+

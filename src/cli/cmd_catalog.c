@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "store/store.h"
@@ -177,6 +178,7 @@ static int do_import(const char *what, const char *data, const char *path)
             d.edition = v[3];
             d.sm4_key = v[4];
             d.profile = v[5];
+            d.registered_ms = (int64_t)time(NULL) * 1000;
             if (check_device(&d, why, sizeof why) == 0 && eco_store_device_put(st, &d, &err) < 0) goto dberr;
         }
         if (why[0]) {
@@ -354,6 +356,7 @@ int cmd_catalog(int argc, char **argv)
             d.edition = v['e'];
             d.sm4_key = v['k'];
             d.profile = v['R'];
+            d.registered_ms = (int64_t)time(NULL) * 1000;
             if (check_device(&d, why, sizeof why) < 0) return cli_usage_error(cmd, "%s", why);
             if ((r = open_store(cmd, data, 0, &st))) return r;
             r = eco_store_device_put(st, &d, &err);

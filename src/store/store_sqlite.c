@@ -528,7 +528,8 @@ int eco_store_device_put(eco_store_t *s, const eco_device_t *d, eco_err_t *err)
                            "INSERT INTO device(mn,pw,edition,sm4_key,profile,site,registered_ms) "
                            "VALUES(?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(mn) DO UPDATE SET pw=excluded.pw,"
                            "edition=excluded.edition,sm4_key=excluded.sm4_key,profile=excluded.profile,"
-                           "site=excluded.site",
+                           "site=excluded.site,registered_ms=CASE WHEN registered_ms=0 THEN excluded.registered_ms "
+                           "ELSE registered_ms END",
                            -1, &st, NULL) != SQLITE_OK)
         return db_err(s, err, "preparing device insert");
     bind_text_or_empty(st, 1, d->mn);
