@@ -109,6 +109,8 @@ load_run() { # $1 = interval ms, $2 = row-name suffix
   emit "$tag" ack_ms_p50 "$p50" ms
   emit "$tag" ack_ms_p99 "$p99" ms
   emit "$tag" commits "$commits" commits
+  emit "$tag" server_ack_ms_p50 "$(sed -n 's/.*ack ms p50 \([0-9]*\) p99.*/\1/p' <<<"$srvline")" ms
+  emit "$tag" server_ack_ms_p99 "$(sed -n 's/.*ack ms p50 [0-9]* p99 \([0-9]*\) max.*/\1/p' <<<"$srvline")" ms
   emit "$tag" server_rss_peak "$hwm" KiB
 }
 load_run "$interval" ""

@@ -20,7 +20,7 @@
  *   stats_interval_s = 60
  *   [store]
  *   sync = full                 ; full | normal | off
- *   flush_ms = 10               ; group commit deadline
+ *   flush_ms = 2               ; group commit deadline
  *   batch_rows = 5000
  *   max_pending_rows = 200000
  */

@@ -32,7 +32,7 @@ typedef struct eco_ingest_cfg {
     size_t max_write_queue;   /* replies not taken by the peer before closing (default 65536) */
     double rate_per_device;   /* frames/s a device may send (token bucket, default 50) */
     double rate_burst;        /* bucket size (default 200) */
-    int flush_ms;             /* group commit: hand a batch over at most this late (default 10) */
+    int flush_ms;             /* group commit: hand a batch over at most this late (default 2) */
     int batch_rows;           /* ... or as soon as it holds this many values (default 5000) */
     int max_pending_rows;     /* reading pauses while this many values wait (default 200000) */
     int open_registration;    /* unknown MNs are registered (demos and tests only) */
@@ -86,7 +86,7 @@ typedef struct eco_sim_cfg {
     int devices;
     eco_sim_kind_t kind;
     int interval_ms;          /* one minute record per device per tick (default 1000) */
-    double duration_s;        /* how long ticks go on (default 10) */
+    double duration_s;        /* how long ticks go on (default 2) */
     int edition;              /* 2017 (default) or 2025 */
     const char *acked_log;    /* CSV path, or NULL */
     uint64_t seed;

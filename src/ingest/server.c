@@ -46,7 +46,7 @@ void eco_ingest_cfg_default(eco_ingest_cfg_t *c)
     c->max_write_queue = 65536;
     c->rate_per_device = 50;
     c->rate_burst = 200;
-    c->flush_ms = 10;
+    c->flush_ms = 2;
     c->batch_rows = 5000;
     c->max_pending_rows = 200000;
     c->quarantine = 1;

@@ -160,6 +160,7 @@ typedef struct eco_store_opts {
     eco_sync_t sync;
     int readonly;
     int create;              /* create DIR and the database when missing (default 1) */
+    int background_checkpoint; /* WAL checkpoints in a thread of their own (the server), not in commits */
 } eco_store_opts_t;
 
 void eco_store_opts_default(eco_store_opts_t *o);
