@@ -13,6 +13,7 @@
  */
 #include <getopt.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,10 +44,12 @@ static void usage(FILE *f, const char *what)
               "       ecobrain device add --data DIR --mn MN [--pw PW] [--site CODE] [--edition 2005|2017|2025]\n"
               "                           [--sm4-key HEX32] [--profile strict|tolerant]\n"
               "       ecobrain device list --data DIR [--format csv|json|text]\n"
+              "       ecobrain device completeness --data DIR [--mn MN] [--from DAY] [--to DAY] [--format ...]\n"
               "\n"
               "CSV columns: mn,pw,site,edition,sm4_key,profile. The profile chooses the HJ 212 mode per\n"
               "device (tolerant: lowercase CRC, bare \\n, stray spaces ...). The list shows registration\n"
-              "and last-seen times (Beijing time).\n",
+              "and last-seen times (Beijing time). Completeness: distinct record times stored per device,\n"
+              "granularity and day, against 1440 minute / 24 hour / 1 day records expected.\n",
               f);
 }
 
@@ -262,6 +265,52 @@ static int on_device(void *ud, const eco_device_t *d)
     return x->t.io_error;
 }
 
+/* ------------------------------------------------------------------ completeness */
+
+static int on_compl(void *ud, const eco_completeness_row_t *r)
+{
+    list_ctx_t *x = ud;
+    char day[16];
+    eco_day_format(r->day, day, sizeof day);
+    tbl_row_begin(&x->t);
+    tbl_str(&x->t, r->mn);
+    tbl_str(&x->t, eco_gran_name(r->gran));
+    tbl_str(&x->t, day);
+    tbl_int(&x->t, r->records);
+    if (r->expected > 0) {
+        tbl_int(&x->t, r->expected);
+        tbl_num(&x->t, 100.0 * r->records / r->expected, 1);
+    } else {
+        tbl_null(&x->t);
+        tbl_null(&x->t);
+    }
+    tbl_row_end(&x->t);
+    return x->t.io_error;
+}
+
+static int do_completeness(const char *data, const char *mn, const char *from, const char *to, int fmt)
+{
+    eco_day_t d0 = INT32_MIN / 2, d1 = INT32_MAX / 2;
+    if (from && eco_day_parse(eco_slice_cstr(from), &d0) < 0)
+        return cli_usage_error("device completeness", "--from '%s' is not a date", from);
+    if (to && eco_day_parse(eco_slice_cstr(to), &d1) < 0)
+        return cli_usage_error("device completeness", "--to '%s' is not a date", to);
+    eco_store_t *st;
+    int r = open_store("device completeness", data, 1, &st);
+    if (r) return r;
+    static const char *const cols[] = {"mn", "granularity", "day", "records", "expected", "percent"};
+    list_ctx_t x;
+    memset(&x, 0, sizeof x);
+    tbl_begin(&x.t, stdout, fmt, cols, 6);
+    eco_err_t err;
+    eco_err_clear(&err);
+    r = eco_store_completeness(st, mn, d0, d1, on_compl, &x, &err);
+    int io = tbl_end(&x.t);
+    eco_store_close(st);
+    if (r < 0) fprintf(stderr, "ecobrain device completeness: %s\n", err.msg);
+    return r < 0 || io < 0 ? EXIT_RUNTIME : 0;
+}
+
 /* ------------------------------------------------------------------ entry */
 
 int cmd_catalog(int argc, char **argv)
@@ -286,6 +335,7 @@ int cmd_catalog(int argc, char **argv)
         {"pw", required_argument, 0, 'p'},      {"site", required_argument, 0, 's'},
         {"edition", required_argument, 0, 'e'}, {"sm4-key", required_argument, 0, 'k'},
         {"profile", required_argument, 0, 'R'}, {"help", no_argument, 0, 'h'},
+        {"from", required_argument, 0, 'F'},    {"to", required_argument, 0, 'T'},
         {0, 0, 0, 0}};
     const char *data = NULL, *v[128] = {0};
     int fmt = TBL_CSV, c;
@@ -329,6 +379,7 @@ int cmd_catalog(int argc, char **argv)
         if (r < 0) fprintf(stderr, "ecobrain %s: %s\n", cmd, err.msg);
         return r < 0 || io < 0 ? EXIT_RUNTIME : 0;
     }
+    if (!strcmp(sub, "completeness") && !is_site) return do_completeness(data, v['m'], v['F'], v['T'], fmt);
     if (!strcmp(sub, "add")) {
         char why[400] = "";
         if (is_site) {
@@ -368,5 +419,5 @@ int cmd_catalog(int argc, char **argv)
         }
         return 0;
     }
-    return cli_usage_error(what, "unknown subcommand '%s' (add, import, list)", sub);
+    return cli_usage_error(what, "unknown subcommand '%s' (add, import, list%s)", sub, is_site ? "" : ", completeness");
 }

@@ -18,6 +18,12 @@
  *   quarantine = true
  *   auth_reply = true           ; 9011 QnRtn=3/4 to refused frames
  *   stats_interval_s = 60
+ *   gap_requests = true         ; ask again for missing minute/hour/day records
+ *   gap_grace_s = 300           ; ... this long after the gap is noticed
+ *   gap_retry_s = 600
+ *   gap_tries = 3
+ *   clock_set = true            ; CN 1012 when a device's clock drifts or it asks (1013)
+ *   clock_max_drift_s = 60
  *   [store]
  *   sync = full                 ; full | normal | off
  *   flush_ms = 2               ; group commit deadline
@@ -95,6 +101,12 @@ static int on_kv(void *ud, const char *sec, const char *key, const char *val)
         BOOL_KEY("open_registration", open_registration)
         BOOL_KEY("quarantine", quarantine)
         BOOL_KEY("auth_reply", auth_reply)
+        BOOL_KEY("gap_requests", gap_requests)
+        INT_KEY("gap_grace_s", gap_grace_s, 0, 86400 * 7)
+        INT_KEY("gap_retry_s", gap_retry_s, 1, 86400 * 7)
+        INT_KEY("gap_tries", gap_tries, 1, 100)
+        BOOL_KEY("clock_set", clock_set)
+        INT_KEY("clock_max_drift_s", clock_max_drift_s, 1, 86400 * 365)
         if (!strcmp(key, "rate_per_device") || !strcmp(key, "rate_burst")) {
             char *end;
             double d = strtod(val, &end);

@@ -41,6 +41,12 @@ typedef struct eco_ingest_cfg {
     int stats_interval_s;     /* counters logged this often (default 60, 0 = only at exit) */
     eco_sync_t sync;          /* store durability (default FULL) */
     char port_file[512];      /* if set, the bound port is written here once listening */
+    int gap_requests;         /* ask devices again for missing minute/hour/day records (default 1) */
+    int gap_grace_s;          /* first request this long after a gap is noticed (default 300) */
+    int gap_retry_s;          /* retry interval (default 600) */
+    int gap_tries;            /* requests before a gap is given up (default 3) */
+    int clock_set;            /* set a device's clock (CN 1012) when it drifts or asks (default 1) */
+    int clock_max_drift_s;    /* drift tolerated before setting it (default 60) */
 } eco_ingest_cfg_t;
 
 void eco_ingest_cfg_default(eco_ingest_cfg_t *c);
@@ -54,6 +60,7 @@ typedef struct eco_ingest_stats {
     uint64_t auth_unknown_mn, auth_bad_pw, registered, rate_limited;
     uint64_t values_new, values_same, values_revised, values_failed, raw_uploads;
     uint64_t acks_sent, replies_sent, commits, commit_errors;
+    uint64_t gaps_found, gaps_filled, gap_requests, gaps_abandoned, requests_sent, clock_sets;
     uint64_t ack_ms_p50, ack_ms_p99, ack_ms_max; /* frame received -> its 9014 written, ms */
 } eco_ingest_stats_t;
 

@@ -32,6 +32,7 @@
 #include "core/log.h"
 #include "core/map.h"
 #include "hj212/hj212.h"
+#include "ingest/gaps.h"
 #include "ingest/ingest.h"
 
 void eco_ingest_cfg_default(eco_ingest_cfg_t *c)
@@ -53,12 +54,25 @@ void eco_ingest_cfg_default(eco_ingest_cfg_t *c)
     c->auth_reply = 1;
     c->stats_interval_s = 60;
     c->sync = ECO_SYNC_FULL;
+    c->gap_requests = 1;
+    c->gap_grace_s = 300;
+    c->gap_retry_s = 600;
+    c->gap_tries = 3;
+    c->clock_set = 1;
+    c->clock_max_drift_s = 60;
 }
 
 /* ------------------------------------------------------------------ types */
 
+struct conn;
+
 typedef struct device {
     char *mn, *pw, *site;
+    struct conn *conn;         /* its live connection (requests go there), or NULL */
+    char st[8];                /* ST of its last packet (requests echo it) */
+    int flagver;               /* its Flag without the low bits (edition), -1 = sends no Flag */
+    eco_gaps_t gaps[3];        /* minute, hour, day records */
+    int64_t clock_set_ms;      /* last time its clock was set (loop clock) */
     eco_hj212_opts_t opts;     /* profile + SM4 key */
     uint8_t key[16];
     int has_key;
@@ -196,6 +210,8 @@ struct server {
     eco_ingest_stats_t st;
     uint64_t lat_hist[LAT_BUCKETS];
     int64_t last_stats_ms;
+    eco_gaps_policy_t gp;
+    uint64_t qn_last;
 };
 
 static int64_t now_ms(server_t *s) { return (int64_t)uv_now(&s->loop); }
@@ -260,6 +276,10 @@ static int32_t device_add(server_t *s, const char *mn, const char *pw, const cha
         }
     }
     d->tokens = s->cfg.rate_burst;
+    d->flagver = 4;
+    eco_gaps_init(&d->gaps[0], 0);
+    eco_gaps_init(&d->gaps[1], 3600);
+    eco_gaps_init(&d->gaps[2], 86400);
     return id;
 }
 
@@ -493,6 +513,7 @@ static void on_conn_closed(uv_handle_t *h)
 {
     conn_t *c = (conn_t *)h;
     server_t *s = c->srv;
+    if (c->dev >= 0 && s->devs[c->dev].conn == c) s->devs[c->dev].conn = NULL;
     if (c->prev) c->prev->next = c->next;
     else s->conns = c->next;
     if (c->next) c->next->prev = c->prev;
@@ -622,6 +643,85 @@ static int rate_ok(server_t *s, device_t *d)
     return 1;
 }
 
+/* ------------------------------------------------------------------ requests to devices */
+
+static void fmt14(eco_time_t t, char *out, size_t n)
+{
+    int y, mo, d, sod = eco_time_sod(t);
+    eco_day_to_civil(eco_time_day(t), &y, &mo, &d);
+    snprintf(out, n, "%04d%02d%02d%02d%02d%02d", y % 10000, mo, d, sod / 3600, sod / 60 % 60, sod % 60);
+}
+
+/* a platform-initiated command (history request, time setting) on the device's connection */
+static int send_request(server_t *s, device_t *d, int cn, const char *cp)
+{
+    conn_t *c = d->conn;
+    if (!c || c->closing) return 0;
+    int64_t ms = wall_ms() + (int64_t)ECO_TZ_OFFSET_S * 1000;
+    if ((uint64_t)ms <= s->qn_last) ms = (int64_t)s->qn_last + 1;
+    s->qn_last = (uint64_t)ms;
+    char qn[24], t14[16];
+    fmt14((eco_time_t)(ms / 1000), t14, sizeof t14);
+    snprintf(qn, sizeof qn, "%s%03d", t14, (int)(ms % 1000));
+    eco_hj212_msg_t m = {.qn = eco_slice_cstr(qn),
+                         .st = eco_slice_cstr(d->st),
+                         .pw = eco_slice_cstr(d->pw),
+                         .mn = eco_slice_cstr(d->mn),
+                         .cn = cn,
+                         .flag = d->flagver < 0 ? -1 : (d->flagver | ECO_HJ212_FLAG_ACK),
+                         .cp = eco_slice_cstr(cp)};
+    eco_buf_reset(&s->scratch);
+    if (eco_hj212_encode(&m, NULL, &s->scratch) < 0) return 0;
+    conn_write(c, s->scratch.data, s->scratch.len);
+    s->st.requests_sent++;
+    return 1;
+}
+
+/* set the device's clock to ours (CN 1012 SystemTime), at most once an hour */
+static void set_clock(server_t *s, device_t *d, double drift_s, const char *why)
+{
+    if (!s->cfg.clock_set) return;
+    int64_t now = now_ms(s);
+    if (d->clock_set_ms && now - d->clock_set_ms < 3600 * 1000) return;
+    char cp[48], t14[16];
+    fmt14(eco_time_from_utc(wall_ms() / 1000), t14, sizeof t14);
+    snprintf(cp, sizeof cp, "SystemTime=%s", t14);
+    if (send_request(s, d, 1012, cp)) {
+        d->clock_set_ms = now;
+        s->st.clock_sets++;
+        eco_log(ECO_LOG_INFO, "MN=%s: clock %s (%+.0f s): set to %s", d->mn, why, drift_s, t14);
+    }
+}
+
+static void gap_sweep(server_t *s)
+{
+    static const int cn_of[3] = {2051, 2061, 2031};
+    int64_t now = now_ms(s);
+    for (size_t i = 0; i < s->ndevs; i++) {
+        device_t *d = &s->devs[i];
+        if (!d->conn || d->conn->closing) continue;
+        for (int k = 0; k < 3; k++) {
+            eco_time_t b, e;
+            uint64_t ab = d->gaps[k].abandoned;
+            if (eco_gaps_due(&d->gaps[k], now, &s->gp, &b, &e)) {
+                char cp[80], tb[16], te[16];
+                fmt14(b, tb, sizeof tb);
+                fmt14(e, te, sizeof te);
+                snprintf(cp, sizeof cp, "BeginTime=%s;EndTime=%s", tb, te);
+                if (send_request(s, d, cn_of[k], cp)) {
+                    s->st.gap_requests++;
+                    eco_log(ECO_LOG_INFO, "MN=%s: records missing, asked again: CN=%d %s", d->mn, cn_of[k], cp);
+                }
+            }
+            if (d->gaps[k].abandoned > ab) {
+                s->st.gaps_abandoned += d->gaps[k].abandoned - ab;
+                eco_log(ECO_LOG_WARN, "MN=%s: CN=%d records still missing after %d requests: given up", d->mn,
+                        cn_of[k], s->gp.max_tries);
+            }
+        }
+    }
+}
+
 /* the main value of a factor: Rtd for real-time data, Avg otherwise, with fallbacks */
 static const eco_hj212_field_t *main_field(const eco_hj212_packet_t *pkt, const eco_hj212_factor_t *f, int gran)
 {
@@ -735,12 +835,30 @@ static void handle_frame(conn_t *c, const eco_hj212_frame_t *fr, int64_t rx)
         return;
     }
     if (c->dev != id) { /* first frame of this device on the connection: its profile and key from now on */
+        if (c->dev >= 0 && s->devs[c->dev].conn == c) s->devs[c->dev].conn = NULL;
         c->dev = id;
         c->opts = device_opts(d);
         c->fr.opts = c->opts;
     }
     d->last_seen_ms = wall_ms();
     d->seen_dirty = 1;
+    d->conn = c;
+    if (pkt->st.len && pkt->st.len < sizeof d->st) slice_cstr(pkt->st, d->st, sizeof d->st);
+    d->flagver = pkt->has_flag && pkt->flag >= 0 ? (pkt->flag & ~3) : -1;
+    /* the device's clock: real-time DataTimes and SystemTime answers (1011) against ours */
+    if ((pkt->cn_num == 2011 && pkt->has_time) || pkt->cn_num == 1011) {
+        eco_time_t dt = pkt->time;
+        int have = pkt->cn_num == 2011;
+        if (pkt->cn_num == 1011) {
+            eco_slice_t st = eco_hj212_param(pkt, "SystemTime");
+            have = st.len && eco_time_parse(st, &dt) == 0;
+        }
+        if (have) {
+            double drift = (double)(dt - eco_time_from_utc(wall_ms() / 1000));
+            if (drift > s->cfg.clock_max_drift_s || drift < -s->cfg.clock_max_drift_s) set_clock(s, d, drift, "drifts");
+        }
+    }
+    if (pkt->cn_num == 1013) set_clock(s, d, 0, "asked for by the device (1013)");
     int upload = eco_hj212_cn_is_upload(pkt->cn_num);
     if (!upload) { /* heartbeat 9015, 1013 time request, replies from the device: answered at once */
         eco_buf_reset(&s->scratch);
@@ -772,6 +890,13 @@ static void handle_frame(conn_t *c, const eco_hj212_frame_t *fr, int64_t rx)
     int n;
     if (gran >= 0) {
         n = queue_obs(s, pkt, gran, amn, frame, d->last_seen_ms);
+        if (gran != ECO_GRAN_REALTIME && s->cfg.gap_requests) {
+            eco_gaps_t *gs = &d->gaps[gran - 1];
+            uint64_t f0 = gs->found, fl0 = gs->filled;
+            eco_gaps_record(gs, pkt->time, now_ms(s), &s->gp);
+            s->st.gaps_found += gs->found - f0;
+            s->st.gaps_filled += gs->filled - fl0;
+        }
     } else {
         raw_t w = {amn, pkt->cn_num, pkt->has_time ? pkt->time : 0, adup_slice(b, fr->segment), frame};
         n = w.seg.ptr ? VEC_PUSH(b->raws, w) : ECO_ENOMEM;
@@ -1003,11 +1128,13 @@ static void stats_log(server_t *s)
             "/%" PRIu64 "/%" PRIu64 "/%" PRIu64 "/%" PRIu64 "; refused unknown MN %" PRIu64 ", wrong PW %" PRIu64
             "; rate-limited %" PRIu64 "; values new %" PRIu64 ", same %" PRIu64 ", revised %" PRIu64
             "; commits %" PRIu64 " (errors %" PRIu64 "); acks %" PRIu64 ", ack ms p50 %" PRIu64 " p99 %" PRIu64
-            " max %" PRIu64,
+            " max %" PRIu64 "; gaps found %" PRIu64 ", filled %" PRIu64 ", requests %" PRIu64 ", abandoned %" PRIu64
+            "; clock sets %" PRIu64,
             s->nconns, t->conns_accepted, t->conns_refused, t->frames_ok, t->bad_frame, t->bad_len, t->bad_crc,
             t->bad_len_crc, t->bad_toobig, t->bad_crypto, t->bad_syntax, t->bad_time, t->auth_unknown_mn,
             t->auth_bad_pw, t->rate_limited, t->values_new, t->values_same, t->values_revised, t->commits,
-            t->commit_errors, t->acks_sent, t->ack_ms_p50, t->ack_ms_p99, t->ack_ms_max);
+            t->commit_errors, t->acks_sent, t->ack_ms_p50, t->ack_ms_p99, t->ack_ms_max, t->gaps_found, t->gaps_filled,
+            t->gap_requests, t->gaps_abandoned, t->clock_sets);
 }
 
 static void on_flush_timer(uv_timer_t *t)
@@ -1045,6 +1172,7 @@ static void on_sweep(uv_timer_t *t)
         }
         maybe_handover(s, 0);
     }
+    if (!s->draining && s->cfg.gap_requests) gap_sweep(s);
     if (s->cfg.stats_interval_s > 0 && now - s->last_stats_ms >= (int64_t)s->cfg.stats_interval_s * 1000) {
         s->last_stats_ms = now;
         stats_log(s);
@@ -1102,6 +1230,10 @@ int eco_ingest_serve(const eco_ingest_cfg_t *cfg, eco_store_t *store, eco_ingest
     if (!s) return eco_err_set(err, ECO_ENOMEM, "serve: out of memory");
     s->cfg = *cfg;
     s->store = store;
+    eco_gaps_policy_default(&s->gp);
+    s->gp.grace_ms = (int64_t)cfg->gap_grace_s * 1000;
+    s->gp.retry_ms = (int64_t)cfg->gap_retry_s * 1000;
+    s->gp.max_tries = cfg->gap_tries;
     s->pkt = eco_malloc(sizeof *s->pkt);
     int r = 0;
     if (!s->pkt) {

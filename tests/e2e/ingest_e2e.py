@@ -12,6 +12,7 @@ Each server is stopped by the test (SIGTERM, or SIGKILL in the crash test).
 Environment: ECOBRAIN (the binary), ECO_SHARED_DIR (../shared; the replay test
 skips without it). Exit 0 pass, 1 fail, 77 skip (nothing could run).
 """
+import calendar
 import csv
 import io
 import json
@@ -342,6 +343,60 @@ def test_limits():
     srv.stop()
 
 
+# ---------------------------------------------------------------- gaps and clocks
+
+def test_gaps_clock():
+    cfg = "[hj212]\ngap_grace_s = 0\ngap_retry_s = 1\ngap_tries = 2\nclock_max_drift_s = 60\n"
+    srv = Server("gaps", config=cfg)
+    subprocess.run([EB, "device", "add", "--data", srv.data, "--mn", "GAP-1", "--pw", "p"], check=True)
+    srv.start()
+    c = Client(srv.port)
+    hour = "QN=2026050100000%04d;ST=22;CN=2061;PW=p;MN=GAP-1;Flag=5;CP=&&DataTime=20260501%02d0000;a34004-Avg=%d,a34004-Flag=N&&"
+    for i, h in enumerate((8, 9, 12)):  # 10:00 and 11:00 are missing
+        c.send(frame(hour % (i, h, 30 + h)))
+    end = time.time() + 10
+    req = None
+    while time.time() < end and req is None:
+        req = next((r for r in c.replies if field(r, "CN") == "2061"), None)
+        time.sleep(0.05)
+    check(req is not None and field(req, "BeginTime") == "20260501100000" and field(req, "EndTime") == "20260501110000",
+          f"gaps: the missing hours are asked for with CN 2061 BeginTime/EndTime ({req})")
+    check(req is not None and field(req, "MN") == "GAP-1" and field(req, "PW") == "p" and field(req, "ST") == "22",
+          "gaps: the request carries the device's MN, PW and ST")
+    # the device answers with the two hours: no further request
+    c.send(frame(hour % (10, 10, 40)))
+    c.send(frame(hour % (11, 11, 41)))
+    time.sleep(2.5)
+    n_req = sum(1 for r in c.replies if field(r, "CN") == "2061")
+    time.sleep(2.0)
+    check(n_req == sum(1 for r in c.replies if field(r, "CN") == "2061"), "gaps: a filled gap is not asked for again")
+    hours = [r["time"] for r in srv.export("--mn", "GAP-1", "--granularity", "hour")]
+    check(hours == [f"2026-05-01 {h:02d}:00:00" for h in (8, 9, 10, 11, 12)], f"gaps: all five hours stored ({hours})")
+    comp = subprocess.run([EB, "device", "completeness", "--data", srv.data, "--mn", "GAP-1"], capture_output=True,
+                          text=True).stdout.splitlines()
+    check(comp[1:] == ["GAP-1,hour,2026-05-01,5,24,20.8"], f"completeness: 5 of 24 hour records on 2026-05-01 ({comp})")
+    # a real-time record stamped 10 minutes ahead of our clock: the device's clock is set (CN 1012)
+    ahead = time.time() + 8 * 3600 + 600
+    dt = time.strftime("%Y%m%d%H%M%S", time.gmtime(ahead))
+    c.send(frame(f"QN=20260501000000099;ST=22;CN=2011;PW=p;MN=GAP-1;Flag=5;CP=&&DataTime={dt};a34004-Rtd=5,a34004-Flag=N&&"))
+    end = time.time() + 5
+    st = None
+    while time.time() < end and st is None:
+        st = next((r for r in c.replies if field(r, "CN") == "1012"), None)
+        time.sleep(0.05)
+    ok = False
+    if st:
+        t = field(st, "SystemTime")
+        now_bj = time.time() + 8 * 3600
+        got = calendar.timegm(time.strptime(t, "%Y%m%d%H%M%S"))  # Beijing civil time read as if UTC
+        ok = abs(got - now_bj) < 5
+    check(ok, f"clock: a drifting device is set to the server's Beijing time with CN 1012 ({st})")
+    c.close()
+    srv.stop()
+    log = srv.logtext()
+    check("gaps found 1, filled 2" in log, "gaps: counted (found 1, filled 2)")
+
+
 # ---------------------------------------------------------------- crash test
 
 def free_port():
@@ -403,6 +458,7 @@ def main():
     ran_replay = test_replay()
     test_dup_rev_auth()
     test_limits()
+    test_gaps_clock()
     test_crash()
     print(f"{checks - failures}/{checks} checks passed" + ("" if ran_replay else " (replay skipped: no shared data)"))
     return 1 if failures else 0
