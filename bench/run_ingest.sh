@@ -44,9 +44,17 @@ rate_burst = 1000
 max_connections = 30000
 stats_interval_s = 5
 INI
+# the devices are in the catalogue, as in production (registration is not what is measured)
+{
+  echo "mn,pw"
+  for k in A W C E; do
+    awk -v k="$k" -v n="$devices" 'BEGIN { for (i = 1; i <= n; i++) printf "SIM%s%08d,123456\n", k, i }'
+  done
+} >"$tmp/devices.csv"
 start_server() {
   rm -f "$tmp/port"
-  "$eb" serve --data "$tmp/data$1" --hj212 127.0.0.1:0 --port-file "$tmp/port" --open-registration \
+  [ -d "$tmp/data$1" ] || "$eb" device import --data "$tmp/data$1" "$tmp/devices.csv" 2>/dev/null
+  "$eb" serve --data "$tmp/data$1" --hj212 127.0.0.1:0 --port-file "$tmp/port" \
     --config "$tmp/serve.ini" 2>"$tmp/serve$1.log" &
   srv_pid=$!
   for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
@@ -81,7 +89,7 @@ load_run() { # $1 = interval ms, $2 = row-name suffix
   echo "== ingest: $devices devices, one record per ${iv} ms each, ${seconds} s (sync=full)" >&2
   start_server "load$2"
   "$eb" sim --target "127.0.0.1:$port" --devices "$devices" --kind mixed --interval-ms "$iv" \
-    --duration "$seconds" --window 8 --drain 120 --quiet 2>"$tmp/sim$2.log" || true
+    --duration "$seconds" --window 8 --drain 120 --warmup 5 --quiet 2>"$tmp/sim$2.log" || true
   local hwm; hwm=$(hwm_kib "$srv_pid")
   stop_server
   cat "$tmp/sim$2.log" >&2

@@ -1,4 +1,4 @@
-/* cmd_catalog.c — `ecobrain site|device add|import|list`: the catalogue.
+/* cmd_catalog.c — `ecobrain site|device|factor add|import|list`: the catalogue.
  *
  * Why: the server refuses MNs it does not know, and the brain evaluates a
  * series by what its site is (kind, region, zone). Agencies keep these lists
@@ -8,6 +8,7 @@
  *
  * Site CSV:   code,kind,name,province,city,county,basin,river,lon,lat,zone
  * Device CSV: mn,pw,site,edition,sm4_key,profile
+ * Factor CSV: code,name,unit,item
  * Only code+kind (sites) and mn (devices) are required; columns may come in
  * any order; unknown columns are an error (a typo must not drop data).
  */
@@ -20,6 +21,8 @@
 #include <time.h>
 
 #include "cli.h"
+#include "hj212/hj212.h"
+#include "standards/factors.h"
 #include "store/store.h"
 
 static const char *const site_cols[] = {"code", "kind", "name", "province", "city", "county",
@@ -27,10 +30,22 @@ static const char *const site_cols[] = {"code", "kind", "name", "province", "cit
 #define NSITE_COLS 11
 static const char *const dev_cols[] = {"mn", "pw", "site", "edition", "sm4_key", "profile", "registered", "last_seen"};
 #define NDEV_COLS 6
+static const char *const factor_cols[] = {"code", "name", "unit", "item"};
+#define NFACTOR_COLS 4
 
 static void usage(FILE *f, const char *what)
 {
-    if (!strcmp(what, "site"))
+    if (!strcmp(what, "factor"))
+        fputs("Usage: ecobrain factor import --data DIR [FILE|-]\n"
+              "       ecobrain factor add --data DIR --code CODE [--name N] [--unit U] [--item ITEM]\n"
+              "       ecobrain factor list --data DIR [--format csv|json|text]\n"
+              "\n"
+              "The factor catalogue: the catalogue's name, unit and evaluation item override the HJ 212\n"
+              "code tables and the standards' defaults (a34004 -> pm2_5, w21003 -> nh3n, ...). The list\n"
+              "shows every factor in the catalogue or carried by a stored series, with the values in\n"
+              "effect and where they come from. CSV columns: code,name,unit,item.\n",
+              f);
+    else if (!strcmp(what, "site"))
         fputs("Usage: ecobrain site import --data DIR [FILE|-]\n"
               "       ecobrain site add --data DIR --code C --kind K [--name N] [--province P] [--city C]\n"
               "                         [--county C] [--basin B] [--river R] [--lon X] [--lat Y] [--zone Z]\n"
@@ -100,9 +115,9 @@ static int parse_coord(const char *s, double lo, double hi, double *out)
 
 static int do_import(const char *what, const char *data, const char *path)
 {
-    int is_site = !strcmp(what, "site");
-    const char *const *cols = is_site ? site_cols : dev_cols;
-    int ncols = is_site ? NSITE_COLS : NDEV_COLS;
+    int is_site = !strcmp(what, "site"), is_factor = !strcmp(what, "factor");
+    const char *const *cols = is_site ? site_cols : is_factor ? factor_cols : dev_cols;
+    int ncols = is_site ? NSITE_COLS : is_factor ? NFACTOR_COLS : NDEV_COLS;
     cli_csv_t in;
     int r = cli_csv_open(&in, path);
     if (r) return r;
@@ -130,7 +145,7 @@ static int do_import(const char *what, const char *data, const char *path)
         return EXIT_USAGE;
     }
     eco_store_t *st;
-    if ((r = open_store(is_site ? "site import" : "device import", data, 0, &st))) {
+    if ((r = open_store(is_site ? "site import" : is_factor ? "factor import" : "device import", data, 0, &st))) {
         cli_csv_close(&in);
         return r;
     }
@@ -173,6 +188,10 @@ static int do_import(const char *what, const char *data, const char *path)
             s.river = v[7];
             s.zone = v[10];
             if (!why[0] && eco_store_site_put(st, &s, &err) < 0) goto dberr;
+        } else if (is_factor) {
+            eco_factor_t f = {v[0], v[1], v[2], v[3], 0};
+            if (!*v[0]) snprintf(why, sizeof why, "code is empty");
+            else if (eco_store_factor_put(st, &f, &err) < 0) goto dberr;
         } else {
             eco_device_t d = {0};
             d.mn = v[0];
@@ -265,6 +284,22 @@ static int on_device(void *ud, const eco_device_t *d)
     return x->t.io_error;
 }
 
+static int on_factor(void *ud, const eco_factor_t *f)
+{
+    list_ctx_t *x = ud;
+    const eco_hj212_code_t *c = eco_hj212_code_find(eco_slice_cstr(f->code), (eco_slice_t){NULL, 0});
+    const char *item = *f->item ? f->item : eco_factor_default_item(f->code);
+    tbl_row_begin(&x->t);
+    tbl_str(&x->t, f->code);
+    tbl_str(&x->t, *f->name ? f->name : c ? c->name_zh : "");
+    tbl_str(&x->t, *f->unit ? f->unit : c && c->unit ? c->unit : "");
+    tbl_str(&x->t, item ? item : "");
+    tbl_str(&x->t, *f->name || *f->unit || *f->item ? "catalogue" : c ? "HJ 212 tables" : "unknown code");
+    tbl_int(&x->t, f->series);
+    tbl_row_end(&x->t);
+    return x->t.io_error;
+}
+
 /* ------------------------------------------------------------------ completeness */
 
 static int on_compl(void *ud, const eco_completeness_row_t *r)
@@ -315,7 +350,7 @@ static int do_completeness(const char *data, const char *mn, const char *from, c
 
 int cmd_catalog(int argc, char **argv)
 {
-    const char *what = argv[0]; /* "site" or "device" */
+    const char *what = argv[0]; /* "site", "device" or "factor" */
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         usage(argc < 2 ? stderr : stdout, what);
         return argc < 2 ? EXIT_USAGE : 0;
@@ -336,6 +371,7 @@ int cmd_catalog(int argc, char **argv)
         {"edition", required_argument, 0, 'e'}, {"sm4-key", required_argument, 0, 'k'},
         {"profile", required_argument, 0, 'R'}, {"help", no_argument, 0, 'h'},
         {"from", required_argument, 0, 'F'},    {"to", required_argument, 0, 'T'},
+        {"unit", required_argument, 0, 'u'},    {"item", required_argument, 0, 'i'},
         {0, 0, 0, 0}};
     const char *data = NULL, *v[128] = {0};
     int fmt = TBL_CSV, c;
@@ -368,6 +404,10 @@ int cmd_catalog(int argc, char **argv)
         if (is_site) {
             tbl_begin(&x.t, stdout, fmt, site_cols, NSITE_COLS);
             r = eco_store_site_each(st, on_site, &x, &err);
+        } else if (!strcmp(what, "factor")) {
+            static const char *const cols[] = {"code", "name", "unit", "item", "source", "series"};
+            tbl_begin(&x.t, stdout, fmt, cols, 6);
+            r = eco_store_factor_each(st, on_factor, &x, &err);
         } else {
             static const char *const cols[] = {"mn", "pw", "site", "edition", "sm4_key", "profile", "registered",
                                                "last_seen"};
@@ -382,7 +422,12 @@ int cmd_catalog(int argc, char **argv)
     if (!strcmp(sub, "completeness") && !is_site) return do_completeness(data, v['m'], v['F'], v['T'], fmt);
     if (!strcmp(sub, "add")) {
         char why[400] = "";
-        if (is_site) {
+        if (!strcmp(what, "factor")) {
+            eco_factor_t f = {v['C'], v['N'], v['u'], v['i'], 0};
+            if (!f.code || !*f.code) return cli_usage_error(cmd, "--code is required");
+            if ((r = open_store(cmd, data, 0, &st))) return r;
+            r = eco_store_factor_put(st, &f, &err);
+        } else if (is_site) {
             eco_site_t s = {0};
             s.code = v['C'];
             if (!s.code || !*s.code) return cli_usage_error(cmd, "--code is required");

@@ -32,7 +32,8 @@ static void usage(FILE *f)
           "  sim                   simulated monitoring devices (air, water, CEMS, effluent)\n"
           "  export                stored values as CSV or JSON\n"
           "  site add|import|list  the site catalogue (stations, sections, wells, outlets ...)\n"
-          "  device add|import|list  devices (MN, password, profile, SM4 key, site)\n"
+          "  device add|import|list|completeness  devices (MN, password, profile, SM4 key, site)\n"
+          "  factor add|import|list  factors: names, units, the evaluation item each feeds\n"
           "\n"
           "Options:\n"
           "  -h, --help    this text (also after any command: 'ecobrain air aqi --help')\n"
@@ -79,7 +80,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "serve")) return cmd_serve(argc - 1, argv + 1);
     if (!strcmp(cmd, "sim")) return cmd_sim(argc - 1, argv + 1);
     if (!strcmp(cmd, "export")) return cmd_export(argc - 1, argv + 1);
-    if (!strcmp(cmd, "site") || !strcmp(cmd, "device")) return cmd_catalog(argc - 1, argv + 1);
+    if (!strcmp(cmd, "site") || !strcmp(cmd, "device") || !strcmp(cmd, "factor")) return cmd_catalog(argc - 1, argv + 1);
     fprintf(stderr, "ecobrain: unknown command '%s'\n\n", cmd);
     usage(stderr);
     return EXIT_USAGE;

@@ -105,6 +105,7 @@ typedef struct eco_sim_cfg {
     const char *pw;           /* default "123456" */
     const uint8_t *sm4_key;   /* 2025: encrypt CP with this key (NULL: plain) */
     eco_time_t start;         /* DataTime of the first record; 0 = so that the last lands on now */
+    double warmup_s;          /* acks of frames first sent in the first S seconds are not in the latency figures */
     int quiet;
 } eco_sim_cfg_t;
 

@@ -387,7 +387,7 @@ static void handle_reply(sdev_t *d, unsigned char *line, size_t n)
             if (s->log) fwrite(it->log, 1, it->log_len, s->log);
             s->st.acked++;
             s->st.values_acked += (uint64_t)it->nvalues;
-            lat_add(s, now_ms(s) - it->sent_ms);
+            if (it->first_sent_ms - s->start_ms >= (int64_t)(s->cfg.warmup_s * 1000)) lat_add(s, now_ms(s) - it->sent_ms);
         } else if (p->cn_num == 9011) {
             eco_slice_t rtn = eco_hj212_param(p, "QnRtn");
             if (rtn.len == 1 && rtn.ptr[0] == '1') return; /* "ready": a 9014 follows */

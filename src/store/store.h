@@ -78,6 +78,15 @@ typedef struct eco_device {
     int64_t last_seen_ms;    /* unix ms of the last good frame, 0 = never */
 } eco_device_t;
 
+/* A factor as the catalogue knows it; empty strings = take the HJ 212 code
+ * table's name/unit and the standards' default item. */
+typedef struct eco_factor {
+    const char *code;        /* 2017 code ("a34004") */
+    const char *name, *unit;
+    const char *item;        /* evaluation item ("pm2_5", "nh3n") */
+    long series;             /* each: how many device series carry it */
+} eco_factor_t;
+
 /* ------------------------------------------------------------------ observations */
 
 typedef enum {
@@ -139,6 +148,7 @@ void eco_obs_query_init(eco_obs_query_t *q);
 typedef int (*eco_obs_cb)(void *ud, const eco_obs_row_t *row);   /* non-zero stops */
 typedef int (*eco_site_cb)(void *ud, const eco_site_t *site);
 typedef int (*eco_device_cb)(void *ud, const eco_device_t *dev);
+typedef int (*eco_factor_cb)(void *ud, const eco_factor_t *f);
 
 /* Latest value per (device, factor, granularity), kept in memory, rebuilt on open. */
 typedef struct eco_latest {
@@ -186,6 +196,9 @@ int eco_store_device_put(eco_store_t *s, const eco_device_t *d, eco_err_t *err);
 /** Insert the device only if its MN is new (open registration); 1 inserted, 0 existed. */
 int eco_store_device_register(eco_store_t *s, const char *mn, const char *pw, int64_t now_ms, eco_err_t *err);
 int eco_store_device_each(eco_store_t *s, eco_device_cb cb, void *ud, eco_err_t *err);
+int eco_store_factor_put(eco_store_t *s, const eco_factor_t *f, eco_err_t *err); /* insert or update */
+/** Factors in the catalogue or carried by a stored series (series = how many), by code. */
+int eco_store_factor_each(eco_store_t *s, eco_factor_cb cb, void *ud, eco_err_t *err);
 /** Record last-seen times (unix ms) of devices, in the current transaction. */
 int eco_store_device_seen(eco_store_t *s, const char *mn, int64_t ms, eco_err_t *err);
 

@@ -7,7 +7,7 @@
  * acknowledges it (the cost is one fsync per group commit, not per value —
  * see docs/ingest.md for the measurement).
  *
- * Layout (schema version 1; migrations below run in order, each in its own
+ * Layout (schema version 2; migrations below run in order, each in its own
  * transaction, recorded in PRAGMA user_version):
  *   site(code, kind, name, province, city, county, basin, river, lon, lat, zone)
  *   device(id, mn, pw, edition, sm4_key, profile, site, registered_ms, last_seen_ms)
@@ -17,6 +17,7 @@
  *   revision(series, gran, t, ..., replaced_ms) earlier versions of obs rows
  *   quarantine(received_ms, peer, mn, reason, frame) refused frames
  *   raw_upload(received_ms, mn, cn, t, segment)  uploads that are not observations
+ *   factor(code, name, unit, item)             catalogue overrides of the code tables (v2)
  *
  * Hot path: obs_put is one prepared INSERT ... ON CONFLICT DO NOTHING; only a
  * conflict (a resend or a revision) costs a SELECT. Series ids are resolved
@@ -253,6 +254,9 @@ static const char *const migrations[] = {
     " mn TEXT NOT NULL, reason TEXT NOT NULL, frame BLOB NOT NULL);"
     "CREATE TABLE raw_upload(id INTEGER PRIMARY KEY, received_ms INTEGER NOT NULL, mn TEXT NOT NULL,"
     " cn INTEGER NOT NULL, t INTEGER NOT NULL, segment BLOB NOT NULL);",
+    /* 1 -> 2: the factor catalogue (names, units, evaluation items overriding the code tables) */
+    "CREATE TABLE factor(code TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '', unit TEXT NOT NULL DEFAULT '',"
+    " item TEXT NOT NULL DEFAULT '');",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -610,6 +614,45 @@ int eco_store_device_put(eco_store_t *s, const eco_device_t *d, eco_err_t *err)
     bind_text_or_empty(st, 6, d->site);
     sqlite3_bind_int64(st, 7, d->registered_ms);
     int r = step_done(s, st, err, "storing a device");
+    sqlite3_finalize(st);
+    return r;
+}
+
+int eco_store_factor_put(eco_store_t *s, const eco_factor_t *f, eco_err_t *err)
+{
+    if (!f->code || !*f->code) return eco_err_set(err, ECO_EINVAL, "factor without a code");
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO factor(code,name,unit,item) VALUES(?1,?2,?3,?4) ON CONFLICT(code) DO UPDATE "
+                           "SET name=excluded.name,unit=excluded.unit,item=excluded.item",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_err(s, err, "preparing factor insert");
+    bind_text_or_empty(st, 1, f->code);
+    bind_text_or_empty(st, 2, f->name);
+    bind_text_or_empty(st, 3, f->unit);
+    bind_text_or_empty(st, 4, f->item);
+    int r = step_done(s, st, err, "storing a factor");
+    sqlite3_finalize(st);
+    return r;
+}
+
+int eco_store_factor_each(eco_store_t *s, eco_factor_cb cb, void *ud, eco_err_t *err)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT k.code, coalesce(f.name,''), coalesce(f.unit,''), coalesce(f.item,''),"
+                           " (SELECT count(*) FROM series WHERE factor = k.code)"
+                           " FROM (SELECT code FROM factor UNION SELECT DISTINCT factor FROM series) k"
+                           " LEFT JOIN factor f ON f.code = k.code ORDER BY k.code",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_err(s, err, "preparing factor list");
+    int rc, r = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        eco_factor_t f = {col_text(st, 0), col_text(st, 1), col_text(st, 2), col_text(st, 3),
+                          (long)sqlite3_column_int64(st, 4)};
+        if (cb(ud, &f)) break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) r = db_err(s, err, "listing factors");
     sqlite3_finalize(st);
     return r;
 }

@@ -273,6 +273,12 @@ def test_dup_rev_auth():
     db = sqlite3.connect(os.path.join(srv.data, "ecobrain.db"))
     old = db.execute("SELECT vtext FROM revision").fetchall()
     check(old == [("35",)], "rev: the old value is in the revision log")
+    fl = subprocess.run([EB, "factor", "list", "--data", srv.data], capture_output=True, text=True).stdout.splitlines()
+    check(fl[1:] == ["a34004,细颗粒物,μg/m³,pm2_5,HJ 212 tables,1"] or (len(fl) == 2 and fl[1].startswith("a34004,") and ",pm2_5,HJ 212 tables,1" in fl[1]),
+          f"factors: a stored factor is listed with its code-table name, unit and item ({fl[1:]})")
+    subprocess.run([EB, "factor", "add", "--data", srv.data, "--code", "a34004", "--item", "pm25_custom"], check=True)
+    fl = subprocess.run([EB, "factor", "list", "--data", srv.data], capture_output=True, text=True).stdout.splitlines()
+    check(len(fl) == 2 and ",pm25_custom,catalogue,1" in fl[1], f"factors: the catalogue overrides the default item ({fl[1:]})")
     # wrong password and unknown MN: refused, quarantined, not stored
     c.send(frame(seg.replace("PW=secret", "PW=guess").replace("Avg=35", "Avg=999")))
     c.send(frame(seg.replace("MN=MN-OK-1", "MN=MN-NOBODY").replace("PW=secret", "PW=x")))
