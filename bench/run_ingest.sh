@@ -131,6 +131,11 @@ rate=$(awk -F'\t' '$1=="ingest_load" && $2=="durable_values_per_s"{print $3}' "$
 frate=$(awk -F'\t' '$2=="values_per_s"{print $3}' "$rows" | tail -1)
 emit ingest_load floor_ratio "$(awk -v a="$frate" -v b="$rate" 'BEGIN{printf "%.2f", a/b}')" "x (floor/server)"
 
+echo "== ingest durability cost: 1,000,000 rows committed every 5,000 (the server's batch size) per sync mode" >&2
+for m in full normal off; do
+  "$floor" --rows 1000000 --dir "$tmp" --batch 5000 --sync "$m" --name "ingest_sync_$m" | tee -a "$rows"
+done
+
 res="$out/results.tsv"
 if [ -s "$res" ]; then
   awk -F'\t' '!($1 ~ /^ingest_/)' "$res" >"$res.new"
