@@ -57,7 +57,7 @@ typedef struct eco_ingest_stats {
         conns_closed_backlog;
     uint64_t bytes_in, frames_ok;
     uint64_t bad_frame, bad_len, bad_crc, bad_len_crc, bad_toobig, bad_crypto, bad_syntax, bad_time;
-    uint64_t auth_unknown_mn, auth_bad_pw, registered, rate_limited;
+    uint64_t auth_unknown_mn, auth_bad_pw, registered, rate_limited, quarantine_dropped;
     uint64_t values_new, values_same, values_revised, values_failed, raw_uploads;
     uint64_t acks_sent, replies_sent, commits, commit_errors;
     uint64_t gaps_found, gaps_filled, gap_requests, gaps_abandoned, requests_sent, clock_sets;

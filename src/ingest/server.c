@@ -95,6 +95,7 @@ typedef struct conn {
     int32_t dev;               /* device of the last good frame, -1 none */
     eco_hj212_opts_t opts;     /* framer/parser options: the device's profile and key once known */
     int refs;                  /* pending replies in batches + 1 while open */
+    int refused_run;           /* refused frames in a row (unknown MN, wrong PW) */
     int closing;
     int paused;
     size_t wq_bytes;           /* written, not yet taken by the peer */
@@ -212,7 +213,11 @@ struct server {
     int64_t last_stats_ms;
     eco_gaps_policy_t gp;
     uint64_t qn_last;
+    double q_tokens;           /* quarantine rows allowed now (token bucket, 100/s, burst 1000) */
+    int64_t q_tokens_ms;
 };
+
+#define MAX_REFUSED_RUN 50    /* refused frames in a row before a connection is closed */
 
 static int64_t now_ms(server_t *s) { return (int64_t)uv_now(&s->loop); }
 
@@ -618,6 +623,16 @@ static void refuse(conn_t *c, const eco_hj212_packet_t *pkt, int qnrtn)
 static int quarantine(server_t *s, conn_t *c, const eco_hj212_packet_t *pkt, eco_slice_t seg, const char *reason)
 {
     if (!s->cfg.quarantine) return 0;
+    /* a flood of refused frames must not fill the disk: 100 quarantined a second at most */
+    int64_t now = now_ms(s);
+    s->q_tokens += (double)(now - s->q_tokens_ms) * 0.1;
+    if (s->q_tokens > 1000) s->q_tokens = 1000;
+    s->q_tokens_ms = now;
+    if (s->q_tokens < 1) {
+        s->st.quarantine_dropped++;
+        return 0;
+    }
+    s->q_tokens -= 1;
     batch_t *b = s->fill;
     qitem_t q;
     q.q.received_ms = wall_ms();
@@ -824,6 +839,7 @@ static void handle_frame(conn_t *c, const eco_hj212_frame_t *fr, int64_t rx)
                 s->cfg.quarantine ? ", quarantined" : "");
         quarantine(s, c, pkt, fr->segment, "unknown MN");
         refuse(c, pkt, 4);
+        if (++c->refused_run >= MAX_REFUSED_RUN) conn_close(c, "too many refused frames in a row");
         return;
     }
     device_t *d = &s->devs[id];
@@ -832,8 +848,10 @@ static void handle_frame(conn_t *c, const eco_hj212_frame_t *fr, int64_t rx)
         eco_log(ECO_LOG_WARN, "%s: MN=%s wrong PW: refused%s", c->peer, mn, s->cfg.quarantine ? ", quarantined" : "");
         quarantine(s, c, pkt, fr->segment, "wrong PW");
         refuse(c, pkt, 3);
+        if (++c->refused_run >= MAX_REFUSED_RUN) conn_close(c, "too many refused frames in a row");
         return;
     }
+    c->refused_run = 0;
     if (c->dev != id) { /* first frame of this device on the connection: its profile and key from now on */
         if (c->dev >= 0 && s->devs[c->dev].conn == c) s->devs[c->dev].conn = NULL;
         c->dev = id;
@@ -1125,14 +1143,14 @@ static void stats_log(server_t *s)
     eco_log(ECO_LOG_INFO,
             "stats: conns %d open, %" PRIu64 " accepted, %" PRIu64 " refused; frames ok %" PRIu64
             ", bad frame/len/crc/len+crc/toobig/crypto/syntax/time %" PRIu64 "/%" PRIu64 "/%" PRIu64 "/%" PRIu64
-            "/%" PRIu64 "/%" PRIu64 "/%" PRIu64 "/%" PRIu64 "; refused unknown MN %" PRIu64 ", wrong PW %" PRIu64
+            "/%" PRIu64 "/%" PRIu64 "/%" PRIu64 "/%" PRIu64 "; refused unknown MN %" PRIu64 ", wrong PW %" PRIu64 " (quarantine full %" PRIu64 ")"
             "; rate-limited %" PRIu64 "; values new %" PRIu64 ", same %" PRIu64 ", revised %" PRIu64
             "; commits %" PRIu64 " (errors %" PRIu64 "); acks %" PRIu64 ", ack ms p50 %" PRIu64 " p99 %" PRIu64
             " max %" PRIu64 "; gaps found %" PRIu64 ", filled %" PRIu64 ", requests %" PRIu64 ", abandoned %" PRIu64
             "; clock sets %" PRIu64,
             s->nconns, t->conns_accepted, t->conns_refused, t->frames_ok, t->bad_frame, t->bad_len, t->bad_crc,
             t->bad_len_crc, t->bad_toobig, t->bad_crypto, t->bad_syntax, t->bad_time, t->auth_unknown_mn,
-            t->auth_bad_pw, t->rate_limited, t->values_new, t->values_same, t->values_revised, t->commits,
+            t->auth_bad_pw, t->quarantine_dropped, t->rate_limited, t->values_new, t->values_same, t->values_revised, t->commits,
             t->commit_errors, t->acks_sent, t->ack_ms_p50, t->ack_ms_p99, t->ack_ms_max, t->gaps_found, t->gaps_filled,
             t->gap_requests, t->gaps_abandoned, t->clock_sets);
 }
@@ -1297,6 +1315,8 @@ int eco_ingest_serve(const eco_ingest_cfg_t *cfg, eco_store_t *store, eco_ingest
     uv_signal_start(&s->sig_int, on_signal, SIGINT);
     signal(SIGPIPE, SIG_IGN);
     s->last_stats_ms = now_ms(s);
+    s->q_tokens = 1000;
+    s->q_tokens_ms = now_ms(s);
     if (pthread_create(&s->writer, NULL, writer_main, s) != 0) {
         r = eco_err_set(err, ECO_EIO, "serve: cannot start the writer thread");
         goto out_loop;

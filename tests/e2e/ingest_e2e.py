@@ -341,6 +341,20 @@ def test_limits():
     check(slow_closed, "limits: a client sending 1 byte/s is closed after frame_timeout")
     check(endless_closed, "limits: a client sending an endless frame is closed")
     check(srv.alive(), "limits: the server lives on")
+    # a client that only sends refused frames (unknown MN is allowed here: open registration, so a wrong PW)
+    intr = Client(srv.port)
+    intr.send(frame("QN=1;ST=22;CN=2011;PW=right;MN=PW-VICTIM;Flag=5;CP=&&DataTime=20260501080000;a34004-Rtd=1&&"))
+    intr.wait_replies(1)
+    for k in range(60):
+        try:
+            intr.send(frame(f"QN={k + 2};ST=22;CN=2011;PW=guess{k};MN=PW-VICTIM;Flag=5;CP=&&DataTime=20260501080000;a34004-Rtd=1&&"))
+        except OSError:
+            break
+    end = time.time() + 5
+    while time.time() < end and not intr.closed:
+        time.sleep(0.05)
+    check(intr.closed, "limits: a connection sending only refused frames (password guessing) is closed")
+    intr.close()
     rss = int(open(f"/proc/{srv.p.pid}/status").read().split("VmRSS:")[1].split()[0])
     check(rss < 200 * 1024, f"limits: server memory stays bounded ({rss} KiB)")
     good.close()
