@@ -1,0 +1,88 @@
+/* rank.h — rankings and composite indices: who is ahead, with ties shared, by any index.
+ *
+ * Why pure functions over arrays: the same ranking is asked of cities by the
+ * air composite index, of counties by a custom synergy index, of sections by
+ * CWQI, monthly and quarterly; the rules (ties 并列, change rates, the
+ * exemption of cities meeting every standard from the worsening list,
+ * normalisation and weights of a custom index) are the same, so they live
+ * once here, tested apart from any input format.
+ */
+#ifndef ECO_BRAIN_RANK_H
+#define ECO_BRAIN_RANK_H
+
+#include <stddef.h>
+
+typedef enum { ECO_LOWER_IS_BETTER = 0, ECO_HIGHER_IS_BETTER = 1 } eco_rank_dir_t;
+
+/** Competition ranking ("1224"): rank 1 is best; entities whose values are
+ *  equal once rounded to `decimals` (the published precision; < 0 = exact)
+ *  share the best rank of their group; a NAN value is unranked (rank 0).
+ *  order_out (optional, n entries): indices sorted best first, unranked last,
+ *  ties in input order. */
+void eco_rank(const double *v, size_t n, eco_rank_dir_t dir, int decimals, int *rank_out, size_t *order_out);
+
+/** Change rate in percent, (cur - prev) / prev * 100; NAN when either is
+ *  missing or prev is 0. */
+double eco_change_rate(double cur, double prev);
+
+/** Ranking of change rates where an entity marked exempt[i] (e.g. a city
+ *  meeting every grade-2 limit, 城市环境空气质量变化程度排名方案 2017) is not
+ *  ranked when its change is a worsening (for dir: a rise when lower is
+ *  better); it gets rank 0. exempt may be NULL. */
+void eco_rank_change(const double *change, const unsigned char *exempt, size_t n, eco_rank_dir_t dir, int decimals,
+                     int *rank_out);
+
+/* ------------------------------------------------------------------ custom indices */
+
+typedef enum {
+    ECO_NORM_MINMAX = 0,     /* 0..100 across the entities ranked together */
+    ECO_NORM_TARGET = 1,     /* 100 at or beyond the target, falling linearly to 0 at twice the distance */
+    ECO_NORM_NONE = 2        /* the value itself (already a score) */
+} eco_norm_t;
+
+typedef enum {
+    ECO_MISSING_REWEIGHT = 0, /* weights of the present indicators are scaled up to 1 (default) */
+    ECO_MISSING_ZERO = 1,     /* a missing indicator scores 0 */
+    ECO_MISSING_EXCLUDE = 2   /* an entity missing any indicator gets no score */
+} eco_missing_t;
+
+typedef struct eco_index_ind {
+    char name[64];
+    eco_rank_dir_t dir;
+    eco_norm_t norm;
+    double target;           /* ECO_NORM_TARGET */
+    double weight;           /* within its group (> 0) */
+    int group;               /* index into groups, 0 when there are none */
+} eco_index_ind_t;
+
+typedef struct eco_index_group {
+    char name[64];
+    double weight;           /* of the group in the total (> 0) */
+} eco_index_group_t;
+
+#define ECO_INDEX_MAX_IND 64
+#define ECO_INDEX_MAX_GROUPS 16
+
+typedef struct eco_index_def {
+    char name[128];
+    eco_index_ind_t ind[ECO_INDEX_MAX_IND];
+    int nind;
+    eco_index_group_t group[ECO_INDEX_MAX_GROUPS];
+    int ngroups;             /* 0: one implicit group of weight 1 */
+    eco_missing_t missing;
+} eco_index_def_t;
+
+/** Scores of n entities: values[e * nind + k] (NAN = missing) -> score[e]
+ *  in 0..100 (NAN when not scored), and sub[e * nind + k] the normalised
+ *  indicator scores if sub != NULL. 0, or ECO_EINVAL for a bad definition. */
+int eco_index_score(const eco_index_def_t *d, const double *values, size_t n, double *score, double *sub);
+
+/** Read an index definition from an INI file (docs/rank.md):
+ *    [index]            name, missing = reweight|zero|exclude
+ *    [group NAME]       weight
+ *    [indicator NAME]   direction = lower|higher, normalise = minmax|target|none,
+ *                       target, weight, group
+ *  0, or < 0 with msg (n bytes) naming file:line. */
+int eco_index_load(eco_index_def_t *d, const char *path, char *msg, size_t n);
+
+#endif
