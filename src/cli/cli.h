@@ -37,7 +37,14 @@ int cmd_radiation(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
 int cmd_export(int argc, char **argv);
-int cmd_catalog(int argc, char **argv); /* argv[0] = "site" or "device" */
+int cmd_catalog(int argc, char **argv); /* argv[0] = "site", "device" or "factor" */
+int cmd_rank(int argc, char **argv);
+struct eco_air_period;
+/* `air assess` with its own options, handing every (entity, period) statistic to cb
+ * instead of writing a table (prev: the same period a year earlier, or NULL). */
+typedef void (*air_period_cb)(void *ud, const char *entity, const char *label, const struct eco_air_period *st,
+                              const struct eco_air_period *prev);
+int air_assess_collect(int argc, char **argv, air_period_cb cb, void *ud);
 
 /* ---- table output: the same rows as CSV (header + lines), a JSON array of
  * objects, or an aligned text table for people */

@@ -65,6 +65,8 @@ typedef struct period {
 typedef enum { P_DAY, P_MONTH, P_QUARTER, P_YEAR, P_RANGE } ptype_t;
 
 typedef struct ctx {
+    air_period_cb cb;   /* set: periods go to cb instead of the table (air_assess_collect) */
+    void *cb_ud;
     ptype_t ptype;
     eco_day_t range_from, range_to;
     int by; /* 0 site, 1 city, 2 county, 3 province */
@@ -518,7 +520,13 @@ static int cmp_str_idx(const void *a, const void *b, void *keys)
     return strcmp(k[*(const uint32_t *)a], k[*(const uint32_t *)b]);
 }
 
-int cmd_air_assess(int argc, char **argv)
+static int assess_run(int argc, char **argv, air_period_cb cb, void *ud);
+
+int cmd_air_assess(int argc, char **argv) { return assess_run(argc, argv, NULL, NULL); }
+
+int air_assess_collect(int argc, char **argv, air_period_cb cb, void *ud) { return assess_run(argc, argv, cb, ud); }
+
+static int assess_run(int argc, char **argv, air_period_cb cb, void *ud)
 {
     static const struct option opts[] = {
         {"period", required_argument, 0, 'p'},     {"by", required_argument, 0, 'b'},
@@ -531,6 +539,8 @@ int cmd_air_assess(int argc, char **argv)
     };
     ctx_t c;
     memset(&c, 0, sizeof c);
+    c.cb = cb;
+    c.cb_ud = ud;
     eco_air_assess_opts_default(&c.opts);
     const char *sites_path = NULL;
     int have_period = 0, opt;
@@ -735,7 +745,7 @@ int cmd_air_assess(int argc, char **argv)
             sel = c.ptype == P_DAY ? "entity,period,aqi,category,primary,pm2_5,pm10,o3_8h,no2,so2,co,notes"
                                    : "entity,period,pm2_5_mean,pm10_mean,o3_8h_p90,composite_index,good_ratio,"
                                      "days_中度污染,days_重度污染,days_严重污染,pm2_5_change,notes";
-        tbl_begin_sel(&c.t, stdout, c.fmt, cols, ncols, sel);
+        if (!c.cb) tbl_begin_sel(&c.t, stdout, c.fmt, cols, ncols, sel);
     }
 
     /* entity -> list of sites (with data) */
@@ -848,13 +858,14 @@ int cmd_air_assess(int argc, char **argv)
                     snprintf(plabel, sizeof plabel, "%04d%s", y, dash ? dash : "");
                 }
             }
-            write_period(&c, ent_name[e], pe, &st, have_prev ? &prev : NULL, plabel);
+            if (c.cb) c.cb(c.cb_ud, ent_name[e], pe->label, &st, have_prev ? &prev : NULL);
+            else write_period(&c, ent_name[e], pe, &st, have_prev ? &prev : NULL, plabel);
         }
     }
 out_ent:
     free(ent_order);
 out_tbl:
-    if (tbl_end(&c.t) && !rc) {
+    if (!c.cb && tbl_end(&c.t) && !rc) {
         eco_log_error("writing output failed");
         rc = EXIT_RUNTIME;
     }

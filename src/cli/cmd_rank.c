@@ -1,0 +1,465 @@
+/* cmd_rank.c — `ecobrain rank`: cities, counties or sites ranked by an index over a period.
+ *
+ * Why a face over two engines: the statistics come from the air assessment
+ * (HJ 663: composite index, PM2.5 mean, good-day ratio — the same figures
+ * `air assess` prints, through air_assess_collect) or, for a custom index,
+ * from a table of indicator values the user supplies; the ranking rules
+ * (ties on published values, change rates, the exemption of entities that
+ * meet every standard from the worsening list, normalisation and weights)
+ * are src/brain/rank.c. Nothing is computed here that an engine computes.
+ *
+ * Indices:
+ *   composite          综合指数 (lower is better), 2 decimals, change vs the same period a year earlier
+ *   composite-change   its change rate in % (lower is better); entities meeting every grade-2
+ *                      limit are not ranked when they worsened (城市环境空气质量变化程度排名方案)
+ *   pm2_5              PM2.5 mean, integer µg/m³ (lower is better)
+ *   good-days          good-day ratio in %, 1 decimal (higher is better)
+ *   NAME               a custom index defined in --config FILE, values from --input (entity,period,<indicators>)
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "air/assess.h"
+#include "brain/rank.h"
+#include "cli.h"
+
+typedef enum { IX_COMPOSITE, IX_COMPOSITE_CHANGE, IX_PM25, IX_GOOD, IX_CUSTOM } index_kind_t;
+
+typedef struct ent {
+    char name[96];
+    double value, prev, change;
+    unsigned char exempt;
+    int rank, change_rank, prev_rank;
+    double *sub;                /* custom: normalised indicator scores */
+} ent_t;
+
+typedef struct rank_ctx {
+    index_kind_t kind;
+    const char *period;         /* the label wanted */
+    int range;                  /* FROM..TO: take the one period assess returns */
+    ent_t *e;
+    size_t n, cap;
+    int oom;
+} rank_ctx_t;
+
+static ent_t *ent_push(rank_ctx_t *x, const char *name)
+{
+    if (x->n == x->cap) {
+        size_t nc = x->cap ? x->cap * 2 : 64;
+        ent_t *ne = realloc(x->e, nc * sizeof *ne);
+        if (!ne) {
+            x->oom = 1;
+            return NULL;
+        }
+        x->e = ne;
+        x->cap = nc;
+    }
+    ent_t *e = &x->e[x->n++];
+    memset(e, 0, sizeof *e);
+    snprintf(e->name, sizeof e->name, "%s", name);
+    e->value = e->prev = e->change = NAN;
+    return e;
+}
+
+static double round_to(double v, int d)
+{
+    if (!isfinite(v)) return v;
+    double m = pow(10, d);
+    return round(v * m) / m;
+}
+
+/* the index value of a period, as published */
+static double index_value(index_kind_t k, const eco_air_period_t *s)
+{
+    if (!s) return NAN;
+    switch (k) {
+    case IX_COMPOSITE:
+    case IX_COMPOSITE_CHANGE: return round_to(s->composite, 2);
+    case IX_PM25: return s->valid & (1u << ECO_AIR_PM25) ? round_to(s->mean[ECO_AIR_PM25], 0) : NAN;
+    case IX_GOOD: return round_to(s->good_ratio, 1);
+    default: return NAN;
+    }
+}
+
+/* every grade-2 statistic met (the six multiples are 0 and valid) */
+static int meets_all(const eco_air_period_t *s)
+{
+    static const eco_air_ind_t six[] = {ECO_AIR_SO2, ECO_AIR_NO2, ECO_AIR_CO, ECO_AIR_PM10, ECO_AIR_PM25, ECO_AIR_O3_8H};
+    for (size_t i = 0; i < 6; i++)
+        if (!(s->valid & (1u << six[i])) || !(s->multiple[six[i]] <= 0)) return 0;
+    return 1;
+}
+
+static void on_period(void *ud, const char *entity, const char *label, const eco_air_period_t *st,
+                      const eco_air_period_t *prev)
+{
+    rank_ctx_t *x = ud;
+    if (!x->range && strcmp(label, x->period)) return;
+    ent_t *e = ent_push(x, entity);
+    if (!e) return;
+    double cur = index_value(x->kind, st), pv = index_value(x->kind, prev);
+    /* ratios change in percentage points, concentrations and indices in percent */
+    e->change = x->kind == IX_GOOD ? (isfinite(cur) && isfinite(pv) ? cur - pv : NAN) : eco_change_rate(cur, pv);
+    if (e->change == e->change) e->change = round_to(e->change, 1);
+    e->exempt = (unsigned char)meets_all(st);
+    if (x->kind == IX_COMPOSITE_CHANGE) {
+        e->value = e->change;
+        e->prev = cur; /* shown as the current composite for context */
+    } else {
+        e->value = cur;
+        e->prev = pv;
+    }
+}
+
+/* ------------------------------------------------------------------ custom index input */
+
+static int read_custom(const char *path, const eco_index_def_t *d, const char *period, rank_ctx_t *cur,
+                       rank_ctx_t *prev, char *prev_label, size_t plen)
+{
+    cli_csv_t in;
+    int r = cli_csv_open(&in, path);
+    if (r) return r;
+    int col_ent = -1, col_per = -1, col_ind[ECO_INDEX_MAX_IND];
+    for (int k = 0; k < d->nind; k++) col_ind[k] = -1;
+    for (size_t i = 0; i < in.ncols; i++) {
+        eco_slice_t h = eco_slice_trim(eco_csv_field(&in.csv, i));
+        if (eco_slice_ieq(h, "entity") || eco_slice_ieq(h, "city") || eco_slice_ieq(h, "county")) col_ent = (int)i;
+        else if (eco_slice_ieq(h, "period")) col_per = (int)i;
+        else
+            for (int k = 0; k < d->nind; k++)
+                if (eco_slice_eq(h, d->ind[k].name)) col_ind[k] = (int)i;
+    }
+    if (col_ent < 0 || col_per < 0) {
+        fprintf(stderr, "ecobrain rank: %s:1: columns 'entity' and 'period' are required\n", in.name);
+        cli_csv_close(&in);
+        return EXIT_USAGE;
+    }
+    for (int k = 0; k < d->nind; k++)
+        if (col_ind[k] < 0) {
+            fprintf(stderr, "ecobrain rank: %s:1: no column for indicator '%s' of the index\n", in.name, d->ind[k].name);
+            cli_csv_close(&in);
+            return EXIT_USAGE;
+        }
+    /* first pass over the rows: the latest period label before the one wanted */
+    char best[64] = "";
+    typedef struct row {
+        char ent[96], per[64];
+        double v[ECO_INDEX_MAX_IND];
+    } row_t;
+    row_t *rows = NULL;
+    size_t nr = 0, cr = 0;
+    int bad = 0;
+    while (cli_csv_next(&in)) {
+        if (nr == cr) {
+            cr = cr ? cr * 2 : 256;
+            row_t *nrows = realloc(rows, cr * sizeof *rows);
+            if (!nrows) {
+                free(rows);
+                cli_csv_close(&in);
+                return EXIT_RUNTIME;
+            }
+            rows = nrows;
+        }
+        row_t *w = &rows[nr];
+        eco_slice_t en = eco_slice_trim(eco_csv_field(&in.csv, (size_t)col_ent));
+        eco_slice_t pe = eco_slice_trim(eco_csv_field(&in.csv, (size_t)col_per));
+        snprintf(w->ent, sizeof w->ent, "%.*s", (int)en.len, en.ptr);
+        snprintf(w->per, sizeof w->per, "%.*s", (int)pe.len, pe.ptr);
+        int ok = 1;
+        for (int k = 0; k < d->nind; k++) {
+            eco_slice_t f = eco_slice_trim(eco_csv_field(&in.csv, (size_t)col_ind[k]));
+            if (f.len == 0 || eco_slice_eq(f, "NA") || eco_slice_eq(f, "-")) w->v[k] = NAN;
+            else if (eco_slice_to_double(f, &w->v[k]) < 0) {
+                fprintf(stderr, "ecobrain rank: %s:%zu: %s '%.*s' is not a number; row skipped\n", in.name,
+                        eco_csv_line(&in.csv), d->ind[k].name, (int)f.len, f.ptr);
+                ok = 0;
+                bad = 1;
+                break;
+            }
+        }
+        if (!ok) continue;
+        if (strcmp(w->per, period) < 0 && strcmp(w->per, best) > 0) snprintf(best, sizeof best, "%s", w->per);
+        nr++;
+    }
+    int malformed = in.records_bad > 0 || in.failed;
+    cli_csv_close(&in);
+    snprintf(prev_label, plen, "%s", best);
+    for (int pass = 0; pass < 2; pass++) {
+        rank_ctx_t *x = pass ? prev : cur;
+        const char *want = pass ? best : period;
+        if (!*want) continue;
+        size_t n0 = x->n;
+        for (size_t i = 0; i < nr; i++)
+            if (!strcmp(rows[i].per, want)) ent_push(x, rows[i].ent);
+        size_t m = x->n - n0;
+        double *vals = malloc((m ? m : 1) * (size_t)d->nind * sizeof *vals);
+        double *score = malloc((m ? m : 1) * sizeof *score);
+        double *sub = malloc((m ? m : 1) * (size_t)d->nind * sizeof *sub);
+        if (!vals || !score || !sub || x->oom) {
+            free(vals);
+            free(score);
+            free(sub);
+            free(rows);
+            return EXIT_RUNTIME;
+        }
+        size_t j = 0;
+        for (size_t i = 0; i < nr; i++)
+            if (!strcmp(rows[i].per, want)) memcpy(vals + j++ * (size_t)d->nind, rows[i].v, (size_t)d->nind * sizeof *vals);
+        eco_index_score(d, vals, m, score, sub);
+        for (size_t k = 0; k < m; k++) {
+            x->e[n0 + k].value = score[k];
+            x->e[n0 + k].sub = pass ? NULL : malloc((size_t)d->nind * sizeof(double));
+            if (x->e[n0 + k].sub) memcpy(x->e[n0 + k].sub, sub + k * (size_t)d->nind, (size_t)d->nind * sizeof(double));
+        }
+        free(vals);
+        free(score);
+        free(sub);
+    }
+    free(rows);
+    return (bad || malformed) ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------ entry */
+
+static void usage(FILE *f)
+{
+    fputs("Usage: ecobrain rank --index composite|composite-change|pm2_5|good-days --period P\n"
+          "                     --input HOURLY.csv [--sites SITES.csv] [--by city|county|site|province]\n"
+          "                     [--hour-label end|start] [--edition auto|2012|2026]\n"
+          "                     [--top N] [--format csv|json|text] [--lang zh|en]\n"
+          "       ecobrain rank --index NAME --config INDEX.ini --period P --input VALUES.csv [...]\n"
+          "\n"
+          "Rank entities by an index over one period: P is a year (2026), a quarter (2026-Q1), a month\n"
+          "(2026-03) or FROM..TO. Air indices come from the HJ 663 assessment of the hourly input (the\n"
+          "format of `air assess`), compared with the same period a year earlier. Rank 1 is best; entities\n"
+          "equal at the published precision share a rank (1, 2, 2, 4); no value: unranked (rank empty).\n"
+          "  composite          综合指数, lower is better; change = its change rate (%)\n"
+          "  composite-change   the change rate itself, lower is better; entities meeting every grade-2\n"
+          "                     limit are left out of the ranking when they worsened\n"
+          "  pm2_5              PM2.5 mean (µg/m³), lower is better\n"
+          "  good-days          good-day ratio (%), higher is better; change in percentage points\n"
+          "A custom index (--config, docs/rank.md) reads VALUES.csv (entity,period,<one column per\n"
+          "indicator>), scores 0-100 and compares with the latest earlier period in the file.\n"
+          "Columns: rank,entity,value,prev_value,change,change_rank (custom: prev_rank, rank_change and\n"
+          "each indicator's score). --top N keeps the best and the worst N (text: two lists).\n",
+          f);
+}
+
+static int cmp_order(const void *a, const void *b)
+{
+    const ent_t *x = a, *y = b;
+    if ((x->rank == 0) != (y->rank == 0)) return x->rank == 0 ? 1 : -1;
+    if (x->rank != y->rank) return x->rank < y->rank ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+int cmd_rank(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"index", required_argument, 0, 'i'},      {"period", required_argument, 0, 'p'},
+        {"input", required_argument, 0, 'I'},      {"sites", required_argument, 0, 's'},
+        {"by", required_argument, 0, 'b'},         {"hour-label", required_argument, 0, 'l'},
+        {"edition", required_argument, 0, 'e'},    {"config", required_argument, 0, 'c'},
+        {"top", required_argument, 0, 't'},        {"format", required_argument, 0, 'f'},
+        {"lang", required_argument, 0, 'L'},       {"data", required_argument, 0, 'd'},
+        {"help", no_argument, 0, 'h'},             {0, 0, 0, 0}};
+    const char *index = NULL, *period = NULL, *input = NULL, *sites = NULL, *by = "city", *hl = NULL, *ed = NULL,
+               *config = NULL, *lang = "zh", *data = NULL;
+    int fmt = TBL_CSV, top = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'i': index = optarg; break;
+        case 'p': period = optarg; break;
+        case 'I': input = optarg; break;
+        case 's': sites = optarg; break;
+        case 'b': by = optarg; break;
+        case 'l': hl = optarg; break;
+        case 'e': ed = optarg; break;
+        case 'c': config = optarg; break;
+        case 't':
+            top = atoi(optarg);
+            if (top < 1) return cli_usage_error("rank", "--top takes a positive number");
+            break;
+        case 'f':
+            if (cli_parse_format(optarg, &fmt, 1)) return cli_usage_error("rank", "--format csv, json or text");
+            break;
+        case 'L':
+            if (strcmp(optarg, "zh") && strcmp(optarg, "en")) return cli_usage_error("rank", "--lang zh or en");
+            lang = optarg;
+            break;
+        case 'd': data = optarg; break;
+        case 'h': usage(stdout); return 0;
+        default: return cli_usage_error("rank", "unknown option");
+        }
+    }
+    if (optind < argc) return cli_usage_error("rank", "unexpected argument '%s'", argv[optind]);
+    if (!index || !period) return cli_usage_error("rank", "--index and --period are required");
+    if (data && !input)
+        return cli_usage_error("rank", "reading the store (--data) is not built yet: give --input (hourly CSV)");
+    if (!input) return cli_usage_error("rank", "--input FILE is required");
+    rank_ctx_t x, xp;
+    memset(&x, 0, sizeof x);
+    memset(&xp, 0, sizeof xp);
+    x.period = period;
+    int en = !strcmp(lang, "en");
+    eco_index_def_t def;
+    char prev_label[64] = "";
+    int rc = 0;
+    eco_rank_dir_t dir = ECO_LOWER_IS_BETTER;
+    int dec = 2;
+    const char *title = NULL;
+    if (!strcmp(index, "composite")) x.kind = IX_COMPOSITE, title = en ? "composite index" : "综合指数";
+    else if (!strcmp(index, "composite-change"))
+        x.kind = IX_COMPOSITE_CHANGE, dec = 1, title = en ? "change of the composite index (%)" : "综合指数变化率（%）";
+    else if (!strcmp(index, "pm2_5")) x.kind = IX_PM25, dec = 0, title = en ? "PM2.5 (µg/m³)" : "PM2.5浓度（µg/m³）";
+    else if (!strcmp(index, "good-days"))
+        x.kind = IX_GOOD, dec = 1, dir = ECO_HIGHER_IS_BETTER, title = en ? "good-day ratio (%)" : "优良天数比例（%）";
+    else x.kind = IX_CUSTOM;
+
+    if (x.kind == IX_CUSTOM) {
+        if (!config) return cli_usage_error("rank", "index '%s' is not built in: give its definition with --config", index);
+        char msg[300];
+        if (eco_index_load(&def, config, msg, sizeof msg) < 0) {
+            fprintf(stderr, "ecobrain rank: %s\n", msg);
+            return EXIT_USAGE;
+        }
+        if (strcmp(index, def.name) && strcmp(index, "custom"))
+            fprintf(stderr, "ecobrain rank: note: --index '%s', the definition is named '%s'\n", index, def.name);
+        title = def.name;
+        dir = ECO_HIGHER_IS_BETTER;
+        dec = 2;
+        int r = read_custom(input, &def, period, &x, &xp, prev_label, sizeof prev_label);
+        if (r > 0) return r;
+        if (r < 0) rc = EXIT_USAGE;
+    } else {
+        const char *ptype;
+        char pbuf[64];
+        if (strstr(period, "..")) ptype = period, x.range = 1;
+        else if (strchr(period, 'Q') || strchr(period, 'q')) ptype = "quarter";
+        else if (strlen(period) == 7) ptype = "month";
+        else if (strlen(period) == 4) ptype = "year";
+        else return cli_usage_error("rank", "--period '%s': YYYY, YYYY-Qn, YYYY-MM or FROM..TO", period);
+        snprintf(pbuf, sizeof pbuf, "%s", period);
+        for (char *q = pbuf; *q; q++)
+            if (*q == 'q') *q = 'Q';
+        x.period = pbuf;
+        char *av[20];
+        int ac = 0;
+        av[ac++] = "air assess";
+        av[ac++] = "--period";
+        av[ac++] = (char *)ptype;
+        av[ac++] = "--by";
+        av[ac++] = (char *)by;
+        if (sites) av[ac++] = "--sites", av[ac++] = (char *)sites;
+        if (hl) av[ac++] = "--hour-label", av[ac++] = (char *)hl;
+        if (ed) av[ac++] = "--edition", av[ac++] = (char *)ed;
+        av[ac++] = (char *)input;
+        av[ac] = NULL;
+        int r = air_assess_collect(ac, av, on_period, &x);
+        if (r == EXIT_RUNTIME || x.oom) return EXIT_RUNTIME;
+        if (r) rc = r; /* bad rows were reported; the ranking still uses the good ones */
+        x.period = period;
+    }
+    if (x.n == 0) {
+        fprintf(stderr, "ecobrain rank: no %s has data for period %s\n", by, period);
+        return rc ? rc : EXIT_USAGE;
+    }
+    /* ranks */
+    double *v = malloc(x.n * sizeof *v), *ch = malloc(x.n * sizeof *ch);
+    int *rk = malloc(x.n * sizeof *rk);
+    unsigned char *ex = malloc(x.n);
+    if (!v || !ch || !rk || !ex) {
+        free(v), free(ch), free(rk), free(ex);
+        return EXIT_RUNTIME;
+    }
+    for (size_t i = 0; i < x.n; i++) v[i] = x.e[i].value;
+    eco_rank(v, x.n, dir, dec, rk, NULL);
+    for (size_t i = 0; i < x.n; i++) x.e[i].rank = rk[i];
+    if (x.kind == IX_CUSTOM) {
+        /* the previous period's ranks and the change in score and in rank */
+        double *pv = malloc((xp.n ? xp.n : 1) * sizeof *pv);
+        int *prk = malloc((xp.n ? xp.n : 1) * sizeof *prk);
+        if (pv && prk && xp.n) {
+            for (size_t i = 0; i < xp.n; i++) pv[i] = xp.e[i].value;
+            eco_rank(pv, xp.n, dir, dec, prk, NULL);
+            for (size_t i = 0; i < x.n; i++)
+                for (size_t j = 0; j < xp.n; j++)
+                    if (!strcmp(x.e[i].name, xp.e[j].name)) {
+                        x.e[i].prev = xp.e[j].value;
+                        x.e[i].prev_rank = prk[j];
+                        x.e[i].change = round_to(x.e[i].value, 2) - round_to(xp.e[j].value, 2);
+                    }
+        }
+        free(pv);
+        free(prk);
+    } else {
+        for (size_t i = 0; i < x.n; i++) {
+            ch[i] = x.e[i].change;
+            ex[i] = x.kind == IX_COMPOSITE_CHANGE ? x.e[i].exempt : 0;
+        }
+        eco_rank_change(ch, ex, x.n, dir, 1, rk);
+        for (size_t i = 0; i < x.n; i++) x.e[i].change_rank = rk[i];
+        if (x.kind == IX_COMPOSITE_CHANGE)
+            for (size_t i = 0; i < x.n; i++) x.e[i].change_rank = x.e[i].rank = rk[i];
+    }
+    qsort(x.e, x.n, sizeof *x.e, cmp_order);
+
+    /* output */
+    int custom = x.kind == IX_CUSTOM;
+    const char *cols[8 + ECO_INDEX_MAX_IND];
+    int nc = 0;
+    cols[nc++] = "rank";
+    cols[nc++] = "entity";
+    cols[nc++] = "value";
+    cols[nc++] = "prev_value";
+    cols[nc++] = "change";
+    cols[nc++] = custom ? "prev_rank" : "change_rank";
+    if (custom) {
+        cols[nc++] = "rank_change";
+        for (int k = 0; k < def.nind; k++) cols[nc++] = def.ind[k].name;
+    } else {
+        cols[nc++] = "meets_all";
+    }
+    if (fmt == TBL_TEXT) {
+        printf("%s — %s %s, %s %s%s%s\n", en ? "Ranking" : "排名", title, period, en ? "by" : "按", by,
+               custom && *prev_label ? (en ? ", compared with " : "，对比 ") : "", custom ? prev_label : "");
+    }
+    cli_table_t t;
+    tbl_begin(&t, stdout, fmt, cols, nc);
+    size_t nranked = 0;
+    for (size_t i = 0; i < x.n; i++) nranked += x.e[i].rank > 0;
+    for (size_t i = 0; i < x.n; i++) {
+        const ent_t *e = &x.e[i];
+        /* --top N: the best N ranks (ties included) and the last N places */
+        if (top && (e->rank == 0 || (e->rank > top && i + (size_t)top < nranked))) continue;
+        tbl_row_begin(&t);
+        if (e->rank) tbl_int(&t, e->rank);
+        else tbl_null(&t);
+        tbl_str(&t, e->name);
+        tbl_num(&t, e->value, dec);
+        tbl_num(&t, e->prev, x.kind == IX_COMPOSITE_CHANGE ? 2 : dec);
+        tbl_num(&t, e->change, custom ? 2 : 1);
+        if (custom) {
+            if (e->prev_rank) tbl_int(&t, e->prev_rank);
+            else tbl_null(&t);
+            if (e->prev_rank && e->rank) tbl_int(&t, e->prev_rank - e->rank);
+            else tbl_null(&t);
+            for (int k = 0; k < def.nind; k++) tbl_num(&t, e->sub ? e->sub[k] : NAN, 1);
+        } else {
+            if (e->change_rank) tbl_int(&t, e->change_rank);
+            else tbl_null(&t);
+            tbl_str(&t, e->exempt ? "yes" : "no");
+        }
+        tbl_row_end(&t);
+    }
+    int io = tbl_end(&t);
+    for (size_t i = 0; i < x.n; i++) free(x.e[i].sub);
+    free(x.e);
+    free(xp.e);
+    free(v), free(ch), free(rk), free(ex);
+    return io ? EXIT_RUNTIME : rc;
+}
