@@ -1,0 +1,89 @@
+/* targets.h — is a target on track: value to date, projection, what the rest must achieve, status.
+ *
+ * Why pure arithmetic apart from the data: the people who answer for a plan
+ * ask the same four questions of every target — where do we stand, where
+ * will we end, what must the remaining months average, are we on track — and
+ * the answers are formulas over a few numbers (the statistic to date, the
+ * days elapsed and left, last years' same months, the base year's value).
+ * Keeping them here, fed by whichever engine computes the statistic, makes
+ * every formula testable by hand and the report's wording one place.
+ *
+ * Kinds of target:
+ *   level   a mean-type statistic against a limit (PM2.5 < 26 µg/m³)
+ *   ratio   a share of days or of sites (good days > 92 %; sections ≥ 94 % Class III+)
+ *   count   a count of days against a cap, or a change of it against a base
+ *           period (moderate-pollution days −20 % year on year)
+ */
+#ifndef ECO_BRAIN_TARGETS_H
+#define ECO_BRAIN_TARGETS_H
+
+typedef enum { ECO_CMP_LT, ECO_CMP_LE, ECO_CMP_GT, ECO_CMP_GE } eco_cmp_t;
+typedef enum { ECO_TGT_LEVEL, ECO_TGT_RATIO, ECO_TGT_COUNT } eco_tgt_kind_t;
+typedef enum { ECO_ST_MET, ECO_ST_ON_TRACK, ECO_ST_AT_RISK, ECO_ST_MISSED, ECO_ST_NO_DATA } eco_tgt_status_t;
+
+typedef struct eco_tgt_in {
+    eco_tgt_kind_t kind;
+    eco_cmp_t cmp;
+    double target;        /* level/ratio: the limit; count: the cap (already base × (1 + change)) */
+    int days_total;       /* N: days in the period */
+    int days_elapsed;     /* D: days up to the as-of date */
+    int days_valid;       /* days to date with a valid daily value (completeness) */
+    double to_date;       /* level: mean to date; ratio: % to date; count: days so far */
+    double hist_rest;     /* last years' value over the remaining days (level: mean, ratio: %,
+                             count: days), NAN when unknown: the projection then persists to_date */
+    int decimals;         /* published precision of the statistic (compare as published) */
+} eco_tgt_in_t;
+
+typedef struct eco_tgt_out {
+    eco_tgt_status_t status;
+    double projected;     /* value expected at period end */
+    double required;      /* level: mean the remaining days must stay under/over; ratio: % of the
+                             remaining days that must be good; count: days still allowed; NAN if none */
+    int feasible;         /* the requirement can still be met (0..100 %, a count >= 0, a mean >= 0) */
+    char method[160];     /* how the projection was made, in words */
+} eco_tgt_out_t;
+
+/** Evaluate one target. 0, or ECO_EINVAL (days out of range). */
+int eco_tgt_eval(const eco_tgt_in_t *in, eco_tgt_out_t *out);
+
+/** a op b, with both rounded to `decimals` first (as published). */
+int eco_cmp_holds(eco_cmp_t op, double a, double b, int decimals);
+const char *eco_cmp_text(eco_cmp_t op);   /* "<", "≤", ">", "≥" */
+int eco_cmp_parse(const char *s, eco_cmp_t *op);
+const char *eco_tgt_status_name(eco_tgt_status_t s, int zh); /* "on track" / "按进度" ... */
+
+#endif
+
+/* ------------------------------------------------------------------ plans (target files) */
+
+#define ECO_PLAN_MAX 64
+
+typedef struct eco_target_def {
+    char id[48];
+    char title[160];
+    char indicator[64];   /* "air.pm2_5_mean", "air.good_ratio", "air.days_moderate", "water.share_i_iii", ... */
+    char scope[96];       /* "province" or an entity name at --by level ("杭州") */
+    char level[16];       /* entity level of the scope: province (default), city, county, site */
+    eco_cmp_t cmp;
+    double value;         /* the limit (level/ratio), or the cap (count) */
+    int has_value;
+    double change_pct;    /* change target vs the previous year, e.g. -20 */
+    int has_change;
+    char basis[8];        /* "date" (default): each day's edition; "2012" / "2026": one edition for both years */
+    char unit[24];
+    int line;             /* where it was defined */
+} eco_target_def_t;
+
+typedef struct eco_plan {
+    char name[160];
+    int year;
+    eco_target_def_t t[ECO_PLAN_MAX];
+    int n;
+} eco_plan_t;
+
+/** Read a plan (docs/targets.md):
+ *    [plan]         name, year
+ *    [target ID]    title, indicator, scope, level, comparator (< <= > >=), value | change (-20%),
+ *                   basis (date|2012|2026), unit
+ *  0, or < 0 with msg naming file:line. */
+int eco_plan_load(eco_plan_t *p, const char *path, char *msg, size_t n);
