@@ -5,9 +5,10 @@
  * item exceed" — the per-item exceedances are nested (exceeding limit k
  * implies exceeding k−1, after the limits are made monotone below), so
  *     cls = 1 + Σ_k OR_items [value exceeds limit k]
- * which is five compares and five ORs per value, no branch, eight samples per
- * vector (GNU C vector extensions: SSE2 pairs by default, AVX2 when the CPU
- * has it, chosen once at run time). The limits are resolved per call:
+ * which is five compares and five ORs per value, no branch, a vector of
+ * samples at a time (GNU C vector extensions: 16-byte vectors portably, AVX2
+ * or AVX-512 when the CPU has them, chosen once at run time; 4, 8 or 16
+ * floats). The limits are resolved per call:
  * LE items  class > k  ⟺  v > max(S_1..S_k)          (NaN limits never met),
  * GE items  class > k  ⟺  v < min(S_1..S_k),
  * pH        class 6    ⟺  !(lo <= v <= hi), else 1,
@@ -16,6 +17,12 @@
  * float v), which is exact without widening a single value. Values that are
  * NaN, ±inf or negative are replaced by NaN before comparing, so they exceed
  * nothing and count as absent, as in eco_water_item_class.
+ *
+ * Period sums: per column, vector partial sums of the finite values; pH goes
+ * through 10^-pH, which is one pow() per sample in eco_water_acc_add and the
+ * bulk of its cost — here a table of the pow() results on the 0.01 grid
+ * (pH is reported to 2 decimals) with an exact-key check, so the sum is
+ * bit-identical and off-grid values still take pow().
  */
 #include "water/batch.h"
 
@@ -25,13 +32,25 @@
 #include <string.h>
 
 #define NI ECO_W_NITEMS
-#define NL 8 /* samples per vector */
-
+/* Vector types per ISA level: 16 bytes portable (SSE2 on x86-64, NEON, ...),
+ * 32 bytes AVX2, 64 bytes AVX-512 (wider generic vectors than the ISA has
+ * get scalarised). vcN: the classes of N samples. */
+typedef float vf4 __attribute__((vector_size(16)));
+typedef int32_t vi4 __attribute__((vector_size(16)));
+typedef double vd2 __attribute__((vector_size(16)));
+typedef int64_t vl2 __attribute__((vector_size(16)));
+typedef int8_t vc2 __attribute__((vector_size(2)));
+typedef int8_t vc4 __attribute__((vector_size(4)));
 typedef float vf8 __attribute__((vector_size(32)));
 typedef int32_t vi8 __attribute__((vector_size(32)));
+typedef double vd4 __attribute__((vector_size(32)));
+typedef int64_t vl4 __attribute__((vector_size(32)));
+typedef int8_t vc8 __attribute__((vector_size(8)));
+typedef float vf16 __attribute__((vector_size(64)));
+typedef int32_t vi16 __attribute__((vector_size(64)));
 typedef double vd8 __attribute__((vector_size(64)));
 typedef int64_t vl8 __attribute__((vector_size(64)));
-typedef int8_t vc8 __attribute__((vector_size(8)));
+typedef int8_t vc16 __attribute__((vector_size(16)));
 
 /* ---- limits resolved once per call */
 
@@ -112,106 +131,162 @@ static void plan_float(eco_water_body_t wb, uint32_t set, plan_f_t *p)
         for (int k = 0; k < 5; k++) p->l[l][k] = f_down(d.l[l][k]);
 }
 
-/* ---- the class kernel: NL samples from offset `off` of every column */
+/* ---- the class kernel
+ *
+ * K: the plan as vectors — column pointers in plan order and every limit
+ * broadcast once per call, so the inner loop is load, 2 compares for
+ * validity, then 5 compares (with the limit as a memory operand) and 5 ORs. */
+#define PF_DIST 128 /* software prefetch this many values ahead in each column (~7 % faster) */
 
-#define CLASS_BLOCK(VT, MT, T, TMAX, p, col, off, out)                                                            \
+#define CLASS_KERNEL_T(VT, T)                                                                                     \
+    struct {                                                                                                      \
+        int nr, ng, nl;                                                                                           \
+        const T *rc[NI], *gc[NI], *lc[NI];                                                                        \
+        VT rlo[NI], rhi[NI], g[NI][5], l[NI][5];                                                                  \
+    }
+
+#define CLASS_KERNEL_FILL(K, p, col)                                                                              \
     do {                                                                                                          \
-        MT absent_ = ~(MT){0}, e1_ = {0}, e2_ = {0}, e3_ = {0}, e4_ = {0}, e5_ = {0};                             \
+        (K).nr = (p)->nr, (K).ng = (p)->ng, (K).nl = (p)->nl;                                                     \
         for (int r_ = 0; r_ < (p)->nr; r_++) {                                                                    \
-            VT v_;                                                                                                \
-            memcpy(&v_, (col)[(p)->ri[r_]] + (off), sizeof v_);                                                   \
-            MT ok_ = (v_ >= (T)0) & (v_ <= (T)(TMAX));                                                            \
-            absent_ &= ~ok_;                                                                                      \
-            MT x_ = ok_ & ((v_ < (p)->rlo[r_]) | (v_ > (p)->rhi[r_]));                                            \
-            e1_ |= x_, e2_ |= x_, e3_ |= x_, e4_ |= x_, e5_ |= x_;                                                \
+            (K).rc[r_] = (col)[(p)->ri[r_]];                                                                      \
+            for (size_t j_ = 0; j_ < sizeof(K).rlo[0] / sizeof(K).rlo[0][0]; j_++)                                \
+                (K).rlo[r_][j_] = (p)->rlo[r_], (K).rhi[r_][j_] = (p)->rhi[r_];                                   \
         }                                                                                                         \
         for (int g_ = 0; g_ < (p)->ng; g_++) {                                                                    \
-            VT v_;                                                                                                \
-            memcpy(&v_, (col)[(p)->gi[g_]] + (off), sizeof v_);                                                   \
-            MT ok_ = (v_ >= (T)0) & (v_ <= (T)(TMAX));                                                            \
-            absent_ &= ~ok_;                                                                                      \
-            v_ = (VT)((MT)v_ | ~ok_); /* invalid -> NaN: exceeds nothing */                                      \
-            const T *t_ = (p)->g[g_];                                                                             \
-            e1_ |= v_ < t_[0], e2_ |= v_ < t_[1], e3_ |= v_ < t_[2], e4_ |= v_ < t_[3], e5_ |= v_ < t_[4];        \
+            (K).gc[g_] = (col)[(p)->gi[g_]];                                                                      \
+            for (int k_ = 0; k_ < 5; k_++)                                                                        \
+                for (size_t j_ = 0; j_ < sizeof(K).rlo[0] / sizeof(K).rlo[0][0]; j_++)                            \
+                    (K).g[g_][k_][j_] = (p)->g[g_][k_];                                                           \
         }                                                                                                         \
         for (int l_ = 0; l_ < (p)->nl; l_++) {                                                                    \
-            VT v_;                                                                                                \
-            memcpy(&v_, (col)[(p)->li[l_]] + (off), sizeof v_);                                                   \
-            MT ok_ = (v_ >= (T)0) & (v_ <= (T)(TMAX));                                                            \
-            absent_ &= ~ok_;                                                                                      \
-            v_ = (VT)((MT)v_ | ~ok_);                                                                             \
-            const T *t_ = (p)->l[l_];                                                                             \
+            (K).lc[l_] = (col)[(p)->li[l_]];                                                                      \
+            for (int k_ = 0; k_ < 5; k_++)                                                                        \
+                for (size_t j_ = 0; j_ < sizeof(K).rlo[0] / sizeof(K).rlo[0][0]; j_++)                            \
+                    (K).l[l_][k_][j_] = (p)->l[l_][k_];                                                           \
+        }                                                                                                         \
+    } while (0)
+
+/* bad lanes (NaN, negative, +inf) as a mask; v_ becomes NaN there */
+#define CLASS_LOAD(VT, MT, T, TMAX, ptr, off, v_, absent_)                                                        \
+    VT v_;                                                                                                        \
+    memcpy(&v_, (ptr) + (off), sizeof v_);                                                                        \
+    __builtin_prefetch((ptr) + (off) + PF_DIST);                                                                  \
+    MT bad_ = (v_ < (T)0) | ~(v_ <= (T)(TMAX));                                                                   \
+    absent_ &= bad_;                                                                                              \
+    v_ = (VT)((MT)v_ | bad_)
+
+#define CLASS_BLOCK(VT, MT, CT, T, TMAX, K, off, out)                                                             \
+    do {                                                                                                          \
+        MT absent_ = ~(MT){0}, e1_ = {0}, e2_ = {0}, e3_ = {0}, e4_ = {0}, e5_ = {0};                             \
+        for (int r_ = 0; r_ < (K).nr; r_++) {                                                                     \
+            CLASS_LOAD(VT, MT, T, TMAX, (K).rc[r_], off, v_, absent_);                                            \
+            MT x_ = (v_ < (K).rlo[r_]) | (v_ > (K).rhi[r_]);                                                      \
+            e1_ |= x_, e2_ |= x_, e3_ |= x_, e4_ |= x_, e5_ |= x_;                                                \
+        }                                                                                                         \
+        for (int g_ = 0; g_ < (K).ng; g_++) {                                                                     \
+            CLASS_LOAD(VT, MT, T, TMAX, (K).gc[g_], off, v_, absent_);                                            \
+            const VT *t_ = (K).g[g_];                                                                             \
+            e1_ |= v_ < t_[0], e2_ |= v_ < t_[1], e3_ |= v_ < t_[2], e4_ |= v_ < t_[3], e5_ |= v_ < t_[4];        \
+        }                                                                                                         \
+        for (int l_ = 0; l_ < (K).nl; l_++) {                                                                     \
+            CLASS_LOAD(VT, MT, T, TMAX, (K).lc[l_], off, v_, absent_);                                            \
+            const VT *t_ = (K).l[l_];                                                                             \
             e1_ |= v_ > t_[0], e2_ |= v_ > t_[1], e3_ |= v_ > t_[2], e4_ |= v_ > t_[3], e5_ |= v_ > t_[4];        \
         }                                                                                                         \
         MT c_ = (1 - (e1_ + e2_ + e3_ + e4_ + e5_)) & ~absent_; /* masks are -1 */                               \
-        vc8 b_ = __builtin_convertvector(c_, vc8);                                                                \
+        CT b_ = __builtin_convertvector(c_, CT);                                                                  \
         memcpy((out), &b_, sizeof b_);                                                                            \
     } while (0)
 
 /* Full blocks, then the tail through NaN-padded copies. The plan reads no
  * NULL column (drop_null). */
-#define CLASS_RUN(VT, MT, T, TMAX, p, col, n, cls)                                                                \
+#define CLASS_RUN(VT, MT, CT, T, TMAX, p, col, n, cls)                                                            \
     do {                                                                                                          \
-        static const T nan_[NL] = {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};                                      \
+        enum { NL = sizeof(VT) / sizeof(T) };                                                                     \
+        static const T nan_[16] = {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN,                                       \
+                                   NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};                                       \
+        CLASS_KERNEL_T(VT, T) K_;                                                                                 \
+        CLASS_KERNEL_FILL(K_, p, col);                                                                            \
         size_t i_ = 0;                                                                                            \
-        for (; i_ + NL <= (n); i_ += NL) CLASS_BLOCK(VT, MT, T, TMAX, p, col, i_, (cls) + i_);                   \
-        for (; i_ < (n); i_ += NL) {                                                                              \
+        for (; i_ + NL <= (n); i_ += NL) CLASS_BLOCK(VT, MT, CT, T, TMAX, K_, i_, (cls) + i_);                   \
+        if (i_ < (n)) {                                                                                           \
             T buf_[NI][NL];                                                                                       \
             const T *pc_[NI];                                                                                     \
-            size_t m_ = (n) - i_ < NL ? (n) - i_ : NL;                                                            \
+            size_t m_ = (n) - i_;                                                                                 \
             for (int k_ = 0; k_ < NI; k_++) {                                                                     \
-                memcpy(buf_[k_], nan_, sizeof nan_);                                                              \
+                memcpy(buf_[k_], nan_, sizeof buf_[k_]);                                                          \
                 if ((col)[k_]) memcpy(buf_[k_], (col)[k_] + i_, m_ * sizeof(T));                                  \
                 pc_[k_] = buf_[k_];                                                                               \
             }                                                                                                     \
+            CLASS_KERNEL_FILL(K_, p, pc_);                                                                        \
             int8_t o_[NL];                                                                                        \
-            CLASS_BLOCK(VT, MT, T, TMAX, p, pc_, 0, o_);                                                          \
+            CLASS_BLOCK(VT, MT, CT, T, TMAX, K_, 0, o_);                                                          \
             memcpy((cls) + i_, o_, m_);                                                                           \
         }                                                                                                         \
     } while (0)
 
 static void classify_f_generic(const plan_f_t *p, const float *const col[NI], size_t n, int8_t *cls)
 {
-    CLASS_RUN(vf8, vi8, float, FLT_MAX, p, col, n, cls);
+    CLASS_RUN(vf4, vi4, vc4, float, FLT_MAX, p, col, n, cls);
 }
 static void classify_d_generic(const plan_d_t *p, const double *const col[NI], size_t n, int8_t *cls)
 {
-    CLASS_RUN(vd8, vl8, double, DBL_MAX, p, col, n, cls);
+    CLASS_RUN(vd2, vl2, vc2, double, DBL_MAX, p, col, n, cls);
 }
 
+/* ISA levels: 0 portable (SSE2 pairs on x86-64), 1 AVX2 (8 floats a vector),
+ * 2 AVX-512 F/DQ/BW/VL (16 floats). Same code, compiled three times. */
 #if defined(__x86_64__) && defined(__GNUC__)
-#define ECO_BATCH_AVX2 1
-__attribute__((target("avx2"))) static void classify_f_avx2(const plan_f_t *p, const float *const col[NI], size_t n,
-                                                            int8_t *cls)
+#include <immintrin.h>
+#define ECO_BATCH_X86 1
+#define AVX2 __attribute__((target("avx2")))
+#define AVX512 __attribute__((target("avx2,avx512f,avx512dq,avx512bw,avx512vl")))
+AVX2 static void classify_f_avx2(const plan_f_t *p, const float *const col[NI], size_t n, int8_t *cls)
 {
-    CLASS_RUN(vf8, vi8, float, FLT_MAX, p, col, n, cls);
+    CLASS_RUN(vf8, vi8, vc8, float, FLT_MAX, p, col, n, cls);
 }
-__attribute__((target("avx2"))) static void classify_d_avx2(const plan_d_t *p, const double *const col[NI], size_t n,
-                                                            int8_t *cls)
+AVX2 static void classify_d_avx2(const plan_d_t *p, const double *const col[NI], size_t n, int8_t *cls)
 {
-    CLASS_RUN(vd8, vl8, double, DBL_MAX, p, col, n, cls);
+    CLASS_RUN(vd4, vl4, vc4, double, DBL_MAX, p, col, n, cls);
 }
-static int force_generic;
-static int have_avx2(void)
+AVX512 static void classify_f_avx512(const plan_f_t *p, const float *const col[NI], size_t n, int8_t *cls)
 {
-    static int cached = -1; /* benign: every thread computes the same value */
+    CLASS_RUN(vf16, vi16, vc16, float, FLT_MAX, p, col, n, cls);
+}
+AVX512 static void classify_d_avx512(const plan_d_t *p, const double *const col[NI], size_t n, int8_t *cls)
+{
+    CLASS_RUN(vd8, vl8, vc8, double, DBL_MAX, p, col, n, cls);
+}
+#endif
+
+static int isa_cap = 2; /* eco_water_batch_limit_isa */
+
+static int isa(void)
+{
+#ifdef ECO_BATCH_X86
+    static int cached = -1; /* benign race: every thread computes the same value */
     int c = __atomic_load_n(&cached, __ATOMIC_RELAXED);
     if (c < 0) {
         __builtin_cpu_init();
-        c = __builtin_cpu_supports("avx2") ? 1 : 0;
+        c = 0;
+        if (__builtin_cpu_supports("avx2")) c = 1;
+        if (c && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+            __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl"))
+            c = 2;
         __atomic_store_n(&cached, c, __ATOMIC_RELAXED);
     }
-    return c && !__atomic_load_n(&force_generic, __ATOMIC_RELAXED);
-}
-#endif
-
-void eco_water_batch_set_generic(int on)
-{
-#ifdef ECO_BATCH_AVX2
-    __atomic_store_n(&force_generic, on != 0, __ATOMIC_RELAXED);
+    int cap = __atomic_load_n(&isa_cap, __ATOMIC_RELAXED);
+    return c < cap ? c : cap;
 #else
-    (void)on;
+    return 0;
 #endif
+}
+
+int eco_water_batch_limit_isa(int level)
+{
+    __atomic_store_n(&isa_cap, level < 0 ? 0 : level, __ATOMIC_RELAXED);
+    return isa();
 }
 
 /* A NULL column can never make its item present: drop it from the plan. */
@@ -248,10 +323,11 @@ void eco_water_classify_batch_f32(const float *const col[NI], size_t n, eco_wate
     plan_f_t p;
     plan_float(wb, set, &p);
     drop_null_f(&p, col);
-#ifdef ECO_BATCH_AVX2
-    if (have_avx2()) {
-        classify_f_avx2(&p, col, n, cls);
-        return;
+#ifdef ECO_BATCH_X86
+    switch (isa()) {
+    case 2: classify_f_avx512(&p, col, n, cls); return;
+    case 1: classify_f_avx2(&p, col, n, cls); return;
+    default: break;
     }
 #endif
     classify_f_generic(&p, col, n, cls);
@@ -262,10 +338,11 @@ void eco_water_classify_batch(const double *const col[NI], size_t n, eco_water_b
     plan_d_t p;
     plan_double(wb, set, &p);
     drop_null_d(&p, col);
-#ifdef ECO_BATCH_AVX2
-    if (have_avx2()) {
-        classify_d_avx2(&p, col, n, cls);
-        return;
+#ifdef ECO_BATCH_X86
+    switch (isa()) {
+    case 2: classify_d_avx512(&p, col, n, cls); return;
+    case 1: classify_d_avx2(&p, col, n, cls); return;
+    default: break;
     }
 #endif
     classify_d_generic(&p, col, n, cls);
@@ -314,106 +391,123 @@ double eco_water_h_ion(double ph)
     return h_d(ph);
 }
 
-/* Σ and count of the finite values of x[0..n), eight partial sums (two in
- * flight per lane group). The finite test is x − x == 0 (NaN for NaN, ±inf). */
-#define SUM_RUN(LOADD, T, x, n, sum_out, cnt_out)                                                                 \
+/* Σ and count of the finite values of x[0..n): four vectors of partial sums,
+ * then single vectors, then the last partial vector through a NaN-padded
+ * copy. The finite test is x − x == 0 (NaN for NaN and ±inf). LOADD(dst, p)
+ * loads one vector of values as doubles. */
+#define SUM_STEP(VD, VL, LOADD, p, s, c)                                                                          \
     do {                                                                                                          \
-        vd8 s0_ = {0}, s1_ = {0};                                                                                 \
-        vl8 c0_ = {0}, c1_ = {0};                                                                                 \
-        size_t i_ = 0;                                                                                            \
-        for (; i_ + 2 * NL <= (n); i_ += 2 * NL) {                                                                \
-            vd8 a_, b_;                                                                                           \
-            LOADD(a_, (x) + i_);                                                                                  \
-            LOADD(b_, (x) + i_ + NL);                                                                             \
-            vl8 oa_ = (a_ - a_) == 0, ob_ = (b_ - b_) == 0;                                                       \
-            s0_ += (vd8)((vl8)a_ & oa_), s1_ += (vd8)((vl8)b_ & ob_);                                             \
-            c0_ -= oa_, c1_ -= ob_;                                                                               \
+        VD za_;                                                                                                   \
+        LOADD(za_, p);                                                                                            \
+        VL zok_ = (za_ - za_) == 0;                                                                               \
+        (s) += (VD)((VL)za_ & zok_);                                                                              \
+        (c) -= zok_;                                                                                              \
+    } while (0)
+
+#define SUM_RUN(VD, VL, T, LOADD, x, n, sum_out, cnt_out)                                                         \
+    do {                                                                                                          \
+        enum { ZL_ = sizeof(VD) / sizeof(double) };                                                               \
+        VD zs0_ = {0}, zs1_ = {0}, zs2_ = {0}, zs3_ = {0};                                                        \
+        VL zc0_ = {0}, zc1_ = {0}, zc2_ = {0}, zc3_ = {0};                                                        \
+        size_t zi_ = 0;                                                                                           \
+        for (; zi_ + 4 * ZL_ <= (n); zi_ += 4 * ZL_) {                                                            \
+            SUM_STEP(VD, VL, LOADD, (x) + zi_, zs0_, zc0_);                                                       \
+            SUM_STEP(VD, VL, LOADD, (x) + zi_ + ZL_, zs1_, zc1_);                                                 \
+            SUM_STEP(VD, VL, LOADD, (x) + zi_ + 2 * ZL_, zs2_, zc2_);                                             \
+            SUM_STEP(VD, VL, LOADD, (x) + zi_ + 3 * ZL_, zs3_, zc3_);                                             \
         }                                                                                                         \
-        s0_ += s1_, c0_ += c1_;                                                                                   \
-        double s_ = 0;                                                                                            \
-        long c_ = 0;                                                                                              \
-        for (int l_ = 0; l_ < NL; l_++) s_ += s0_[l_], c_ += (long)c0_[l_];                                       \
-        for (; i_ < (n); i_++)                                                                                    \
-            if (isfinite((x)[i_])) s_ += (double)(x)[i_], c_++;                                                   \
-        (sum_out) = s_, (cnt_out) = c_;                                                                           \
+        for (; zi_ + ZL_ <= (n); zi_ += ZL_) SUM_STEP(VD, VL, LOADD, (x) + zi_, zs0_, zc0_);                      \
+        if (zi_ < (n)) {                                                                                          \
+            T zb_[ZL_];                                                                                           \
+            for (size_t zl_ = 0; zl_ < ZL_; zl_++) zb_[zl_] = zi_ + zl_ < (n) ? (x)[zi_ + zl_] : (T)NAN;          \
+            SUM_STEP(VD, VL, LOADD, zb_, zs1_, zc1_);                                                             \
+        }                                                                                                         \
+        VD zst_ = (zs0_ + zs1_) + (zs2_ + zs3_);                                                                  \
+        VL zct_ = (zc0_ + zc1_) + (zc2_ + zc3_);                                                                  \
+        double zsum_ = 0;                                                                                         \
+        long zcnt_ = 0;                                                                                           \
+        for (int zl_ = 0; zl_ < ZL_; zl_++) zsum_ += zst_[zl_], zcnt_ += (long)zct_[zl_];                         \
+        (sum_out) = zsum_, (cnt_out) = zcnt_;                                                                     \
     } while (0)
 
-/* load NL values as doubles (macros: a vector return value would change the ABI) */
-#define LOAD_F(dst, p)                                                                                            \
+/* every column: pH in sample order through the table (as eco_water_acc_add,
+ * bit for bit), the others by SUM_RUN */
+#define ACC_RUN(VD, VL, T, LOADD, H, a, col, n)                                                                   \
     do {                                                                                                          \
-        vf8 f_;                                                                                                   \
-        memcpy(&f_, (p), sizeof f_);                                                                              \
-        (dst) = __builtin_convertvector(f_, vd8);                                                                 \
+        for (int i_ = 0; i_ < NI; i_++) {                                                                         \
+            const T *x_ = (col)[i_];                                                                              \
+            if (!x_) continue;                                                                                    \
+            double s_ = 0;                                                                                        \
+            long c_ = 0;                                                                                          \
+            if (i_ == ECO_W_PH) {                                                                                 \
+                s_ = (a)->sum[i_];                                                                                \
+                for (size_t k_ = 0; k_ < (n); k_++)                                                               \
+                    if (isfinite(x_[k_])) s_ += H(x_[k_]), c_++;                                                  \
+                (a)->sum[i_] = s_;                                                                                \
+            } else {                                                                                              \
+                SUM_RUN(VD, VL, T, LOADD, x_, n, s_, c_);                                                         \
+                (a)->sum[i_] += s_;                                                                               \
+            }                                                                                                     \
+            (a)->n[i_] += (int)c_;                                                                                \
+        }                                                                                                         \
     } while (0)
-#define LOAD_D(dst, p) memcpy(&(dst), (p), sizeof(dst))
 
-static void sum_f_generic(const float *x, size_t n, double *s, long *c) { SUM_RUN(LOAD_F, float, x, n, *s, *c); }
-static void sum_d_generic(const double *x, size_t n, double *s, long *c) { SUM_RUN(LOAD_D, double, x, n, *s, *c); }
-#ifdef ECO_BATCH_AVX2
-__attribute__((target("avx2"))) static void sum_f_avx2(const float *x, size_t n, double *s, long *c)
+/* loaders: portable element by element (the compiler vectorises), x86 by intrinsics */
+#define LD_F2(dst, p) ((dst) = (vd2){(p)[0], (p)[1]})
+#define LD_D2(dst, p) memcpy(&(dst), (p), sizeof(dst))
+#define LD_F4(dst, p) ((dst) = (vd4)_mm256_cvtps_pd(_mm_loadu_ps(p)))
+#define LD_D4(dst, p) memcpy(&(dst), (p), sizeof(dst))
+#define LD_F8(dst, p) ((dst) = (vd8)_mm512_cvtps_pd(_mm256_loadu_ps(p)))
+#define LD_D8(dst, p) memcpy(&(dst), (p), sizeof(dst))
+
+static void acc_f_generic(eco_water_acc_t *a, const float *const col[NI], size_t n)
 {
-    SUM_RUN(LOAD_F, float, x, n, *s, *c);
+    ACC_RUN(vd2, vl2, float, LD_F2, h_f, a, col, n);
 }
-__attribute__((target("avx2"))) static void sum_d_avx2(const double *x, size_t n, double *s, long *c)
+static void acc_d_generic(eco_water_acc_t *a, const double *const col[NI], size_t n)
 {
-    SUM_RUN(LOAD_D, double, x, n, *s, *c);
+    ACC_RUN(vd2, vl2, double, LD_D2, h_d, a, col, n);
+}
+#ifdef ECO_BATCH_X86
+AVX2 static void acc_f_avx2(eco_water_acc_t *a, const float *const col[NI], size_t n)
+{
+    ACC_RUN(vd4, vl4, float, LD_F4, h_f, a, col, n);
+}
+AVX2 static void acc_d_avx2(eco_water_acc_t *a, const double *const col[NI], size_t n)
+{
+    ACC_RUN(vd4, vl4, double, LD_D4, h_d, a, col, n);
+}
+AVX512 static void acc_f_avx512(eco_water_acc_t *a, const float *const col[NI], size_t n)
+{
+    ACC_RUN(vd8, vl8, float, LD_F8, h_f, a, col, n);
+}
+AVX512 static void acc_d_avx512(eco_water_acc_t *a, const double *const col[NI], size_t n)
+{
+    ACC_RUN(vd8, vl8, double, LD_D8, h_d, a, col, n);
 }
 #endif
-
 void eco_water_acc_add_batch_f32(eco_water_acc_t *a, const float *const col[NI], size_t n)
 {
     pthread_once(&h_once, h_init);
-#ifdef ECO_BATCH_AVX2
-    int avx2 = have_avx2();
-#endif
-    for (int i = 0; i < NI; i++) {
-        const float *x = col[i];
-        if (!x) continue;
-        double s = 0;
-        long c = 0;
-        if (i == ECO_W_PH) { /* in sample order, as eco_water_acc_add */
-            double acc = a->sum[i];
-            for (size_t k = 0; k < n; k++)
-                if (isfinite(x[k])) acc += h_f(x[k]), c++;
-            a->sum[i] = acc;
-            a->n[i] += (int)c;
-            continue;
-        }
-#ifdef ECO_BATCH_AVX2
-        if (avx2) sum_f_avx2(x, n, &s, &c);
-        else
-#endif
-            sum_f_generic(x, n, &s, &c);
-        a->sum[i] += s;
-        a->n[i] += (int)c;
+#ifdef ECO_BATCH_X86
+    switch (isa()) {
+    case 2: acc_f_avx512(a, col, n); return;
+    case 1: acc_f_avx2(a, col, n); return;
+    default: break;
     }
+#endif
+    acc_f_generic(a, col, n);
 }
 
 void eco_water_acc_add_batch(eco_water_acc_t *a, const double *const col[NI], size_t n)
 {
     pthread_once(&h_once, h_init);
-#ifdef ECO_BATCH_AVX2
-    int avx2 = have_avx2();
-#endif
-    for (int i = 0; i < NI; i++) {
-        const double *x = col[i];
-        if (!x) continue;
-        double s = 0;
-        long c = 0;
-        if (i == ECO_W_PH) {
-            double acc = a->sum[i];
-            for (size_t k = 0; k < n; k++)
-                if (isfinite(x[k])) acc += h_d(x[k]), c++;
-            a->sum[i] = acc;
-            a->n[i] += (int)c;
-            continue;
-        }
-#ifdef ECO_BATCH_AVX2
-        if (avx2) sum_d_avx2(x, n, &s, &c);
-        else
-#endif
-            sum_d_generic(x, n, &s, &c);
-        a->sum[i] += s;
-        a->n[i] += (int)c;
+#ifdef ECO_BATCH_X86
+    switch (isa()) {
+    case 2: acc_d_avx512(a, col, n); return;
+    case 1: acc_d_avx2(a, col, n); return;
+    default: break;
     }
+#endif
+    acc_d_generic(a, col, n);
 }

@@ -48,7 +48,9 @@ void eco_water_acc_add_batch_f32(eco_water_acc_t *a, const float *const col[ECO_
  *  0.01 grid in [0, 14] (any other value goes to pow). */
 double eco_water_h_ion(double ph);
 
-/** Tests: 1 = run the portable kernels even where AVX2 ones exist. */
-void eco_water_batch_set_generic(int on);
+/** Tests and benchmarks: use at most ISA level `level` (0 portable, 1 AVX2,
+ *  2 AVX-512) from now on; the default is the best the CPU has. Returns the
+ *  level in use (always 0 outside x86-64). */
+int eco_water_batch_limit_isa(int level);
 
 #endif

@@ -285,17 +285,22 @@ static void test_h_ion(void **state)
     assert_true(isnan(eco_water_h_ion(NAN)));
 }
 
-/* the same tests through the portable kernels (AVX2 machines run both) */
-static int generic_on(void **state)
+/* the same tests on every kernel the machine can run (portable, AVX2, AVX-512) */
+static int isa_portable(void **state)
 {
     (void)state;
-    eco_water_batch_set_generic(1);
+    return eco_water_batch_limit_isa(0) == 0 ? 0 : -1;
+}
+static int isa_avx2(void **state)
+{
+    (void)state;
+    eco_water_batch_limit_isa(1);
     return 0;
 }
-static int generic_off(void **state)
+static int isa_best(void **state)
 {
     (void)state;
-    eco_water_batch_set_generic(0);
+    eco_water_batch_limit_isa(2);
     return 0;
 }
 
@@ -306,7 +311,10 @@ int main(void)
         cmocka_unit_test(test_classify_float_neighbours), cmocka_unit_test(test_acc),
         cmocka_unit_test(test_h_ion),
     };
-    int rc = cmocka_run_group_tests_name("batch_native", tests, NULL, NULL);
-    rc |= cmocka_run_group_tests_name("batch_portable", tests, generic_on, generic_off);
+    int best = eco_water_batch_limit_isa(2);
+    fprintf(stderr, "batch kernels: best ISA level here %d\n", best);
+    int rc = cmocka_run_group_tests_name("batch_best", tests, isa_best, NULL);
+    if (best >= 2) rc |= cmocka_run_group_tests_name("batch_avx2", tests, isa_avx2, isa_best);
+    rc |= cmocka_run_group_tests_name("batch_portable", tests, isa_portable, isa_best);
     return rc;
 }
