@@ -164,7 +164,7 @@ static void test_classify_double(void **state)
     init_pools();
     init_sets();
     for (size_t n = 0; n <= 40; n++) run_case(n, 0, 0);
-    for (int rep = 0; rep < 40; rep++) run_case(MAXN - (size_t)(next() % 20), 0, 0);
+    for (int rep = 0; rep < 12; rep++) run_case(MAXN - (size_t)(next() % 20), 0, 0);
     for (int rep = 0; rep < 10; rep++) run_case(200 + (size_t)rep, 0, (uint32_t)next());
 }
 
@@ -174,7 +174,7 @@ static void test_classify_float(void **state)
     init_pools();
     init_sets();
     for (size_t n = 0; n <= 40; n++) run_case(n, 1, 0);
-    for (int rep = 0; rep < 40; rep++) run_case(MAXN - (size_t)(next() % 20), 1, 0);
+    for (int rep = 0; rep < 12; rep++) run_case(MAXN - (size_t)(next() % 20), 1, 0);
     for (int rep = 0; rep < 10; rep++) run_case(200 + (size_t)rep, 1, (uint32_t)next());
 }
 
