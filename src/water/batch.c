@@ -391,9 +391,9 @@ double eco_water_h_ion(double ph)
     return h_d(ph);
 }
 
-/* Σ and count of the finite values of x[0..n): four vectors of partial sums,
- * then single vectors, then the last partial vector through a NaN-padded
- * copy. The finite test is x − x == 0 (NaN for NaN and ±inf). LOADD(dst, p)
+/* Σ and count of the finite values of x[0..n): two or four vectors of partial
+ * sums, then single vectors, then the last vector x[n−L..n) with the lanes
+ * already summed masked off (a NaN-padded copy stalls on store forwarding). The finite test is x − x == 0 (NaN for NaN and ±inf). LOADD(dst, p)
  * loads one vector of values as doubles. */
 #define SUM_STEP(VD, VL, LOADD, p, s, c)                                                                          \
     do {                                                                                                          \
@@ -406,28 +406,39 @@ double eco_water_h_ion(double ph)
 
 #define SUM_RUN(VD, VL, T, LOADD, x, n, sum_out, cnt_out)                                                         \
     do {                                                                                                          \
-        enum { ZL_ = sizeof(VD) / sizeof(double) };                                                               \
+        enum { ZL_ = sizeof(VD) / sizeof(double), ZU_ = ZL_ >= 8 ? 2 : 4 }; /* vectors per step */              \
         VD zs0_ = {0}, zs1_ = {0}, zs2_ = {0}, zs3_ = {0};                                                        \
         VL zc0_ = {0}, zc1_ = {0}, zc2_ = {0}, zc3_ = {0};                                                        \
         size_t zi_ = 0;                                                                                           \
-        for (; zi_ + 4 * ZL_ <= (n); zi_ += 4 * ZL_) {                                                            \
+        for (; zi_ + ZU_ * ZL_ <= (n); zi_ += ZU_ * ZL_) {                                                        \
             SUM_STEP(VD, VL, LOADD, (x) + zi_, zs0_, zc0_);                                                       \
             SUM_STEP(VD, VL, LOADD, (x) + zi_ + ZL_, zs1_, zc1_);                                                 \
-            SUM_STEP(VD, VL, LOADD, (x) + zi_ + 2 * ZL_, zs2_, zc2_);                                             \
-            SUM_STEP(VD, VL, LOADD, (x) + zi_ + 3 * ZL_, zs3_, zc3_);                                             \
+            if (ZU_ > 2) {                                                                                        \
+                SUM_STEP(VD, VL, LOADD, (x) + zi_ + 2 * ZL_, zs2_, zc2_);                                         \
+                SUM_STEP(VD, VL, LOADD, (x) + zi_ + 3 * ZL_, zs3_, zc3_);                                         \
+            }                                                                                                     \
         }                                                                                                         \
         for (; zi_ + ZL_ <= (n); zi_ += ZL_) SUM_STEP(VD, VL, LOADD, (x) + zi_, zs0_, zc0_);                      \
-        if (zi_ < (n)) {                                                                                          \
-            T zb_[ZL_];                                                                                           \
-            for (size_t zl_ = 0; zl_ < ZL_; zl_++) zb_[zl_] = zi_ + zl_ < (n) ? (x)[zi_ + zl_] : (T)NAN;          \
-            SUM_STEP(VD, VL, LOADD, zb_, zs1_, zc1_);                                                             \
+        double zt_ = 0; /* inputs shorter than a vector */                                                        \
+        long ztc_ = 0;                                                                                            \
+        if (zi_ < (n) && (n) >= ZL_) { /* the last vector, lanes already summed masked off */                    \
+            VD za_;                                                                                               \
+            VL zix_;                                                                                              \
+            for (int zl_ = 0; zl_ < ZL_; zl_++) zix_[zl_] = zl_;                                                  \
+            LOADD(za_, (x) + (n) - ZL_);                                                                          \
+            VL zok_ = ((za_ - za_) == 0) & (zix_ >= (int64_t)(ZL_ - ((n) - zi_)));                               \
+            zs1_ += (VD)((VL)za_ & zok_);                                                                         \
+            zc1_ -= zok_;                                                                                         \
+        } else {                                                                                                  \
+            for (; zi_ < (n); zi_++)                                                                              \
+                if (isfinite((x)[zi_])) zt_ += (double)(x)[zi_], ztc_++;                                          \
         }                                                                                                         \
         VD zst_ = (zs0_ + zs1_) + (zs2_ + zs3_);                                                                  \
         VL zct_ = (zc0_ + zc1_) + (zc2_ + zc3_);                                                                  \
         double zsum_ = 0;                                                                                         \
         long zcnt_ = 0;                                                                                           \
         for (int zl_ = 0; zl_ < ZL_; zl_++) zsum_ += zst_[zl_], zcnt_ += (long)zct_[zl_];                         \
-        (sum_out) = zsum_, (cnt_out) = zcnt_;                                                                     \
+        (sum_out) = zsum_ + zt_, (cnt_out) = zcnt_ + ztc_;                                                        \
     } while (0)
 
 /* every column: pH in sample order through the table (as eco_water_acc_add,
