@@ -33,7 +33,8 @@
  *
  * usage: bench_water [--sections N] [--seed N] [--runs N] [--out DIR] [--no-files]
  * Environment (flags win): BENCH_W_SECTIONS, BENCH_SEED, BENCH_RUNS, BENCH_OUT;
- * BENCH_W_REF=0 skips the per-sample reference.
+ * BENCH_W_REF=0 skips the per-sample reference; BENCH_W_ISA=0|1 caps the batch
+ * kernels at the portable or AVX2 build (default: the best the CPU runs).
  */
 #include <errno.h>
 #include <math.h>
@@ -392,6 +393,8 @@ int main(int argc, char **argv)
     b->seed = (e = getenv("BENCH_SEED")) ? strtoull(e, NULL, 10) : 2026;
     int runs = (e = getenv("BENCH_RUNS")) ? atoi(e) : 3;
     int ref = (e = getenv("BENCH_W_REF")) ? atoi(e) != 0 : 1;
+    /* kernels: the best the CPU has, or at most BENCH_W_ISA (0 portable, 1 AVX2, 2 AVX-512) */
+    int isa = eco_water_batch_limit_isa((e = getenv("BENCH_W_ISA")) ? atoi(e) : 2);
     const char *out = (e = getenv("BENCH_OUT")) ? e : "bench/out";
     int files = 1;
     for (int a = 1; a < argc; a++) {
@@ -526,6 +529,7 @@ int main(int argc, char **argv)
     fprintf(f, "water_bench\tgenerate_s\t%.4f\ts\n", tgen);
     fprintf(f, "water_bench\tc_write_npy_s\t%.4f\ts\n", tw);
     fprintf(f, "water_bench\tthreads\t%d\tthreads\n", nt);
+    fprintf(f, "water_bench\tkernel_isa\t%s\ttext\n", isa == 2 ? "avx512" : isa == 1 ? "avx2" : "portable");
     for (int c = 0; c <= 6; c++) fprintf(f, "water_bench\tsample_class_%d_pct\t%.3f\t%%\n", c, 100.0 * (double)hist[c] / ns);
     for (int c = 0; c <= 6; c++)
         fprintf(f, "water_bench\tsection_month_class_%d_pct\t%.3f\t%%\n", c, 100.0 * (double)smhist[c] / ((double)b->nsec * NMON));

@@ -21,7 +21,8 @@
 #   BENCH_W_SECTIONS=400 bench/run_water.sh         quick run (default 4567 sections)
 # Other knobs: BENCH_RUNS (3), BENCH_PY_RUNS (2), BENCH_SEED (2026),
 # BENCH_OUT (default bench/out), BENCH_PANDAS=0 to skip the peer,
-# BENCH_W_REF=0 to skip the per-sample reference.
+# BENCH_W_REF=0 to skip the per-sample reference, BENCH_W_ISA=0|1 to cap the
+# batch kernels at the portable or AVX2 build.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -119,9 +120,9 @@ awk -F'\t' '
   function m(k) { return (k in v) && v[k] ~ /^[0-9.eE+-]+$/ ? sprintf("%.2f M", v[k] / 1e6) : "-" }
   function pf(k) { return !(k in v) ? "n/a" : v[k] == 1 ? "PASS" : "FAIL" }
   END {
-    printf "\nwater benchmark: %s sections (%s lakes) x %s samples = %s samples x %s items, %s %% missing\n",
+    printf "\nwater benchmark: %s sections (%s lakes) x %s samples = %s samples x %s items, %s %% missing; batch kernels: %s\n",
       g("water_bench/sections"), g("water_bench/lake_sections"), g("water_bench/samples_per_section"),
-      m("water_bench/samples"), g("water_bench/items"), g("water_bench/missing_pct")
+      m("water_bench/samples"), g("water_bench/items"), g("water_bench/missing_pct"), g("water_bench/kernel_isa")
     printf "  sample classes %%: none %s | I %s | II %s | III %s | IV %s | V %s | worse than V %s\n",
       g("water_bench/sample_class_0_pct"), g("water_bench/sample_class_1_pct"), g("water_bench/sample_class_2_pct"),
       g("water_bench/sample_class_3_pct"), g("water_bench/sample_class_4_pct"), g("water_bench/sample_class_5_pct"),
