@@ -136,7 +136,10 @@ static void plan_float(eco_water_body_t wb, uint32_t set, plan_f_t *p)
  * K: the plan as vectors — column pointers in plan order and every limit
  * broadcast once per call, so the inner loop is load, 2 compares for
  * validity, then 5 compares (with the limit as a memory operand) and 5 ORs. */
-#define PF_DIST 128 /* software prefetch this many values ahead in each column (~7 % faster) */
+/* software prefetch this many values ahead in each column: 21 concurrent
+ * streams outrun the hardware prefetcher (AVX2, 10 M samples: 0.09 s instead of
+ * 0.11–0.13 s). Computed as an integer: the address may lie past the column. */
+#define PF_DIST 128
 
 #define CLASS_KERNEL_T(VT, T)                                                                                     \
     struct {                                                                                                      \
@@ -171,7 +174,7 @@ static void plan_float(eco_water_body_t wb, uint32_t set, plan_f_t *p)
 #define CLASS_LOAD(VT, MT, T, TMAX, ptr, off, v_, absent_)                                                        \
     VT v_;                                                                                                        \
     memcpy(&v_, (ptr) + (off), sizeof v_);                                                                        \
-    __builtin_prefetch((ptr) + (off) + PF_DIST);                                                                  \
+    __builtin_prefetch((const void *)((uintptr_t)((ptr) + (off)) + PF_DIST * sizeof(T)));                        \
     MT bad_ = (v_ < (T)0) | ~(v_ <= (T)(TMAX));                                                                   \
     absent_ &= bad_;                                                                                              \
     v_ = (VT)((MT)v_ | bad_)
