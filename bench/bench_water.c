@@ -10,21 +10,31 @@
  *      class Ⅰ..劣Ⅴ occurs, ~3 % missing (1 % whole-sample outages, 2 %
  *      single items), one section in five a lake/reservoir. Values are rounded
  *      to 3 significant digits relative to the class-Ⅲ limit and STORED AS
- *      float32 (960 MB instead of 1.9 GB); each sample is widened to the
- *      engine's double[24] when used (exact, and the peer widens the same way);
+ *      float32 COLUMNS (one array per item, like a DataFrame's columns; 960 MB
+ *      instead of 1.9 GB). The peer widens them to float64 columns once,
+ *      outside its timings; the C kernels give the class and the sums of the
+ *      widened values without widening (batch.h);
  *   2. times, single-threaded, best of N (CLOCK_MONOTONIC):
- *      (a) eco_water_classify (routine 21-item set of 环办〔2011〕22号, river or
- *          lake by section) of every sample, float->double widening included;
- *      (b) section-month aggregation with eco_water_acc_t (arithmetic mean per
- *          item, pH through [H+]) and eco_water_classify of the means;
+ *      (a) eco_water_classify_batch_f32 (routine 21-item set of 环办〔2011〕22号,
+ *          river or lake by section) of every sample, one call per section;
+ *      (b) section-month aggregation: eco_water_acc_add_batch_f32 (arithmetic
+ *          mean per item, pH through [H+]) per section and month,
+ *          eco_water_acc_mean, and eco_water_classify_batch of the 12 means of
+ *          each section;
  *      and both again with the sections shared out over one thread per core;
+ *      then, once, the per-sample engine on the same data as the reference
+ *      ("before"): eco_water_classify of every sample and eco_water_acc_add
+ *      per sample — timed, and compared with (a) and (b) value for value
+ *      (BENCH_W_REF=0 skips it);
  *   3. writes the data as .npy files for the peer (not timed), its results
  *      (class per sample, section-month means and classes) as raw arrays for
  *      the agreement check, the limits table, and results.tsv rows.
  * bench/run_water.sh drives it; bench/README.md explains the numbers.
  *
  * usage: bench_water [--sections N] [--seed N] [--runs N] [--out DIR] [--no-files]
- * Environment (flags win): BENCH_W_SECTIONS, BENCH_SEED, BENCH_RUNS, BENCH_OUT.
+ * Environment (flags win): BENCH_W_SECTIONS, BENCH_SEED, BENCH_RUNS, BENCH_OUT;
+ * BENCH_W_REF=0 skips the per-sample reference; BENCH_W_ISA=0|1 caps the batch
+ * kernels at the portable or AVX2 build (default: the best the CPU runs).
  */
 #include <errno.h>
 #include <math.h>
@@ -38,6 +48,7 @@
 #include <unistd.h>
 
 #include "water/assess.h"
+#include "water/batch.h"
 #include "water/water.h"
 
 #define NI ECO_W_NITEMS
@@ -50,7 +61,7 @@ typedef struct bench {
     int nsec;
     uint64_t seed;
     size_t n;          /* nsec * NPER */
-    float *val;        /* sample i = s * NPER + k: val + i * NI */
+    float *val;        /* item t of sample i = s * NPER + k: val[t * n + i] */
     int8_t *lake;      /* per section */
     int8_t *cls;       /* class per sample */
     double *sm_mean;   /* (s * NMON + m) * NI */
@@ -111,11 +122,11 @@ static void gen_section(bench_t *b, int s)
     }
     const double two_pi = 6.283185307179586;
     for (int k = 0; k < NPER; k++) {
-        float *v = b->val + ((size_t)s * NPER + (size_t)k) * NI;
+        float *v = b->val + (size_t)s * NPER + (size_t)k; /* item t at v[t * n] */
         double day = (double)k / PER_DAY;
         double season = -cos(two_pi * (day - 15) / 365.0); /* +1 mid-July */
         if (unif(&r) < 0.01) { /* station outage */
-            for (int i = 0; i < NI; i++) v[i] = NAN;
+            for (int i = 0; i < NI; i++) v[(size_t)i * b->n] = NAN;
             continue;
         }
         double x[NI];
@@ -126,7 +137,7 @@ static void gen_section(bench_t *b, int s)
         x[ECO_W_DO] = rnd(dov < 0.1 ? 0.1 : dov, 100);
         for (int i = 0; i < NI; i++) {
             if (i != ECO_W_TEMP && i != ECO_W_PH && i != ECO_W_DO) x[i] = rnd(x[i], scale[i]);
-            v[i] = unif(&r) < 0.02 ? NAN : (float)x[i];
+            v[(size_t)i * b->n] = unif(&r) < 0.02 ? NAN : (float)x[i];
         }
     }
 }
@@ -144,9 +155,65 @@ static void *gen_run(void *arg)
     return NULL;
 }
 
+/* the 24 columns of section s from sample k on */
+static void section_cols(const bench_t *b, int s, int k, const float *col[NI])
+{
+    for (int t = 0; t < NI; t++) col[t] = b->val + (size_t)t * b->n + (size_t)s * NPER + (size_t)k;
+}
+
 /* ---- (a) classification of every sample ---- */
 
 static int64_t classify_range(bench_t *b, int s0, int s1)
+{
+    int64_t sum = 0;
+    const float *col[NI];
+    for (int s = s0; s < s1; s++) {
+        eco_water_body_t wb = b->lake[s] ? ECO_WB_LAKE : ECO_WB_RIVER;
+        int8_t *cls = b->cls + (size_t)s * NPER;
+        section_cols(b, s, 0, col);
+        eco_water_classify_batch_f32(col, NPER, wb, eco_water_set_routine21, cls);
+        for (int k = 0; k < NPER; k++) sum += cls[k];
+    }
+    return sum;
+}
+
+/* ---- (b) section-month means and their classes ---- */
+
+static int64_t aggregate_range(bench_t *b, int s0, int s1)
+{
+    int64_t sum = 0;
+    eco_water_acc_t acc;
+    const float *col[NI];
+    double mcol[NI][NMON];
+    const double *mp[NI];
+    for (int t = 0; t < NI; t++) mp[t] = mcol[t];
+    for (int s = s0; s < s1; s++) {
+        eco_water_body_t wb = b->lake[s] ? ECO_WB_LAKE : ECO_WB_RIVER;
+        double *mean = b->sm_mean + (size_t)s * NMON * NI;
+        for (int m = 0; m < NMON; m++) {
+            eco_water_acc_init(&acc);
+            section_cols(b, s, b->mstart[m], col);
+            eco_water_acc_add_batch_f32(&acc, col, (size_t)(b->mstart[m + 1] - b->mstart[m]));
+            eco_water_acc_mean(&acc, mean + m * NI);
+            for (int t = 0; t < NI; t++) mcol[t][m] = mean[m * NI + t];
+        }
+        int8_t *cls = b->sm_cls + (size_t)s * NMON;
+        eco_water_classify_batch(mp, NMON, wb, eco_water_set_routine21, cls);
+        for (int m = 0; m < NMON; m++) sum += cls[m];
+    }
+    return sum;
+}
+
+/* ---- the per-sample engine on the same data: reference and "before" ---- */
+
+typedef struct ref_out {
+    int8_t *cls;     /* per sample */
+    double *sm_mean; /* as bench_t */
+    int8_t *sm_cls;
+} ref_out_t;
+static ref_out_t REF;
+
+static int64_t ref_classify_range(bench_t *b, int s0, int s1)
 {
     int64_t sum = 0;
     eco_water_result_t res;
@@ -155,19 +222,16 @@ static int64_t classify_range(bench_t *b, int s0, int s1)
         eco_water_body_t wb = b->lake[s] ? ECO_WB_LAKE : ECO_WB_RIVER;
         size_t i0 = (size_t)s * NPER;
         for (size_t i = i0; i < i0 + NPER; i++) {
-            const float *f = b->val + i * NI;
-            for (int t = 0; t < NI; t++) v[t] = f[t];
+            for (int t = 0; t < NI; t++) v[t] = b->val[(size_t)t * b->n + i];
             eco_water_classify(v, wb, eco_water_set_routine21, &res);
-            b->cls[i] = (int8_t)res.cls;
+            REF.cls[i] = (int8_t)res.cls;
             sum += res.cls;
         }
     }
     return sum;
 }
 
-/* ---- (b) section-month means and their classes ---- */
-
-static int64_t aggregate_range(bench_t *b, int s0, int s1)
+static int64_t ref_aggregate_range(bench_t *b, int s0, int s1)
 {
     int64_t sum = 0;
     eco_water_result_t res;
@@ -178,14 +242,14 @@ static int64_t aggregate_range(bench_t *b, int s0, int s1)
         for (int m = 0; m < NMON; m++) {
             eco_water_acc_init(&acc);
             for (int k = b->mstart[m]; k < b->mstart[m + 1]; k++) {
-                const float *f = b->val + ((size_t)s * NPER + (size_t)k) * NI;
-                for (int t = 0; t < NI; t++) v[t] = f[t];
+                size_t i = (size_t)s * NPER + (size_t)k;
+                for (int t = 0; t < NI; t++) v[t] = b->val[(size_t)t * b->n + i];
                 eco_water_acc_add(&acc, v);
             }
-            double *mean = b->sm_mean + ((size_t)s * NMON + (size_t)m) * NI;
+            double *mean = REF.sm_mean + ((size_t)s * NMON + (size_t)m) * NI;
             eco_water_acc_mean(&acc, mean);
             eco_water_classify(mean, wb, eco_water_set_routine21, &res);
-            b->sm_cls[s * NMON + m] = (int8_t)res.cls;
+            REF.sm_cls[s * NMON + m] = (int8_t)res.cls;
             sum += res.cls;
         }
     }
@@ -258,14 +322,15 @@ static int write_raw(const char *dir, const char *name, const void *p, size_t by
 }
 
 /* .npy v1.0: magic, header dict padded with spaces to a 64-byte multiple, data */
-static int write_npy(const char *dir, const char *name, const char *descr, size_t rows, int cols,
+static int write_npy(const char *dir, const char *name, const char *descr, int fortran, size_t rows, int cols,
                      const void *p, size_t bytes)
 {
     char path[4096], hdr[256], shape[64];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     if (cols > 0) snprintf(shape, sizeof shape, "(%zu, %d)", rows, cols);
     else snprintf(shape, sizeof shape, "(%zu,)", rows);
-    int n = snprintf(hdr, sizeof hdr, "{'descr': '%s', 'fortran_order': False, 'shape': %s, }", descr, shape);
+    int n = snprintf(hdr, sizeof hdr, "{'descr': '%s', 'fortran_order': %s, 'shape': %s, }", descr,
+                     fortran ? "True" : "False", shape);
     int total = 10 + n + 1;
     int pad = (64 - total % 64) % 64;
     memset(hdr + n, ' ', (size_t)pad);
@@ -327,6 +392,9 @@ int main(int argc, char **argv)
     b->nsec = (e = getenv("BENCH_W_SECTIONS")) ? atoi(e) : 4567;
     b->seed = (e = getenv("BENCH_SEED")) ? strtoull(e, NULL, 10) : 2026;
     int runs = (e = getenv("BENCH_RUNS")) ? atoi(e) : 3;
+    int ref = (e = getenv("BENCH_W_REF")) ? atoi(e) != 0 : 1;
+    /* kernels: the best the CPU has, or at most BENCH_W_ISA (0 portable, 1 AVX2, 2 AVX-512) */
+    int isa = eco_water_batch_limit_isa((e = getenv("BENCH_W_ISA")) ? atoi(e) : 2);
     const char *out = (e = getenv("BENCH_OUT")) ? e : "bench/out";
     int files = 1;
     for (int a = 1; a < argc; a++) {
@@ -389,6 +457,27 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_water: threaded checksums differ\n");
         return 1;
     }
+    /* the per-sample engine once, one core: the reference and the "before" */
+    double ta_ref = NAN, tb_ref = NAN;
+    int64_t ref_sum_a = 0, ref_sum_b = 0;
+    size_t mis_cls = 0, mis_smcls = 0, sm_rel = 0, sm_bit = 0, nsm = (size_t)b->nsec * NMON;
+    if (ref) {
+        REF.cls = xmalloc(b->n);
+        REF.sm_mean = xmalloc(nsm * NI * sizeof(double));
+        REF.sm_cls = xmalloc(nsm);
+        fprintf(stderr, "bench_water: reference: the per-sample engine (eco_water_classify, eco_water_acc_add), once\n");
+        ta_ref = best_of(b, ref_classify_range, 1, 1, &ref_sum_a);
+        tb_ref = best_of(b, ref_aggregate_range, 1, 1, &ref_sum_b);
+        for (size_t i = 0; i < b->n; i++) mis_cls += REF.cls[i] != b->cls[i];
+        for (size_t i = 0; i < nsm; i++) mis_smcls += REF.sm_cls[i] != b->sm_cls[i];
+        for (size_t i = 0; i < nsm * NI; i++) {
+            double x = REF.sm_mean[i], y = b->sm_mean[i];
+            int both_nan = isnan(x) && isnan(y);
+            sm_bit += both_nan || !memcmp(&x, &y, sizeof x);
+            sm_rel += both_nan || fabs(x - y) <= 1e-12 * fmax(fabs(x), fabs(y));
+        }
+        free(REF.cls), free(REF.sm_mean), free(REF.sm_cls);
+    }
     int64_t hist[7] = {0}, smhist[7] = {0};
     for (size_t i = 0; i < b->n; i++) hist[b->cls[i]]++;
     for (size_t i = 0; i < (size_t)b->nsec * NMON; i++) smhist[b->sm_cls[i]]++;
@@ -409,10 +498,11 @@ int main(int argc, char **argv)
                     sec[i] = s;
                     mon[i] = (int8_t)(m + 1);
                 }
-        int rc = write_npy(out, "water_values.npy", "<f4", b->n, NI, b->val, b->n * NI * sizeof(float));
-        rc |= write_npy(out, "water_section.npy", "<i4", b->n, 0, sec, b->n * sizeof *sec);
-        rc |= write_npy(out, "water_month.npy", "|i1", b->n, 0, mon, b->n);
-        rc |= write_npy(out, "water_lake.npy", "|i1", (size_t)b->nsec, 0, b->lake, (size_t)b->nsec);
+        /* (n, 24) in Fortran order: our item-major columns as they are */
+        int rc = write_npy(out, "water_values.npy", "<f4", 1, b->n, NI, b->val, b->n * NI * sizeof(float));
+        rc |= write_npy(out, "water_section.npy", "<i4", 0, b->n, 0, sec, b->n * sizeof *sec);
+        rc |= write_npy(out, "water_month.npy", "|i1", 0, b->n, 0, mon, b->n);
+        rc |= write_npy(out, "water_lake.npy", "|i1", 0, (size_t)b->nsec, 0, b->lake, (size_t)b->nsec);
         rc |= write_limits(out);
         free(sec), free(mon);
         rc |= write_raw(cdir, "cls.i8", b->cls, b->n);
@@ -439,6 +529,7 @@ int main(int argc, char **argv)
     fprintf(f, "water_bench\tgenerate_s\t%.4f\ts\n", tgen);
     fprintf(f, "water_bench\tc_write_npy_s\t%.4f\ts\n", tw);
     fprintf(f, "water_bench\tthreads\t%d\tthreads\n", nt);
+    fprintf(f, "water_bench\tkernel_isa\t%s\ttext\n", isa == 2 ? "avx512" : isa == 1 ? "avx2" : "portable");
     for (int c = 0; c <= 6; c++) fprintf(f, "water_bench\tsample_class_%d_pct\t%.3f\t%%\n", c, 100.0 * (double)hist[c] / ns);
     for (int c = 0; c <= 6; c++)
         fprintf(f, "water_bench\tsection_month_class_%d_pct\t%.3f\t%%\n", c, 100.0 * (double)smhist[c] / ((double)b->nsec * NMON));
@@ -450,8 +541,24 @@ int main(int argc, char **argv)
     fprintf(f, "water_aggregate\tc_samples_per_s\t%.0f\tsamples/s\n", ns / tb);
     fprintf(f, "water_aggregate\tc_all_cores_s\t%.4f\ts\n", tb_mt);
     fprintf(f, "water_aggregate\tc_checksum_class_sum\t%lld\tsum\n", (long long)sum_b);
+    if (ref) {
+        fprintf(f, "water_classify\tc_engine_s\t%.4f\ts\n", ta_ref);
+        fprintf(f, "water_aggregate\tc_engine_s\t%.4f\ts\n", tb_ref);
+        fprintf(f, "water_agree\tbatch_vs_engine_sample_class_mismatches\t%zu\tcount\n", mis_cls);
+        fprintf(f, "water_agree\tbatch_vs_engine_section_month_class_mismatches\t%zu\tcount\n", mis_smcls);
+        fprintf(f, "water_agree\tbatch_vs_engine_section_month_mean_rel_1e-12_pct\t%.4f\t%%\n",
+                100.0 * (double)sm_rel / ((double)nsm * NI));
+        fprintf(f, "water_agree\tbatch_vs_engine_section_month_mean_bitwise_pct\t%.4f\t%%\n",
+                100.0 * (double)sm_bit / ((double)nsm * NI));
+        fprintf(f, "water_agree\tbatch_vs_engine_checksums_equal\t%d\tbool\n", ref_sum_a == sum_a && ref_sum_b == sum_b);
+    }
     fclose(f);
     fprintf(stderr, "bench_water: (a) %.3f s (%.1f M samples/s), (b) %.3f s; all cores %.3f / %.3f s\n", ta, ns / ta / 1e6,
             tb, ta_mt, tb_mt);
+    if (ref)
+        fprintf(stderr,
+                "bench_water: per-sample engine (a) %.3f s, (b) %.3f s; batch vs engine: %zu sample and %zu section-month "
+                "class mismatches, means %.4f %% bitwise\n",
+                ta_ref, tb_ref, mis_cls, mis_smcls, 100.0 * (double)sm_bit / ((double)nsm * NI));
     return 0;
 }

@@ -6,9 +6,12 @@
 # the same data in the same run, and the figures must land in the same
 # machine-readable table as the air benchmark (name, metric, value, unit).
 # It builds nothing; it runs
-#   1. bench_water      — generates ~10 M samples x 24 items in memory, times
-#                          (a) eco_water_classify of every sample and (b) the
-#                          section-month means + classes, writes water_*.npy;
+#   1. bench_water      — generates ~10 M samples x 24 items in memory (float32
+#                          columns), times (a) the class of every sample
+#                          (eco_water_classify_batch_f32) and (b) the
+#                          section-month means + classes (eco_water_acc_add_batch_f32),
+#                          then once the per-sample engine on the same data
+#                          (reference, "before"), writes water_*.npy;
 #   2. water_pandas.py  — the pandas peer on those files (Debian /usr/bin/python3);
 #   3. compare          — exact-match rates of the classes, agreement of the means;
 # then derives the ratios and checks the target, replaces the earlier water_*
@@ -17,7 +20,9 @@
 #   bench/run_water.sh [BUILD_DIR]                  (default build-bench)
 #   BENCH_W_SECTIONS=400 bench/run_water.sh         quick run (default 4567 sections)
 # Other knobs: BENCH_RUNS (3), BENCH_PY_RUNS (2), BENCH_SEED (2026),
-# BENCH_OUT (default bench/out), BENCH_PANDAS=0 to skip the peer.
+# BENCH_OUT (default bench/out), BENCH_PANDAS=0 to skip the peer,
+# BENCH_W_REF=0 to skip the per-sample reference, BENCH_W_ISA=0|1 to cap the
+# batch kernels at the portable or AVX2 build.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -88,6 +93,8 @@ awk -F'\t' -v OFS='\t' '
       n = t == 1 ? "water_classify" : "water_aggregate"
       ratio(n, "ratio_vs_pandas", n S "pandas_s", n S "c_s")
       ratio(n, "all_cores_ratio_vs_pandas", n S "pandas_s", n S "c_all_cores_s")
+      ratio(n, "engine_ratio_vs_pandas", n S "pandas_s", n S "c_engine_s")
+      ratio(n, "batch_speedup_vs_engine", n S "c_engine_s", n S "c_s")
       same("water_agree", (t == 1 ? "checksum_sample_class_equal" : "checksum_section_month_class_equal"),
            n S "c_checksum_class_sum", n S "pandas_checksum_class_sum")
     }
@@ -113,9 +120,9 @@ awk -F'\t' '
   function m(k) { return (k in v) && v[k] ~ /^[0-9.eE+-]+$/ ? sprintf("%.2f M", v[k] / 1e6) : "-" }
   function pf(k) { return !(k in v) ? "n/a" : v[k] == 1 ? "PASS" : "FAIL" }
   END {
-    printf "\nwater benchmark: %s sections (%s lakes) x %s samples = %s samples x %s items, %s %% missing\n",
+    printf "\nwater benchmark: %s sections (%s lakes) x %s samples = %s samples x %s items, %s %% missing; batch kernels: %s\n",
       g("water_bench/sections"), g("water_bench/lake_sections"), g("water_bench/samples_per_section"),
-      m("water_bench/samples"), g("water_bench/items"), g("water_bench/missing_pct")
+      m("water_bench/samples"), g("water_bench/items"), g("water_bench/missing_pct"), g("water_bench/kernel_isa")
     printf "  sample classes %%: none %s | I %s | II %s | III %s | IV %s | V %s | worse than V %s\n",
       g("water_bench/sample_class_0_pct"), g("water_bench/sample_class_1_pct"), g("water_bench/sample_class_2_pct"),
       g("water_bench/sample_class_3_pct"), g("water_bench/sample_class_4_pct"), g("water_bench/sample_class_5_pct"),
@@ -128,6 +135,12 @@ awk -F'\t' '
       g("water_aggregate/c_s"), m("water_aggregate/c_samples_per_s"), g("water_aggregate/pandas_s"),
       m("water_aggregate/pandas_samples_per_s"), g("water_aggregate/ratio_vs_pandas"),
       g("water_bench/threads"), g("water_aggregate/c_all_cores_s"), g("water_aggregate/all_cores_ratio_vs_pandas")
+    printf "  per-sample engine (before, same data, one core): (a) %s s = %s x pandas; (b) %s s = %s x pandas; batch vs engine: %s sample-class and %s section-month-class mismatches, means %s %% bitwise\n",
+      g("water_classify/c_engine_s"), g("water_classify/engine_ratio_vs_pandas"),
+      g("water_aggregate/c_engine_s"), g("water_aggregate/engine_ratio_vs_pandas"),
+      g("water_agree/batch_vs_engine_sample_class_mismatches"),
+      g("water_agree/batch_vs_engine_section_month_class_mismatches"),
+      g("water_agree/batch_vs_engine_section_month_mean_bitwise_pct")
     printf "  pandas read (npy -> DataFrame, not in (a)/(b)) %s s; peak RSS C %s MiB, pandas %s MiB; wall %s s\n",
       g("water_pandas/read_s"), g("water_bench/c_peak_rss"), g("water_bench/pandas_peak_rss"), g("water_bench/total_wall_s")
     printf "  agreement C vs pandas: class per sample %s %% (%s mismatches), section-month class %s %% (%s mismatches), section-month means %s %% within 1e-12 rel (%s %% bitwise); checksums equal %s / %s\n",

@@ -22,8 +22,11 @@ over the class limits only).
                                  as results.tsv rows on stdout.
 
 Run under /usr/bin/python3 (Debian python3-pandas). Knob: BENCH_PY_RUNS (2).
-The samples are stored as float32 and widened to float64 here exactly as the
-C side widens them, so both see the same doubles.
+The samples are stored as float32 (water_values.npy, shape (n, 24) in Fortran
+order: one contiguous column per item, as bench_water keeps them) and widened
+to float64 columns here, outside the timings; the C kernels compute the class
+and sums of exactly those widened values (water/batch.h), so both sides see
+the same doubles.
 """
 import os
 import sys
