@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "brain/rank.h"
 #include "cli.h"
 #include "core/log.h"
 #include "core/map.h"
@@ -39,7 +40,10 @@ static const char assess_help[] =
     "  Ⅴ 中度污染, 劣Ⅴ 重度污染); main pollutants by section exceedance rate (share of\n"
     "  sections worse than III on the item), top three;\n"
     "- the change against the same period a year earlier when the input holds it; compliance\n"
-    "  with target_class when SECTIONS.csv gives it.\n"
+    "  with target_class when SECTIONS.csv gives it;\n"
+    "- CWQI (城市水质指数, 环办监测〔2017〕51号): per section the sum over the items of C/C_III\n"
+    "  (DO 5/C, pH by its distance from 7, lake TP against 0.05); a group's is the mean of its\n"
+    "  sections'; cwqi_rank ranks the entities of each period (1 = cleanest, ties shared).\n"
     "\n"
     "Input: CSV, one sample per row: site (section, station, 断面名称), time (监测时间, date), an\n"
     "  optional waterbody column, and item columns as for 'ecobrain water classify' (keys,\n"
@@ -73,6 +77,9 @@ typedef struct cell {
     /* results */
     double mean[ECO_W_NITEMS];
     eco_water_result_t res;
+    double cwqi;      /* section: CWQI of the period means; group: mean of its sections' */
+    double cwqi_sum;
+    int cwqi_n, cwqi_rank;
     /* groups */
     int counts[7], nexceed[ECO_W_NITEMS], ntarget, ncompliant, nlake;
     eco_water_shares_t sh;
@@ -85,6 +92,29 @@ typedef struct cells {
     size_t n, cap;
     eco_map_t map; /* "ent:key" -> index */
 } cells_t;
+
+/* CWQI rank among the cells of the same period (1 = cleanest; ties at 2 decimals share) */
+static int cwqi_ranks(cell_t *v, size_t n)
+{
+    double *val = malloc((n ? n : 1) * sizeof *val);
+    int *rk = malloc((n ? n : 1) * sizeof *rk);
+    size_t *idx = malloc((n ? n : 1) * sizeof *idx);
+    if (!val || !rk || !idx) {
+        free(val), free(rk), free(idx);
+        return -1;
+    }
+    for (size_t a = 0; a < n; a++) v[a].cwqi_rank = -1;
+    for (size_t a = 0; a < n; a++) {
+        if (v[a].cwqi_rank != -1) continue;
+        size_t m = 0;
+        for (size_t b = a; b < n; b++)
+            if (v[b].key == v[a].key) idx[m] = b, val[m++] = v[b].cwqi;
+        eco_rank(val, m, ECO_LOWER_IS_BETTER, 2, rk, NULL);
+        for (size_t q = 0; q < m; q++) v[idx[q]].cwqi_rank = rk[q];
+    }
+    free(val), free(rk), free(idx);
+    return 0;
+}
 
 static cell_t *cell_get(cells_t *c, uint32_t ent, int32_t key, int create)
 {
@@ -488,6 +518,8 @@ int cmd_water_assess(int argc, char **argv)
         int wb = info[x->ent].wb >= 0 ? info[x->ent].wb : wb_default;
         eco_water_acc_mean(&x->acc, x->mean);
         eco_water_classify(x->mean, (eco_water_body_t)wb, set, &x->res);
+        x->cwqi = eco_water_cwqi(x->mean, (eco_water_body_t)wb, set);
+        if (x->cwqi == 0) x->cwqi = NAN; /* no item: no index */
     }
 
     char buf[512], lab[64];
@@ -498,7 +530,7 @@ int cmd_water_assess(int argc, char **argv)
         char mcol[ECO_W_NITEMS][24];
         int nc = 0, icol[ECO_W_NITEMS], ni = 0;
         const char *fixed[] = {"section", "period", "samples", "class", "status", "class_items", "exceed",
-                               "target_class", "compliant", "prev_class", "change"};
+                               "target_class", "compliant", "prev_class", "change", "cwqi", "cwqi_rank"};
         for (size_t q = 0; q < sizeof fixed / sizeof *fixed; q++) cols[nc++] = fixed[q];
         for (int i = 0; i < ECO_W_NITEMS; i++)
             if (col_item[i] >= 0) {
@@ -512,6 +544,7 @@ int cmd_water_assess(int argc, char **argv)
             goto done;
         }
         qsort(cells.v, cells.n, sizeof *cells.v, cmp_cell);
+        if (cwqi_ranks(cells.v, cells.n) < 0) goto oom;
         /* the map indexes are stale after sorting: rebuild */
         eco_map_free(&cells.map);
         eco_map_init(&cells.map);
@@ -538,6 +571,9 @@ int cmd_water_assess(int argc, char **argv)
             cell_t *p = pk == INT32_MIN ? NULL : cell_get(&cells, x->ent, pk, 0);
             tbl_str(&t, p ? eco_water_class_name(p->res.cls) : NULL);
             tbl_str(&t, p ? change_of_classes(x->res.cls, p->res.cls) : NULL);
+            tbl_num(&t, eco_water_round(x->cwqi, 2), 2);
+            if (x->cwqi_rank) tbl_int(&t, x->cwqi_rank);
+            else tbl_null(&t);
             for (int q = 0; q < ni; q++) {
                 int i = icol[q];
                 tbl_num(&t, x->mean[i], i == ECO_W_PH ? 2 : i == ECO_W_TP ? 3 : 3);
@@ -573,6 +609,7 @@ int cmd_water_assess(int argc, char **argv)
                 y->ntarget++;
                 if (x->res.cls <= info[x->ent].target) y->ncompliant++;
             }
+            if (x->cwqi == x->cwqi) y->cwqi_sum += x->cwqi, y->cwqi_n++;
             /* the small-count rule: the mean over sections of their period means */
             eco_water_acc_add(&gacc[y - groups.v], x->mean);
         }
@@ -581,13 +618,15 @@ int cmd_water_assess(int argc, char **argv)
             eco_water_acc_mean(&gacc[k], y->mean);
             eco_water_classify(y->mean, y->nlake * 2 > (int)y->nsamples ? ECO_WB_LAKE : ECO_WB_RIVER, set, &y->res);
             eco_water_shares(y->counts, share_min, y->res.cls, &y->sh);
+            y->cwqi = y->cwqi_n ? y->cwqi_sum / y->cwqi_n : NAN; /* a city's CWQI: mean of its sections' */
         }
         free(gacc);
+        if (cwqi_ranks(groups.v, groups.n) < 0) goto oom;
         const char *cols[] = {"entity",        "period",     "sections",     "n_I",          "n_II",
                               "n_III",         "n_IV",       "n_V",          "n_worse_V",    "share_I_III",
                               "share_worse_V", "method",     "mean_class",   "grade",        "main_pollutants",
                               "target_sections", "compliant_sections", "compliance_rate", "prev_share_I_III",
-                              "prev_share_worse_V", "change"};
+                              "prev_share_worse_V", "change", "cwqi", "cwqi_rank"};
         int nc = (int)(sizeof cols / sizeof *cols);
         char badcol[64];
         if (columns && tbl_check_columns(cols, nc, columns, badcol, sizeof badcol)) {
@@ -632,6 +671,9 @@ int cmd_water_assess(int argc, char **argv)
             tbl_str(&t, p ? eco_water_change_name(eco_water_change(y->sh.share_1_3, y->sh.share_worse_v,
                                                                    p->sh.share_1_3, p->sh.share_worse_v))
                           : NULL);
+            tbl_num(&t, eco_water_round(y->cwqi, 2), 2);
+            if (y->cwqi_rank) tbl_int(&t, y->cwqi_rank);
+            else tbl_null(&t);
             tbl_row_end(&t);
         }
         free(ord);
