@@ -612,12 +612,15 @@ const eco_hj212_code_t *eco_hj212_code_find_slow(eco_slice_t code, eco_slice_t s
     return c2017 ? find_2017(eco_slice_cstr(c2017)) : NULL;
 }
 
-const eco_hj212_code_t *eco_hj212_code_find(eco_slice_t code, eco_slice_t st)
+/* The look-up with the code's key (code_key of its bytes) already made:
+ * the parser has it at hand, as it compares factor codes by that key. Not in
+ * hj212.h — an internal entry for parse.c, which declares it. */
+const eco_hj212_code_t *eco_hj212_code_find_key(eco_slice_t code, uint64_t key, eco_slice_t st);
+const eco_hj212_code_t *eco_hj212_code_find_key(eco_slice_t code, uint64_t key, eco_slice_t st)
 {
     if (!code.ptr || code.len == 0 || code.len > 8)
         return NULL;
     pthread_once(&code_hash_once, code_hash_init);
-    uint64_t key = code_key(code.ptr, code.len);
     for (uint32_t i = code_slot_of(key, code.len);; i = (i + 1) & (CODE_HASH_SIZE - 1)) {
         const code_slot_t *s = &code_hash[i];
         if (!s->len)
@@ -630,6 +633,13 @@ const eco_hj212_code_t *eco_hj212_code_find(eco_slice_t code, eco_slice_t st)
             return s->gas ? s->gas : s->water;
         return s->water ? s->water : s->gas;
     }
+}
+
+const eco_hj212_code_t *eco_hj212_code_find(eco_slice_t code, eco_slice_t st)
+{
+    if (!code.ptr || code.len == 0 || code.len > 8)
+        return NULL;
+    return eco_hj212_code_find_key(code, code_key(code.ptr, code.len), st);
 }
 
 /* ------------------------------------------------------------------ ST, Table 5 */

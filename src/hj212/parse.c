@@ -95,9 +95,36 @@ static void note_once(pctx_t *c, unsigned bit, int code, const char *at, const c
 #define SL(s) (int)((s).len > 40 ? 40 : (s).len), (s).ptr
 
 static inline eco_slice_t mk(const char *p, size_t n) { return (eco_slice_t){p, n}; }
+static inline eco_slice_t slice_at(const char *p, size_t n) { return (eco_slice_t){p, n}; }
 static inline int is_blank(char c) { return c == ' ' || c == '\t'; }
+static inline int slice_eq(eco_slice_t a, eco_slice_t b) { return a.len == b.len && memcmp(a.ptr, b.ptr, a.len) == 0; }
 static inline int slice_is(eco_slice_t s, const char *lit, size_t n) { return s.len == n && memcmp(s.ptr, lit, n) == 0; }
 #define IS(s, lit) slice_is((s), (lit), sizeof(lit) - 1)
+
+/* Short keys (factor codes, suffixes) as one 64-bit word: the first up to 8
+ * bytes, zero-padded, so that two keys of equal length <= 8 are equal
+ * exactly when their words are. word8 reads 8 bytes that are known to be
+ * there; key8 reads n bytes at p without passing end (the segment's end). */
+static inline uint64_t key8(const char *p, size_t n, const char *end)
+{
+    size_t k = n < 8 ? n : 8;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (end - p >= 8) {
+        uint64_t x;
+        memcpy(&x, p, 8);
+        return k == 8 ? x : x & ((1ull << (8 * k)) - 1);
+    }
+#else
+    (void)end;
+#endif
+    uint64_t x = 0; /* byte i in bits 8i..8i+7, whatever the byte order: codes.c's key */
+    for (size_t i = 0; i < k; i++) x |= (uint64_t)(unsigned char)p[i] << (8 * i);
+    return x;
+}
+static inline uint64_t word8(const char *p) { return key8(p, 8, p + 8); }
+
+/* codes.c: eco_hj212_code_find with key8 of the code already made */
+const eco_hj212_code_t *eco_hj212_code_find_key(eco_slice_t code, uint64_t key, eco_slice_t st);
 
 /* ------------------------------------------------------------------ numbers and times */
 
@@ -250,7 +277,7 @@ enum { SID_UNKNOWN = 0, SID_RTD, SID_MIN, SID_AVG, SID_MAX, SID_ZSRTD, SID_ZSMIN
  * offline — one table load and one compare instead of a chain of them, as
  * this runs for every field. */
 typedef struct sfx {
-    const char *name;
+    char name[16]; /* zero-padded: its first 8 bytes compare as one word */
     uint8_t len, sid;
 } sfx_t;
 
@@ -284,15 +311,68 @@ static const sfx_t sfx_table[64] = {
     [63] = {"Avg", 3, SID_AVG},
 };
 
-static int bytes_eq(const char *a, const char *b, size_t n);
-
-static inline int suffix_id(eco_slice_t s)
+/* The suffix s, whose first (up to) 8 bytes are the word key (key8). */
+static inline int suffix_id(eco_slice_t s, uint64_t key)
 {
     if (s.len < 2 || s.len > 13) return SID_UNKNOWN;
     const unsigned char *p = (const unsigned char *)s.ptr;
     const sfx_t *e = &sfx_table[(p[0] * 4u + p[s.len - 1] * 6u + p[s.len - 2] * 5u + (unsigned)s.len) & 63u];
-    return e->len == s.len && bytes_eq(s.ptr, e->name, s.len) ? e->sid : SID_UNKNOWN;
+    if (e->len != s.len || word8(e->name) != key) return SID_UNKNOWN;
+    return s.len <= 8 || memcmp(s.ptr + 8, e->name + 8, s.len - 8) == 0 ? e->sid : SID_UNKNOWN;
 }
+
+/* ------------------------------------------------------------------ 32-byte windows (fast paths) */
+
+/* The fast paths look at one token at a time through a 32-byte window
+ * starting at it: bit j of each mask is set when byte j of the window is a
+ * separator (';' or ','), an '=', a '-', a blank. A token that does not end
+ * inside its window takes the general reading. Windows that would pass the
+ * segment's end are read from a copy of its last 32 bytes followed by zeros
+ * (NUL matches nothing), so nothing past the segment is ever read. */
+typedef struct win {
+    uint32_t sep, eq, dash, blank;
+} win_t;
+
+typedef struct wsrc {
+    const char *seg;
+    size_t n;             /* >= 32 */
+    char tail[64];        /* seg[n-32, n) then 32 zero bytes */
+} wsrc_t;
+
+#if defined(__SSE2__)
+#define HJ212_WINDOWS 1
+static void wsrc_init(wsrc_t *w, const char *seg, size_t n)
+{
+    w->seg = seg;
+    w->n = n;
+    memcpy(w->tail, seg + n - 32, 32);
+    memset(w->tail + 32, 0, 32);
+}
+
+static inline win_t window_at(const wsrc_t *w, size_t s)
+{
+    const char *p = s + 32 <= w->n ? w->seg + s : w->tail + (s - (w->n - 32));
+    const __m128i semi = _mm_set1_epi8(';'), comma = _mm_set1_epi8(','), equal = _mm_set1_epi8('='),
+                  minus = _mm_set1_epi8('-'), sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
+    __m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
+#define WMASK(x) ((uint32_t)_mm_movemask_epi8(x))
+    win_t r;
+    r.sep = WMASK(_mm_or_si128(_mm_cmpeq_epi8(a, semi), _mm_cmpeq_epi8(a, comma))) |
+            WMASK(_mm_or_si128(_mm_cmpeq_epi8(b, semi), _mm_cmpeq_epi8(b, comma))) << 16;
+    r.eq = WMASK(_mm_cmpeq_epi8(a, equal)) | WMASK(_mm_cmpeq_epi8(b, equal)) << 16;
+    r.dash = WMASK(_mm_cmpeq_epi8(a, minus)) | WMASK(_mm_cmpeq_epi8(b, minus)) << 16;
+    r.blank = WMASK(_mm_or_si128(_mm_cmpeq_epi8(a, sp), _mm_cmpeq_epi8(a, tab))) |
+              WMASK(_mm_or_si128(_mm_cmpeq_epi8(b, sp), _mm_cmpeq_epi8(b, tab))) << 16;
+#undef WMASK
+    return r;
+}
+#else
+#define HJ212_WINDOWS 0 /* no SIMD: every packet takes the general (bitmap) reading */
+#endif
+
+/* bits below j (j <= 32) */
+static inline uint32_t below(size_t j) { return j >= 32 ? ~0u : (1u << j) - 1; }
 
 /* ------------------------------------------------------------------ header */
 
@@ -362,11 +442,46 @@ static inline size_t bw_next(bitwalk_t *b)
 
 #define NONE ((size_t)-1)
 
+/* One header field key=value (after_cp: found after the CP data area). */
+static int header_field(pctx_t *c, hdr_t *h, eco_slice_t key, eco_slice_t val, int after_cp)
+{
+    eco_hj212_packet_t *k = c->pkt;
+    int hk = header_key(key);
+    if (after_cp) note(c, ECO_HJ212_N_ORDER, key.ptr, "header field '%.*s' after the CP data area", SL(key));
+    if (hk == H_OTHER) {
+        note(c, ECO_HJ212_N_UNKNOWN_CODE, key.ptr, "unknown header field '%.*s' (kept as a parameter)", SL(key));
+        return add_param(c, key, val);
+    }
+    if (h->seen & (1u << hk))
+        note(c, ECO_HJ212_N_DUPLICATE, key.ptr, "header field '%s' given twice: the last is kept", hname[hk]);
+    h->seen |= 1u << hk;
+    if (!after_cp) {
+        if (hk < h->rank_max && !(c->once & ONCE_ORDER)) {
+            c->once |= ONCE_ORDER;
+            note(c, ECO_HJ212_N_ORDER, key.ptr,
+                 "header field '%s' after '%s' (the standard's order is QN ST CN PW MN Flag PNUM PNO)", hname[hk],
+                 hname[h->rank_max]);
+        }
+        if (hk > h->rank_max) h->rank_max = hk;
+    }
+    switch (hk) {
+    case H_QN: k->qn = val; break;
+    case H_ST: k->st = val; break;
+    case H_CN: k->cn = val; break;
+    case H_PW: k->pw = val; break;
+    case H_MN: k->mn = val; break;
+    case H_FLAG: k->flag_text = val; break;
+    case H_PNUM: k->pnum_text = val; break;
+    case H_PNO: k->pno_text = val; break;
+    case H_RF: k->rf = val; break;
+    }
+    return 0;
+}
+
 /* Header fields in seg[from, to), using the segment's bitmap of ; , = -.
  * after_cp: the text after the closing "&&". */
 static int parse_header(pctx_t *c, hdr_t *h, const uint64_t *any, int blanks, size_t from, size_t to, int after_cp)
 {
-    eco_hj212_packet_t *k = c->pkt;
     const char *seg = c->seg;
     bitwalk_t bw;
     bw_init(&bw, any, from, to);
@@ -408,39 +523,8 @@ static int parse_header(pctx_t *c, hdr_t *h, const uint64_t *any, int blanks, si
                     note_once(c, ONCE_SPACE, ECO_HJ212_N_SEPARATOR, seg + s, "stray spaces around a field");
             }
             eco_slice_t key = mk(seg + ts, ke - ts), val = mk(seg + vs, te - vs);
-            int hk = header_key(key);
-            if (after_cp) note(c, ECO_HJ212_N_ORDER, key.ptr, "header field '%.*s' after the CP data area", SL(key));
-            if (hk == H_OTHER) {
-                note(c, ECO_HJ212_N_UNKNOWN_CODE, key.ptr, "unknown header field '%.*s' (kept as a parameter)",
-                     SL(key));
-                int rc = add_param(c, key, val);
-                if (rc) return rc;
-            } else {
-                if (h->seen & (1u << hk))
-                    note(c, ECO_HJ212_N_DUPLICATE, key.ptr, "header field '%s' given twice: the last is kept",
-                         hname[hk]);
-                h->seen |= 1u << hk;
-                if (!after_cp) {
-                    if (hk < h->rank_max && !(c->once & ONCE_ORDER)) {
-                        c->once |= ONCE_ORDER;
-                        note(c, ECO_HJ212_N_ORDER, key.ptr,
-                             "header field '%s' after '%s' (the standard's order is QN ST CN PW MN Flag PNUM PNO)",
-                             hname[hk], hname[h->rank_max]);
-                    }
-                    if (hk > h->rank_max) h->rank_max = hk;
-                }
-                switch (hk) {
-                case H_QN: k->qn = val; break;
-                case H_ST: k->st = val; break;
-                case H_CN: k->cn = val; break;
-                case H_PW: k->pw = val; break;
-                case H_MN: k->mn = val; break;
-                case H_FLAG: k->flag_text = val; break;
-                case H_PNUM: k->pnum_text = val; break;
-                case H_PNO: k->pno_text = val; break;
-                case H_RF: k->rf = val; break;
-                }
-            }
+            int rc = header_field(c, h, key, val, after_cp);
+            if (rc) return rc;
         }
         if (e >= to) break;
         s = e + 1;
@@ -448,6 +532,45 @@ static int parse_header(pctx_t *c, hdr_t *h, const uint64_t *any, int blanks, si
     }
     return 0;
 }
+
+#if HJ212_WINDOWS
+/* The header seg[0, to) read through windows when it is the usual one:
+ * fields "Key=value;" of the known keys, each within its window, no blank,
+ * no ',', the last ';' right before "CP=&&" (to). Checked whole before
+ * anything is recorded, so a header that is not like that (0 returned)
+ * goes to parse_header with nothing done twice; header_field records the
+ * fields (duplicates and order notes included) as parse_header would. */
+static int fast_header(pctx_t *c, hdr_t *h, const wsrc_t *ws, size_t to)
+{
+    enum { MAXF = 12 };
+    uint32_t at[MAXF], klen[MAXF], vlen[MAXF];
+    int nf = 0;
+    size_t s = 0;
+    while (s < to) {
+        if (nf == MAXF) return 0;
+        win_t w = window_at(ws, s);
+        uint32_t valid = below(to - s);
+        uint32_t sep = w.sep & valid;
+        if (!sep) return 0; /* too long, or "Flag=5CP=&&" */
+        size_t E = (size_t)__builtin_ctz(sep);
+        if (c->seg[s + E] != ';' || (w.blank & below(E))) return 0;
+        uint32_t eqs = w.eq & below(E);
+        if (!eqs) return 0;
+        size_t Q = (size_t)__builtin_ctz(eqs);
+        if (Q == 0 || header_key(slice_at(c->seg + s, Q)) == H_OTHER) return 0;
+        at[nf] = (uint32_t)s;
+        klen[nf] = (uint32_t)Q;
+        vlen[nf] = (uint32_t)(E - Q - 1);
+        nf++;
+        s += E + 1;
+    }
+    for (int i = 0; i < nf; i++) {
+        const char *p = c->seg + at[i];
+        (void)header_field(c, h, slice_at(p, klen[i]), slice_at(p + klen[i] + 1, vlen[i]), 0); /* 0: known keys */
+    }
+    return 1;
+}
+#endif
 
 /* What the header fields mean, once all are read. */
 static void interpret_header(pctx_t *c, const hdr_t *h, const eco_hj212_opts_t *o)
@@ -554,68 +677,108 @@ static int add_param(pctx_t *c, eco_slice_t key, eco_slice_t val)
 
 #define MAXW ((ECO_HJ212_MAX_LEN + 63) / 64 + 1)
 
+/* Bit j of word w set when byte 64w+j is: any one of ; , = - (built for
+ * every packet: the header and the CP's fast path walk it), and, built only
+ * when the CP's general reading is needed (have_split), sep ';' or ',',
+ * eq '=', dash '-'. Bits past the segment are zero. */
 typedef struct masks {
     uint64_t any[MAXW], sep[MAXW], eq[MAXW], dash[MAXW];
+    const char *p;
+    size_t n;
+    int have_split;
+    int built, blanks; /* built on first need (the general reading); blanks: one anywhere */
 } masks_t;
 
 #if defined(__SSE2__)
-/* 64 bytes at p: bits of ';' ',' / '=' / '-' into word w of the masks; blanks OR-ed into *blank */
-static inline void mask64(const char *p, masks_t *mk, size_t w, __m128i *blank)
+/* 64 bytes at p: bits of ; , = - into word w of any; blanks OR-ed into *blank */
+static inline uint64_t mask64_any(const char *p, __m128i *blank)
 {
     const __m128i semi = _mm_set1_epi8(';'), comma = _mm_set1_epi8(','), equal = _mm_set1_epi8('='),
                   minus = _mm_set1_epi8('-'), sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
-    uint64_t ms = 0, me = 0, md = 0;
+    uint64_t m = 0;
     for (int k = 0; k < 4; k++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
-        __m128i a = _mm_or_si128(_mm_cmpeq_epi8(v, semi), _mm_cmpeq_epi8(v, comma));
-        ms |= (uint64_t)(unsigned)_mm_movemask_epi8(a) << (16 * k);
-        me |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, equal)) << (16 * k);
-        md |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, minus)) << (16 * k);
+        __m128i a = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, semi), _mm_cmpeq_epi8(v, comma)),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, equal), _mm_cmpeq_epi8(v, minus)));
+        m |= (uint64_t)(unsigned)_mm_movemask_epi8(a) << (16 * k);
         *blank = _mm_or_si128(*blank, _mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, tab)));
     }
-    mk->sep[w] = ms;
-    mk->eq[w] = me;
-    mk->dash[w] = md;
-    mk->any[w] = ms | me | md;
+    return m;
 }
 #endif
 
-/* Bit j of word w set when byte 64w+j is: sep ';' or ',', eq '=', dash '-',
- * any one of the four (bits past n are zero). Returns whether the segment
- * holds a blank anywhere: when it does not, as in nearly every packet, no
- * token needs trimming. */
+/* any[] of the segment. Returns whether it holds a blank anywhere: when it
+ * does not, as in nearly every packet, no token needs trimming. */
 static int build_mask(const char *p, size_t n, masks_t *mk)
 {
     size_t nw = (n + 63) / 64, full = n / 64;
+    mk->p = p;
+    mk->n = n;
+    mk->have_split = 0;
+    mk->any[nw] = 0; /* the word after the last (the CP walk's sentinel may be put in the last) */
 #if defined(__SSE2__)
     __m128i blank = _mm_setzero_si128();
-    for (size_t w = 0; w < full; w++) mask64(p + 64 * w, mk, w, &blank);
+    for (size_t w = 0; w < full; w++) mk->any[w] = mask64_any(p + 64 * w, &blank);
     if (full < nw) { /* the tail, through a zero-padded copy: NUL matches nothing */
         char tail[64];
         memset(tail, 0, sizeof tail);
         memcpy(tail, p + 64 * full, n - 64 * full);
-        mask64(tail, mk, full, &blank);
+        mk->any[full] = mask64_any(tail, &blank);
     }
     return _mm_movemask_epi8(blank) != 0;
 #else
     int blank = 0;
+    (void)full;
     for (size_t w = 0; w < nw; w++) {
-        uint64_t ms = 0, me = 0, md = 0;
+        uint64_t m = 0;
         for (size_t j = 0; j < 64 && 64 * w + j < n; j++) {
             char ch = p[64 * w + j];
-            ms |= (uint64_t)(ch == ';' || ch == ',') << j;
-            me |= (uint64_t)(ch == '=') << j;
-            md |= (uint64_t)(ch == '-') << j;
+            m |= (uint64_t)(ch == ';' || ch == ',' || ch == '=' || ch == '-') << j;
             blank |= ch == ' ' || ch == '\t';
+        }
+        mk->any[w] = m;
+    }
+    return blank;
+#endif
+}
+
+static void build_split(masks_t *mk);
+
+/* All the masks, built the first time the general reading needs them. */
+static inline masks_t *masks(masks_t *mk, const char *p, size_t n)
+{
+    if (!mk->built) {
+        mk->blanks = build_mask(p, n, mk);
+        build_split(mk);
+        mk->built = 1;
+    }
+    return mk;
+}
+
+/* sep[], eq[], dash[] from any[] (only its marked bytes are looked at) */
+static void build_split(masks_t *mk)
+{
+    size_t nw = (mk->n + 63) / 64;
+    for (size_t w = 0; w < nw; w++) {
+        uint64_t ms = 0, me = 0, md = 0;
+        for (uint64_t x = mk->any[w]; x; x &= x - 1) {
+            size_t j = (size_t)__builtin_ctzll(x);
+            size_t at = 64 * w + j;
+            if (at >= mk->n) break;
+            char ch = mk->p[at];
+            uint64_t bit = 1ull << j;
+            if (ch == '=')
+                me |= bit;
+            else if (ch == '-')
+                md |= bit;
+            else if (ch == ';' || ch == ',')
+                ms |= bit;
         }
         mk->sep[w] = ms;
         mk->eq[w] = me;
         mk->dash[w] = md;
-        mk->any[w] = ms | me | md;
     }
-    (void)full;
-    return blank;
-#endif
+    mk->have_split = 1;
 }
 
 /* The first set bit of m in [a, b), or NONE. */
@@ -634,7 +797,7 @@ static inline size_t first_bit(const uint64_t *m, size_t a, size_t b)
 
 /* Equality of two short byte strings without a libc call: codes are mostly
  * 3-6 bytes, compared once per field. */
-static int bytes_eq(const char *a, const char *b, size_t n)
+static inline int bytes_eq(const char *a, const char *b, size_t n)
 {
     if (n >= 4 && n <= 8) {
         uint32_t a0, a1, b0, b1;
@@ -658,42 +821,48 @@ static int bytes_eq(const char *a, const char *b, size_t n)
 #define HASH_SIZE 2048      /* > 2 * ECO_HJ212_MAX_FACTORS */
 
 typedef struct fstate {
+    uint64_t ckey[ECO_HJ212_MAX_FACTORS];     /* key8 of each factor's code */
     uint32_t sid_mask[ECO_HJ212_MAX_FACTORS]; /* known suffixes seen, per factor */
     uint16_t nunknown[ECO_HJ212_MAX_FACTORS]; /* unknown-suffix fields, per factor */
     uint16_t fidx[ECO_HJ212_MAX_FIELDS];      /* factor of each field, in arrival order */
     uint16_t hash[HASH_SIZE];                 /* factor index + 1, when hashed */
+    uint64_t flag_seen[2], flag_ok[2];        /* one-byte data flags judged so far (ASCII bit map) */
     int hashed, regroup, dups;
 } fstate_t;
 
-static inline uint32_t code_hash(eco_slice_t s)
+static inline uint32_t code_hash(uint64_t key, size_t len)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < s.len; i++) h = (h ^ (unsigned char)s.ptr[i]) * 16777619u;
-    return h;
+    return (uint32_t)(((key ^ (uint64_t)len) * 0x9E3779B97F4A7C15ull) >> 53) & (HASH_SIZE - 1);
 }
 
-static inline int code_eq(eco_slice_t a, eco_slice_t b) { return a.len == b.len && bytes_eq(a.ptr, b.ptr, a.len); }
+/* Is factor f's code the code whose key8 is key? */
+static inline int factor_is(const fstate_t *fs, const eco_hj212_packet_t *k, uint32_t f, eco_slice_t code,
+                            uint64_t key)
+{
+    const eco_slice_t fc = k->factors[f].code;
+    return fc.len == code.len && fs->ckey[f] == key && (code.len <= 8 || bytes_eq(fc.ptr, code.ptr, code.len));
+}
 
 static void hash_put(fstate_t *fs, const eco_hj212_packet_t *k, uint32_t f)
 {
-    uint32_t i = code_hash(k->factors[f].code) & (HASH_SIZE - 1);
+    uint32_t i = code_hash(fs->ckey[f], k->factors[f].code.len);
     while (fs->hash[i]) i = (i + 1) & (HASH_SIZE - 1);
     fs->hash[i] = (uint16_t)(f + 1);
 }
 
 /* index of the factor with this code, or -1 */
-static int find_factor(fstate_t *fs, const eco_hj212_packet_t *k, eco_slice_t code)
+static int find_factor(fstate_t *fs, const eco_hj212_packet_t *k, eco_slice_t code, uint64_t key)
 {
     uint32_t nf = k->nfactors; /* the last factor was checked by the caller: fields of a factor come together */
     if (!fs->hashed) {
         for (uint32_t f = 0; f + 1 < nf; f++)
-            if (code_eq(k->factors[f].code, code)) return (int)f;
+            if (factor_is(fs, k, f, code, key)) return (int)f;
         return -1;
     }
-    uint32_t i = code_hash(code) & (HASH_SIZE - 1);
+    uint32_t i = code_hash(key, code.len);
     while (fs->hash[i]) {
         uint32_t f = fs->hash[i] - 1u;
-        if (code_eq(k->factors[f].code, code)) return (int)f;
+        if (factor_is(fs, k, f, code, key)) return (int)f;
         i = (i + 1) & (HASH_SIZE - 1);
     }
     return -1;
@@ -704,12 +873,29 @@ static int is_facility_code(eco_slice_t code) /* SBxxx: treatment facility numbe
     return code.len >= 3 && code.ptr[0] == 'S' && code.ptr[1] == 'B';
 }
 
+/* Is the data flag val in the edition's table? One-byte flags are judged
+ * once per packet (nearly every flag is "N"); the table itself stays in
+ * eco_hj212_data_flag_name. */
+static inline int flag_known(fstate_t *fs, eco_slice_t val, eco_hj212_edition_t ed)
+{
+    if (val.len != 1 || (unsigned char)val.ptr[0] >= 128) return eco_hj212_data_flag_name(val, ed) != NULL;
+    unsigned ch = (unsigned char)val.ptr[0];
+    uint64_t bit = 1ull << (ch & 63);
+    if (!(fs->flag_seen[ch >> 6] & bit)) {
+        fs->flag_seen[ch >> 6] |= bit;
+        if (eco_hj212_data_flag_name(val, ed)) fs->flag_ok[ch >> 6] |= bit;
+    }
+    return (fs->flag_ok[ch >> 6] & bit) != 0;
+}
+
 static inline __attribute__((always_inline)) int add_field(pctx_t *c, fstate_t *fs, eco_slice_t code,
                                                            eco_slice_t suffix, eco_slice_t val)
 {
     eco_hj212_packet_t *k = c->pkt;
+    const char *end = c->seg + c->n;
+    uint64_t ckey = key8(code.ptr, code.len, end);
     uint32_t nf = k->nfactors;
-    int f = nf && code_eq(k->factors[nf - 1].code, code) ? (int)nf - 1 : find_factor(fs, k, code);
+    int f = nf && factor_is(fs, k, nf - 1, code, ckey) ? (int)nf - 1 : find_factor(fs, k, code, ckey);
     if (f < 0) {
         if (k->nfactors >= ECO_HJ212_MAX_FACTORS)
             return eco_err_set(c->err, ECO_EHJ212_TOOBIG, "more than %d factors (at byte %zu)", ECO_HJ212_MAX_FACTORS,
@@ -717,9 +903,10 @@ static inline __attribute__((always_inline)) int add_field(pctx_t *c, fstate_t *
         f = (int)k->nfactors++;
         eco_hj212_factor_t *fc = &k->factors[f];
         fc->code = code;
-        fc->info = code.len ? eco_hj212_code_find(code, k->st) : NULL;
+        fc->info = code.len ? eco_hj212_code_find_key(code, ckey, k->st) : NULL;
         fc->first = k->nfields;
         fc->n = 0;
+        fs->ckey[f] = ckey;
         fs->sid_mask[f] = 0;
         fs->nunknown[f] = 0;
         if (code.len == 0)
@@ -739,12 +926,12 @@ static inline __attribute__((always_inline)) int add_field(pctx_t *c, fstate_t *
     if (k->nfields >= ECO_HJ212_MAX_FIELDS)
         return eco_err_set(c->err, ECO_EHJ212_TOOBIG, "more than %d factor fields (at byte %zu)",
                            ECO_HJ212_MAX_FIELDS, (size_t)(code.ptr - c->seg));
-    int sid = suffix_id(suffix);
+    int sid = suffix_id(suffix, key8(suffix.ptr, suffix.len, end));
     if (sid) {
         uint32_t bit = 1u << sid;
         if (fs->sid_mask[f] & bit) fs->dups = 1;
         fs->sid_mask[f] |= bit;
-        if (sid == SID_FLAG && !eco_hj212_data_flag_name(val, k->edition))
+        if (sid == SID_FLAG && !flag_known(fs, val, k->edition))
             note(c, ECO_HJ212_N_BAD_FLAG, val.ptr, "data flag '%.*s' of %.*s is not in the HJ 212-%s table", SL(val),
                  SL(code), eco_hj212_edition_name(k->edition));
     } else {
@@ -758,7 +945,7 @@ static inline __attribute__((always_inline)) int add_field(pctx_t *c, fstate_t *
     eco_hj212_field_t *fl = &k->fields[k->nfields];
     fl->suffix = suffix;
     fl->value = val;
-    fl->num = parse_num(val.ptr, val.len, c->seg + c->n);
+    fl->num = parse_num(val.ptr, val.len, end);
     fs->fidx[k->nfields] = (uint16_t)f;
     k->nfields++;
     k->factors[f].n++;
@@ -801,7 +988,7 @@ static void dedupe(pctx_t *c, eco_hj212_packet_t *k)
         uint32_t first = fc->first, end = fc->first + fc->n, nfirst = w;
         for (uint32_t i = first; i < end; i++) {
             int later = 0;
-            for (uint32_t j = i + 1; j < end && !later; j++) later = code_eq(k->fields[i].suffix, k->fields[j].suffix);
+            for (uint32_t j = i + 1; j < end && !later; j++) later = slice_eq(k->fields[i].suffix, k->fields[j].suffix);
             if (later) {
                 note(c, ECO_HJ212_N_DUPLICATE, k->fields[i].suffix.ptr, "'%.*s-%.*s' given twice: the last is kept",
                      SL(fc->code), SL(k->fields[i].suffix));
@@ -817,12 +1004,25 @@ static void dedupe(pctx_t *c, eco_hj212_packet_t *k)
 
 /* ------------------------------------------------------------------ CP */
 
+/* A CP entry without '-' in its key: a parameter (DataTime, PolId, QnRtn ...) */
+static int cp_param(pctx_t *c, eco_slice_t key, eco_slice_t val)
+{
+    eco_hj212_packet_t *k = c->pkt;
+    int rc = add_param(c, key, val);
+    if (!rc && IS(key, "DataTime")) {
+        k->datatime = val;
+        k->has_time = parse_datatime(val, &k->time) == 0;
+        if (!k->has_time)
+            note(c, ECO_HJ212_N_BAD_VALUE, val.ptr, "DataTime '%.*s' is not YYYYMMDDhhmmss[zzz]", SL(val));
+    }
+    return rc;
+}
+
 /* One CP entry: raw [s, e); q = its first '=' (or NONE), d = the first '-'
  * before q (or NONE). blanks: the CP holds blanks somewhere. */
 static inline __attribute__((always_inline)) int cp_entry(pctx_t *c, fstate_t *fs, const char *cp, size_t s, size_t e,
                                                           size_t q, size_t d, int blanks)
 {
-    eco_hj212_packet_t *k = c->pkt;
     size_t ts = s, te = e, ke = q, vs = q + 1;
     if (blanks) {
         while (ts < te && is_blank(cp[ts])) ts++;
@@ -849,54 +1049,102 @@ static inline __attribute__((always_inline)) int cp_entry(pctx_t *c, fstate_t *f
         return 0;
     }
     if (d != NONE) return add_field(c, fs, mk(cp + ts, d - ts), mk(cp + d + 1, ke - d - 1), val);
-    eco_slice_t key = mk(cp + ts, ke - ts);
-    int rc = add_param(c, key, val);
-    if (!rc && IS(key, "DataTime")) {
-        k->datatime = val;
-        k->has_time = parse_datatime(val, &k->time) == 0;
-        if (!k->has_time)
-            note(c, ECO_HJ212_N_BAD_VALUE, val.ptr, "DataTime '%.*s' is not YYYYMMDDhhmmss[zzz]", SL(val));
-    }
-    return rc;
+    return cp_param(c, mk(cp + ts, ke - ts), val);
 }
 
-/* The data area seg[cs, ce): entry by entry, each found with three look-ups
- * in the bitmaps: its end (the next ';' or ','), its first '=' and the first
- * '-' before that. A value starting with "//" (an -Info log) runs to its
- * closing "//": separators inside it are skipped. */
-static int parse_cp(pctx_t *c, const masks_t *mk, int blanks, size_t cs, size_t ce)
+/* One CP entry by the general reading: its end (the next ';' or ','), its
+ * first '=' and the first '-' before that, from the bitmaps; a value
+ * starting with "//" (an -Info log) runs to its closing "//", separators
+ * inside it skipped. Returns 0 or an error; *end_out: the entry's end. */
+static int cp_general(pctx_t *c, fstate_t *fs, const masks_t *mk, size_t s, size_t ce, size_t *end_out)
+{
+    const char *seg = c->seg;
+    int blanks = mk->blanks;
+    size_t e = first_bit(mk->sep, s, ce);
+    if (e == NONE) e = ce;
+    size_t q = first_bit(mk->eq, s, e);
+    if (q != NONE) {
+        size_t v = q + 1;
+        if (blanks)
+            while (v < ce && is_blank(seg[v])) v++;
+        if (v + 1 < ce && seg[v] == '/' && seg[v + 1] == '/') /* an -Info log: to its closing "//" */
+            for (size_t z = v + 2; z + 1 < ce; z++)
+                if (seg[z] == '/' && seg[z + 1] == '/') {
+                    if (z + 2 > e) {
+                        e = first_bit(mk->sep, z + 2, ce);
+                        if (e == NONE) e = ce;
+                    }
+                    break;
+                }
+    }
+    size_t d = first_bit(mk->dash, s, q != NONE ? q : e);
+    *end_out = e;
+    return cp_entry(c, fs, seg, s, e, q, d, blanks);
+}
+
+/* The data area seg[cs, ce), entry by entry.
+ *
+ * Fast path (SSE2), for the entries nearly every packet is made of: an
+ * entry "code-Suffix=value" or "Key=value" that ends (at a ';' or ',', or at
+ * the closing "&&") within the 32-byte window starting at it, holds no blank
+ * and an '=' after a non-empty key, and whose value does not start with
+ * "//". Its end, its first '=' and the first '-' before that are then read
+ * off the window's masks — exactly the positions the general reading finds
+ * in the bitmaps, and trimming a token without blanks changes nothing — so
+ * both readings give the same packet. Anything else (a long entry, blanks,
+ * an entry without '=', an -Info log, an empty entry) takes the general
+ * reading (cp_general), the bitmaps built on first need. */
+static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, size_t cs, size_t ce)
 {
     eco_hj212_packet_t *k = c->pkt;
     const char *seg = c->seg;
     if (ce == cs) return 0;
     fstate_t fs; /* large, but only the slots in use are ever touched */
     fs.hashed = fs.regroup = fs.dups = 0;
+    fs.flag_seen[0] = fs.flag_seen[1] = fs.flag_ok[0] = fs.flag_ok[1] = 0;
     size_t s = cs;
     for (;;) {
         if (s >= ce) { /* the CP ends with ';' or ',' (JV-0453) */
             note_once(c, ONCE_EMPTY, ECO_HJ212_N_SEPARATOR, seg + ce - 1, "a ';' or ',' before the closing \"&&\"");
             break;
         }
-        size_t e = first_bit(mk->sep, s, ce);
-        if (e == NONE) e = ce;
-        size_t q = first_bit(mk->eq, s, e);
-        if (q != NONE) {
-            size_t v = q + 1;
-            if (blanks)
-                while (v < ce && is_blank(seg[v])) v++;
-            if (v + 1 < ce && seg[v] == '/' && seg[v + 1] == '/') /* an -Info log: to its closing "//" */
-                for (size_t z = v + 2; z + 1 < ce; z++)
-                    if (seg[z] == '/' && seg[z + 1] == '/') {
-                        if (z + 2 > e) {
-                            e = first_bit(mk->sep, z + 2, ce);
-                            if (e == NONE) e = ce;
-                        }
-                        break;
-                    }
+        size_t e;
+#if HJ212_WINDOWS
+        if (ws) {
+            win_t w = window_at(ws, s);
+            size_t lim = ce - s; /* bytes of the CP left */
+            uint32_t valid = below(lim);
+            uint32_t sep = w.sep & valid;
+            size_t E = sep ? (size_t)__builtin_ctz(sep) : lim; /* the entry's length */
+            if (E > 32 || E == 0 || (w.blank & below(E))) goto general;
+            uint32_t eqs = w.eq & below(E);
+            if (!eqs) goto general;
+            size_t Q = (size_t)__builtin_ctz(eqs);
+            if (Q == 0) goto general;
+            e = s + E;
+            size_t q = s + Q;
+            if (q + 2 < ce && seg[q + 1] == '/' && seg[q + 2] == '/') goto general;
+            eco_slice_t val = slice_at(seg + q + 1, E - Q - 1);
+            uint32_t dashes = w.dash & below(Q);
+            int rc;
+            if (dashes) {
+                size_t D = (size_t)__builtin_ctz(dashes);
+                rc = add_field(c, &fs, slice_at(seg + s, D), slice_at(seg + s + D + 1, Q - D - 1), val);
+            } else {
+                rc = cp_param(c, slice_at(seg + s, Q), val);
+            }
+            if (rc) return rc;
+            goto next;
         }
-        size_t d = first_bit(mk->dash, s, q != NONE ? q : e);
-        int rc = cp_entry(c, &fs, seg, s, e, q, d, blanks);
-        if (rc) return rc;
+    general:
+#endif
+        {
+            int rc = cp_general(c, &fs, masks(mk, seg, c->n), s, ce, &e);
+            if (rc) return rc;
+        }
+#if HJ212_WINDOWS
+    next:
+#endif
         if (e >= ce) break;
         s = e + 1;
     }
@@ -958,20 +1206,34 @@ int eco_hj212_parse(eco_slice_t segment, const eco_hj212_opts_t *o, eco_hj212_pa
     pkt->cp = mk(seg + cs, ce - cs);
 
     masks_t mk;
-    int blanks = build_mask(seg, n, &mk);
+    mk.built = 0;
     hdr_t h = {0, 0};
-    int rc = parse_header(&c, &h, mk.any, blanks, 0, cp_at, 0);
-    if (rc) return rc;
+    int rc = 0, hdr_done = 0;
+    const wsrc_t *wsp = NULL;
+#if HJ212_WINDOWS
+    wsrc_t ws;
+    if (n >= 32) {
+        wsrc_init(&ws, seg, n);
+        wsp = &ws;
+        hdr_done = fast_header(&c, &h, wsp, cp_at);
+    }
+#endif
+    if (!hdr_done) {
+        masks(&mk, seg, n);
+        rc = parse_header(&c, &h, mk.any, mk.blanks, 0, cp_at, 0);
+        if (rc) return rc;
+    }
     size_t lb = cp_at; /* the last non-blank byte before "CP=&&" */
     while (lb > 0 && is_blank(seg[lb - 1])) lb--;
     if (lb > 0 && seg[lb - 1] != ';' && seg[lb - 1] != ',') /* "Flag=5CP=&&" (C.19) */
         note(&c, ECO_HJ212_N_SEPARATOR, cpp, "no ';' before \"CP=&&\"");
     if (ce + 2 < n) { /* "...&&;Flag=0" */
-        rc = parse_header(&c, &h, mk.any, blanks, ce + 2, n, 1);
+        masks(&mk, seg, n);
+        rc = parse_header(&c, &h, mk.any, mk.blanks, ce + 2, n, 1);
         if (rc) return rc;
     }
     interpret_header(&c, &h, o);
-    rc = parse_cp(&c, &mk, blanks, cs, ce);
+    rc = parse_cp(&c, &mk, wsp, cs, ce);
     if (rc) return rc;
     if (c.dropped) {
         eco_hj212_note_t *nt = &pkt->notes[pkt->nnotes++];
