@@ -1167,7 +1167,10 @@ static const char *find_cp(const char *s, size_t n)
     return NULL;
 }
 
-int eco_hj212_parse(eco_slice_t segment, const eco_hj212_opts_t *o, eco_hj212_packet_t *pkt, eco_err_t *err)
+/* fast: whether the window fast paths may be taken (eco_hj212_parse), or
+ * the general reading alone is used (eco_hj212_parse_general, below). */
+static int parse_impl(eco_slice_t segment, const eco_hj212_opts_t *o, eco_hj212_packet_t *pkt, eco_err_t *err,
+                      int fast)
 {
     eco_hj212_opts_t def;
     if (!o) {
@@ -1212,7 +1215,7 @@ int eco_hj212_parse(eco_slice_t segment, const eco_hj212_opts_t *o, eco_hj212_pa
     const wsrc_t *wsp = NULL;
 #if HJ212_WINDOWS
     wsrc_t ws;
-    if (n >= 32) {
+    if (fast && n >= 32) {
         wsrc_init(&ws, seg, n);
         wsp = &ws;
         hdr_done = fast_header(&c, &h, wsp, cp_at);
@@ -1242,6 +1245,20 @@ int eco_hj212_parse(eco_slice_t segment, const eco_hj212_opts_t *o, eco_hj212_pa
         snprintf(nt->text, sizeof nt->text, "%u more notes not kept", (unsigned)c.dropped);
     }
     return 0;
+}
+
+int eco_hj212_parse(eco_slice_t segment, const eco_hj212_opts_t *o, eco_hj212_packet_t *pkt, eco_err_t *err)
+{
+    return parse_impl(segment, o, pkt, err, 1);
+}
+
+/* The same parse by the general reading only (no window fast path): not in
+ * hj212.h; the unit tests and the fuzz target check that both give the same
+ * packet, note for note. */
+int eco_hj212_parse_general(eco_slice_t segment, const eco_hj212_opts_t *o, eco_hj212_packet_t *pkt, eco_err_t *err);
+int eco_hj212_parse_general(eco_slice_t segment, const eco_hj212_opts_t *o, eco_hj212_packet_t *pkt, eco_err_t *err)
+{
+    return parse_impl(segment, o, pkt, err, 0);
 }
 
 eco_slice_t eco_hj212_param(const eco_hj212_packet_t *pkt, const char *key)
