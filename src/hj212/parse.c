@@ -173,10 +173,63 @@ slow: {
 }
 }
 
-/* The usual value — a sign and at most 8 digits and dot, "101.85", "-0.041"
- * — without a loop: 8 bytes in a word, the dot found and squeezed out, the
+static const uint64_t lenmask[9] = {0,
+                                     0xFFull,
+                                     0xFFFFull,
+                                     0xFFFFFFull,
+                                     0xFFFFFFFFull,
+                                     0xFFFFFFFFFFull,
+                                     0xFFFFFFFFFFFFull,
+                                     0xFFFFFFFFFFFFFFull,
+                                     0xFFFFFFFFFFFFFFFFull};
+
+/* The usual value — a sign and at most 8 digits and dot, "101.85",
+ * "-0.041" — without a loop: the n (1..8) bytes at p are x (p[0] in the low
+ * byte, any bytes past n ignored); the dot is found and squeezed out, the
  * digits checked and combined with three multiplications (D. Lemire's
- * eight-digit SWAR). end: the end of readable memory (the segment's). */
+ * eight-digit SWAR), and the integer (< 10^8) divided by 10^decimals, which
+ * IEEE division rounds correctly — strtod's answer. Anything else goes to
+ * parse_num_scalar. Little-endian only (the callers see to it). */
+static inline double parse_num_word(uint64_t x, size_t n, const char *p)
+{
+    const uint64_t ones = 0x0101010101010101ull;
+    unsigned c0 = (unsigned)(x & 0xFF);
+    int neg = c0 == '-';
+    size_t k = n;
+    if (neg || c0 == '+') {
+        x >>= 8;
+        k--;
+    }
+    if (k == 0) return parse_num_scalar(p, n);
+    x &= lenmask[k];
+    uint64_t t = x ^ (0x2Eull * ones); /* '.' bytes become zero */
+    uint64_t z = (t - ones) & ~t & (0x80ull * ones) & lenmask[k];
+    uint64_t digits = x;
+    size_t nd = k, frac = 0;
+    if (z) {
+        size_t d = (size_t)__builtin_ctzll(z) >> 3;
+        uint64_t lo = lenmask[d];
+        digits = (x & lo) | ((x >> 8) & ~lo);
+        nd = k - 1;
+        frac = k - 1 - d;
+        if (!nd) return parse_num_scalar(p, n);
+    }
+    unsigned sh = (unsigned)(8 * (8 - nd)); /* left-pad with '0's: the last digit in byte 7 */
+    uint64_t v = sh ? (digits << sh) | (0x3030303030303030ull & lenmask[8 - nd]) : digits;
+    if ((v & 0xF0F0F0F0F0F0F0F0ull) != 0x3030303030303030ull ||
+        ((v + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) != 0x3030303030303030ull)
+        return n == 1 ? NAN : parse_num_scalar(p, n); /* one byte and not a digit: "N" */
+    v -= 0x3030303030303030ull;
+    v = v * 10 + (v >> 8);
+    v = (((v & 0x000000FF000000FFull) * (100 + (1000000ull << 32))) +
+         (((v >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32)))) >>
+        32;
+    double r = (double)(uint32_t)v;
+    if (frac) r /= pow10_exact[frac];
+    return neg ? -r : r;
+}
+
+/* A trimmed value p[0..n) as a number; end: the end of readable memory. */
 static inline double parse_num(const char *p, size_t n, const char *end)
 {
     if (n == 1) { /* data flags ("N") and one-digit values */
@@ -184,44 +237,13 @@ static inline double parse_num(const char *p, size_t n, const char *end)
         return d < 10 ? (double)d : NAN;
     }
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    const uint64_t ones = 0x0101010101010101ull;
-    size_t i = n && (p[0] == '-' || p[0] == '+');
-    size_t k = n - i;
-    if (k >= 1 && k <= 8) {
-        const char *q = p + i;
+    if (n >= 2 && n <= 8) {
         uint64_t x = 0;
-        if (end - q >= 8)
-            memcpy(&x, q, 8);
+        if (end - p >= 8)
+            memcpy(&x, p, 8);
         else
-            memcpy(&x, q, k);
-        uint64_t lowk = k == 8 ? ~0ull : (1ull << (8 * k)) - 1;
-        x &= lowk;
-        uint64_t t = x ^ (0x2Eull * ones); /* '.' bytes become zero */
-        uint64_t z = (t - ones) & ~t & (0x80ull * ones) & lowk;
-        uint64_t digits = x;
-        size_t nd = k, frac = 0;
-        if (z) {
-            size_t d = (size_t)__builtin_ctzll(z) >> 3;
-            uint64_t lo = d ? (1ull << (8 * d)) - 1 : 0;
-            digits = (x & lo) | ((x >> 8) & ~lo);
-            nd = k - 1;
-            frac = k - 1 - d;
-        }
-        if (nd) {
-            unsigned sh = (unsigned)(8 * (8 - nd)); /* left-pad with '0's: the last digit in byte 7 */
-            uint64_t v = sh ? (digits << sh) | (0x3030303030303030ull & ((1ull << sh) - 1)) : digits;
-            if ((v & 0xF0F0F0F0F0F0F0F0ull) == 0x3030303030303030ull &&
-                ((v + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) == 0x3030303030303030ull) {
-                v -= 0x3030303030303030ull;
-                v = v * 10 + (v >> 8);
-                v = (((v & 0x000000FF000000FFull) * (100 + (1000000ull << 32))) +
-                     (((v >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32)))) >>
-                    32;
-                double r = (double)(uint32_t)v;
-                if (frac) r /= pow10_exact[frac];
-                return p[0] == '-' ? -r : r;
-            }
-        }
+            memcpy(&x, p, n);
+        return parse_num_word(x, n, p);
     }
 #else
     (void)end;
@@ -273,50 +295,51 @@ enum { SID_UNKNOWN = 0, SID_RTD, SID_MIN, SID_AVG, SID_MAX, SID_ZSRTD, SID_ZSMIN
 /* HJ 212-2017 Table 4, the 2025 additions seen in implementations (2013 raw
  * VOC data) and the HJ/T 212-2005 alarm fields; anything else is kept but
  * noted (notes §2.3: -ValidNum, -Ia ... are vendor suffixes). Looked up by
- * a perfect hash of (first, second-to-last, last byte, length) found
- * offline — one table load and one compare instead of a chain of them, as
- * this runs for every field. */
+ * a perfect hash of the suffix's key (key8: its first 8 bytes as a word)
+ * and length, ((key ^ len) * SFX_MUL) >> 58, the multiplier found offline
+ * by trying random odd ones — one multiplication, one table load and one
+ * word compare, as this runs for every field. */
+#define SFX_MUL 0x8f6d05584ef8aa39ull
 typedef struct sfx {
     char name[16]; /* zero-padded: its first 8 bytes compare as one word */
     uint8_t len, sid;
 } sfx_t;
 
 static const sfx_t sfx_table[64] = {
-    [0] = {"Info", 4, SID_INFO},
-    [1] = {"SN", 2, SID_SN},
-    [2] = {"UpValue", 7, SID_UPVALUE},
-    [7] = {"PeakArea", 8, SID_PEAKAREA},
-    [9] = {"ZsRtd", 5, SID_ZSRTD},
-    [10] = {"PeakHeight", 10, SID_PEAKHEIGHT},
-    [11] = {"NightData", 9, SID_NIGHTDATA},
-    [14] = {"ZsMin", 5, SID_ZSMIN},
-    [20] = {"RetentionTime", 13, SID_RETENTIONTIME},
-    [21] = {"SampleTime", 10, SID_SAMPLETIME},
-    [22] = {"RS", 2, SID_RS},
-    [23] = {"CompleteTime", 12, SID_COMPLETETIME},
-    [24] = {"Min", 3, SID_MIN},
-    [28] = {"RT", 2, SID_RT},
-    [30] = {"Data", 4, SID_DATA},
-    [31] = {"LowValue", 8, SID_LOWVALUE},
-    [33] = {"DayData", 7, SID_DAYDATA},
-    [34] = {"ZsMax", 5, SID_ZSMAX},
-    [36] = {"SampleType", 10, SID_SAMPLETYPE},
-    [37] = {"ZsAvg", 5, SID_ZSAVG},
-    [39] = {"Rtd", 3, SID_RTD},
-    [40] = {"EFlag", 5, SID_EFLAG},
-    [41] = {"Ala", 3, SID_ALA},
-    [43] = {"Flag", 4, SID_FLAG},
-    [44] = {"Max", 3, SID_MAX},
-    [56] = {"Cou", 3, SID_COU},
-    [63] = {"Avg", 3, SID_AVG},
+    [1] = {"UpValue", 7, SID_UPVALUE},
+    [2] = {"ZsAvg", 5, SID_ZSAVG},
+    [3] = {"Data", 4, SID_DATA},
+    [9] = {"EFlag", 5, SID_EFLAG},
+    [10] = {"RS", 2, SID_RS},
+    [18] = {"ZsMax", 5, SID_ZSMAX},
+    [19] = {"SampleType", 10, SID_SAMPLETYPE},
+    [24] = {"Avg", 3, SID_AVG},
+    [25] = {"Info", 4, SID_INFO},
+    [28] = {"PeakHeight", 10, SID_PEAKHEIGHT},
+    [31] = {"CompleteTime", 12, SID_COMPLETETIME},
+    [32] = {"Max", 3, SID_MAX},
+    [33] = {"Flag", 4, SID_FLAG},
+    [36] = {"Cou", 3, SID_COU},
+    [37] = {"RT", 2, SID_RT},
+    [38] = {"SN", 2, SID_SN},
+    [40] = {"LowValue", 8, SID_LOWVALUE},
+    [41] = {"RetentionTime", 13, SID_RETENTIONTIME},
+    [43] = {"NightData", 9, SID_NIGHTDATA},
+    [45] = {"Min", 3, SID_MIN},
+    [47] = {"SampleTime", 10, SID_SAMPLETIME},
+    [49] = {"ZsRtd", 5, SID_ZSRTD},
+    [50] = {"PeakArea", 8, SID_PEAKAREA},
+    [55] = {"Rtd", 3, SID_RTD},
+    [59] = {"DayData", 7, SID_DAYDATA},
+    [61] = {"ZsMin", 5, SID_ZSMIN},
+    [63] = {"Ala", 3, SID_ALA},
 };
 
-/* The suffix s, whose first (up to) 8 bytes are the word key (key8). */
+/* The suffix s, whose key8 is key. */
 static inline int suffix_id(eco_slice_t s, uint64_t key)
 {
     if (s.len < 2 || s.len > 13) return SID_UNKNOWN;
-    const unsigned char *p = (const unsigned char *)s.ptr;
-    const sfx_t *e = &sfx_table[(p[0] * 4u + p[s.len - 1] * 6u + p[s.len - 2] * 5u + (unsigned)s.len) & 63u];
+    const sfx_t *e = &sfx_table[((key ^ (uint64_t)s.len) * SFX_MUL) >> 58];
     if (e->len != s.len || word8(e->name) != key) return SID_UNKNOWN;
     return s.len <= 8 || memcmp(s.ptr + 8, e->name + 8, s.len - 8) == 0 ? e->sid : SID_UNKNOWN;
 }
@@ -326,32 +349,49 @@ static inline int suffix_id(eco_slice_t s, uint64_t key)
 /* The fast paths look at one token at a time through a 32-byte window
  * starting at it: bit j of each mask is set when byte j of the window is a
  * separator (';' or ','), an '=', a '-', a blank. A token that does not end
- * inside its window takes the general reading. Windows that would pass the
- * segment's end are read from a copy of its last 32 bytes followed by zeros
- * (NUL matches nothing), so nothing past the segment is ever read. */
+ * inside its window takes the general reading. 48 bytes from the window's
+ * start may be read (keys and values are loaded 8 bytes at a time); where
+ * that would pass the segment's end, the window is read from a copy of the
+ * segment's last 48 bytes followed by zeros (NUL matches nothing), so
+ * nothing past the segment is ever read. SSE2 and little-endian only (x86);
+ * elsewhere every packet takes the general reading. */
+#define WIN_READ 48
+
+typedef struct wsrc {
+    const char *seg;
+    size_t n;                 /* >= WIN_READ */
+    char tail[2 * WIN_READ];  /* seg[n-48, n) then 48 zero bytes */
+} wsrc_t;
+
 typedef struct win {
     uint32_t sep, eq, dash, blank;
 } win_t;
 
-typedef struct wsrc {
-    const char *seg;
-    size_t n;             /* >= 32 */
-    char tail[64];        /* seg[n-32, n) then 32 zero bytes */
-} wsrc_t;
-
-#if defined(__SSE2__)
+#if defined(__SSE2__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define HJ212_WINDOWS 1
 static void wsrc_init(wsrc_t *w, const char *seg, size_t n)
 {
     w->seg = seg;
     w->n = n;
-    memcpy(w->tail, seg + n - 32, 32);
-    memset(w->tail + 32, 0, 32);
+    memcpy(w->tail, seg + n - WIN_READ, WIN_READ);
+    memset(w->tail + WIN_READ, 0, WIN_READ);
 }
 
-static inline win_t window_at(const wsrc_t *w, size_t s)
+/* where the window at s is read from: WIN_READ bytes there are readable */
+static inline const char *wptr(const wsrc_t *w, size_t s)
 {
-    const char *p = s + 32 <= w->n ? w->seg + s : w->tail + (s - (w->n - 32));
+    return s + WIN_READ <= w->n ? w->seg + s : w->tail + (s - (w->n - WIN_READ));
+}
+
+static inline uint64_t load8(const char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return x;
+}
+
+static inline win_t window_at(const char *p)
+{
     const __m128i semi = _mm_set1_epi8(';'), comma = _mm_set1_epi8(','), equal = _mm_set1_epi8('='),
                   minus = _mm_set1_epi8('-'), sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
     __m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
@@ -368,7 +408,7 @@ static inline win_t window_at(const wsrc_t *w, size_t s)
     return r;
 }
 #else
-#define HJ212_WINDOWS 0 /* no SIMD: every packet takes the general (bitmap) reading */
+#define HJ212_WINDOWS 0
 #endif
 
 /* bits below j (j <= 32) */
@@ -535,40 +575,53 @@ static int parse_header(pctx_t *c, hdr_t *h, const uint64_t *any, int blanks, si
 
 #if HJ212_WINDOWS
 /* The header seg[0, to) read through windows when it is the usual one:
- * fields "Key=value;" of the known keys, each within its window, no blank,
- * no ',', the last ';' right before "CP=&&" (to). Checked whole before
- * anything is recorded, so a header that is not like that (0 returned)
- * goes to parse_header with nothing done twice; header_field records the
- * fields (duplicates and order notes included) as parse_header would. */
+ * fields "Key=value;" of the known keys in the standard's order (QN ST CN
+ * PW MN Flag PNUM PNO RF, any of them left out), each within its window,
+ * with no blank and no ',', the last ';' right before "CP=&&" (to). Such a
+ * header gives parse_header no note to make, so its fields are simply
+ * stored. Anything else returns 0 with the header fields and h reset, and
+ * parse_header reads the header from the start. */
 static int fast_header(pctx_t *c, hdr_t *h, const wsrc_t *ws, size_t to)
 {
-    enum { MAXF = 12 };
-    uint32_t at[MAXF], klen[MAXF], vlen[MAXF];
-    int nf = 0;
+    eco_hj212_packet_t *k = c->pkt;
+    const char *seg = c->seg;
     size_t s = 0;
     while (s < to) {
-        if (nf == MAXF) return 0;
-        win_t w = window_at(ws, s);
-        uint32_t valid = below(to - s);
-        uint32_t sep = w.sep & valid;
-        if (!sep) return 0; /* too long, or "Flag=5CP=&&" */
-        size_t E = (size_t)__builtin_ctz(sep);
-        if (c->seg[s + E] != ';' || (w.blank & below(E))) return 0;
+        const char *p = wptr(ws, s);
+        win_t w = window_at(p);
+        uint32_t sep = w.sep & below(to - s);
+        size_t E = (size_t)__builtin_ctz(sep | (1u << 31)); /* no separator in the window: 31, refused below */
+        if (!sep || p[E] != ';' || (w.blank & below(E))) goto refuse;
         uint32_t eqs = w.eq & below(E);
-        if (!eqs) return 0;
+        if (!eqs) goto refuse;
         size_t Q = (size_t)__builtin_ctz(eqs);
-        if (Q == 0 || header_key(slice_at(c->seg + s, Q)) == H_OTHER) return 0;
-        at[nf] = (uint32_t)s;
-        klen[nf] = (uint32_t)Q;
-        vlen[nf] = (uint32_t)(E - Q - 1);
-        nf++;
+        int hk = header_key(slice_at(seg + s, Q));
+        if (hk == H_OTHER || hk <= h->rank_max) goto refuse; /* unknown, repeated or out of order */
+        h->rank_max = hk;
+        h->seen |= 1u << hk;
+        eco_slice_t val = slice_at(seg + s + Q + 1, E - Q - 1);
+        switch (hk) {
+        case H_QN: k->qn = val; break;
+        case H_ST: k->st = val; break;
+        case H_CN: k->cn = val; break;
+        case H_PW: k->pw = val; break;
+        case H_MN: k->mn = val; break;
+        case H_FLAG: k->flag_text = val; break;
+        case H_PNUM: k->pnum_text = val; break;
+        case H_PNO: k->pno_text = val; break;
+        case H_RF: k->rf = val; break;
+        }
         s += E + 1;
     }
-    for (int i = 0; i < nf; i++) {
-        const char *p = c->seg + at[i];
-        (void)header_field(c, h, slice_at(p, klen[i]), slice_at(p + klen[i] + 1, vlen[i]), 0); /* 0: known keys */
-    }
     return 1;
+refuse:
+    {
+        const eco_slice_t empty = {seg, 0}; /* as eco_hj212_parse set them */
+        k->qn = k->st = k->cn = k->pw = k->mn = k->flag_text = k->pnum_text = k->pno_text = k->rf = empty;
+    }
+    h->seen = 0;
+    h->rank_max = 0;
+    return 0;
 }
 #endif
 
@@ -888,12 +941,14 @@ static inline int flag_known(fstate_t *fs, eco_slice_t val, eco_hj212_edition_t 
     return (fs->flag_ok[ch >> 6] & bit) != 0;
 }
 
-static inline __attribute__((always_inline)) int add_field(pctx_t *c, fstate_t *fs, eco_slice_t code,
-                                                           eco_slice_t suffix, eco_slice_t val)
+/* A factor field: code, suffix and value, with the key8 of code and suffix
+ * and the value's number already made (by add_field, or by the CP fast path
+ * from its window). */
+static inline __attribute__((always_inline)) int add_field_k(pctx_t *c, fstate_t *fs, eco_slice_t code,
+                                                             uint64_t ckey, eco_slice_t suffix, uint64_t skey,
+                                                             eco_slice_t val, double num)
 {
     eco_hj212_packet_t *k = c->pkt;
-    const char *end = c->seg + c->n;
-    uint64_t ckey = key8(code.ptr, code.len, end);
     uint32_t nf = k->nfactors;
     int f = nf && factor_is(fs, k, nf - 1, code, ckey) ? (int)nf - 1 : find_factor(fs, k, code, ckey);
     if (f < 0) {
@@ -926,7 +981,7 @@ static inline __attribute__((always_inline)) int add_field(pctx_t *c, fstate_t *
     if (k->nfields >= ECO_HJ212_MAX_FIELDS)
         return eco_err_set(c->err, ECO_EHJ212_TOOBIG, "more than %d factor fields (at byte %zu)",
                            ECO_HJ212_MAX_FIELDS, (size_t)(code.ptr - c->seg));
-    int sid = suffix_id(suffix, key8(suffix.ptr, suffix.len, end));
+    int sid = suffix_id(suffix, skey);
     if (sid) {
         uint32_t bit = 1u << sid;
         if (fs->sid_mask[f] & bit) fs->dups = 1;
@@ -945,11 +1000,18 @@ static inline __attribute__((always_inline)) int add_field(pctx_t *c, fstate_t *
     eco_hj212_field_t *fl = &k->fields[k->nfields];
     fl->suffix = suffix;
     fl->value = val;
-    fl->num = parse_num(val.ptr, val.len, end);
+    fl->num = num;
     fs->fidx[k->nfields] = (uint16_t)f;
     k->nfields++;
     k->factors[f].n++;
     return 0;
+}
+
+static int add_field(pctx_t *c, fstate_t *fs, eco_slice_t code, eco_slice_t suffix, eco_slice_t val)
+{
+    const char *end = c->seg + c->n;
+    return add_field_k(c, fs, code, key8(code.ptr, code.len, end), suffix, key8(suffix.ptr, suffix.len, end), val,
+                       parse_num(val.ptr, val.len, end));
 }
 
 /* Bring each factor's fields together, in order of first appearance of the
@@ -1111,25 +1173,26 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, size_t cs, size_t 
         size_t e;
 #if HJ212_WINDOWS
         if (ws) {
-            win_t w = window_at(ws, s);
+            const char *p = wptr(ws, s);
+            win_t w = window_at(p);
             size_t lim = ce - s; /* bytes of the CP left */
-            uint32_t valid = below(lim);
-            uint32_t sep = w.sep & valid;
+            uint32_t sep = w.sep & below(lim);
             size_t E = sep ? (size_t)__builtin_ctz(sep) : lim; /* the entry's length */
             if (E > 32 || E == 0 || (w.blank & below(E))) goto general;
             uint32_t eqs = w.eq & below(E);
             if (!eqs) goto general;
             size_t Q = (size_t)__builtin_ctz(eqs);
-            if (Q == 0) goto general;
+            if (Q == 0 || (p[Q + 1] == '/' && p[Q + 2] == '/' && Q + 2 < lim)) goto general;
             e = s + E;
-            size_t q = s + Q;
-            if (q + 2 < ce && seg[q + 1] == '/' && seg[q + 2] == '/') goto general;
-            eco_slice_t val = slice_at(seg + q + 1, E - Q - 1);
+            size_t nv = E - Q - 1;
+            eco_slice_t val = slice_at(seg + s + Q + 1, nv);
             uint32_t dashes = w.dash & below(Q);
             int rc;
             if (dashes) {
-                size_t D = (size_t)__builtin_ctz(dashes);
-                rc = add_field(c, &fs, slice_at(seg + s, D), slice_at(seg + s + D + 1, Q - D - 1), val);
+                size_t D = (size_t)__builtin_ctz(dashes), ns = Q - D - 1;
+                double num = nv - 1 < 8 ? parse_num_word(load8(p + Q + 1), nv, val.ptr) : parse_num(val.ptr, nv, seg + c->n);
+                rc = add_field_k(c, &fs, slice_at(seg + s, D), load8(p) & lenmask[D < 8 ? D : 8],
+                                 slice_at(seg + s + D + 1, ns), load8(p + D + 1) & lenmask[ns < 8 ? ns : 8], val, num);
             } else {
                 rc = cp_param(c, slice_at(seg + s, Q), val);
             }
@@ -1215,7 +1278,7 @@ static int parse_impl(eco_slice_t segment, const eco_hj212_opts_t *o, eco_hj212_
     const wsrc_t *wsp = NULL;
 #if HJ212_WINDOWS
     wsrc_t ws;
-    if (fast && n >= 32) {
+    if (fast && n >= WIN_READ) {
         wsrc_init(&ws, seg, n);
         wsp = &ws;
         hdr_done = fast_header(&c, &h, wsp, cp_at);
