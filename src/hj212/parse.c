@@ -1164,7 +1164,42 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, size_t cs, size_t 
     fstate_t fs; /* large, but only the slots in use are ever touched */
     fs.hashed = fs.regroup = fs.dups = 0;
     fs.flag_seen[0] = fs.flag_seen[1] = fs.flag_ok[0] = fs.flag_ok[1] = 0;
+    /* The fast path keeps in locals what add_field_k keeps in the packet
+     * and fs for the LAST factor (the one a field is compared with first):
+     * its index, code length (NONE: no factor yet) and key, suffixes seen
+     * and field count, plus the field count and the dups flag. A field of
+     * that factor with a known, short suffix is stored here; any other
+     * field (a new factor, a regrouped one, an unknown or long suffix, a
+     * data flag outside the table, the field limit) goes through add_field_k,
+     * the locals written back before (FLUSH) and read again after (RELOAD). */
+    uint32_t nfields = 0, lf = 0, lf_mask = 0, lf_n = 0, dups = 0;
+    size_t lf_len = NONE;
+    uint64_t lf_key = 0;
+#define FLUSH()                                                                                                        \
+    do {                                                                                                               \
+        if (lf_len != NONE) {                                                                                          \
+            fs.sid_mask[lf] = lf_mask;                                                                                 \
+            k->factors[lf].n = lf_n;                                                                                   \
+        }                                                                                                              \
+        k->nfields = nfields;                                                                                          \
+        fs.dups |= dups != 0;                                                                                          \
+        dups = 0;                                                                                                      \
+    } while (0)
+#define RELOAD()                                                                                                       \
+    do {                                                                                                               \
+        nfields = k->nfields;                                                                                          \
+        lf_len = NONE;                                                                                                 \
+        if (k->nfactors) {                                                                                             \
+            lf = k->nfactors - 1;                                                                                      \
+            lf_len = k->factors[lf].code.len;                                                                          \
+            lf_key = fs.ckey[lf];                                                                                      \
+            lf_mask = fs.sid_mask[lf];                                                                                 \
+            lf_n = k->factors[lf].n;                                                                                   \
+        }                                                                                                              \
+    } while (0)
+    nfields = k->nfields; /* no factor yet: CP entries are the only source of factors */
     size_t s = cs;
+    int rc = 0;
     for (;;) {
         if (s >= ce) { /* the CP ends with ';' or ',' (JV-0453) */
             note_once(c, ONCE_EMPTY, ECO_HJ212_N_SEPARATOR, seg + ce - 1, "a ';' or ',' before the closing \"&&\"");
@@ -1187,30 +1222,53 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, size_t cs, size_t 
             size_t nv = E - Q - 1;
             eco_slice_t val = slice_at(seg + s + Q + 1, nv);
             uint32_t dashes = w.dash & below(Q);
-            int rc;
             if (dashes) {
                 size_t D = (size_t)__builtin_ctz(dashes), ns = Q - D - 1;
+                uint64_t ckey = load8(p) & lenmask[D < 8 ? D : 8];
+                uint64_t skey = load8(p + D + 1) & lenmask[ns < 8 ? ns : 8];
                 double num = nv - 1 < 8 ? parse_num_word(load8(p + Q + 1), nv, val.ptr) : parse_num(val.ptr, nv, seg + c->n);
-                rc = add_field_k(c, &fs, slice_at(seg + s, D), load8(p) & lenmask[D < 8 ? D : 8],
-                                 slice_at(seg + s + D + 1, ns), load8(p + D + 1) & lenmask[ns < 8 ? ns : 8], val, num);
+                const sfx_t *sx = &sfx_table[((skey ^ (uint64_t)ns) * SFX_MUL) >> 58];
+                eco_slice_t code = slice_at(seg + s, D), suffix = slice_at(seg + s + D + 1, ns);
+                if (D == lf_len && ckey == lf_key && D <= 8 && sx->len == ns && ns - 2 <= 6 && word8(sx->name) == skey &&
+                    nfields < ECO_HJ212_MAX_FIELDS && (sx->sid != SID_FLAG || flag_known(&fs, val, k->edition))) {
+                    uint32_t bit = 1u << sx->sid;
+                    dups |= lf_mask & bit;
+                    lf_mask |= bit;
+                    eco_hj212_field_t *fl = &k->fields[nfields];
+                    fl->suffix = suffix;
+                    fl->value = val;
+                    fl->num = num;
+                    fs.fidx[nfields] = (uint16_t)lf;
+                    nfields++;
+                    lf_n++;
+                } else {
+                    FLUSH();
+                    rc = add_field_k(c, &fs, code, ckey, suffix, skey, val, num);
+                    RELOAD();
+                }
             } else {
+                FLUSH();
                 rc = cp_param(c, slice_at(seg + s, Q), val);
+                RELOAD();
             }
             if (rc) return rc;
             goto next;
         }
     general:
 #endif
-        {
-            int rc = cp_general(c, &fs, masks(mk, seg, c->n), s, ce, &e);
-            if (rc) return rc;
-        }
+        FLUSH();
+        rc = cp_general(c, &fs, masks(mk, seg, c->n), s, ce, &e);
+        RELOAD();
+        if (rc) return rc;
 #if HJ212_WINDOWS
     next:
 #endif
         if (e >= ce) break;
         s = e + 1;
     }
+    FLUSH();
+#undef FLUSH
+#undef RELOAD
     if (fs.regroup) regroup(k, &fs);
     if (fs.dups) dedupe(c, k);
     return 0;
