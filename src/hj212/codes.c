@@ -666,10 +666,18 @@ const char *eco_hj212_st_name(eco_slice_t st)
     if (!st.ptr)
         return NULL;
     st = eco_slice_trim(st);
-    for (size_t i = 0; i < NELEM(st_names); i++)
-        if (st_is(st, st_names[i].st))
-            return st_names[i].name;
-    return NULL;
+    if (st.len != 2)
+        return NULL;
+    /* the table is sorted: a branch-free binary search on the two bytes */
+    unsigned key = (unsigned)(unsigned char)st.ptr[0] << 8 | (unsigned char)st.ptr[1];
+    size_t base = 0, n = NELEM(st_names);
+    while (n > 1) {
+        size_t half = n / 2, m = base + half;
+        unsigned km = (unsigned)(unsigned char)st_names[m].st[0] << 8 | (unsigned char)st_names[m].st[1];
+        base = km <= key ? m : base;
+        n -= half;
+    }
+    return st_is(st, st_names[base].st) ? st_names[base].name : NULL;
 }
 
 /* ------------------------------------------------------------------ CN, Table 9 */
@@ -745,17 +753,15 @@ static const struct {
 
 const char *eco_hj212_cn_name(int cn)
 {
-    size_t lo = 0, hi = NELEM(cn_names);
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (cn_names[mid].cn == cn)
-            return cn_names[mid].name;
-        if (cn < cn_names[mid].cn)
-            hi = mid;
-        else
-            lo = mid + 1;
+    /* a binary search whose steps compile to conditional moves: it runs for
+     * every packet, and the branches of the usual one are a coin toss each */
+    size_t base = 0, n = NELEM(cn_names);
+    while (n > 1) {
+        size_t half = n / 2;
+        base = cn_names[base + half].cn <= cn ? base + half : base;
+        n -= half;
     }
-    return NULL;
+    return cn_names[base].cn == cn ? cn_names[base].name : NULL;
 }
 
 /* Uploads the platform acknowledges with 9014 when the ack bit is set:
