@@ -942,11 +942,11 @@ static inline int flag_known(fstate_t *fs, eco_slice_t val, eco_hj212_edition_t 
 }
 
 /* A factor field: code, suffix and value, with the key8 of code and suffix
- * and the value's number already made (by add_field, or by the CP fast path
- * from its window). */
+ * already made (by add_field, or by the CP fast path from its window). The
+ * value's number is made afterwards, for all fields at once (numbers). */
 static inline __attribute__((always_inline)) int add_field_k(pctx_t *c, fstate_t *fs, eco_slice_t code,
                                                              uint64_t ckey, eco_slice_t suffix, uint64_t skey,
-                                                             eco_slice_t val, double num)
+                                                             eco_slice_t val)
 {
     eco_hj212_packet_t *k = c->pkt;
     uint32_t nf = k->nfactors;
@@ -1000,7 +1000,6 @@ static inline __attribute__((always_inline)) int add_field_k(pctx_t *c, fstate_t
     eco_hj212_field_t *fl = &k->fields[k->nfields];
     fl->suffix = suffix;
     fl->value = val;
-    fl->num = num;
     fs->fidx[k->nfields] = (uint16_t)f;
     k->nfields++;
     k->factors[f].n++;
@@ -1010,8 +1009,7 @@ static inline __attribute__((always_inline)) int add_field_k(pctx_t *c, fstate_t
 static int add_field(pctx_t *c, fstate_t *fs, eco_slice_t code, eco_slice_t suffix, eco_slice_t val)
 {
     const char *end = c->seg + c->n;
-    return add_field_k(c, fs, code, key8(code.ptr, code.len, end), suffix, key8(suffix.ptr, suffix.len, end), val,
-                       parse_num(val.ptr, val.len, end));
+    return add_field_k(c, fs, code, key8(code.ptr, code.len, end), suffix, key8(suffix.ptr, suffix.len, end), val);
 }
 
 /* Bring each factor's fields together, in order of first appearance of the
@@ -1112,6 +1110,16 @@ static inline __attribute__((always_inline)) int cp_entry(pctx_t *c, fstate_t *f
     }
     if (d != NONE) return add_field(c, fs, mk(cp + ts, d - ts), mk(cp + d + 1, ke - d - 1), val);
     return cp_param(c, mk(cp + ts, ke - ts), val);
+}
+
+/* Every field's number, in one pass once the fields are known: the
+ * conversions are independent of each other, and done back to back the
+ * processor overlaps them, where between the other work of each field it
+ * waited on each one's chain of multiplications and its division. */
+static void numbers(eco_hj212_packet_t *k, const char *end)
+{
+    eco_hj212_field_t *fl = k->fields;
+    for (uint32_t i = 0, n = k->nfields; i < n; i++) fl[i].num = parse_num(fl[i].value.ptr, fl[i].value.len, end);
 }
 
 /* One CP entry by the general reading: its end (the next ';' or ','), its
@@ -1226,7 +1234,6 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, size_t cs, size_t 
                 size_t D = (size_t)__builtin_ctz(dashes), ns = Q - D - 1;
                 uint64_t ckey = load8(p) & lenmask[D < 8 ? D : 8];
                 uint64_t skey = load8(p + D + 1) & lenmask[ns < 8 ? ns : 8];
-                double num = nv - 1 < 8 ? parse_num_word(load8(p + Q + 1), nv, val.ptr) : parse_num(val.ptr, nv, seg + c->n);
                 const sfx_t *sx = &sfx_table[((skey ^ (uint64_t)ns) * SFX_MUL) >> 58];
                 eco_slice_t code = slice_at(seg + s, D), suffix = slice_at(seg + s + D + 1, ns);
                 if (D == lf_len && ckey == lf_key && D <= 8 && sx->len == ns && ns - 2 <= 6 && word8(sx->name) == skey &&
@@ -1237,13 +1244,12 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, size_t cs, size_t 
                     eco_hj212_field_t *fl = &k->fields[nfields];
                     fl->suffix = suffix;
                     fl->value = val;
-                    fl->num = num;
                     fs.fidx[nfields] = (uint16_t)lf;
                     nfields++;
                     lf_n++;
                 } else {
                     FLUSH();
-                    rc = add_field_k(c, &fs, code, ckey, suffix, skey, val, num);
+                    rc = add_field_k(c, &fs, code, ckey, suffix, skey, val);
                     RELOAD();
                 }
             } else {
@@ -1269,6 +1275,7 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, size_t cs, size_t 
     FLUSH();
 #undef FLUSH
 #undef RELOAD
+    numbers(k, seg + c->n);
     if (fs.regroup) regroup(k, &fs);
     if (fs.dups) dedupe(c, k);
     return 0;
