@@ -411,8 +411,8 @@ static inline win_t window_at(const char *p)
 #define HJ212_WINDOWS 0
 #endif
 
-/* bits below j (j <= 32) */
-static inline uint32_t below(size_t j) { return j >= 32 ? ~0u : (1u << j) - 1; }
+/* bits below j (j <= 32: callers clamp) */
+static inline uint32_t below(size_t j) { return (uint32_t)((1ull << j) - 1); }
 
 /* ------------------------------------------------------------------ header */
 
@@ -589,7 +589,7 @@ static int fast_header(pctx_t *c, hdr_t *h, const wsrc_t *ws, size_t to)
     while (s < to) {
         const char *p = wptr(ws, s);
         win_t w = window_at(p);
-        uint32_t sep = w.sep & below(to - s);
+        uint32_t sep = w.sep & below(to - s < 32 ? to - s : 32);
         size_t E = (size_t)__builtin_ctz(sep | (1u << 31)); /* no separator in the window: 31, refused below */
         if (!sep || p[E] != ';' || (w.blank & below(E))) goto refuse;
         uint32_t eqs = w.eq & below(E);
@@ -1206,6 +1206,11 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, size_t cs, size_t 
         }                                                                                                              \
     } while (0)
     nfields = k->nfields; /* no factor yet: CP entries are the only source of factors */
+#if HJ212_WINDOWS
+    /* wptr(ws, s), with what it reads kept in locals */
+    size_t wlast = ws ? ws->n - WIN_READ : 0;
+    const char *wtail = ws ? ws->tail - wlast : NULL;
+#endif
     size_t s = cs;
     int rc = 0;
     for (;;) {
@@ -1216,10 +1221,10 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, size_t cs, size_t 
         size_t e;
 #if HJ212_WINDOWS
         if (ws) {
-            const char *p = wptr(ws, s);
+            const char *p = s <= wlast ? seg + s : wtail + s;
             win_t w = window_at(p);
             size_t lim = ce - s; /* bytes of the CP left */
-            uint32_t sep = w.sep & below(lim);
+            uint32_t sep = w.sep & below(lim < 32 ? lim : 32);
             size_t E = sep ? (size_t)__builtin_ctz(sep) : lim; /* the entry's length */
             if (E > 32 || E == 0 || (w.blank & below(E))) goto general;
             uint32_t eqs = w.eq & below(E);
