@@ -407,6 +407,25 @@ static inline win_t window_at(const char *p)
 #undef WMASK
     return r;
 }
+
+/* The CP's window: one mask of the bytes that matter (; , = -), read one by
+ * one where set, and one of the bytes that could need trimming or another
+ * look: <= 0x20 or >= 0x80 (blanks, controls, UTF-8), any of which sends
+ * the entry to the general reading. */
+static inline void window_marks(const char *p, uint32_t *marks, uint32_t *odd)
+{
+    const __m128i semi = _mm_set1_epi8(';'), comma = _mm_set1_epi8(','), equal = _mm_set1_epi8('='),
+                  minus = _mm_set1_epi8('-'), sp1 = _mm_set1_epi8(0x21);
+    __m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
+    __m128i ma = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(a, semi), _mm_cmpeq_epi8(a, comma)),
+                              _mm_or_si128(_mm_cmpeq_epi8(a, equal), _mm_cmpeq_epi8(a, minus)));
+    __m128i mb = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, semi), _mm_cmpeq_epi8(b, comma)),
+                              _mm_or_si128(_mm_cmpeq_epi8(b, equal), _mm_cmpeq_epi8(b, minus)));
+    *marks = (uint32_t)_mm_movemask_epi8(ma) | (uint32_t)_mm_movemask_epi8(mb) << 16;
+    *odd = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(a, sp1)) | (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(b, sp1))
+                                                                     << 16;
+}
 #else
 #define HJ212_WINDOWS 0
 #endif
@@ -1222,21 +1241,45 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, size_t cs, size_t 
 #if HJ212_WINDOWS
         if (ws) {
             const char *p = s <= wlast ? seg + s : wtail + s;
-            win_t w = window_at(p);
+            uint32_t m, odd;
+            window_marks(p, &m, &odd);
             size_t lim = ce - s; /* bytes of the CP left */
-            uint32_t sep = w.sep & below(lim < 32 ? lim : 32);
-            size_t E = sep ? (size_t)__builtin_ctz(sep) : lim; /* the entry's length */
-            if (E > 32 || E == 0 || (w.blank & below(E))) goto general;
-            uint32_t eqs = w.eq & below(E);
-            if (!eqs) goto general;
-            size_t Q = (size_t)__builtin_ctz(eqs);
-            if (Q == 0 || (p[Q + 1] == '/' && p[Q + 2] == '/' && Q + 2 < lim)) goto general;
+            m &= below(lim < 32 ? lim : 32);
+            /* the first mark: the '-' after the code (then the next must be
+             * the '='), or the '=' of a parameter; then the first ';' or ','
+             * after the '=' (a '-' or '=' in the value passed over) */
+            if (!m) goto general;
+            size_t b = (size_t)__builtin_ctz(m), D = NONE, Q, E;
+            m &= m - 1;
+            if (p[b] == '-') {
+                if (!m) goto general;
+                D = b;
+                b = (size_t)__builtin_ctz(m);
+                m &= m - 1;
+                if (p[b] != '=') goto general;
+            } else if (p[b] != '=' || b == 0) {
+                goto general; /* an entry without '=' (or empty), an empty key */
+            }
+            Q = b;
+            for (;;) {
+                if (!m) {
+                    if (lim > 32) goto general; /* longer than the window */
+                    E = lim;
+                    break;
+                }
+                b = (size_t)__builtin_ctz(m);
+                m &= m - 1;
+                if (p[b] == ';' || p[b] == ',') {
+                    E = b;
+                    break;
+                }
+            }
+            if ((odd & below(E)) || (p[Q + 1] == '/' && p[Q + 2] == '/' && Q + 2 < lim)) goto general;
             e = s + E;
             size_t nv = E - Q - 1;
             eco_slice_t val = slice_at(seg + s + Q + 1, nv);
-            uint32_t dashes = w.dash & below(Q);
-            if (dashes) {
-                size_t D = (size_t)__builtin_ctz(dashes), ns = Q - D - 1;
+            if (D != NONE) {
+                size_t ns = Q - D - 1;
                 uint64_t ckey = load8(p) & lenmask[D < 8 ? D : 8];
                 uint64_t skey = load8(p + D + 1) & lenmask[ns < 8 ? ns : 8];
                 const sfx_t *sx = &sfx_table[((skey ^ (uint64_t)ns) * SFX_MUL) >> 58];
