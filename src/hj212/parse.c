@@ -899,8 +899,12 @@ typedef struct fstate {
     uint16_t fidx[ECO_HJ212_MAX_FIELDS];      /* factor of each field, in arrival order */
     uint16_t hash[HASH_SIZE];                 /* factor index + 1, when hashed */
     uint64_t flag_seen[2], flag_ok[2];        /* one-byte data flags judged so far (ASCII bit map) */
+    uint64_t seen;                            /* bit code_bit(key) of every factor's code: a clear bit
+                                                 proves a code new without a search */
     int hashed, regroup, dups;
 } fstate_t;
+
+static inline uint64_t code_bit(uint64_t key) { return 1ull << ((key * 0x9E3779B97F4A7C15ull) >> 58); }
 
 static inline uint32_t code_hash(uint64_t key, size_t len)
 {
@@ -981,6 +985,7 @@ static inline __attribute__((always_inline)) int add_field_k(pctx_t *c, fstate_t
         fc->first = k->nfields;
         fc->n = 0;
         fs->ckey[f] = ckey;
+        fs->seen |= code_bit(ckey);
         fs->sid_mask[f] = 0;
         fs->nunknown[f] = 0;
         if (code.len == 0)
@@ -1191,6 +1196,7 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, size_t cs, size_t 
     fstate_t fs; /* large, but only the slots in use are ever touched */
     fs.hashed = fs.regroup = fs.dups = 0;
     fs.flag_seen[0] = fs.flag_seen[1] = fs.flag_ok[0] = fs.flag_ok[1] = 0;
+    fs.seen = 0;
     /* The fast path keeps in locals what add_field_k keeps in the packet
      * and fs for the LAST factor (the one a field is compared with first):
      * its index, code length (NONE: no factor yet) and key, suffixes seen
@@ -1284,8 +1290,37 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, size_t cs, size_t 
                 uint64_t skey = load8(p + D + 1) & lenmask[ns < 8 ? ns : 8];
                 const sfx_t *sx = &sfx_table[((skey ^ (uint64_t)ns) * SFX_MUL) >> 58];
                 eco_slice_t code = slice_at(seg + s, D), suffix = slice_at(seg + s + D + 1, ns);
-                if (D == lf_len && ckey == lf_key && D <= 8 && sx->len == ns && ns - 2 <= 6 && word8(sx->name) == skey &&
-                    nfields < ECO_HJ212_MAX_FIELDS && (sx->sid != SID_FLAG || flag_known(&fs, val, k->edition))) {
+                int quick = D - 1 < 8 && sx->len == ns && ns - 2 <= 6 && word8(sx->name) == skey &&
+                            nfields < ECO_HJ212_MAX_FIELDS && (sx->sid != SID_FLAG || flag_known(&fs, val, k->edition));
+                if (quick && !(D == lf_len && ckey == lf_key)) {
+                    /* not the last factor's code: a new factor, made here when
+                     * the code is surely new (its bit clear), known (no note
+                     * to make) and the factors are still searched linearly */
+                    const eco_hj212_code_t *info;
+                    uint64_t cb = code_bit(ckey);
+                    if (!(fs.seen & cb) && k->nfactors < LINEAR_MAX &&
+                        (info = eco_hj212_code_find_key(code, ckey, k->st)) != NULL) {
+                        if (lf_len != NONE) {
+                            fs.sid_mask[lf] = lf_mask;
+                            k->factors[lf].n = lf_n;
+                        }
+                        lf = k->nfactors++;
+                        eco_hj212_factor_t *fc = &k->factors[lf];
+                        fc->code = code;
+                        fc->info = info;
+                        fc->first = nfields;
+                        fs.ckey[lf] = ckey;
+                        fs.nunknown[lf] = 0;
+                        fs.seen |= cb;
+                        lf_len = D;
+                        lf_key = ckey;
+                        lf_mask = 0;
+                        lf_n = 0;
+                    } else {
+                        quick = 0;
+                    }
+                }
+                if (quick) {
                     uint32_t bit = 1u << sx->sid;
                     dups |= lf_mask & bit;
                     lf_mask |= bit;
@@ -1301,9 +1336,7 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, size_t cs, size_t 
                     RELOAD();
                 }
             } else {
-                FLUSH();
-                rc = cp_param(c, slice_at(seg + s, Q), val);
-                RELOAD();
+                rc = cp_param(c, slice_at(seg + s, Q), val); /* touches no factor or field */
             }
             if (rc) return rc;
             goto next;
