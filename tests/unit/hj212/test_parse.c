@@ -732,6 +732,28 @@ static void test_fast_path_equals_general(void **state)
     hv_free(&s);
 }
 
+/* QN and DataTime are checked digit by digit 8 at a time: a stray byte in
+ * any position, of any kind, is seen */
+static void test_digit_checks(void **state)
+{
+    (void)state;
+    static const char odd[] = {'/', ':', 'a', ' ', '\x80', '\xff', '.', '-'};
+    for (size_t pos = 0; pos < 17; pos++)
+        for (size_t j = 0; j < sizeof odd; j++) {
+            char qn[18] = "20160801085857223", dt[15] = "20160801085857";
+            qn[pos] = odd[j];
+            if (pos < 14) dt[pos] = odd[j];
+            char seg[200];
+            snprintf(seg, sizeof seg, "QN=%s;ST=32;CN=2011;PW=1;MN=X;Flag=5;CP=&&DataTime=%s;w01018-Rtd=1&&", qn, dt);
+            eco_err_t err;
+            assert_int_equal(eco_hj212_parse(eco_slice_cstr(seg), NULL, &pkt, &err), 0);
+            int qn_note = 0;
+            for (uint32_t i = 0; i < pkt.nnotes; i++) qn_note |= strstr(pkt.notes[i].text, "is not YYYYMMDDhhmmsszzz") != NULL;
+            assert_true(qn_note);
+            assert_int_equal(pkt.has_time, pos >= 14);
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -740,6 +762,7 @@ int main(void)
         cmocka_unit_test(test_flags_and_editions), cmocka_unit_test(test_cp_grouping_and_duplicates),
         cmocka_unit_test(test_values),          cmocka_unit_test(test_info_logs_and_odd_entries),
         cmocka_unit_test(test_factor_info_by_st), cmocka_unit_test(test_fast_path_equals_general),
+        cmocka_unit_test(test_digit_checks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
