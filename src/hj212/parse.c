@@ -1244,7 +1244,7 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, size_t cs, size_t 
 #if HJ212_WINDOWS
     /* wptr(ws, s), with what it reads kept in locals */
     size_t wlast = ws ? ws->n - WIN_READ : 0;
-    const char *wtail = ws ? ws->tail - wlast : NULL;
+    const char *wtail = ws ? ws->tail : NULL;
 #endif
     size_t s = cs;
     int rc = 0;
@@ -1256,7 +1256,7 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, size_t cs, size_t 
         size_t e;
 #if HJ212_WINDOWS
         if (ws) {
-            const char *p = s <= wlast ? seg + s : wtail + s;
+            const char *p = s <= wlast ? seg + s : wtail + (s - wlast);
             uint32_t m, odd;
             window_marks(p, &m, &odd);
             size_t lim = ce - s; /* bytes of the CP left */

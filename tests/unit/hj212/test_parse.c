@@ -711,6 +711,8 @@ static void test_fast_path_equals_general(void **state)
         /* a header field longer than a window, a tab */
         "QN=20160801085857223;ST=22;CN=2011;PW=123456;MN=AQ32010000000000000000170000000000000;Flag=5;CP=&&"
         "a21026-Rtd=1\t&&",
+        /* a short packet: its CP windows are read from the copy of the segment's tail (fuzz find) */
+        "QN=20201008154743635;ST=91;CN=9014;PW=123456;MN=SD000001;Flag=9;CP=&&QnRtn=1&&",
         /* no CP / no closing "&&" */
         "QN=20160801085857223;ST=22;CN=2011;PW=123456;MN=AQ3201;Flag=5;CP=&&a21026-Rtd=1",
         "QN=20160801085857223;ST=22;CN=2011;PW=123456;MN=AQ3201;Flag=5",
