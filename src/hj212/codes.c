@@ -665,7 +665,8 @@ const char *eco_hj212_st_name(eco_slice_t st)
 {
     if (!st.ptr)
         return NULL;
-    st = eco_slice_trim(st);
+    if (st.len != 2 || st.ptr[0] == ' ' || st.ptr[0] == '\t' || st.ptr[1] == ' ' || st.ptr[1] == '\t')
+        st = eco_slice_trim(st); /* "22" as sent needs no trimming */
     if (st.len != 2)
         return NULL;
     /* the table is sorted: a branch-free binary search on the two bytes */

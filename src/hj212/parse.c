@@ -1153,7 +1153,19 @@ static inline __attribute__((always_inline)) int cp_entry(pctx_t *c, fstate_t *f
 static void numbers(eco_hj212_packet_t *k, const char *end)
 {
     eco_hj212_field_t *fl = k->fields;
-    for (uint32_t i = 0, n = k->nfields; i < n; i++) fl[i].num = parse_num(fl[i].value.ptr, fl[i].value.len, end);
+    for (uint32_t i = 0, n = k->nfields; i < n; i++) {
+        const char *p = fl[i].value.ptr;
+        size_t len = fl[i].value.len;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        if (len - 2 < 7 && end - p >= 8) { /* 2..8 bytes, 8 readable: the word at once */
+            uint64_t x;
+            memcpy(&x, p, 8);
+            fl[i].num = parse_num_word(x, len, p);
+            continue;
+        }
+#endif
+        fl[i].num = parse_num(p, len, end);
+    }
 }
 
 /* One CP entry by the general reading: its end (the next ';' or ','), its
