@@ -26,17 +26,37 @@
  *           missing QN/Flag/PW/MN ... up to ECO_HJ212_MAX_NOTES, then one
  *           ECO_HJ212_N_TRUNCATED note says how many more there were.
  *
- * Cost: the ingest target is millions of packets per second per core, so the
- * segment is classified once with SSE2 into bitmaps of separators (; ,), '='
- * and '-' (plus "is there a blank anywhere", so clean packets never trim);
- * the header walks their union with count-trailing-zeros, and each CP entry
- * takes three look-ups (its end, its '=', the '-' before it) whatever its
- * value holds; suffixes are found by a perfect hash;
- * numbers of up to 8 characters are converted in one word (SWAR), longer
- * ones by an exact loop (at most 19 digits and 22 decimals: integer / power
- * of ten, correctly rounded), anything else by strtod; a code-table look-up
- * (eco_hj212_code_find) is one hash probe; nothing is
- * allocated, and the packet's big arrays are never cleared, only counted.
+ * Cost: the ingest target is millions of packets per second per core. Two
+ * readings give the same packet (the unit test and the fuzz target compare
+ * them note for note, through eco_hj212_parse_general):
+ *   general  the segment classified once into bitmaps of separators (; ,),
+ *            '=' and '-' (plus "is there a blank anywhere", so clean packets
+ *            never trim); the header walks their union, each CP entry takes
+ *            three look-ups (its end, its '=', the '-' before it). Taken for
+ *            anything unusual, and everywhere without SSE2.
+ *   fast     (SSE2, little-endian) nothing is classified up front. The usual
+ *            header ("QN=..;ST=..;CN=..;PW=..;MN=..;Flag=..;" in that order,
+ *            no blank, no ',') is read field by field through 32-byte
+ *            windows (fast_header); a CP entry that is the next field of the
+ *            last factor is read with three word searches (its code compared
+ *            as one word, the '=' in the suffix's word, the separator in the
+ *            value's word); any other clean entry through a window (one mask
+ *            of ; , = -, one of bytes that need another look). Each fast
+ *            path states its preconditions where it tests them and leaves
+ *            the entry untouched when one fails, so the general reading
+ *            takes it from the start.
+ * Per field: the code is compared with the last factor's as one word, the
+ * last factor's state (suffixes seen, field count) stays in locals, a new
+ * factor whose code is surely new (a per-packet bit set) and known is made
+ * inline, suffixes are found by a multiplicative perfect hash of their word,
+ * one-byte data flags are judged once per packet. Numbers are converted
+ * after the fields are read, all in one pass (independent conversions
+ * overlap): up to 8 characters in one word (SWAR), longer ones by an exact
+ * loop (at most 19 digits and 22 decimals: integer / power of ten, correctly
+ * rounded), anything else by strtod. A code-table look-up is one hash probe
+ * (with the code's word at hand); CN and ST names by branch-free binary
+ * search; nothing is allocated, and the packet's big arrays are never
+ * cleared, only counted.
  * bench/bench_hj212.c measures it; the numbers are in its output.
  */
 #include <math.h>
