@@ -377,9 +377,10 @@ static inline int suffix_id(eco_slice_t s, uint64_t key)
 /* ------------------------------------------------------------------ 32-byte windows (fast paths) */
 
 /* The fast paths look at one token at a time through a 32-byte window
- * starting at it: bit j of each mask is set when byte j of the window is a
- * separator (';' or ','), an '=', a '-', a blank. A token that does not end
- * inside its window takes the general reading. 48 bytes from the window's
+ * starting at it (window_marks): bit j of one mask is set when byte j of the
+ * window is one of ; , = - (each read to tell which), of another when it is
+ * <= 0x20 or >= 0x80. A token that does not end inside its window takes the
+ * general reading. 48 bytes from the window's
  * start may be read (keys and values are loaded 8 bytes at a time); where
  * that would pass the segment's end, the window is read from a copy of the
  * segment's last 48 bytes followed by zeros (NUL matches nothing), so
@@ -392,10 +393,6 @@ typedef struct wsrc {
     size_t n;                 /* >= WIN_READ */
     char tail[2 * WIN_READ];  /* seg[n-48, n) then 48 zero bytes */
 } wsrc_t;
-
-typedef struct win {
-    uint32_t sep, eq, dash, blank;
-} win_t;
 
 #if defined(__SSE2__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define HJ212_WINDOWS 1
@@ -420,28 +417,10 @@ static inline uint64_t load8(const char *p)
     return x;
 }
 
-static inline win_t window_at(const char *p)
-{
-    const __m128i semi = _mm_set1_epi8(';'), comma = _mm_set1_epi8(','), equal = _mm_set1_epi8('='),
-                  minus = _mm_set1_epi8('-'), sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
-    __m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
-    __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
-#define WMASK(x) ((uint32_t)_mm_movemask_epi8(x))
-    win_t r;
-    r.sep = WMASK(_mm_or_si128(_mm_cmpeq_epi8(a, semi), _mm_cmpeq_epi8(a, comma))) |
-            WMASK(_mm_or_si128(_mm_cmpeq_epi8(b, semi), _mm_cmpeq_epi8(b, comma))) << 16;
-    r.eq = WMASK(_mm_cmpeq_epi8(a, equal)) | WMASK(_mm_cmpeq_epi8(b, equal)) << 16;
-    r.dash = WMASK(_mm_cmpeq_epi8(a, minus)) | WMASK(_mm_cmpeq_epi8(b, minus)) << 16;
-    r.blank = WMASK(_mm_or_si128(_mm_cmpeq_epi8(a, sp), _mm_cmpeq_epi8(a, tab))) |
-              WMASK(_mm_or_si128(_mm_cmpeq_epi8(b, sp), _mm_cmpeq_epi8(b, tab))) << 16;
-#undef WMASK
-    return r;
-}
-
-/* The CP's window: one mask of the bytes that matter (; , = -), read one by
- * one where set, and one of the bytes that could need trimming or another
- * look: <= 0x20 or >= 0x80 (blanks, controls, UTF-8), any of which sends
- * the entry to the general reading. */
+/* A window's masks: one of the bytes that matter (; , = -), read one by one
+ * where set, and one of the bytes that could need trimming or another look:
+ * <= 0x20 or >= 0x80 (blanks, controls, UTF-8), any of which sends the
+ * token to the general reading. */
 static inline void window_marks(const char *p, uint32_t *marks, uint32_t *odd)
 {
     const __m128i semi = _mm_set1_epi8(';'), comma = _mm_set1_epi8(','), equal = _mm_set1_epi8('='),
