@@ -165,7 +165,7 @@ uint16_t eco_hj212_crc_text(const void *data, size_t n, int *printable);
 static void test_crc_text(void **state)
 {
     (void)state;
-    unsigned char buf[200];
+    unsigned char buf[200] = {0};
     uint32_t r = 12345;
     for (size_t n = 0; n <= sizeof buf; n++) {
         for (size_t i = 0; i < n; i++) {
