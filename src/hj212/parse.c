@@ -36,8 +36,8 @@
  *            anything unusual, and everywhere without SSE2.
  *   fast     (SSE2, little-endian) nothing is classified up front. The usual
  *            header ("QN=..;ST=..;CN=..;PW=..;MN=..;Flag=..;" in that order,
- *            no blank, no ',') is read field by field through 32-byte
- *            windows (fast_header); a CP entry that is the next field of the
+ *            no blank, no ',') is read field by field with 8-byte word
+ *            searches (fast_header); a CP entry that is the next field of the
  *            last factor is read with three word searches (its code compared
  *            as one word, the '=' in the suffix's word, the separator in the
  *            value's word); any other clean entry through a window (one mask
@@ -602,7 +602,7 @@ static int parse_header(pctx_t *c, hdr_t *h, const uint64_t *any, int blanks, si
 }
 
 #if HJ212_WINDOWS
-/* The header seg[0, to) read through windows when it is the usual one:
+/* The header seg[0, to) read 8 bytes at a time when it is the usual one:
  * fields "Key=value;" of the known keys in the standard's order (QN ST CN
  * PW MN Flag PNUM PNO RF, any of them left out), each within its window,
  * with no blank and no ',', the last ';' right before "CP=&&" (to). Such a
@@ -619,24 +619,31 @@ static int fast_header(pctx_t *c, hdr_t *h, const wsrc_t *ws, size_t to)
     int rank = 0;
     unsigned seen = 0;
     while (s < to) {
+        /* 8 bytes at a time (header fields are short): the first ';' or
+         * ',' ends the field; it must be a ';' before "CP=&&", with no byte
+         * <= 0x20 or >= 0x80 before it; the key's '=' is in the first word,
+         * after 2 to 4 bytes. (A zero-byte test flags the lowest matching
+         * byte of a word exactly; only bytes above it can be flagged wrongly.) */
+        const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
         const char *p = wptr(ws, s);
-        uint32_t m, odd;
-        window_marks(p, &m, &odd);
-        m &= below(to - s < 32 ? to - s : 32);
-        /* the key's '=' is the first mark; the field ends at the first ';'
-         * after it ('=' and '-' in the value passed over; ',' refused) */
-        if (!m) goto refuse;
-        size_t Q = (size_t)__builtin_ctz(m), E;
-        m &= m - 1;
-        if (p[Q] != '=' || Q - 2 > 2) goto refuse; /* keys are 2 to 4 bytes */
-        for (;;) {
-            if (!m) goto refuse; /* no ';' in the window (or before "CP=&&") */
-            E = (size_t)__builtin_ctz(m);
-            m &= m - 1;
-            if (p[E] == ';') break;
-            if (p[E] == ',') goto refuse;
+        size_t E = NONE;
+        for (size_t j = 0; j < 40; j += 8) {
+            uint64_t x = load8(p + j), t1 = x ^ (0x3Bull * ones), t2 = x ^ (0x2Cull * ones);
+            uint64_t sepz = ((t1 - ones) & ~t1 & highs) | ((t2 - ones) & ~t2 & highs);
+            uint64_t oddz = (((x - 0x2121212121212121ull) & ~x) | x) & highs;
+            if (sepz) {
+                size_t b = (size_t)__builtin_ctzll(sepz) >> 3;
+                if (oddz & lenmask[b]) goto refuse;
+                E = j + b;
+                break;
+            }
+            if (oddz) goto refuse;
         }
-        if (odd & below(E)) goto refuse;
+        if (E == NONE || E >= to - s || p[E] != ';') goto refuse; /* long, "Flag=5CP=&&", ',' */
+        uint64_t x0 = load8(p), te = x0 ^ (0x3Dull * ones);
+        uint64_t eqz = (te - ones) & ~te & highs;
+        size_t Q = (size_t)__builtin_ctzll(eqz | (1ull << 63)) >> 3;
+        if (!eqz || Q - 2 > 2 || Q >= E) goto refuse; /* keys are 2 to 4 bytes */
         uint64_t key = load8(p) & lenmask[Q];
         int hk;
         /* in the standard's order, so that the branches are foreseen */
