@@ -612,12 +612,15 @@ const eco_hj212_code_t *eco_hj212_code_find_slow(eco_slice_t code, eco_slice_t s
     return c2017 ? find_2017(eco_slice_cstr(c2017)) : NULL;
 }
 
-const eco_hj212_code_t *eco_hj212_code_find(eco_slice_t code, eco_slice_t st)
+/* The look-up with the code's key (code_key of its bytes) already made:
+ * the parser has it at hand, as it compares factor codes by that key. Not in
+ * hj212.h — an internal entry for parse.c, which declares it. */
+const eco_hj212_code_t *eco_hj212_code_find_key(eco_slice_t code, uint64_t key, eco_slice_t st);
+const eco_hj212_code_t *eco_hj212_code_find_key(eco_slice_t code, uint64_t key, eco_slice_t st)
 {
     if (!code.ptr || code.len == 0 || code.len > 8)
         return NULL;
     pthread_once(&code_hash_once, code_hash_init);
-    uint64_t key = code_key(code.ptr, code.len);
     for (uint32_t i = code_slot_of(key, code.len);; i = (i + 1) & (CODE_HASH_SIZE - 1)) {
         const code_slot_t *s = &code_hash[i];
         if (!s->len)
@@ -630,6 +633,13 @@ const eco_hj212_code_t *eco_hj212_code_find(eco_slice_t code, eco_slice_t st)
             return s->gas ? s->gas : s->water;
         return s->water ? s->water : s->gas;
     }
+}
+
+const eco_hj212_code_t *eco_hj212_code_find(eco_slice_t code, eco_slice_t st)
+{
+    if (!code.ptr || code.len == 0 || code.len > 8)
+        return NULL;
+    return eco_hj212_code_find_key(code, code_key(code.ptr, code.len), st);
 }
 
 /* ------------------------------------------------------------------ ST, Table 5 */
@@ -655,11 +665,20 @@ const char *eco_hj212_st_name(eco_slice_t st)
 {
     if (!st.ptr)
         return NULL;
-    st = eco_slice_trim(st);
-    for (size_t i = 0; i < NELEM(st_names); i++)
-        if (st_is(st, st_names[i].st))
-            return st_names[i].name;
-    return NULL;
+    if (st.len != 2 || st.ptr[0] == ' ' || st.ptr[0] == '\t' || st.ptr[1] == ' ' || st.ptr[1] == '\t')
+        st = eco_slice_trim(st); /* "22" as sent needs no trimming */
+    if (st.len != 2)
+        return NULL;
+    /* the table is sorted: a branch-free binary search on the two bytes */
+    unsigned key = (unsigned)(unsigned char)st.ptr[0] << 8 | (unsigned char)st.ptr[1];
+    size_t base = 0, n = NELEM(st_names);
+    while (n > 1) {
+        size_t half = n / 2, m = base + half;
+        unsigned km = (unsigned)(unsigned char)st_names[m].st[0] << 8 | (unsigned char)st_names[m].st[1];
+        base = km <= key ? m : base;
+        n -= half;
+    }
+    return st_is(st, st_names[base].st) ? st_names[base].name : NULL;
 }
 
 /* ------------------------------------------------------------------ CN, Table 9 */
@@ -735,17 +754,15 @@ static const struct {
 
 const char *eco_hj212_cn_name(int cn)
 {
-    size_t lo = 0, hi = NELEM(cn_names);
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (cn_names[mid].cn == cn)
-            return cn_names[mid].name;
-        if (cn < cn_names[mid].cn)
-            hi = mid;
-        else
-            lo = mid + 1;
+    /* a binary search whose steps compile to conditional moves: it runs for
+     * every packet, and the branches of the usual one are a coin toss each */
+    size_t base = 0, n = NELEM(cn_names);
+    while (n > 1) {
+        size_t half = n / 2;
+        base = cn_names[base + half].cn <= cn ? base + half : base;
+        n -= half;
     }
-    return NULL;
+    return cn_names[base].cn == cn ? cn_names[base].name : NULL;
 }
 
 /* Uploads the platform acknowledges with 9014 when the ack bit is set:

@@ -20,6 +20,10 @@
  */
 #include "hj212/hj212.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* T[i]: the reflected 0xA001 table (also CRC-16/MODBUS's) */
 static const uint16_t crc_t[256] = {
     0x0000, 0xC0C1, 0xC181, 0x0140, 0xC301, 0x03C0, 0x0280, 0xC241,
@@ -369,6 +373,56 @@ uint16_t eco_hj212_crc(const void *data, size_t n)
         body -= 8;
     }
     while (body--) h = crc_p[0][h ^ *p++];
+    return crc_t[h ^ *p];
+}
+
+/* The CRC and, in the same pass over the bytes, whether every byte is
+ * printable ASCII (0x20..0x7E) — the framer's two questions about every
+ * segment (frame.c: a plain frame with the right CRC needs no look at
+ * encryption). The table lookups keep the load ports busy; the SSE2
+ * compare of the same 16 bytes rides along nearly free. Not in hj212.h:
+ * frame.c declares it. *printable: 1 or 0. */
+uint16_t eco_hj212_crc_text(const void *data, size_t n, int *printable);
+uint16_t eco_hj212_crc_text(const void *data, size_t n, int *printable)
+{
+    const unsigned char *p = data;
+    if (n == 0) {
+        *printable = 1;
+        return 0xFFFF;
+    }
+    unsigned h = 0xFF;
+    size_t body = n - 1;
+    int bad = 0;
+#if defined(__SSE2__)
+    const __m128i lo = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F);
+    __m128i acc = _mm_setzero_si128();
+#endif
+    while (body >= 16) {
+#if defined(__SSE2__)
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        acc = _mm_or_si128(acc, _mm_or_si128(_mm_cmplt_epi8(v, lo), _mm_cmpeq_epi8(v, del)));
+#else
+        for (int i = 0; i < 16; i++) bad |= p[i] < 0x20 || p[i] >= 0x7F;
+#endif
+        h = (unsigned)crc_p[15][h ^ p[0]] ^ crc_p[14][p[1]] ^ crc_p[13][p[2]] ^ crc_p[12][p[3]] ^
+            crc_p[11][p[4]] ^ crc_p[10][p[5]] ^ crc_p[9][p[6]] ^ crc_p[8][p[7]] ^ crc_p[7][p[8]] ^
+            crc_p[6][p[9]] ^ crc_p[5][p[10]] ^ crc_p[4][p[11]] ^ crc_p[3][p[12]] ^ crc_p[2][p[13]] ^
+            crc_p[1][p[14]] ^ crc_p[0][p[15]];
+        p += 16;
+        body -= 16;
+    }
+#if defined(__SSE2__)
+    bad |= _mm_movemask_epi8(acc) != 0;
+#endif
+    for (size_t i = 0; i <= body; i++) bad |= p[i] < 0x20 || p[i] >= 0x7F; /* the rest, last byte included */
+    if (body >= 8) {
+        h = (unsigned)crc_p[7][h ^ p[0]] ^ crc_p[6][p[1]] ^ crc_p[5][p[2]] ^ crc_p[4][p[3]] ^ crc_p[3][p[4]] ^
+            crc_p[2][p[5]] ^ crc_p[1][p[6]] ^ crc_p[0][p[7]];
+        p += 8;
+        body -= 8;
+    }
+    while (body--) h = crc_p[0][h ^ *p++];
+    *printable = !bad;
     return crc_t[h ^ *p];
 }
 

@@ -42,10 +42,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "core/alloc.h"
 #include "hj212/hj212.h"
 
@@ -101,33 +97,8 @@ static uint16_t crc_value(const unsigned char *t, int nd, unsigned *notes)
     return (uint16_t)v;
 }
 
-/* Is every byte printable ASCII (0x20..0x7E)? The hot path of every
- * plaintext frame, where it rules out encryption without parsing: 16 bytes a
- * step with SSE2 (bytes >= 0x80 are negative, so one signed compare catches
- * them with the controls), 8 with a word otherwise. */
-static int all_printable(const unsigned char *p, size_t n)
-{
-    size_t i = 0;
-#if defined(__SSE2__)
-    const __m128i lo = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F);
-    __m128i bad = _mm_setzero_si128();
-    for (; i + 16 <= n; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        bad = _mm_or_si128(bad, _mm_or_si128(_mm_cmplt_epi8(v, lo), _mm_cmpeq_epi8(v, del)));
-    }
-    if (_mm_movemask_epi8(bad)) return 0;
-#endif
-    const uint64_t l8 = 0x2020202020202020ull, hi = 0x8080808080808080ull, one = 0x0101010101010101ull;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t x;
-        memcpy(&x, p + i, 8);
-        /* a byte < 0x20, >= 0x80, or == 0x7F (0x7F + 1 sets the high bit) */
-        if (((x - l8) | x | (x + one)) & hi) return 0;
-    }
-    for (; i < n; i++)
-        if (p[i] < 0x20 || p[i] >= 0x7F) return 0;
-    return 1;
-}
+/* crc.c: the CRC and whether every byte is printable ASCII, in one pass */
+uint16_t eco_hj212_crc_text(const void *data, size_t n, int *printable);
 
 /* Does the region look like something other than text: a control byte
  * (other than tab), DEL, or bytes that are not UTF-8? Plain CP text is ASCII
@@ -264,10 +235,11 @@ static int judge_crc(unsigned char *seg, size_t n, const unsigned char *crc_txt,
                      const eco_hj212_opts_t *o, unsigned *notes, uint16_t *calc_out, const char *where,
                      unsigned long long at, eco_err_t *err)
 {
-    uint16_t calc = eco_hj212_crc(seg, n);
+    int printable;
+    uint16_t calc = eco_hj212_crc_text(seg, n, &printable);
     *calc_out = calc;
     int ok_raw = crc_matches(seg, n, sent, calc, o, notes);
-    if (ok_raw && all_printable(seg, n)) return 0; /* the hot path: plain ASCII, CRC right */
+    if (ok_raw && printable) return 0; /* the hot path: plain ASCII, CRC right */
 
     peek_t pk;
     peek_header(seg, n, &pk);

@@ -26,17 +26,37 @@
  *           missing QN/Flag/PW/MN ... up to ECO_HJ212_MAX_NOTES, then one
  *           ECO_HJ212_N_TRUNCATED note says how many more there were.
  *
- * Cost: the ingest target is millions of packets per second per core, so the
- * segment is classified once with SSE2 into bitmaps of separators (; ,), '='
- * and '-' (plus "is there a blank anywhere", so clean packets never trim);
- * the header walks their union with count-trailing-zeros, and each CP entry
- * takes three look-ups (its end, its '=', the '-' before it) whatever its
- * value holds; suffixes are found by a perfect hash;
- * numbers of up to 8 characters are converted in one word (SWAR), longer
- * ones by an exact loop (at most 19 digits and 22 decimals: integer / power
- * of ten, correctly rounded), anything else by strtod; a code-table look-up
- * (eco_hj212_code_find) is one hash probe; nothing is
- * allocated, and the packet's big arrays are never cleared, only counted.
+ * Cost: the ingest target is millions of packets per second per core. Two
+ * readings give the same packet (the unit test and the fuzz target compare
+ * them note for note, through eco_hj212_parse_general):
+ *   general  the segment classified once into bitmaps of separators (; ,),
+ *            '=' and '-' (plus "is there a blank anywhere", so clean packets
+ *            never trim); the header walks their union, each CP entry takes
+ *            three look-ups (its end, its '=', the '-' before it). Taken for
+ *            anything unusual, and everywhere without SSE2.
+ *   fast     (SSE2, little-endian) nothing is classified up front. The usual
+ *            header ("QN=..;ST=..;CN=..;PW=..;MN=..;Flag=..;" in that order,
+ *            no blank, no ',') is read field by field with 8-byte word
+ *            searches (fast_header); a CP entry that is the next field of the
+ *            last factor is read with three word searches (its code compared
+ *            as one word, the '=' in the suffix's word, the separator in the
+ *            value's word); any other clean entry through a window (one mask
+ *            of ; , = -, one of bytes that need another look). Each fast
+ *            path states its preconditions where it tests them and leaves
+ *            the entry untouched when one fails, so the general reading
+ *            takes it from the start.
+ * Per field: the code is compared with the last factor's as one word, the
+ * last factor's state (suffixes seen, field count) stays in locals, a new
+ * factor whose code is surely new (a per-packet bit set) and known is made
+ * inline, suffixes are found by a multiplicative perfect hash of their word,
+ * one-byte data flags are judged once per packet. Numbers are converted
+ * after the fields are read, all in one pass (independent conversions
+ * overlap): up to 8 characters in one word (SWAR), longer ones by an exact
+ * loop (at most 19 digits and 22 decimals: integer / power of ten, correctly
+ * rounded), anything else by strtod. A code-table look-up is one hash probe
+ * (with the code's word at hand); CN and ST names by branch-free binary
+ * search; nothing is allocated, and the packet's big arrays are never
+ * cleared, only counted.
  * bench/bench_hj212.c measures it; the numbers are in its output.
  */
 #include <math.h>
@@ -95,9 +115,36 @@ static void note_once(pctx_t *c, unsigned bit, int code, const char *at, const c
 #define SL(s) (int)((s).len > 40 ? 40 : (s).len), (s).ptr
 
 static inline eco_slice_t mk(const char *p, size_t n) { return (eco_slice_t){p, n}; }
+static inline eco_slice_t slice_at(const char *p, size_t n) { return (eco_slice_t){p, n}; }
 static inline int is_blank(char c) { return c == ' ' || c == '\t'; }
+static inline int slice_eq(eco_slice_t a, eco_slice_t b) { return a.len == b.len && memcmp(a.ptr, b.ptr, a.len) == 0; }
 static inline int slice_is(eco_slice_t s, const char *lit, size_t n) { return s.len == n && memcmp(s.ptr, lit, n) == 0; }
 #define IS(s, lit) slice_is((s), (lit), sizeof(lit) - 1)
+
+/* Short keys (factor codes, suffixes) as one 64-bit word: the first up to 8
+ * bytes, zero-padded, so that two keys of equal length <= 8 are equal
+ * exactly when their words are. word8 reads 8 bytes that are known to be
+ * there; key8 reads n bytes at p without passing end (the segment's end). */
+static inline uint64_t key8(const char *p, size_t n, const char *end)
+{
+    size_t k = n < 8 ? n : 8;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (end - p >= 8) {
+        uint64_t x;
+        memcpy(&x, p, 8);
+        return k == 8 ? x : x & ((1ull << (8 * k)) - 1);
+    }
+#else
+    (void)end;
+#endif
+    uint64_t x = 0; /* byte i in bits 8i..8i+7, whatever the byte order: codes.c's key */
+    for (size_t i = 0; i < k; i++) x |= (uint64_t)(unsigned char)p[i] << (8 * i);
+    return x;
+}
+static inline uint64_t word8(const char *p) { return key8(p, 8, p + 8); }
+
+/* codes.c: eco_hj212_code_find with key8 of the code already made */
+const eco_hj212_code_t *eco_hj212_code_find_key(eco_slice_t code, uint64_t key, eco_slice_t st);
 
 /* ------------------------------------------------------------------ numbers and times */
 
@@ -146,10 +193,63 @@ slow: {
 }
 }
 
-/* The usual value — a sign and at most 8 digits and dot, "101.85", "-0.041"
- * — without a loop: 8 bytes in a word, the dot found and squeezed out, the
+static const uint64_t lenmask[9] = {0,
+                                     0xFFull,
+                                     0xFFFFull,
+                                     0xFFFFFFull,
+                                     0xFFFFFFFFull,
+                                     0xFFFFFFFFFFull,
+                                     0xFFFFFFFFFFFFull,
+                                     0xFFFFFFFFFFFFFFull,
+                                     0xFFFFFFFFFFFFFFFFull};
+
+/* The usual value — a sign and at most 8 digits and dot, "101.85",
+ * "-0.041" — without a loop: the n (1..8) bytes at p are x (p[0] in the low
+ * byte, any bytes past n ignored); the dot is found and squeezed out, the
  * digits checked and combined with three multiplications (D. Lemire's
- * eight-digit SWAR). end: the end of readable memory (the segment's). */
+ * eight-digit SWAR), and the integer (< 10^8) divided by 10^decimals, which
+ * IEEE division rounds correctly — strtod's answer. Anything else goes to
+ * parse_num_scalar. Little-endian only (the callers see to it). */
+static inline double parse_num_word(uint64_t x, size_t n, const char *p)
+{
+    const uint64_t ones = 0x0101010101010101ull;
+    unsigned c0 = (unsigned)(x & 0xFF);
+    int neg = c0 == '-';
+    size_t k = n;
+    if (neg || c0 == '+') {
+        x >>= 8;
+        k--;
+    }
+    if (k == 0) return parse_num_scalar(p, n);
+    x &= lenmask[k];
+    uint64_t t = x ^ (0x2Eull * ones); /* '.' bytes become zero */
+    uint64_t z = (t - ones) & ~t & (0x80ull * ones) & lenmask[k];
+    uint64_t digits = x;
+    size_t nd = k, frac = 0;
+    if (z) {
+        size_t d = (size_t)__builtin_ctzll(z) >> 3;
+        uint64_t lo = lenmask[d];
+        digits = (x & lo) | ((x >> 8) & ~lo);
+        nd = k - 1;
+        frac = k - 1 - d;
+        if (!nd) return parse_num_scalar(p, n);
+    }
+    unsigned sh = (unsigned)(8 * (8 - nd)); /* left-pad with '0's: the last digit in byte 7 */
+    uint64_t v = sh ? (digits << sh) | (0x3030303030303030ull & lenmask[8 - nd]) : digits;
+    if ((v & 0xF0F0F0F0F0F0F0F0ull) != 0x3030303030303030ull ||
+        ((v + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) != 0x3030303030303030ull)
+        return n == 1 ? NAN : parse_num_scalar(p, n); /* one byte and not a digit: "N" */
+    v -= 0x3030303030303030ull;
+    v = v * 10 + (v >> 8);
+    v = (((v & 0x000000FF000000FFull) * (100 + (1000000ull << 32))) +
+         (((v >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32)))) >>
+        32;
+    double r = (double)(uint32_t)v;
+    if (frac) r /= pow10_exact[frac];
+    return neg ? -r : r;
+}
+
+/* A trimmed value p[0..n) as a number; end: the end of readable memory. */
 static inline double parse_num(const char *p, size_t n, const char *end)
 {
     if (n == 1) { /* data flags ("N") and one-digit values */
@@ -157,44 +257,13 @@ static inline double parse_num(const char *p, size_t n, const char *end)
         return d < 10 ? (double)d : NAN;
     }
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    const uint64_t ones = 0x0101010101010101ull;
-    size_t i = n && (p[0] == '-' || p[0] == '+');
-    size_t k = n - i;
-    if (k >= 1 && k <= 8) {
-        const char *q = p + i;
+    if (n >= 2 && n <= 8) {
         uint64_t x = 0;
-        if (end - q >= 8)
-            memcpy(&x, q, 8);
+        if (end - p >= 8)
+            memcpy(&x, p, 8);
         else
-            memcpy(&x, q, k);
-        uint64_t lowk = k == 8 ? ~0ull : (1ull << (8 * k)) - 1;
-        x &= lowk;
-        uint64_t t = x ^ (0x2Eull * ones); /* '.' bytes become zero */
-        uint64_t z = (t - ones) & ~t & (0x80ull * ones) & lowk;
-        uint64_t digits = x;
-        size_t nd = k, frac = 0;
-        if (z) {
-            size_t d = (size_t)__builtin_ctzll(z) >> 3;
-            uint64_t lo = d ? (1ull << (8 * d)) - 1 : 0;
-            digits = (x & lo) | ((x >> 8) & ~lo);
-            nd = k - 1;
-            frac = k - 1 - d;
-        }
-        if (nd) {
-            unsigned sh = (unsigned)(8 * (8 - nd)); /* left-pad with '0's: the last digit in byte 7 */
-            uint64_t v = sh ? (digits << sh) | (0x3030303030303030ull & ((1ull << sh) - 1)) : digits;
-            if ((v & 0xF0F0F0F0F0F0F0F0ull) == 0x3030303030303030ull &&
-                ((v + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) == 0x3030303030303030ull) {
-                v -= 0x3030303030303030ull;
-                v = v * 10 + (v >> 8);
-                v = (((v & 0x000000FF000000FFull) * (100 + (1000000ull << 32))) +
-                     (((v >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32)))) >>
-                    32;
-                double r = (double)(uint32_t)v;
-                if (frac) r /= pow10_exact[frac];
-                return p[0] == '-' ? -r : r;
-            }
-        }
+            memcpy(&x, p, n);
+        return parse_num_word(x, n, p);
     }
 #else
     (void)end;
@@ -205,11 +274,11 @@ static inline double parse_num(const char *p, size_t n, const char *end)
 static inline int dig2(const char *p) { return (p[0] - '0') * 10 + (p[1] - '0'); }
 
 /* DataTime: YYYYMMDDhhmmss, or with milliseconds (17 digits). */
+static int all_digits(eco_slice_t s);
+
 static int parse_datatime(eco_slice_t s, eco_time_t *out)
 {
-    if (s.len != 14 && s.len != 17) return -1;
-    for (size_t i = 0; i < s.len; i++)
-        if ((unsigned)(s.ptr[i] - '0') >= 10u) return -1;
+    if ((s.len != 14 && s.len != 17) || !all_digits(s)) return -1;
     int y = dig2(s.ptr) * 100 + dig2(s.ptr + 2), mo = dig2(s.ptr + 4), d = dig2(s.ptr + 6);
     int h = dig2(s.ptr + 8), mi = dig2(s.ptr + 10), se = dig2(s.ptr + 12);
     if (mo < 1 || mo > 12 || d < 1 || d > eco_days_in_month(y, mo) || h > 23 || mi > 59 || se > 59) return -1;
@@ -217,9 +286,19 @@ static int parse_datatime(eco_slice_t s, eco_time_t *out)
     return 0;
 }
 
+/* Only '0'..'9'? (QN and DataTime: 14 to 17 of them) 8 bytes at a time:
+ * a byte is a digit when its high nibble is 3 and adding 6 keeps it so. */
 static int all_digits(eco_slice_t s)
 {
-    for (size_t i = 0; i < s.len; i++)
+    size_t i = 0;
+    for (; i + 8 <= s.len; i += 8) {
+        uint64_t x;
+        memcpy(&x, s.ptr + i, 8);
+        if ((x & 0xF0F0F0F0F0F0F0F0ull) != 0x3030303030303030ull ||
+            ((x + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) != 0x3030303030303030ull)
+            return 0;
+    }
+    for (; i < s.len; i++)
         if ((unsigned)(s.ptr[i] - '0') >= 10u) return 0;
     return 1;
 }
@@ -246,53 +325,122 @@ enum { SID_UNKNOWN = 0, SID_RTD, SID_MIN, SID_AVG, SID_MAX, SID_ZSRTD, SID_ZSMIN
 /* HJ 212-2017 Table 4, the 2025 additions seen in implementations (2013 raw
  * VOC data) and the HJ/T 212-2005 alarm fields; anything else is kept but
  * noted (notes §2.3: -ValidNum, -Ia ... are vendor suffixes). Looked up by
- * a perfect hash of (first, second-to-last, last byte, length) found
- * offline — one table load and one compare instead of a chain of them, as
- * this runs for every field. */
+ * a perfect hash of the suffix's key (key8: its first 8 bytes as a word)
+ * and length, ((key ^ len) * SFX_MUL) >> 58, the multiplier found offline
+ * by trying random odd ones — one multiplication, one table load and one
+ * word compare, as this runs for every field. */
+#define SFX_MUL 0x8f6d05584ef8aa39ull
 typedef struct sfx {
-    const char *name;
+    char name[16]; /* zero-padded: its first 8 bytes compare as one word */
     uint8_t len, sid;
 } sfx_t;
 
 static const sfx_t sfx_table[64] = {
-    [0] = {"Info", 4, SID_INFO},
-    [1] = {"SN", 2, SID_SN},
-    [2] = {"UpValue", 7, SID_UPVALUE},
-    [7] = {"PeakArea", 8, SID_PEAKAREA},
-    [9] = {"ZsRtd", 5, SID_ZSRTD},
-    [10] = {"PeakHeight", 10, SID_PEAKHEIGHT},
-    [11] = {"NightData", 9, SID_NIGHTDATA},
-    [14] = {"ZsMin", 5, SID_ZSMIN},
-    [20] = {"RetentionTime", 13, SID_RETENTIONTIME},
-    [21] = {"SampleTime", 10, SID_SAMPLETIME},
-    [22] = {"RS", 2, SID_RS},
-    [23] = {"CompleteTime", 12, SID_COMPLETETIME},
-    [24] = {"Min", 3, SID_MIN},
-    [28] = {"RT", 2, SID_RT},
-    [30] = {"Data", 4, SID_DATA},
-    [31] = {"LowValue", 8, SID_LOWVALUE},
-    [33] = {"DayData", 7, SID_DAYDATA},
-    [34] = {"ZsMax", 5, SID_ZSMAX},
-    [36] = {"SampleType", 10, SID_SAMPLETYPE},
-    [37] = {"ZsAvg", 5, SID_ZSAVG},
-    [39] = {"Rtd", 3, SID_RTD},
-    [40] = {"EFlag", 5, SID_EFLAG},
-    [41] = {"Ala", 3, SID_ALA},
-    [43] = {"Flag", 4, SID_FLAG},
-    [44] = {"Max", 3, SID_MAX},
-    [56] = {"Cou", 3, SID_COU},
-    [63] = {"Avg", 3, SID_AVG},
+    [1] = {"UpValue", 7, SID_UPVALUE},
+    [2] = {"ZsAvg", 5, SID_ZSAVG},
+    [3] = {"Data", 4, SID_DATA},
+    [9] = {"EFlag", 5, SID_EFLAG},
+    [10] = {"RS", 2, SID_RS},
+    [18] = {"ZsMax", 5, SID_ZSMAX},
+    [19] = {"SampleType", 10, SID_SAMPLETYPE},
+    [24] = {"Avg", 3, SID_AVG},
+    [25] = {"Info", 4, SID_INFO},
+    [28] = {"PeakHeight", 10, SID_PEAKHEIGHT},
+    [31] = {"CompleteTime", 12, SID_COMPLETETIME},
+    [32] = {"Max", 3, SID_MAX},
+    [33] = {"Flag", 4, SID_FLAG},
+    [36] = {"Cou", 3, SID_COU},
+    [37] = {"RT", 2, SID_RT},
+    [38] = {"SN", 2, SID_SN},
+    [40] = {"LowValue", 8, SID_LOWVALUE},
+    [41] = {"RetentionTime", 13, SID_RETENTIONTIME},
+    [43] = {"NightData", 9, SID_NIGHTDATA},
+    [45] = {"Min", 3, SID_MIN},
+    [47] = {"SampleTime", 10, SID_SAMPLETIME},
+    [49] = {"ZsRtd", 5, SID_ZSRTD},
+    [50] = {"PeakArea", 8, SID_PEAKAREA},
+    [55] = {"Rtd", 3, SID_RTD},
+    [59] = {"DayData", 7, SID_DAYDATA},
+    [61] = {"ZsMin", 5, SID_ZSMIN},
+    [63] = {"Ala", 3, SID_ALA},
 };
 
-static int bytes_eq(const char *a, const char *b, size_t n);
-
-static inline int suffix_id(eco_slice_t s)
+/* The suffix s, whose key8 is key. */
+static inline int suffix_id(eco_slice_t s, uint64_t key)
 {
     if (s.len < 2 || s.len > 13) return SID_UNKNOWN;
-    const unsigned char *p = (const unsigned char *)s.ptr;
-    const sfx_t *e = &sfx_table[(p[0] * 4u + p[s.len - 1] * 6u + p[s.len - 2] * 5u + (unsigned)s.len) & 63u];
-    return e->len == s.len && bytes_eq(s.ptr, e->name, s.len) ? e->sid : SID_UNKNOWN;
+    const sfx_t *e = &sfx_table[((key ^ (uint64_t)s.len) * SFX_MUL) >> 58];
+    if (e->len != s.len || word8(e->name) != key) return SID_UNKNOWN;
+    return s.len <= 8 || memcmp(s.ptr + 8, e->name + 8, s.len - 8) == 0 ? e->sid : SID_UNKNOWN;
 }
+
+/* ------------------------------------------------------------------ 32-byte windows (fast paths) */
+
+/* The fast paths look at one token at a time through a 32-byte window
+ * starting at it (window_marks): bit j of one mask is set when byte j of the
+ * window is one of ; , = - (each read to tell which), of another when it is
+ * <= 0x20 or >= 0x80. A token that does not end inside its window takes the
+ * general reading. 48 bytes from the window's
+ * start may be read (keys and values are loaded 8 bytes at a time); where
+ * that would pass the segment's end, the window is read from a copy of the
+ * segment's last 48 bytes followed by zeros (NUL matches nothing), so
+ * nothing past the segment is ever read. SSE2 and little-endian only (x86);
+ * elsewhere every packet takes the general reading. */
+#define WIN_READ 48
+
+typedef struct wsrc {
+    const char *seg;
+    size_t n;                 /* >= WIN_READ */
+    char tail[2 * WIN_READ];  /* seg[n-48, n) then 48 zero bytes */
+} wsrc_t;
+
+#if defined(__SSE2__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define HJ212_WINDOWS 1
+static void wsrc_init(wsrc_t *w, const char *seg, size_t n)
+{
+    w->seg = seg;
+    w->n = n;
+    memcpy(w->tail, seg + n - WIN_READ, WIN_READ);
+    memset(w->tail + WIN_READ, 0, WIN_READ);
+}
+
+/* where the window at s is read from: WIN_READ bytes there are readable */
+static inline const char *wptr(const wsrc_t *w, size_t s)
+{
+    return s + WIN_READ <= w->n ? w->seg + s : w->tail + (s - (w->n - WIN_READ));
+}
+
+static inline uint64_t load8(const char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return x;
+}
+
+/* A window's masks: one of the bytes that matter (; , = -), read one by one
+ * where set, and one of the bytes that could need trimming or another look:
+ * <= 0x20 or >= 0x80 (blanks, controls, UTF-8), any of which sends the
+ * token to the general reading. */
+static inline void window_marks(const char *p, uint32_t *marks, uint32_t *odd)
+{
+    const __m128i semi = _mm_set1_epi8(';'), comma = _mm_set1_epi8(','), equal = _mm_set1_epi8('='),
+                  minus = _mm_set1_epi8('-'), sp1 = _mm_set1_epi8(0x21);
+    __m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
+    __m128i ma = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(a, semi), _mm_cmpeq_epi8(a, comma)),
+                              _mm_or_si128(_mm_cmpeq_epi8(a, equal), _mm_cmpeq_epi8(a, minus)));
+    __m128i mb = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, semi), _mm_cmpeq_epi8(b, comma)),
+                              _mm_or_si128(_mm_cmpeq_epi8(b, equal), _mm_cmpeq_epi8(b, minus)));
+    *marks = (uint32_t)_mm_movemask_epi8(ma) | (uint32_t)_mm_movemask_epi8(mb) << 16;
+    *odd = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(a, sp1)) | (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(b, sp1))
+                                                                     << 16;
+}
+#else
+#define HJ212_WINDOWS 0
+#endif
+
+/* bits below j (j <= 32: callers clamp) */
+static inline uint32_t below(size_t j) { return (uint32_t)((1ull << j) - 1); }
 
 /* ------------------------------------------------------------------ header */
 
@@ -362,11 +510,46 @@ static inline size_t bw_next(bitwalk_t *b)
 
 #define NONE ((size_t)-1)
 
+/* One header field key=value (after_cp: found after the CP data area). */
+static int header_field(pctx_t *c, hdr_t *h, eco_slice_t key, eco_slice_t val, int after_cp)
+{
+    eco_hj212_packet_t *k = c->pkt;
+    int hk = header_key(key);
+    if (after_cp) note(c, ECO_HJ212_N_ORDER, key.ptr, "header field '%.*s' after the CP data area", SL(key));
+    if (hk == H_OTHER) {
+        note(c, ECO_HJ212_N_UNKNOWN_CODE, key.ptr, "unknown header field '%.*s' (kept as a parameter)", SL(key));
+        return add_param(c, key, val);
+    }
+    if (h->seen & (1u << hk))
+        note(c, ECO_HJ212_N_DUPLICATE, key.ptr, "header field '%s' given twice: the last is kept", hname[hk]);
+    h->seen |= 1u << hk;
+    if (!after_cp) {
+        if (hk < h->rank_max && !(c->once & ONCE_ORDER)) {
+            c->once |= ONCE_ORDER;
+            note(c, ECO_HJ212_N_ORDER, key.ptr,
+                 "header field '%s' after '%s' (the standard's order is QN ST CN PW MN Flag PNUM PNO)", hname[hk],
+                 hname[h->rank_max]);
+        }
+        if (hk > h->rank_max) h->rank_max = hk;
+    }
+    switch (hk) {
+    case H_QN: k->qn = val; break;
+    case H_ST: k->st = val; break;
+    case H_CN: k->cn = val; break;
+    case H_PW: k->pw = val; break;
+    case H_MN: k->mn = val; break;
+    case H_FLAG: k->flag_text = val; break;
+    case H_PNUM: k->pnum_text = val; break;
+    case H_PNO: k->pno_text = val; break;
+    case H_RF: k->rf = val; break;
+    }
+    return 0;
+}
+
 /* Header fields in seg[from, to), using the segment's bitmap of ; , = -.
  * after_cp: the text after the closing "&&". */
 static int parse_header(pctx_t *c, hdr_t *h, const uint64_t *any, int blanks, size_t from, size_t to, int after_cp)
 {
-    eco_hj212_packet_t *k = c->pkt;
     const char *seg = c->seg;
     bitwalk_t bw;
     bw_init(&bw, any, from, to);
@@ -408,39 +591,8 @@ static int parse_header(pctx_t *c, hdr_t *h, const uint64_t *any, int blanks, si
                     note_once(c, ONCE_SPACE, ECO_HJ212_N_SEPARATOR, seg + s, "stray spaces around a field");
             }
             eco_slice_t key = mk(seg + ts, ke - ts), val = mk(seg + vs, te - vs);
-            int hk = header_key(key);
-            if (after_cp) note(c, ECO_HJ212_N_ORDER, key.ptr, "header field '%.*s' after the CP data area", SL(key));
-            if (hk == H_OTHER) {
-                note(c, ECO_HJ212_N_UNKNOWN_CODE, key.ptr, "unknown header field '%.*s' (kept as a parameter)",
-                     SL(key));
-                int rc = add_param(c, key, val);
-                if (rc) return rc;
-            } else {
-                if (h->seen & (1u << hk))
-                    note(c, ECO_HJ212_N_DUPLICATE, key.ptr, "header field '%s' given twice: the last is kept",
-                         hname[hk]);
-                h->seen |= 1u << hk;
-                if (!after_cp) {
-                    if (hk < h->rank_max && !(c->once & ONCE_ORDER)) {
-                        c->once |= ONCE_ORDER;
-                        note(c, ECO_HJ212_N_ORDER, key.ptr,
-                             "header field '%s' after '%s' (the standard's order is QN ST CN PW MN Flag PNUM PNO)",
-                             hname[hk], hname[h->rank_max]);
-                    }
-                    if (hk > h->rank_max) h->rank_max = hk;
-                }
-                switch (hk) {
-                case H_QN: k->qn = val; break;
-                case H_ST: k->st = val; break;
-                case H_CN: k->cn = val; break;
-                case H_PW: k->pw = val; break;
-                case H_MN: k->mn = val; break;
-                case H_FLAG: k->flag_text = val; break;
-                case H_PNUM: k->pnum_text = val; break;
-                case H_PNO: k->pno_text = val; break;
-                case H_RF: k->rf = val; break;
-                }
-            }
+            int rc = header_field(c, h, key, val, after_cp);
+            if (rc) return rc;
         }
         if (e >= to) break;
         s = e + 1;
@@ -448,6 +600,105 @@ static int parse_header(pctx_t *c, hdr_t *h, const uint64_t *any, int blanks, si
     }
     return 0;
 }
+
+#if HJ212_WINDOWS
+/* The header seg[0, to) read 8 bytes at a time when it is the usual one:
+ * fields "Key=value;" of the known keys in the standard's order (QN ST CN
+ * PW MN Flag PNUM PNO RF, any of them left out), each within its window,
+ * with no blank and no ',', the last ';' right before "CP=&&" (to). Such a
+ * header gives parse_header no note to make, so its fields are simply
+ * stored. Anything else returns 0 with the header fields and h reset, and
+ * parse_header reads the header from the start. */
+static int fast_header(pctx_t *c, hdr_t *h, const wsrc_t *ws, size_t to)
+{
+#define K2(a, b) ((uint64_t)(unsigned char)(a) | (uint64_t)(unsigned char)(b) << 8)
+#define K4(a, b, c, d) (K2(a, b) | K2(c, d) << 16)
+    eco_hj212_packet_t *k = c->pkt;
+    const char *seg = c->seg;
+    size_t s = 0;
+    int rank = 0;
+    unsigned seen = 0;
+    while (s < to) {
+        /* 8 bytes at a time (header fields are short): the first ';' or
+         * ',' ends the field; it must be a ';' before "CP=&&", with no byte
+         * <= 0x20 or >= 0x80 before it; the key's '=' is in the first word,
+         * after 2 to 4 bytes. (A zero-byte test flags the lowest matching
+         * byte of a word exactly; only bytes above it can be flagged wrongly.) */
+        const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+        const char *p = wptr(ws, s);
+        size_t E = NONE;
+        for (size_t j = 0; j < 40; j += 8) {
+            uint64_t x = load8(p + j), t1 = x ^ (0x3Bull * ones), t2 = x ^ (0x2Cull * ones);
+            uint64_t sepz = ((t1 - ones) & ~t1 & highs) | ((t2 - ones) & ~t2 & highs);
+            uint64_t oddz = (((x - 0x2121212121212121ull) & ~x) | x) & highs;
+            if (sepz) {
+                size_t b = (size_t)__builtin_ctzll(sepz) >> 3;
+                if (oddz & lenmask[b]) goto refuse;
+                E = j + b;
+                break;
+            }
+            if (oddz) goto refuse;
+        }
+        if (E == NONE || E >= to - s || p[E] != ';') goto refuse; /* long, "Flag=5CP=&&", ',' */
+        uint64_t x0 = load8(p), te = x0 ^ (0x3Dull * ones);
+        uint64_t eqz = (te - ones) & ~te & highs;
+        size_t Q = (size_t)__builtin_ctzll(eqz | (1ull << 63)) >> 3;
+        if (!eqz || Q - 2 > 2 || Q >= E) goto refuse; /* keys are 2 to 4 bytes */
+        uint64_t key = load8(p) & lenmask[Q];
+        int hk;
+        /* in the standard's order, so that the branches are foreseen */
+        if (key == K2('Q', 'N'))
+            hk = H_QN;
+        else if (key == K2('S', 'T'))
+            hk = H_ST;
+        else if (key == K2('C', 'N'))
+            hk = H_CN;
+        else if (key == K2('P', 'W'))
+            hk = H_PW;
+        else if (key == K2('M', 'N'))
+            hk = H_MN;
+        else if (key == K4('F', 'l', 'a', 'g'))
+            hk = H_FLAG;
+        else if (key == K4('P', 'N', 'U', 'M'))
+            hk = H_PNUM;
+        else if (key == (K2('P', 'N') | (uint64_t)'O' << 16))
+            hk = H_PNO;
+        else if (key == K2('R', 'F'))
+            hk = H_RF;
+        else
+            goto refuse;
+        if (hk <= rank) goto refuse; /* repeated or out of order */
+        rank = hk;
+        seen |= 1u << hk;
+        eco_slice_t val = slice_at(seg + s + Q + 1, E - Q - 1);
+        switch (hk) {
+        case H_QN: k->qn = val; break;
+        case H_ST: k->st = val; break;
+        case H_CN: k->cn = val; break;
+        case H_PW: k->pw = val; break;
+        case H_MN: k->mn = val; break;
+        case H_FLAG: k->flag_text = val; break;
+        case H_PNUM: k->pnum_text = val; break;
+        case H_PNO: k->pno_text = val; break;
+        case H_RF: k->rf = val; break;
+        }
+        s += E + 1;
+    }
+    h->rank_max = rank;
+    h->seen = seen;
+    return 1;
+#undef K2
+#undef K4
+refuse:
+    {
+        const eco_slice_t empty = {seg, 0}; /* as eco_hj212_parse set them */
+        k->qn = k->st = k->cn = k->pw = k->mn = k->flag_text = k->pnum_text = k->pno_text = k->rf = empty;
+    }
+    h->seen = 0;
+    h->rank_max = 0;
+    return 0;
+}
+#endif
 
 /* What the header fields mean, once all are read. */
 static void interpret_header(pctx_t *c, const hdr_t *h, const eco_hj212_opts_t *o)
@@ -554,68 +805,108 @@ static int add_param(pctx_t *c, eco_slice_t key, eco_slice_t val)
 
 #define MAXW ((ECO_HJ212_MAX_LEN + 63) / 64 + 1)
 
+/* Bit j of word w set when byte 64w+j is: any one of ; , = - (built for
+ * every packet: the header and the CP's fast path walk it), and, built only
+ * when the CP's general reading is needed (have_split), sep ';' or ',',
+ * eq '=', dash '-'. Bits past the segment are zero. */
 typedef struct masks {
     uint64_t any[MAXW], sep[MAXW], eq[MAXW], dash[MAXW];
+    const char *p;
+    size_t n;
+    int have_split;
+    int built, blanks; /* built on first need (the general reading); blanks: one anywhere */
 } masks_t;
 
 #if defined(__SSE2__)
-/* 64 bytes at p: bits of ';' ',' / '=' / '-' into word w of the masks; blanks OR-ed into *blank */
-static inline void mask64(const char *p, masks_t *mk, size_t w, __m128i *blank)
+/* 64 bytes at p: bits of ; , = - into word w of any; blanks OR-ed into *blank */
+static inline uint64_t mask64_any(const char *p, __m128i *blank)
 {
     const __m128i semi = _mm_set1_epi8(';'), comma = _mm_set1_epi8(','), equal = _mm_set1_epi8('='),
                   minus = _mm_set1_epi8('-'), sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
-    uint64_t ms = 0, me = 0, md = 0;
+    uint64_t m = 0;
     for (int k = 0; k < 4; k++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
-        __m128i a = _mm_or_si128(_mm_cmpeq_epi8(v, semi), _mm_cmpeq_epi8(v, comma));
-        ms |= (uint64_t)(unsigned)_mm_movemask_epi8(a) << (16 * k);
-        me |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, equal)) << (16 * k);
-        md |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, minus)) << (16 * k);
+        __m128i a = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, semi), _mm_cmpeq_epi8(v, comma)),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, equal), _mm_cmpeq_epi8(v, minus)));
+        m |= (uint64_t)(unsigned)_mm_movemask_epi8(a) << (16 * k);
         *blank = _mm_or_si128(*blank, _mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, tab)));
     }
-    mk->sep[w] = ms;
-    mk->eq[w] = me;
-    mk->dash[w] = md;
-    mk->any[w] = ms | me | md;
+    return m;
 }
 #endif
 
-/* Bit j of word w set when byte 64w+j is: sep ';' or ',', eq '=', dash '-',
- * any one of the four (bits past n are zero). Returns whether the segment
- * holds a blank anywhere: when it does not, as in nearly every packet, no
- * token needs trimming. */
+/* any[] of the segment. Returns whether it holds a blank anywhere: when it
+ * does not, as in nearly every packet, no token needs trimming. */
 static int build_mask(const char *p, size_t n, masks_t *mk)
 {
     size_t nw = (n + 63) / 64, full = n / 64;
+    mk->p = p;
+    mk->n = n;
+    mk->have_split = 0;
+    mk->any[nw] = 0; /* the word after the last (the CP walk's sentinel may be put in the last) */
 #if defined(__SSE2__)
     __m128i blank = _mm_setzero_si128();
-    for (size_t w = 0; w < full; w++) mask64(p + 64 * w, mk, w, &blank);
+    for (size_t w = 0; w < full; w++) mk->any[w] = mask64_any(p + 64 * w, &blank);
     if (full < nw) { /* the tail, through a zero-padded copy: NUL matches nothing */
         char tail[64];
         memset(tail, 0, sizeof tail);
         memcpy(tail, p + 64 * full, n - 64 * full);
-        mask64(tail, mk, full, &blank);
+        mk->any[full] = mask64_any(tail, &blank);
     }
     return _mm_movemask_epi8(blank) != 0;
 #else
     int blank = 0;
+    (void)full;
     for (size_t w = 0; w < nw; w++) {
-        uint64_t ms = 0, me = 0, md = 0;
+        uint64_t m = 0;
         for (size_t j = 0; j < 64 && 64 * w + j < n; j++) {
             char ch = p[64 * w + j];
-            ms |= (uint64_t)(ch == ';' || ch == ',') << j;
-            me |= (uint64_t)(ch == '=') << j;
-            md |= (uint64_t)(ch == '-') << j;
+            m |= (uint64_t)(ch == ';' || ch == ',' || ch == '=' || ch == '-') << j;
             blank |= ch == ' ' || ch == '\t';
+        }
+        mk->any[w] = m;
+    }
+    return blank;
+#endif
+}
+
+static void build_split(masks_t *mk);
+
+/* All the masks, built the first time the general reading needs them. */
+static inline masks_t *masks(masks_t *mk, const char *p, size_t n)
+{
+    if (!mk->built) {
+        mk->blanks = build_mask(p, n, mk);
+        build_split(mk);
+        mk->built = 1;
+    }
+    return mk;
+}
+
+/* sep[], eq[], dash[] from any[] (only its marked bytes are looked at) */
+static void build_split(masks_t *mk)
+{
+    size_t nw = (mk->n + 63) / 64;
+    for (size_t w = 0; w < nw; w++) {
+        uint64_t ms = 0, me = 0, md = 0;
+        for (uint64_t x = mk->any[w]; x; x &= x - 1) {
+            size_t j = (size_t)__builtin_ctzll(x);
+            size_t at = 64 * w + j;
+            if (at >= mk->n) break;
+            char ch = mk->p[at];
+            uint64_t bit = 1ull << j;
+            if (ch == '=')
+                me |= bit;
+            else if (ch == '-')
+                md |= bit;
+            else if (ch == ';' || ch == ',')
+                ms |= bit;
         }
         mk->sep[w] = ms;
         mk->eq[w] = me;
         mk->dash[w] = md;
-        mk->any[w] = ms | me | md;
     }
-    (void)full;
-    return blank;
-#endif
+    mk->have_split = 1;
 }
 
 /* The first set bit of m in [a, b), or NONE. */
@@ -634,7 +925,7 @@ static inline size_t first_bit(const uint64_t *m, size_t a, size_t b)
 
 /* Equality of two short byte strings without a libc call: codes are mostly
  * 3-6 bytes, compared once per field. */
-static int bytes_eq(const char *a, const char *b, size_t n)
+static inline int bytes_eq(const char *a, const char *b, size_t n)
 {
     if (n >= 4 && n <= 8) {
         uint32_t a0, a1, b0, b1;
@@ -658,42 +949,52 @@ static int bytes_eq(const char *a, const char *b, size_t n)
 #define HASH_SIZE 2048      /* > 2 * ECO_HJ212_MAX_FACTORS */
 
 typedef struct fstate {
+    uint64_t ckey[ECO_HJ212_MAX_FACTORS];     /* key8 of each factor's code */
     uint32_t sid_mask[ECO_HJ212_MAX_FACTORS]; /* known suffixes seen, per factor */
     uint16_t nunknown[ECO_HJ212_MAX_FACTORS]; /* unknown-suffix fields, per factor */
     uint16_t fidx[ECO_HJ212_MAX_FIELDS];      /* factor of each field, in arrival order */
     uint16_t hash[HASH_SIZE];                 /* factor index + 1, when hashed */
+    uint64_t flag_seen[2], flag_ok[2];        /* one-byte data flags judged so far (ASCII bit map) */
+    uint64_t seen;                            /* bit code_bit(key) of every factor's code: a clear bit
+                                                 proves a code new without a search */
     int hashed, regroup, dups;
 } fstate_t;
 
-static inline uint32_t code_hash(eco_slice_t s)
+static inline uint64_t code_bit(uint64_t key) { return 1ull << ((key * 0x9E3779B97F4A7C15ull) >> 58); }
+
+static inline uint32_t code_hash(uint64_t key, size_t len)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < s.len; i++) h = (h ^ (unsigned char)s.ptr[i]) * 16777619u;
-    return h;
+    return (uint32_t)(((key ^ (uint64_t)len) * 0x9E3779B97F4A7C15ull) >> 53) & (HASH_SIZE - 1);
 }
 
-static inline int code_eq(eco_slice_t a, eco_slice_t b) { return a.len == b.len && bytes_eq(a.ptr, b.ptr, a.len); }
+/* Is factor f's code the code whose key8 is key? */
+static inline int factor_is(const fstate_t *fs, const eco_hj212_packet_t *k, uint32_t f, eco_slice_t code,
+                            uint64_t key)
+{
+    const eco_slice_t fc = k->factors[f].code;
+    return fc.len == code.len && fs->ckey[f] == key && (code.len <= 8 || bytes_eq(fc.ptr, code.ptr, code.len));
+}
 
 static void hash_put(fstate_t *fs, const eco_hj212_packet_t *k, uint32_t f)
 {
-    uint32_t i = code_hash(k->factors[f].code) & (HASH_SIZE - 1);
+    uint32_t i = code_hash(fs->ckey[f], k->factors[f].code.len);
     while (fs->hash[i]) i = (i + 1) & (HASH_SIZE - 1);
     fs->hash[i] = (uint16_t)(f + 1);
 }
 
 /* index of the factor with this code, or -1 */
-static int find_factor(fstate_t *fs, const eco_hj212_packet_t *k, eco_slice_t code)
+static int find_factor(fstate_t *fs, const eco_hj212_packet_t *k, eco_slice_t code, uint64_t key)
 {
     uint32_t nf = k->nfactors; /* the last factor was checked by the caller: fields of a factor come together */
     if (!fs->hashed) {
         for (uint32_t f = 0; f + 1 < nf; f++)
-            if (code_eq(k->factors[f].code, code)) return (int)f;
+            if (factor_is(fs, k, f, code, key)) return (int)f;
         return -1;
     }
-    uint32_t i = code_hash(code) & (HASH_SIZE - 1);
+    uint32_t i = code_hash(key, code.len);
     while (fs->hash[i]) {
         uint32_t f = fs->hash[i] - 1u;
-        if (code_eq(k->factors[f].code, code)) return (int)f;
+        if (factor_is(fs, k, f, code, key)) return (int)f;
         i = (i + 1) & (HASH_SIZE - 1);
     }
     return -1;
@@ -704,12 +1005,31 @@ static int is_facility_code(eco_slice_t code) /* SBxxx: treatment facility numbe
     return code.len >= 3 && code.ptr[0] == 'S' && code.ptr[1] == 'B';
 }
 
-static inline __attribute__((always_inline)) int add_field(pctx_t *c, fstate_t *fs, eco_slice_t code,
-                                                           eco_slice_t suffix, eco_slice_t val)
+/* Is the data flag val in the edition's table? One-byte flags are judged
+ * once per packet (nearly every flag is "N"); the table itself stays in
+ * eco_hj212_data_flag_name. */
+static inline int flag_known(fstate_t *fs, eco_slice_t val, eco_hj212_edition_t ed)
+{
+    if (val.len != 1 || (unsigned char)val.ptr[0] >= 128) return eco_hj212_data_flag_name(val, ed) != NULL;
+    unsigned ch = (unsigned char)val.ptr[0];
+    uint64_t bit = 1ull << (ch & 63);
+    if (!(fs->flag_seen[ch >> 6] & bit)) {
+        fs->flag_seen[ch >> 6] |= bit;
+        if (eco_hj212_data_flag_name(val, ed)) fs->flag_ok[ch >> 6] |= bit;
+    }
+    return (fs->flag_ok[ch >> 6] & bit) != 0;
+}
+
+/* A factor field: code, suffix and value, with the key8 of code and suffix
+ * already made (by add_field, or by the CP fast path from its window). The
+ * value's number is made afterwards, for all fields at once (numbers). */
+static inline __attribute__((always_inline)) int add_field_k(pctx_t *c, fstate_t *fs, eco_slice_t code,
+                                                             uint64_t ckey, eco_slice_t suffix, uint64_t skey,
+                                                             eco_slice_t val)
 {
     eco_hj212_packet_t *k = c->pkt;
     uint32_t nf = k->nfactors;
-    int f = nf && code_eq(k->factors[nf - 1].code, code) ? (int)nf - 1 : find_factor(fs, k, code);
+    int f = nf && factor_is(fs, k, nf - 1, code, ckey) ? (int)nf - 1 : find_factor(fs, k, code, ckey);
     if (f < 0) {
         if (k->nfactors >= ECO_HJ212_MAX_FACTORS)
             return eco_err_set(c->err, ECO_EHJ212_TOOBIG, "more than %d factors (at byte %zu)", ECO_HJ212_MAX_FACTORS,
@@ -717,9 +1037,11 @@ static inline __attribute__((always_inline)) int add_field(pctx_t *c, fstate_t *
         f = (int)k->nfactors++;
         eco_hj212_factor_t *fc = &k->factors[f];
         fc->code = code;
-        fc->info = code.len ? eco_hj212_code_find(code, k->st) : NULL;
+        fc->info = code.len ? eco_hj212_code_find_key(code, ckey, k->st) : NULL;
         fc->first = k->nfields;
         fc->n = 0;
+        fs->ckey[f] = ckey;
+        fs->seen |= code_bit(ckey);
         fs->sid_mask[f] = 0;
         fs->nunknown[f] = 0;
         if (code.len == 0)
@@ -739,12 +1061,12 @@ static inline __attribute__((always_inline)) int add_field(pctx_t *c, fstate_t *
     if (k->nfields >= ECO_HJ212_MAX_FIELDS)
         return eco_err_set(c->err, ECO_EHJ212_TOOBIG, "more than %d factor fields (at byte %zu)",
                            ECO_HJ212_MAX_FIELDS, (size_t)(code.ptr - c->seg));
-    int sid = suffix_id(suffix);
+    int sid = suffix_id(suffix, skey);
     if (sid) {
         uint32_t bit = 1u << sid;
         if (fs->sid_mask[f] & bit) fs->dups = 1;
         fs->sid_mask[f] |= bit;
-        if (sid == SID_FLAG && !eco_hj212_data_flag_name(val, k->edition))
+        if (sid == SID_FLAG && !flag_known(fs, val, k->edition))
             note(c, ECO_HJ212_N_BAD_FLAG, val.ptr, "data flag '%.*s' of %.*s is not in the HJ 212-%s table", SL(val),
                  SL(code), eco_hj212_edition_name(k->edition));
     } else {
@@ -758,11 +1080,16 @@ static inline __attribute__((always_inline)) int add_field(pctx_t *c, fstate_t *
     eco_hj212_field_t *fl = &k->fields[k->nfields];
     fl->suffix = suffix;
     fl->value = val;
-    fl->num = parse_num(val.ptr, val.len, c->seg + c->n);
     fs->fidx[k->nfields] = (uint16_t)f;
     k->nfields++;
     k->factors[f].n++;
     return 0;
+}
+
+static int add_field(pctx_t *c, fstate_t *fs, eco_slice_t code, eco_slice_t suffix, eco_slice_t val)
+{
+    const char *end = c->seg + c->n;
+    return add_field_k(c, fs, code, key8(code.ptr, code.len, end), suffix, key8(suffix.ptr, suffix.len, end), val);
 }
 
 /* Bring each factor's fields together, in order of first appearance of the
@@ -801,7 +1128,7 @@ static void dedupe(pctx_t *c, eco_hj212_packet_t *k)
         uint32_t first = fc->first, end = fc->first + fc->n, nfirst = w;
         for (uint32_t i = first; i < end; i++) {
             int later = 0;
-            for (uint32_t j = i + 1; j < end && !later; j++) later = code_eq(k->fields[i].suffix, k->fields[j].suffix);
+            for (uint32_t j = i + 1; j < end && !later; j++) later = slice_eq(k->fields[i].suffix, k->fields[j].suffix);
             if (later) {
                 note(c, ECO_HJ212_N_DUPLICATE, k->fields[i].suffix.ptr, "'%.*s-%.*s' given twice: the last is kept",
                      SL(fc->code), SL(k->fields[i].suffix));
@@ -817,12 +1144,25 @@ static void dedupe(pctx_t *c, eco_hj212_packet_t *k)
 
 /* ------------------------------------------------------------------ CP */
 
+/* A CP entry without '-' in its key: a parameter (DataTime, PolId, QnRtn ...) */
+static int cp_param(pctx_t *c, eco_slice_t key, eco_slice_t val)
+{
+    eco_hj212_packet_t *k = c->pkt;
+    int rc = add_param(c, key, val);
+    if (!rc && IS(key, "DataTime")) {
+        k->datatime = val;
+        k->has_time = parse_datatime(val, &k->time) == 0;
+        if (!k->has_time)
+            note(c, ECO_HJ212_N_BAD_VALUE, val.ptr, "DataTime '%.*s' is not YYYYMMDDhhmmss[zzz]", SL(val));
+    }
+    return rc;
+}
+
 /* One CP entry: raw [s, e); q = its first '=' (or NONE), d = the first '-'
  * before q (or NONE). blanks: the CP holds blanks somewhere. */
 static inline __attribute__((always_inline)) int cp_entry(pctx_t *c, fstate_t *fs, const char *cp, size_t s, size_t e,
                                                           size_t q, size_t d, int blanks)
 {
-    eco_hj212_packet_t *k = c->pkt;
     size_t ts = s, te = e, ke = q, vs = q + 1;
     if (blanks) {
         while (ts < te && is_blank(cp[ts])) ts++;
@@ -849,57 +1189,291 @@ static inline __attribute__((always_inline)) int cp_entry(pctx_t *c, fstate_t *f
         return 0;
     }
     if (d != NONE) return add_field(c, fs, mk(cp + ts, d - ts), mk(cp + d + 1, ke - d - 1), val);
-    eco_slice_t key = mk(cp + ts, ke - ts);
-    int rc = add_param(c, key, val);
-    if (!rc && IS(key, "DataTime")) {
-        k->datatime = val;
-        k->has_time = parse_datatime(val, &k->time) == 0;
-        if (!k->has_time)
-            note(c, ECO_HJ212_N_BAD_VALUE, val.ptr, "DataTime '%.*s' is not YYYYMMDDhhmmss[zzz]", SL(val));
-    }
-    return rc;
+    return cp_param(c, mk(cp + ts, ke - ts), val);
 }
 
-/* The data area seg[cs, ce): entry by entry, each found with three look-ups
- * in the bitmaps: its end (the next ';' or ','), its first '=' and the first
- * '-' before that. A value starting with "//" (an -Info log) runs to its
- * closing "//": separators inside it are skipped. */
-static int parse_cp(pctx_t *c, const masks_t *mk, int blanks, size_t cs, size_t ce)
+/* Every field's number, in one pass once the fields are known: the
+ * conversions are independent of each other, and done back to back the
+ * processor overlaps them, where between the other work of each field it
+ * waited on each one's chain of multiplications and its division. */
+static void numbers(eco_hj212_packet_t *k, const char *end)
+{
+    eco_hj212_field_t *fl = k->fields;
+    for (uint32_t i = 0, n = k->nfields; i < n; i++) {
+        const char *p = fl[i].value.ptr;
+        size_t len = fl[i].value.len;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        if (len - 2 < 7 && end - p >= 8) { /* 2..8 bytes, 8 readable: the word at once */
+            uint64_t x;
+            memcpy(&x, p, 8);
+            fl[i].num = parse_num_word(x, len, p);
+            continue;
+        }
+#endif
+        fl[i].num = parse_num(p, len, end);
+    }
+}
+
+/* One CP entry by the general reading: its end (the next ';' or ','), its
+ * first '=' and the first '-' before that, from the bitmaps; a value
+ * starting with "//" (an -Info log) runs to its closing "//", separators
+ * inside it skipped. Returns 0 or an error; *end_out: the entry's end. */
+static int cp_general(pctx_t *c, fstate_t *fs, const masks_t *mk, size_t s, size_t ce, size_t *end_out)
+{
+    const char *seg = c->seg;
+    int blanks = mk->blanks;
+    size_t e = first_bit(mk->sep, s, ce);
+    if (e == NONE) e = ce;
+    size_t q = first_bit(mk->eq, s, e);
+    if (q != NONE) {
+        size_t v = q + 1;
+        if (blanks)
+            while (v < ce && is_blank(seg[v])) v++;
+        if (v + 1 < ce && seg[v] == '/' && seg[v + 1] == '/') /* an -Info log: to its closing "//" */
+            for (size_t z = v + 2; z + 1 < ce; z++)
+                if (seg[z] == '/' && seg[z + 1] == '/') {
+                    if (z + 2 > e) {
+                        e = first_bit(mk->sep, z + 2, ce);
+                        if (e == NONE) e = ce;
+                    }
+                    break;
+                }
+    }
+    size_t d = first_bit(mk->dash, s, q != NONE ? q : e);
+    *end_out = e;
+    return cp_entry(c, fs, seg, s, e, q, d, blanks);
+}
+
+/* The data area seg[cs, ce), entry by entry.
+ *
+ * Fast path (SSE2), for the entries nearly every packet is made of: an
+ * entry "code-Suffix=value" or "Key=value" that ends (at a ';' or ',', or at
+ * the closing "&&") within the 32-byte window starting at it, holds no blank
+ * and an '=' after a non-empty key, and whose value does not start with
+ * "//". Its end, its first '=' and the first '-' before that are then read
+ * off the window's masks — exactly the positions the general reading finds
+ * in the bitmaps, and trimming a token without blanks changes nothing — so
+ * both readings give the same packet. Anything else (a long entry, blanks,
+ * an entry without '=', an -Info log, an empty entry) takes the general
+ * reading (cp_general), the bitmaps built on first need. */
+static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, size_t cs, size_t ce)
 {
     eco_hj212_packet_t *k = c->pkt;
     const char *seg = c->seg;
     if (ce == cs) return 0;
     fstate_t fs; /* large, but only the slots in use are ever touched */
     fs.hashed = fs.regroup = fs.dups = 0;
+    fs.flag_seen[0] = fs.flag_seen[1] = fs.flag_ok[0] = fs.flag_ok[1] = 0;
+    fs.seen = 0;
+    /* The fast path keeps in locals what add_field_k keeps in the packet
+     * and fs for the LAST factor (the one a field is compared with first):
+     * its index, code length (NONE: no factor yet) and key, suffixes seen
+     * and field count, plus the field count and the dups flag. A field of
+     * that factor with a known, short suffix is stored here; any other
+     * field (a new factor, a regrouped one, an unknown or long suffix, a
+     * data flag outside the table, the field limit) goes through add_field_k,
+     * the locals written back before (FLUSH) and read again after (RELOAD). */
+    uint32_t nfields = 0, lf = 0, lf_mask = 0, lf_n = 0, dups = 0;
+    size_t lf_len = NONE;
+    uint64_t lf_key = 0;
+#define FLUSH()                                                                                                        \
+    do {                                                                                                               \
+        if (lf_len != NONE) {                                                                                          \
+            fs.sid_mask[lf] = lf_mask;                                                                                 \
+            k->factors[lf].n = lf_n;                                                                                   \
+        }                                                                                                              \
+        k->nfields = nfields;                                                                                          \
+        fs.dups |= dups != 0;                                                                                          \
+        dups = 0;                                                                                                      \
+    } while (0)
+#define RELOAD()                                                                                                       \
+    do {                                                                                                               \
+        nfields = k->nfields;                                                                                          \
+        lf_len = NONE;                                                                                                 \
+        if (k->nfactors) {                                                                                             \
+            lf = k->nfactors - 1;                                                                                      \
+            lf_len = k->factors[lf].code.len;                                                                          \
+            lf_key = fs.ckey[lf];                                                                                      \
+            lf_mask = fs.sid_mask[lf];                                                                                 \
+            lf_n = k->factors[lf].n;                                                                                   \
+        }                                                                                                              \
+    } while (0)
+    nfields = k->nfields; /* no factor yet: CP entries are the only source of factors */
+#if HJ212_WINDOWS
+    /* wptr(ws, s), with what it reads kept in locals */
+    size_t wlast = ws ? ws->n - WIN_READ : 0;
+    const char *wtail = ws ? ws->tail : NULL;
+#endif
     size_t s = cs;
+    int rc = 0;
     for (;;) {
         if (s >= ce) { /* the CP ends with ';' or ',' (JV-0453) */
             note_once(c, ONCE_EMPTY, ECO_HJ212_N_SEPARATOR, seg + ce - 1, "a ';' or ',' before the closing \"&&\"");
             break;
         }
-        size_t e = first_bit(mk->sep, s, ce);
-        if (e == NONE) e = ce;
-        size_t q = first_bit(mk->eq, s, e);
-        if (q != NONE) {
-            size_t v = q + 1;
-            if (blanks)
-                while (v < ce && is_blank(seg[v])) v++;
-            if (v + 1 < ce && seg[v] == '/' && seg[v + 1] == '/') /* an -Info log: to its closing "//" */
-                for (size_t z = v + 2; z + 1 < ce; z++)
-                    if (seg[z] == '/' && seg[z + 1] == '/') {
-                        if (z + 2 > e) {
-                            e = first_bit(mk->sep, z + 2, ce);
-                            if (e == NONE) e = ce;
+        size_t e;
+#if HJ212_WINDOWS
+        if (ws) {
+            const char *p = s <= wlast ? seg + s : wtail + (s - wlast);
+            if (lf_len - 1 < 8) {
+                /* Quicker still, for the next field of the last factor
+                 * ("a21026-Avg=..." after "a21026-Min=..."): the entry starts
+                 * with that factor's code (known to hold no ; , = - or blank)
+                 * and a '-'; the suffix, up to the first '=' in the next 8
+                 * bytes, is a known one (letters only); the value ends at the
+                 * first ';' or ',' in the 8 bytes after the '=' (or at the
+                 * closing "&&"), holds no byte <= 0x20 or >= 0x80, and does not
+                 * start with "//". Then the '-', '=' and end found are the
+                 * ones the general reading finds. Otherwise nothing has been
+                 * done, and the window below takes the entry. */
+                const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+                size_t lim = ce - s, D = lf_len;
+                if ((load8(p) & lenmask[D]) == lf_key && p[D] == '-') {
+                    uint64_t ws8 = load8(p + D + 1), t = ws8 ^ (0x3Dull * ones);
+                    uint64_t zeq = (t - ones) & ~t & highs;
+                    size_t ns = (size_t)__builtin_ctzll(zeq | (1ull << 63)) >> 3; /* 7: none, or the 8th */
+                    size_t Q = D + 1 + ns;
+                    uint64_t skey = ws8 & lenmask[ns];
+                    const sfx_t *sx = &sfx_table[((skey ^ (uint64_t)ns) * SFX_MUL) >> 58];
+                    if (zeq && ns >= 2 && sx->len == ns && word8(sx->name) == skey && Q < lim) {
+                        uint64_t wv = load8(p + Q + 1), t1 = wv ^ (0x3Bull * ones), t2 = wv ^ (0x2Cull * ones);
+                        uint64_t zsep = ((t1 - ones) & ~t1 & highs) | ((t2 - ones) & ~t2 & highs);
+                        size_t rem = lim - Q - 1, nv = zsep ? (size_t)__builtin_ctzll(zsep) >> 3 : 8;
+                        int ok = 1;
+                        if (nv > rem)
+                            nv = rem; /* the value runs to the closing "&&" */
+                        else if (!zsep)
+                            ok = 0; /* 8 bytes or more: the window reads it */
+                        uint64_t oddb = (((wv - 0x2121212121212121ull) & ~wv) | wv) & highs;
+                        eco_slice_t val = slice_at(seg + s + Q + 1, nv);
+                        if (ok && !(oddb & lenmask[nv]) && !((wv & 0xFFFF) == 0x2F2F && Q + 2 < lim) &&
+                            nfields < ECO_HJ212_MAX_FIELDS &&
+                            (sx->sid != SID_FLAG || flag_known(&fs, val, k->edition))) {
+                            uint32_t bit = 1u << sx->sid;
+                            dups |= lf_mask & bit;
+                            lf_mask |= bit;
+                            eco_hj212_field_t *fl = &k->fields[nfields];
+                            fl->suffix = slice_at(seg + s + D + 1, ns);
+                            fl->value = val;
+                            fs.fidx[nfields] = (uint16_t)lf;
+                            nfields++;
+                            lf_n++;
+                            e = s + Q + 1 + nv;
+                            goto next;
                         }
-                        break;
                     }
+                }
+            }
+            uint32_t m, odd;
+            window_marks(p, &m, &odd);
+            size_t lim = ce - s; /* bytes of the CP left */
+            m &= below(lim < 32 ? lim : 32);
+            /* the first mark: the '-' after the code (then the next must be
+             * the '='), or the '=' of a parameter; then the first ';' or ','
+             * after the '=' (a '-' or '=' in the value passed over) */
+            if (!m) goto general;
+            size_t b = (size_t)__builtin_ctz(m), D = NONE, Q, E;
+            m &= m - 1;
+            if (p[b] == '-') {
+                if (!m) goto general;
+                D = b;
+                b = (size_t)__builtin_ctz(m);
+                m &= m - 1;
+                if (p[b] != '=') goto general;
+            } else if (p[b] != '=' || b == 0) {
+                goto general; /* an entry without '=' (or empty), an empty key */
+            }
+            Q = b;
+            for (;;) {
+                if (!m) {
+                    if (lim > 32) goto general; /* longer than the window */
+                    E = lim;
+                    break;
+                }
+                b = (size_t)__builtin_ctz(m);
+                m &= m - 1;
+                if (p[b] == ';' || p[b] == ',') {
+                    E = b;
+                    break;
+                }
+            }
+            if ((odd & below(E)) || (p[Q + 1] == '/' && p[Q + 2] == '/' && Q + 2 < lim)) goto general;
+            e = s + E;
+            size_t nv = E - Q - 1;
+            eco_slice_t val = slice_at(seg + s + Q + 1, nv);
+            if (D != NONE) {
+                size_t ns = Q - D - 1;
+                uint64_t ckey = load8(p) & lenmask[D < 8 ? D : 8];
+                uint64_t skey = load8(p + D + 1) & lenmask[ns < 8 ? ns : 8];
+                const sfx_t *sx = &sfx_table[((skey ^ (uint64_t)ns) * SFX_MUL) >> 58];
+                eco_slice_t code = slice_at(seg + s, D), suffix = slice_at(seg + s + D + 1, ns);
+                int quick = D - 1 < 8 && sx->len == ns && ns - 2 <= 6 && word8(sx->name) == skey &&
+                            nfields < ECO_HJ212_MAX_FIELDS && (sx->sid != SID_FLAG || flag_known(&fs, val, k->edition));
+                if (quick && !(D == lf_len && ckey == lf_key)) {
+                    /* not the last factor's code: a new factor, made here when
+                     * the code is surely new (its bit clear), known (no note
+                     * to make) and the factors are still searched linearly */
+                    const eco_hj212_code_t *info;
+                    uint64_t cb = code_bit(ckey);
+                    if (!(fs.seen & cb) && k->nfactors < LINEAR_MAX &&
+                        (info = eco_hj212_code_find_key(code, ckey, k->st)) != NULL) {
+                        if (lf_len != NONE) {
+                            fs.sid_mask[lf] = lf_mask;
+                            k->factors[lf].n = lf_n;
+                        }
+                        lf = k->nfactors++;
+                        eco_hj212_factor_t *fc = &k->factors[lf];
+                        fc->code = code;
+                        fc->info = info;
+                        fc->first = nfields;
+                        fs.ckey[lf] = ckey;
+                        fs.nunknown[lf] = 0;
+                        fs.seen |= cb;
+                        lf_len = D;
+                        lf_key = ckey;
+                        lf_mask = 0;
+                        lf_n = 0;
+                    } else {
+                        quick = 0;
+                    }
+                }
+                if (quick) {
+                    uint32_t bit = 1u << sx->sid;
+                    dups |= lf_mask & bit;
+                    lf_mask |= bit;
+                    eco_hj212_field_t *fl = &k->fields[nfields];
+                    fl->suffix = suffix;
+                    fl->value = val;
+                    fs.fidx[nfields] = (uint16_t)lf;
+                    nfields++;
+                    lf_n++;
+                } else {
+                    FLUSH();
+                    rc = add_field_k(c, &fs, code, ckey, suffix, skey, val);
+                    RELOAD();
+                }
+            } else {
+                rc = cp_param(c, slice_at(seg + s, Q), val); /* touches no factor or field */
+            }
+            if (rc) return rc;
+            goto next;
         }
-        size_t d = first_bit(mk->dash, s, q != NONE ? q : e);
-        int rc = cp_entry(c, &fs, seg, s, e, q, d, blanks);
+    general:
+#endif
+        FLUSH();
+        rc = cp_general(c, &fs, masks(mk, seg, c->n), s, ce, &e);
+        RELOAD();
         if (rc) return rc;
+#if HJ212_WINDOWS
+    next:
+#endif
         if (e >= ce) break;
         s = e + 1;
     }
+    FLUSH();
+#undef FLUSH
+#undef RELOAD
+    numbers(k, seg + c->n);
     if (fs.regroup) regroup(k, &fs);
     if (fs.dups) dedupe(c, k);
     return 0;
@@ -919,7 +1493,10 @@ static const char *find_cp(const char *s, size_t n)
     return NULL;
 }
 
-int eco_hj212_parse(eco_slice_t segment, const eco_hj212_opts_t *o, eco_hj212_packet_t *pkt, eco_err_t *err)
+/* fast: whether the window fast paths may be taken (eco_hj212_parse), or
+ * the general reading alone is used (eco_hj212_parse_general, below). */
+static int parse_impl(eco_slice_t segment, const eco_hj212_opts_t *o, eco_hj212_packet_t *pkt, eco_err_t *err,
+                      int fast)
 {
     eco_hj212_opts_t def;
     if (!o) {
@@ -958,20 +1535,34 @@ int eco_hj212_parse(eco_slice_t segment, const eco_hj212_opts_t *o, eco_hj212_pa
     pkt->cp = mk(seg + cs, ce - cs);
 
     masks_t mk;
-    int blanks = build_mask(seg, n, &mk);
+    mk.built = 0;
     hdr_t h = {0, 0};
-    int rc = parse_header(&c, &h, mk.any, blanks, 0, cp_at, 0);
-    if (rc) return rc;
+    int rc = 0, hdr_done = 0;
+    const wsrc_t *wsp = NULL;
+#if HJ212_WINDOWS
+    wsrc_t ws;
+    if (fast && n >= WIN_READ) {
+        wsrc_init(&ws, seg, n);
+        wsp = &ws;
+        hdr_done = fast_header(&c, &h, wsp, cp_at);
+    }
+#endif
+    if (!hdr_done) {
+        masks(&mk, seg, n);
+        rc = parse_header(&c, &h, mk.any, mk.blanks, 0, cp_at, 0);
+        if (rc) return rc;
+    }
     size_t lb = cp_at; /* the last non-blank byte before "CP=&&" */
     while (lb > 0 && is_blank(seg[lb - 1])) lb--;
     if (lb > 0 && seg[lb - 1] != ';' && seg[lb - 1] != ',') /* "Flag=5CP=&&" (C.19) */
         note(&c, ECO_HJ212_N_SEPARATOR, cpp, "no ';' before \"CP=&&\"");
     if (ce + 2 < n) { /* "...&&;Flag=0" */
-        rc = parse_header(&c, &h, mk.any, blanks, ce + 2, n, 1);
+        masks(&mk, seg, n);
+        rc = parse_header(&c, &h, mk.any, mk.blanks, ce + 2, n, 1);
         if (rc) return rc;
     }
     interpret_header(&c, &h, o);
-    rc = parse_cp(&c, &mk, blanks, cs, ce);
+    rc = parse_cp(&c, &mk, wsp, cs, ce);
     if (rc) return rc;
     if (c.dropped) {
         eco_hj212_note_t *nt = &pkt->notes[pkt->nnotes++];
@@ -980,6 +1571,20 @@ int eco_hj212_parse(eco_slice_t segment, const eco_hj212_opts_t *o, eco_hj212_pa
         snprintf(nt->text, sizeof nt->text, "%u more notes not kept", (unsigned)c.dropped);
     }
     return 0;
+}
+
+int eco_hj212_parse(eco_slice_t segment, const eco_hj212_opts_t *o, eco_hj212_packet_t *pkt, eco_err_t *err)
+{
+    return parse_impl(segment, o, pkt, err, 1);
+}
+
+/* The same parse by the general reading only (no window fast path): not in
+ * hj212.h; the unit tests and the fuzz target check that both give the same
+ * packet, note for note. */
+int eco_hj212_parse_general(eco_slice_t segment, const eco_hj212_opts_t *o, eco_hj212_packet_t *pkt, eco_err_t *err);
+int eco_hj212_parse_general(eco_slice_t segment, const eco_hj212_opts_t *o, eco_hj212_packet_t *pkt, eco_err_t *err)
+{
+    return parse_impl(segment, o, pkt, err, 0);
 }
 
 eco_slice_t eco_hj212_param(const eco_hj212_packet_t *pkt, const char *key)

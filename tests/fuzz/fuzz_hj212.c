@@ -25,7 +25,9 @@
  *      and parses back to the same fields — also SM4-encrypted when the key
  *      is set;
  *   5. eco_hj212_frame_check + parse on the whole input, and parse of the
- *      whole input as a data segment, keep 2.
+ *      whole input as a data segment, keep 2;
+ *   6. the parser's fast paths give exactly the packet (slices, numbers,
+ *      notes, errors) of its general reading (eco_hj212_parse_general).
  */
 #include <math.h>
 #include <stddef.h>
@@ -93,10 +95,46 @@ static void check_packet(const eco_hj212_packet_t *p, eco_slice_t seg)
     CHECK(p->flag >= -1 && p->flag <= 255);
 }
 
+/* parse.c: the parse by the general reading only (no fast path) */
+int eco_hj212_parse_general(eco_slice_t segment, const eco_hj212_opts_t *o, eco_hj212_packet_t *pkt, eco_err_t *err);
+
+static int ident(eco_slice_t a, eco_slice_t b) { return a.len == b.len && (a.len == 0 || a.ptr == b.ptr); }
+
+/* oracle 6: the fast paths give the packet the general reading gives */
+static void same_as_general(const eco_hj212_packet_t *a, const eco_hj212_packet_t *b)
+{
+    CHECK(ident(a->qn, b->qn) && ident(a->st, b->st) && ident(a->cn, b->cn) && ident(a->pw, b->pw) &&
+          ident(a->mn, b->mn) && ident(a->flag_text, b->flag_text) && ident(a->pnum_text, b->pnum_text) &&
+          ident(a->pno_text, b->pno_text) && ident(a->rf, b->rf) && ident(a->cp, b->cp) &&
+          ident(a->datatime, b->datatime));
+    CHECK(a->has_qn == b->has_qn && a->has_flag == b->has_flag && a->flag == b->flag && a->cn_num == b->cn_num &&
+          a->pnum == b->pnum && a->pno == b->pno && a->edition == b->edition && a->ack_wanted == b->ack_wanted &&
+          a->backfill == b->backfill && a->has_time == b->has_time && (!a->has_time || a->time == b->time));
+    CHECK(a->nparams == b->nparams && a->nfactors == b->nfactors && a->nfields == b->nfields &&
+          a->nnotes == b->nnotes);
+    for (uint32_t i = 0; i < a->nparams; i++)
+        CHECK(ident(a->params[i].key, b->params[i].key) && ident(a->params[i].value, b->params[i].value));
+    for (uint32_t i = 0; i < a->nfactors; i++)
+        CHECK(ident(a->factors[i].code, b->factors[i].code) && a->factors[i].info == b->factors[i].info &&
+              a->factors[i].first == b->factors[i].first && a->factors[i].n == b->factors[i].n);
+    for (uint32_t i = 0; i < a->nfields; i++) {
+        const eco_hj212_field_t *x = &a->fields[i], *y = &b->fields[i];
+        CHECK(ident(x->suffix, y->suffix) && ident(x->value, y->value));
+        CHECK(memcmp(&x->num, &y->num, sizeof x->num) == 0 || (isnan(x->num) && isnan(y->num)));
+    }
+    for (uint32_t i = 0; i < a->nnotes; i++)
+        CHECK(a->notes[i].code == b->notes[i].code && a->notes[i].offset == b->notes[i].offset &&
+              strcmp(a->notes[i].text, b->notes[i].text) == 0);
+}
+
 static void parse_and_check(eco_slice_t seg, const eco_hj212_opts_t *o)
 {
-    eco_err_t err;
+    eco_err_t err, err2;
     int rc = eco_hj212_parse(seg, o, &pkt, &err);
+    int rc2 = eco_hj212_parse_general(seg, o, &back, &err2);
+    CHECK(rc == rc2);
+    if (rc) CHECK(strcmp(err.msg, err2.msg) == 0);
+    else same_as_general(&pkt, &back);
     if (rc) {
         CHECK(rc == ECO_EHJ212_SYNTAX || rc == ECO_EHJ212_TOOBIG);
         CHECK(err.code == rc && err.msg[0]);

@@ -220,6 +220,15 @@ static void test_st_names(void **state)
     assert_null(eco_hj212_st_name(S("321")));
     assert_null(eco_hj212_st_name(S("")));
     assert_null(eco_hj212_st_name(NOST));
+    /* every two-byte ST: exactly the 22 codes of the table have a name (the
+     * look-up is a binary search; this pins that nothing else matches) */
+    int named = 0;
+    for (int a = 0; a < 256; a++)
+        for (int b = 0; b < 256; b++) {
+            char two[2] = {(char)a, (char)b};
+            named += eco_hj212_st_name((eco_slice_t){two, 2}) != NULL;
+        }
+    assert_int_equal(named, 22);
 }
 
 static void test_cn_names(void **state)
@@ -260,6 +269,10 @@ static void test_cn_names(void **state)
         if (!eco_hj212_cn_name(all[i]))
             fail_msg("CN %d has no name", all[i]);
     assert_non_null(strstr(eco_hj212_cn_name(9021), "非标准"));
+    /* every CN from -10 to 10009: exactly the 52 of the table have a name */
+    int named = 0;
+    for (int cn = -10; cn < 10010; cn++) named += eco_hj212_cn_name(cn) != NULL;
+    assert_int_equal(named, 52);
     const int none[] = {0, -1, 999, 1003, 1010, 2082, 2999, 3023, 3043, 9010, 9016, 9999, 10000};
     for (size_t i = 0; i < sizeof none / sizeof none[0]; i++)
         if (eco_hj212_cn_name(none[i]))

@@ -157,12 +157,41 @@ static void test_shared_vectors(void **state)
     hv_free(&s);
 }
 
+/* crc.c's fused pass used by the framer: the same CRC, and "printable"
+ * exactly when no byte is outside 0x20..0x7E, wherever the odd byte sits
+ * (inside a 16-byte block, in the tail, the last byte) */
+uint16_t eco_hj212_crc_text(const void *data, size_t n, int *printable);
+
+static void test_crc_text(void **state)
+{
+    (void)state;
+    unsigned char buf[200] = {0};
+    uint32_t r = 12345;
+    for (size_t n = 0; n <= sizeof buf; n++) {
+        for (size_t i = 0; i < n; i++) {
+            r = r * 1103515245u + 12345u;
+            buf[i] = (unsigned char)(0x20 + (r >> 16) % 95);
+        }
+        int pr = -1;
+        assert_int_equal(eco_hj212_crc_text(buf, n, &pr), eco_hj212_crc(buf, n));
+        assert_int_equal(pr, 1);
+        static const unsigned char odd[] = {0x00, 0x09, 0x0A, 0x1F, 0x7F, 0x80, 0xC3, 0xFF};
+        for (size_t i = 0; i < n; i++) {
+            unsigned char keep = buf[i];
+            buf[i] = odd[(i + n) % sizeof odd];
+            assert_int_equal(eco_hj212_crc_text(buf, n, &pr), eco_hj212_crc(buf, n));
+            assert_int_equal(pr, 0);
+            buf[i] = keep;
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_check_values),      cmocka_unit_test(test_modbus_variants),
         cmocka_unit_test(test_against_bitwise),   cmocka_unit_test(test_crc_is_a_table_entry),
-        cmocka_unit_test(test_shared_vectors),
+        cmocka_unit_test(test_shared_vectors),    cmocka_unit_test(test_crc_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,7 +10,10 @@
  *     PNUM/PNO without the split bit and the reverse, unknown codes and
  *     suffixes, too many notes;
  *   - hard errors only where nothing sensible can be read;
- *   - numbers, times, regrouping, duplicates, -Info logs with separators.
+ *   - numbers, times, regrouping, duplicates, -Info logs with separators;
+ *   - the parser's window fast paths give exactly the packet of its general
+ *     reading (eco_hj212_parse_general), on every vector and on segments
+ *     made to sit on the fast paths' edges.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -632,6 +635,127 @@ static void test_factor_info_by_st(void **state)
     assert_int_equal(pkt.factors[1].n, 1);
 }
 
+/* ------------------------------------------------------------------ fast path == general reading */
+
+int eco_hj212_parse_general(eco_slice_t segment, const eco_hj212_opts_t *o, eco_hj212_packet_t *pkt, eco_err_t *err);
+static eco_hj212_packet_t gen;
+
+static int ident(eco_slice_t a, eco_slice_t b) { return a.len == b.len && (a.len == 0 || a.ptr == b.ptr); }
+
+/* the whole packet, slice by slice (same bytes of the same segment), number
+ * by number (bit for bit), note by note */
+static void assert_same_parse(eco_slice_t seg, const char *what)
+{
+    eco_err_t e1, e2;
+    int r1 = eco_hj212_parse(seg, NULL, &pkt, &e1), r2 = eco_hj212_parse_general(seg, NULL, &gen, &e2);
+    if (r1 != r2) fail_msg("%s: rc %d vs %d", what, r1, r2);
+    if (r1) {
+        if (strcmp(e1.msg, e2.msg)) fail_msg("%s: '%s' vs '%s'", what, e1.msg, e2.msg);
+        return;
+    }
+    const eco_hj212_packet_t *a = &pkt, *b = &gen;
+    if (!(ident(a->qn, b->qn) && ident(a->st, b->st) && ident(a->cn, b->cn) && ident(a->pw, b->pw) &&
+          ident(a->mn, b->mn) && ident(a->flag_text, b->flag_text) && ident(a->pnum_text, b->pnum_text) &&
+          ident(a->pno_text, b->pno_text) && ident(a->rf, b->rf) && ident(a->cp, b->cp) &&
+          ident(a->datatime, b->datatime)))
+        fail_msg("%s: header slices differ", what);
+    if (!(a->has_qn == b->has_qn && a->has_flag == b->has_flag && a->flag == b->flag && a->cn_num == b->cn_num &&
+          a->pnum == b->pnum && a->pno == b->pno && a->edition == b->edition && a->ack_wanted == b->ack_wanted &&
+          a->backfill == b->backfill && a->has_time == b->has_time && a->time == b->time))
+        fail_msg("%s: header values differ", what);
+    if (!(a->nparams == b->nparams && a->nfactors == b->nfactors && a->nfields == b->nfields &&
+          a->nnotes == b->nnotes))
+        fail_msg("%s: counts %u/%u/%u/%u vs %u/%u/%u/%u", what, a->nparams, a->nfactors, a->nfields, a->nnotes,
+                 b->nparams, b->nfactors, b->nfields, b->nnotes);
+    for (uint32_t i = 0; i < a->nparams; i++)
+        if (!ident(a->params[i].key, b->params[i].key) || !ident(a->params[i].value, b->params[i].value))
+            fail_msg("%s: param %u", what, i);
+    for (uint32_t i = 0; i < a->nfactors; i++)
+        if (!ident(a->factors[i].code, b->factors[i].code) || a->factors[i].info != b->factors[i].info ||
+            a->factors[i].first != b->factors[i].first || a->factors[i].n != b->factors[i].n)
+            fail_msg("%s: factor %u", what, i);
+    for (uint32_t i = 0; i < a->nfields; i++) {
+        const eco_hj212_field_t *x = &a->fields[i], *y = &b->fields[i];
+        if (!ident(x->suffix, y->suffix) || !ident(x->value, y->value) ||
+            !(memcmp(&x->num, &y->num, sizeof x->num) == 0 || (isnan(x->num) && isnan(y->num))))
+            fail_msg("%s: field %u", what, i);
+    }
+    for (uint32_t i = 0; i < a->nnotes; i++)
+        if (a->notes[i].code != b->notes[i].code || a->notes[i].offset != b->notes[i].offset ||
+            strcmp(a->notes[i].text, b->notes[i].text))
+            fail_msg("%s: note %u '%s' vs '%s'", what, i, a->notes[i].text, b->notes[i].text);
+}
+
+static void test_fast_path_equals_general(void **state)
+{
+    (void)state;
+    static const char *const segs[] = {
+        "QN=20160801085857223;ST=32;CN=2011;PW=123456;MN=010000A8900016F000169DC0;Flag=5;CP=&&DataTime="
+        "20160801085857;w01018-Rtd=96.7,w01018-Flag=N;w00000-Rtd=-0.041,w00000-Flag=N&&",
+        /* blanks here and there, ',' in the header, a ';' before "&&" */
+        "QN=20160801085857223;ST=32 ;CN=2011,PW=123456;MN=X;Flag=5;CP=&&DataTime=20160801085857;w01018-Rtd= 96.7;&&",
+        /* an -Info log with separators and "&&" inside, a long value, a value with '=' and '-' */
+        "QN=20160801085857223;ST=32;CN=3020;PW=123456;MN=X;Flag=5;CP=&&DataTime=20160801085857;"
+        "i12001-Info=//a;b,c&&d//;w01018-Rtd=12345678901234567890123456789012345;a21026-Rtd=1=2-3&&",
+        /* entries without '=', empty keys, empty codes and suffixes, duplicates, regrouping, unknown suffixes */
+        "QN=20160801085857223;ST=22;CN=2051;PW=123456;MN=X;Flag=5;CP=&&DataTime=20160801085857;abc;=5;-Rtd=1;"
+        "a21026-=2;a21026-Avg=1;a21005-Avg=2;a21026-Avg=3;a21026-Foo=4;a21026-Foo=5;a21026-Flag=n;a21026-Flag=N&&",
+        /* header out of order, duplicated, unknown key, PNUM/PNO, Flag after CP */
+        "ST=22;QN=20160801085857223;CN=2011;PW=1;PW=2;MN=X;XX=1;Flag=7;PNUM=2;PNO=1;CP=&&a21026-Rtd=1&&;Flag=4",
+        /* "Flag=5CP=&&", no QN */
+        "ST=22;CN=2011;PW=1;MN=X;Flag=5CP=&&a21026-Rtd=1,a21026-Flag=N&&",
+        /* short segments and entries ending right at "&&" */
+        "CP=&&a-b=1&&", "QN=1;CP=&&&&", "ST=22;CN=2011;PW=1;MN=X;CP=&&DataTime=2016;a21026-ZsRtd=1.5&&",
+        "QN=20160801085857223;ST=22;CN=2011;PW=123456;MN=AQ3201000000000000000017;Flag=5;CP=&&a21026-Rtd=+1.5,"
+        "a21026-SampleTime=20160801085857,a21026-RetentionTime=1.25e3,SB1-RS=1;SB1-RT=0.5;i3331x-Info=1&&",
+        /* a header field longer than a window, a tab */
+        "QN=20160801085857223;ST=22;CN=2011;PW=123456;MN=AQ32010000000000000000170000000000000;Flag=5;CP=&&"
+        "a21026-Rtd=1\t&&",
+        /* a short packet: its CP windows are read from the copy of the segment's tail (fuzz find) */
+        "QN=20201008154743635;ST=91;CN=9014;PW=123456;MN=SD000001;Flag=9;CP=&&QnRtn=1&&",
+        /* no CP / no closing "&&" */
+        "QN=20160801085857223;ST=22;CN=2011;PW=123456;MN=AQ3201;Flag=5;CP=&&a21026-Rtd=1",
+        "QN=20160801085857223;ST=22;CN=2011;PW=123456;MN=AQ3201;Flag=5",
+    };
+    for (size_t i = 0; i < sizeof segs / sizeof segs[0]; i++) {
+        char what[32];
+        snprintf(what, sizeof what, "segment %zu", i);
+        assert_same_parse(eco_slice_cstr(segs[i]), what);
+        /* every prefix too: the tokens then end at every position relative to the windows */
+        for (size_t n = 0; n < strlen(segs[i]); n++) assert_same_parse((eco_slice_t){segs[i], n}, what);
+    }
+    hv_set_t s;
+    NEED_SHARED(&s);
+    for (size_t i = 0; i < s.n; i++) {
+        const hv_vec_t *v = &s.v[i];
+        if (v->n < 10) continue;
+        assert_same_parse((eco_slice_t){(const char *)v->pkt + 6, v->n - 10}, v->id);
+    }
+    hv_free(&s);
+}
+
+/* QN and DataTime are checked digit by digit 8 at a time: a stray byte in
+ * any position, of any kind, is seen */
+static void test_digit_checks(void **state)
+{
+    (void)state;
+    static const char odd[] = {'/', ':', 'a', ' ', '\x80', '\xff', '.', '-'};
+    for (size_t pos = 0; pos < 17; pos++)
+        for (size_t j = 0; j < sizeof odd; j++) {
+            char qn[18] = "20160801085857223", dt[15] = "20160801085857";
+            qn[pos] = odd[j];
+            if (pos < 14) dt[pos] = odd[j];
+            char seg[200];
+            snprintf(seg, sizeof seg, "QN=%s;ST=32;CN=2011;PW=1;MN=X;Flag=5;CP=&&DataTime=%s;w01018-Rtd=1&&", qn, dt);
+            eco_err_t err;
+            assert_int_equal(eco_hj212_parse(eco_slice_cstr(seg), NULL, &pkt, &err), 0);
+            int qn_note = 0;
+            for (uint32_t i = 0; i < pkt.nnotes; i++) qn_note |= strstr(pkt.notes[i].text, "is not YYYYMMDDhhmmsszzz") != NULL;
+            assert_true(qn_note);
+            assert_int_equal(pkt.has_time, pos >= 14);
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -639,7 +763,8 @@ int main(void)
         cmocka_unit_test(test_typo_vectors),    cmocka_unit_test(test_hard_errors),
         cmocka_unit_test(test_flags_and_editions), cmocka_unit_test(test_cp_grouping_and_duplicates),
         cmocka_unit_test(test_values),          cmocka_unit_test(test_info_logs_and_odd_entries),
-        cmocka_unit_test(test_factor_info_by_st),
+        cmocka_unit_test(test_factor_info_by_st), cmocka_unit_test(test_fast_path_equals_general),
+        cmocka_unit_test(test_digit_checks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
