@@ -95,6 +95,27 @@ printf 'site,监测时间,pH(无量纲),氨氮(mg/L)\nS,04-01 04:00,7,0.2\n' > "
 "$B" water assess --period month --year 2021 "$T/cn.csv" > "$T/cn.out" 2>/dev/null
 expect_eq "MM-DD with --year" "$(col "$T/cn.out" S 2021-04 class)" "Ⅱ"
 
+# CWQI (环办监测〔2017〕51号): a section exactly at the Class III limits of the automatic five
+# (DO 5, CODMn 6, NH3-N 1.0, river TP 0.2) with pH 7 scores 1+1+1+1+0 = 4.00; one at half the
+# limits (DO 10 -> 5/10) scores 0.5·4 = 2.00 and ranks first
+cat > "$T/cw.csv" <<'CSV'
+section,time,ph,do,codmn,nh3n,tp
+AT3,2024-05-03,7,5,6,1.0,0.2
+HALF,2024-05-03,7,10,3,0.5,0.1
+CSV
+"$B" water assess --period month "$T/cw.csv" > "$T/cw.out" 2>/dev/null
+expect_eq "CWQI at the Class III limits" "$(col "$T/cw.out" AT3 2024-05 cwqi)" "4.00"
+expect_eq "CWQI at half the limits" "$(col "$T/cw.out" HALF 2024-05 cwqi)" "2.00"
+expect_eq "CWQI rank of the cleaner section" "$(col "$T/cw.out" HALF 2024-05 cwqi_rank)" "1"
+expect_eq "CWQI rank of the other" "$(col "$T/cw.out" AT3 2024-05 cwqi_rank)" "2"
+cat > "$T/cws.csv" <<'CSV'
+section,region
+AT3,R
+HALF,R
+CSV
+"$B" water assess --period month --by region --sections "$T/cws.csv" "$T/cw.csv" > "$T/cwr.out" 2>/dev/null
+expect_eq "a region's CWQI is the mean of its sections'" "$(col "$T/cwr.out" R 2024-05 cwqi)" "3.00"
+
 D=${ECO_SHARED_DIR:-../shared}/testdata/water
 if [ ! -r "$D/cnemc_auto_2021-04_records.csv" ]; then
   echo "SKIP: CNEMC water data not found in $D; $pass crafted checks passed, $fail failed"
