@@ -119,10 +119,16 @@ load_run() { # $1 = interval ms, $2 = row-name suffix
   emit "$tag" commits "$commits" commits
   emit "$tag" server_ack_ms_p50 "$(sed -n 's/.*ack ms p50 \([0-9]*\) p99.*/\1/p' <<<"$srvline")" ms
   emit "$tag" server_ack_ms_p99 "$(sed -n 's/.*ack ms p50 [0-9]* p99 \([0-9]*\) max.*/\1/p' <<<"$srvline")" ms
+  emit "$tag" commit_ms_p50 "$(sed -n 's/.*errors [0-9]*, ms p50 \([0-9]*\) p99.*/\1/p' <<<"$srvline")" ms
+  emit "$tag" commit_ms_p99 "$(sed -n 's/.*errors [0-9]*, ms p50 [0-9]* p99 \([0-9]*\) max.*/\1/p' <<<"$srvline")" ms
   emit "$tag" server_rss_peak "$hwm" KiB
 }
-load_run "$interval" ""
+# the light load first: the heavy run leaves gigabytes of dirty pages whose writeback would
+# stall the next run's fsyncs; sync between runs for the same reason
+sync
 load_run "${BENCH_INGEST_LIGHT_MS:-1000}" _light
+sync
+load_run "$interval" ""
 
 echo "== ingest floor: bare SQLite, the same number of rows in one transaction" >&2
 vals=$(awk -F'\t' '$1=="ingest_load" && $2=="values_acked"{print $3}' "$rows")

@@ -62,6 +62,7 @@ typedef struct eco_ingest_stats {
     uint64_t acks_sent, replies_sent, commits, commit_errors;
     uint64_t gaps_found, gaps_filled, gap_requests, gaps_abandoned, requests_sent, clock_sets;
     uint64_t ack_ms_p50, ack_ms_p99, ack_ms_max; /* frame received -> its 9014 written, ms */
+    uint64_t commit_ms_p50, commit_ms_p99, commit_ms_max; /* a batch's transaction, begin to commit returned */
 } eco_ingest_stats_t;
 
 /** Run the server on an open store until SIGTERM or SIGINT, then flush

@@ -158,6 +158,7 @@ typedef struct batch {
     int result;
     char errmsg[512];
     uint64_t n_new, n_same, n_revised, n_failed, n_raw;
+    int64_t commit_us;         /* writer: begin to commit returned */
 } batch_t;
 
 #define VEC_PUSH(vec, item)                                                                    \
@@ -210,6 +211,7 @@ struct server {
     int rbuf_busy;
     eco_ingest_stats_t st;
     uint64_t lat_hist[LAT_BUCKETS];
+    uint64_t commit_hist[LAT_BUCKETS];
     int64_t last_stats_ms;
     eco_gaps_policy_t gp;
     uint64_t qn_last;
@@ -355,8 +357,11 @@ static eco_slice_t adup_slice(batch_t *b, eco_slice_t v)
 }
 
 /* the writer: commit one batch */
+static int64_t mono_us(void) { return (int64_t)(uv_hrtime() / 1000); }
+
 static void batch_commit(server_t *s, batch_t *b)
 {
+    int64_t t0 = mono_us();
     eco_err_t err;
     eco_err_clear(&err);
     int r = eco_store_tx_begin(s->store, &err);
@@ -390,6 +395,7 @@ static void batch_commit(server_t *s, batch_t *b)
         if ((r = eco_store_device_seen(s->store, b->seen.v[i].mn, b->seen.v[i].ms, &err)) < 0) goto fail;
     if ((r = eco_store_tx_commit(s->store, &err)) < 0) goto fail;
     b->result = 0;
+    b->commit_us = mono_us() - t0;
     return;
 fail:
     eco_store_tx_rollback(s->store);
@@ -473,6 +479,12 @@ static void on_done(uv_async_t *h)
         s->st.values_revised += b->n_revised;
         s->st.values_failed += b->n_failed;
         s->st.raw_uploads += b->n_raw;
+        int64_t ms = b->commit_us / 1000;
+        s->commit_hist[ms >= LAT_BUCKETS ? LAT_BUCKETS - 1 : ms]++;
+        if ((uint64_t)ms > s->st.commit_ms_max) s->st.commit_ms_max = (uint64_t)ms;
+        if (ms >= 1000)
+            eco_log(ECO_LOG_WARN, "slow commit: %zu values, %zu frames, %lld ms", b->obs.n, (size_t)b->nframes,
+                    (long long)ms);
     }
     for (size_t i = 0; i < b->acks.n; i++) {
         ack_t *a = &b->acks.v[i];
@@ -1117,14 +1129,14 @@ static void on_accept(uv_stream_t *ls, int status)
 
 /* ------------------------------------------------------------------ timers, stats, signals */
 
-static uint64_t lat_pct(const server_t *s, double p)
+static uint64_t hist_pct(const uint64_t *h, double p)
 {
     uint64_t total = 0;
-    for (int i = 0; i < LAT_BUCKETS; i++) total += s->lat_hist[i];
+    for (int i = 0; i < LAT_BUCKETS; i++) total += h[i];
     if (!total) return 0;
     uint64_t want = (uint64_t)ceil(p * (double)total), acc = 0;
     for (int i = 0; i < LAT_BUCKETS; i++) {
-        acc += s->lat_hist[i];
+        acc += h[i];
         if (acc >= want) return (uint64_t)i;
     }
     return LAT_BUCKETS - 1;
@@ -1132,8 +1144,10 @@ static uint64_t lat_pct(const server_t *s, double p)
 
 static void stats_fill(server_t *s)
 {
-    s->st.ack_ms_p50 = lat_pct(s, 0.50);
-    s->st.ack_ms_p99 = lat_pct(s, 0.99);
+    s->st.ack_ms_p50 = hist_pct(s->lat_hist, 0.50);
+    s->st.ack_ms_p99 = hist_pct(s->lat_hist, 0.99);
+    s->st.commit_ms_p50 = hist_pct(s->commit_hist, 0.50);
+    s->st.commit_ms_p99 = hist_pct(s->commit_hist, 0.99);
 }
 
 static void stats_log(server_t *s)
@@ -1145,13 +1159,13 @@ static void stats_log(server_t *s)
             ", bad frame/len/crc/len+crc/toobig/crypto/syntax/time %" PRIu64 "/%" PRIu64 "/%" PRIu64 "/%" PRIu64
             "/%" PRIu64 "/%" PRIu64 "/%" PRIu64 "/%" PRIu64 "; refused unknown MN %" PRIu64 ", wrong PW %" PRIu64 " (quarantine full %" PRIu64 ")"
             "; rate-limited %" PRIu64 "; values new %" PRIu64 ", same %" PRIu64 ", revised %" PRIu64
-            "; commits %" PRIu64 " (errors %" PRIu64 "); acks %" PRIu64 ", ack ms p50 %" PRIu64 " p99 %" PRIu64
+            "; commits %" PRIu64 " (errors %" PRIu64 ", ms p50 %" PRIu64 " p99 %" PRIu64 " max %" PRIu64 "); acks %" PRIu64 ", ack ms p50 %" PRIu64 " p99 %" PRIu64
             " max %" PRIu64 "; gaps found %" PRIu64 ", filled %" PRIu64 ", requests %" PRIu64 ", abandoned %" PRIu64
             "; clock sets %" PRIu64,
             s->nconns, t->conns_accepted, t->conns_refused, t->frames_ok, t->bad_frame, t->bad_len, t->bad_crc,
             t->bad_len_crc, t->bad_toobig, t->bad_crypto, t->bad_syntax, t->bad_time, t->auth_unknown_mn,
             t->auth_bad_pw, t->quarantine_dropped, t->rate_limited, t->values_new, t->values_same, t->values_revised, t->commits,
-            t->commit_errors, t->acks_sent, t->ack_ms_p50, t->ack_ms_p99, t->ack_ms_max, t->gaps_found, t->gaps_filled,
+            t->commit_errors, t->commit_ms_p50, t->commit_ms_p99, t->commit_ms_max, t->acks_sent, t->ack_ms_p50, t->ack_ms_p99, t->ack_ms_max, t->gaps_found, t->gaps_filled,
             t->gap_requests, t->gaps_abandoned, t->clock_sets);
 }
 
