@@ -41,6 +41,10 @@ static const char assess_help[] =
     "  sections worse than III on the item), top three;\n"
     "- the change against the same period a year earlier when the input holds it; compliance\n"
     "  with target_class when SECTIONS.csv gives it;\n"
+    "- drinking-water sources (--drinking): a source is compliant (达标) when its basic class is III\n"
+    "  or better and no GB 3838 Table 2 item (sulfate 250, chloride 250, nitrate-N 10, Fe 0.3,\n"
+    "  Mn 0.1 mg/L) nor a --limits item exceeds its limit (period means); groups add the\n"
+    "  compliance rate by count and by the volume drawn (SECTIONS.csv column 'volume');\n"
     "- CWQI (城市水质指数, 环办监测〔2017〕51号): per section the sum over the items of C/C_III\n"
     "  (DO 5/C, pH by its distance from 7, lake TP against 0.05); a group's is the mean of its\n"
     "  sections'; cwqi_rank ranks the entities of each period (1 = cleanest, ties shared).\n"
@@ -61,13 +65,24 @@ static const char assess_help[] =
     "  --below-dl half|dl|zero  value of a result below the detection limit (default half)\n"
     "  --share-min N            fewest sections for the share method (default 5)\n"
     "  --format csv|json|text   (default csv)\n"
-    "  --columns LIST           only these columns\n";
+    "  --columns LIST           only these columns\n"
+    "  --drinking               drinking-water source compliance (see above)\n"
+    "  --limits FILE            CSV item,limit[,name]: Table 3 items (or other limits), mg/L;\n"
+    "                           implies --drinking\n";
 
 typedef struct secinfo {
     int32_t group[3]; /* river, basin, region ids in gmap, -1 none */
     int wb;           /* -1 not said */
     int target;       /* 0 none, 1..6 */
+    double volume;    /* water drawn (drinking-water sources), NAN unknown */
 } secinfo_t;
+
+/* drinking-water sources: the supplementary (Table 2) and specific (Table 3, --limits) items */
+#define MAX_X 96
+typedef struct xitem {
+    char key[64], name[64], alias[64];
+    double limit;
+} xitem_t;
 
 typedef struct cell {
     uint32_t ent; /* section id, or group id */
@@ -78,6 +93,12 @@ typedef struct cell {
     double mean[ECO_W_NITEMS];
     eco_water_result_t res;
     double cwqi;      /* section: CWQI of the period means; group: mean of its sections' */
+    double *xsum;     /* drinking: sums and counts of the extra items, or NULL */
+    int *xn;
+    int xexceed;      /* section: extra items over their limit */
+    int src_ok;       /* section: 1 compliant, 0 not, -1 unknown */
+    int nsrc, nsrc_ok;                   /* group: sources judged, compliant */
+    double vol, vol_ok;                  /* group: water drawn, by compliant sources */
     double cwqi_sum;
     int cwqi_n, cwqi_rank;
     /* groups */
@@ -229,6 +250,74 @@ static void group_main(const cell_t *g, char *b, size_t n)
     }
 }
 
+/* --limits FILE: item,limit[,name] — Table 3 items a source monitors, or other limits */
+static int read_limits(const char *path, xitem_t *xs, int *nx)
+{
+    cli_csv_t in;
+    int r = cli_csv_open(&in, path);
+    if (r) return r;
+    int ci = -1, cl = -1, cn = -1;
+    for (size_t k = 0; k < in.ncols; k++) {
+        eco_slice_t h = eco_slice_trim(eco_csv_field(&in.csv, k));
+        if (eco_slice_ieq(h, "item") || eco_slice_ieq(h, "key")) ci = (int)k;
+        else if (eco_slice_ieq(h, "limit")) cl = (int)k;
+        else if (eco_slice_ieq(h, "name")) cn = (int)k;
+    }
+    if (ci < 0 || cl < 0) {
+        fprintf(stderr, "ecobrain water assess: %s:1: columns 'item' and 'limit' are required\n", in.name);
+        cli_csv_close(&in);
+        return EXIT_USAGE;
+    }
+    while (cli_csv_next(&in)) {
+        eco_slice_t it = eco_slice_trim(eco_csv_field(&in.csv, (size_t)ci));
+        eco_slice_t lv = eco_slice_trim(eco_csv_field(&in.csv, (size_t)cl));
+        double lim;
+        if (!it.len || it.len >= 64 || eco_slice_to_double(lv, &lim) < 0 || !(lim >= 0)) {
+            fprintf(stderr, "ecobrain water assess: %s:%zu: an item and a limit >= 0 are needed\n", in.name,
+                    eco_csv_line(&in.csv));
+            cli_csv_close(&in);
+            return EXIT_USAGE;
+        }
+        int k = 0;
+        while (k < *nx && !eco_slice_ieq(it, xs[k].key)) k++;
+        if (k == *nx) {
+            if (*nx == MAX_X) {
+                fprintf(stderr, "ecobrain water assess: %s: more than %d items\n", in.name, MAX_X);
+                cli_csv_close(&in);
+                return EXIT_USAGE;
+            }
+            memset(&xs[k], 0, sizeof xs[k]);
+            snprintf(xs[k].key, sizeof xs[k].key, "%.*s", (int)it.len, it.ptr);
+            (*nx)++;
+        }
+        xs[k].limit = lim;
+        if (cn >= 0) {
+            eco_slice_t nm = eco_slice_trim(eco_csv_field(&in.csv, (size_t)cn));
+            if (nm.len && nm.len < 64) snprintf(xs[k].name, sizeof xs[k].name, "%.*s", (int)nm.len, nm.ptr);
+        }
+        if (!xs[k].name[0]) snprintf(xs[k].name, sizeof xs[k].name, "%s", xs[k].key);
+    }
+    int bad = in.records_bad > 0 || in.failed;
+    cli_csv_close(&in);
+    return bad ? EXIT_USAGE : 0;
+}
+
+/* a header naming an extra item: its key, its Chinese name, an alias, or any of them followed by "(unit)" */
+static int xitem_of_header(const xitem_t *xs, int nx, eco_slice_t h)
+{
+    eco_slice_t b = h;
+    for (size_t i = 0; i < h.len; i++)
+        if (h.ptr[i] == '(' || (i + 2 < h.len && !memcmp(h.ptr + i, "（", 3))) {
+            b.len = i;
+            break;
+        }
+    for (int k = 0; k < nx; k++)
+        if (eco_slice_ieq(h, xs[k].key) || eco_slice_eq(h, xs[k].name) || (xs[k].alias[0] && eco_slice_eq(h, xs[k].alias)) ||
+            eco_slice_ieq(b, xs[k].key) || eco_slice_eq(b, xs[k].name))
+            return k;
+    return -1;
+}
+
 int cmd_water_assess(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -237,9 +326,14 @@ int cmd_water_assess(int argc, char **argv)
         {"waterbody", required_argument, 0, 'w'}, {"items", required_argument, 0, 'i'},
         {"below-dl", required_argument, 0, 'd'},  {"share-min", required_argument, 0, 'm'},
         {"format", required_argument, 0, 'f'},    {"columns", required_argument, 0, 'c'},
+        {"drinking", no_argument, 0, 'D'},        {"limits", required_argument, 0, 'L'},
         {"help", no_argument, 0, 'h'},            {0, 0, 0, 0},
     };
     const char *C = "water assess";
+    int drinking = 0;
+    const char *limits_path = NULL;
+    xitem_t xs[MAX_X];
+    int nx = 0;
     ptype_t ptype = P_MONTH;
     int have_period = 0, by = 0, year = 0, wb_default = ECO_WB_RIVER, items_auto = 1, fmt = TBL_CSV;
     int share_min = ECO_WATER_SHARE_MIN_DEFAULT;
@@ -304,11 +398,26 @@ int cmd_water_assess(int argc, char **argv)
                 return cli_usage_error(C, "--format takes csv, json or text, not '%s'", optarg);
             break;
         case 'c': columns = optarg; break;
+        case 'D': drinking = 1; break;
+        case 'L': limits_path = optarg; drinking = 1; break;
         case 'h': fputs(assess_help, stdout); return 0;
         default: return cli_usage_error(C, "unknown option");
         }
     }
     if (!have_period) return cli_usage_error(C, "--period is required");
+    if (drinking) {
+        for (int k = 0; k < ECO_W_TABLE2_N; k++) {
+            xitem_t *xi = &xs[nx++];
+            snprintf(xi->key, sizeof xi->key, "%s", eco_water_table2[k].key);
+            snprintf(xi->name, sizeof xi->name, "%s", eco_water_table2[k].name_zh);
+            snprintf(xi->alias, sizeof xi->alias, "%s", eco_water_table2[k].alias ? eco_water_table2[k].alias : "");
+            xi->limit = eco_water_table2[k].limit;
+        }
+        if (limits_path) {
+            int lr = read_limits(limits_path, xs, &nx);
+            if (lr) return lr;
+        }
+    }
     if (by && !sections_path) return cli_usage_error(C, "--by river|basin|region needs --sections");
     if (argc - optind > 1) return cli_usage_error(C, "one input file at most");
     const char *path = optind < argc ? argv[optind] : "-";
@@ -333,7 +442,7 @@ int cmd_water_assess(int argc, char **argv)
             size_t nn = (size_t)(id) + 64;                                                                             \
             secinfo_t *ni = realloc(info, nn * sizeof *ni);                                                            \
             if (!ni) goto oom;                                                                                         \
-            for (size_t q = ninfo; q < nn; q++) ni[q] = (secinfo_t){{-1, -1, -1}, -1, 0};                              \
+            for (size_t q = ninfo; q < nn; q++) ni[q] = (secinfo_t){{-1, -1, -1}, -1, 0, NAN};                         \
             info = ni, ninfo = nn;                                                                                     \
         }                                                                                                              \
     } while (0)
@@ -348,7 +457,7 @@ int cmd_water_assess(int argc, char **argv)
         }
         eco_csv_t sc;
         eco_csv_open_file(&sc, sf, sections_path);
-        int cs = -1, cg[3] = {-1, -1, -1}, cw = -1, ct = -1;
+        int cs = -1, cg[3] = {-1, -1, -1}, cw = -1, ct = -1, cv = -1;
         int r = eco_csv_next(&sc, &err);
         size_t nf = r > 0 ? eco_csv_nfields(&sc) : 0;
         for (size_t k = 0; k < nf; k++) {
@@ -359,6 +468,7 @@ int cmd_water_assess(int argc, char **argv)
             else if (eco_slice_ieq(h, "region") || eco_slice_eq(h, "省份")) cg[2] = (int)k;
             else if (eco_slice_ieq(h, "waterbody")) cw = (int)k;
             else if (eco_slice_ieq(h, "target_class") || eco_slice_ieq(h, "target")) ct = (int)k;
+            else if (eco_slice_ieq(h, "volume") || eco_slice_eq(h, "取水量")) cv = (int)k;
         }
         int srcbad = cs < 0 || (by && cg[by - 1] < 0);
         while (!srcbad && (r = eco_csv_next(&sc, &err)) > 0) {
@@ -380,6 +490,17 @@ int cmd_water_assess(int argc, char **argv)
                 info[id].group[g] = eco_map_put(&gmap, (eco_slice_t){k, (size_t)kn < sizeof k ? (size_t)kn : sizeof k - 1});
             }
             if (cw >= 0) info[id].wb = water_body_of(eco_csv_field(&sc, (size_t)cw));
+            if (cv >= 0) {
+                eco_slice_t v = eco_slice_trim(eco_csv_field(&sc, (size_t)cv));
+                double vol;
+                if (v.len && (eco_slice_to_double(v, &vol) < 0 || !(vol >= 0))) {
+                    eco_log_error("%s:%zu: volume '%.*s' is not a number >= 0", sections_path, eco_csv_line(&sc),
+                                  (int)v.len, v.ptr);
+                    srcbad = 1;
+                    break;
+                }
+                if (v.len) info[id].volume = vol;
+            }
             if (ct >= 0) {
                 eco_slice_t v = eco_slice_trim(eco_csv_field(&sc, (size_t)ct));
                 info[id].target = eco_water_class_parse(v.ptr, v.len);
@@ -410,8 +531,9 @@ int cmd_water_assess(int argc, char **argv)
     static const char *const site_names[] = {"site", "section", "station", "断面名称", "断面", "站点", NULL};
     static const char *const time_names[] = {"time", "datetime", "date", "监测时间", NULL};
     static const char *const wb_names[] = {"waterbody", "inferred_waterbody", "water_body", NULL};
-    int col_site = -1, col_time = -1, col_wb = -1, col_item[ECO_W_NITEMS];
+    int col_site = -1, col_time = -1, col_wb = -1, col_item[ECO_W_NITEMS], col_x[MAX_X];
     for (int i = 0; i < ECO_W_NITEMS; i++) col_item[i] = -1;
+    for (int i = 0; i < MAX_X; i++) col_x[i] = -1;
     int r = eco_csv_next(&csv, &err);
     if (r <= 0) {
         eco_log_error("%s", r == 0 ? "empty input: a header line is required" : err.msg);
@@ -431,6 +553,10 @@ int cmd_water_assess(int argc, char **argv)
         if (!slot) {
             int it = water_item_of_header(h);
             if (it >= 0) slot = &col_item[it];
+        }
+        if (!slot && nx) {
+            int xk = xitem_of_header(xs, nx, h);
+            if (xk >= 0) slot = &col_x[xk];
         }
         if (slot && *slot < 0) *slot = (int)k;
     }
@@ -505,6 +631,24 @@ int cmd_water_assess(int argc, char **argv)
         if (col_wb >= 0 && info[sid].wb < 0) info[sid].wb = water_body_of(eco_csv_field(&csv, (size_t)col_wb));
         cell_t *x = cell_get(&cells, (uint32_t)sid, key, 1);
         if (!x) goto oom;
+        for (int k = 0; k < nx; k++) {
+            if (col_x[k] < 0) continue;
+            double xv;
+            eco_slice_t xsv = eco_csv_field(&csv, (size_t)col_x[k]);
+            if (water_parse_value(xsv, &xv)) {
+                eco_log_warn("%s:%zu:%d: %s: bad value '%.*s'; value skipped", name, line, col_x[k] + 1, xs[k].key,
+                             (int)xsv.len, xsv.ptr);
+                continue;
+            }
+            if (xv != xv) continue;
+            if (!x->xsum) {
+                x->xsum = calloc((size_t)nx, sizeof *x->xsum);
+                x->xn = calloc((size_t)nx, sizeof *x->xn);
+                if (!x->xsum || !x->xn) goto oom;
+            }
+            x->xsum[k] += xv;
+            x->xn[k]++;
+        }
         eco_water_acc_add(&x->acc, v);
         x->nsamples++;
         rows++;
@@ -520,18 +664,28 @@ int cmd_water_assess(int argc, char **argv)
         eco_water_classify(x->mean, (eco_water_body_t)wb, set, &x->res);
         x->cwqi = eco_water_cwqi(x->mean, (eco_water_body_t)wb, set);
         if (x->cwqi == 0) x->cwqi = NAN; /* no item: no index */
+        if (drinking) { /* 达标: basic class Ⅲ or better and no Table 2/3 item over its limit (period means) */
+            for (int j = 0; j < nx; j++)
+                if (x->xn && x->xn[j] && x->xsum[j] / x->xn[j] > xs[j].limit) x->xexceed++;
+            x->src_ok = eco_water_source_compliant(x->res.cls, x->xexceed);
+        }
     }
 
     char buf[512], lab[64];
     cli_table_t t;
     int io = 0;
     if (!by) {
-        const char *cols[16 + ECO_W_NITEMS];
+        const char *cols[20 + ECO_W_NITEMS];
         char mcol[ECO_W_NITEMS][24];
         int nc = 0, icol[ECO_W_NITEMS], ni = 0;
         const char *fixed[] = {"section", "period", "samples", "class", "status", "class_items", "exceed",
                                "target_class", "compliant", "prev_class", "change", "cwqi", "cwqi_rank"};
         for (size_t q = 0; q < sizeof fixed / sizeof *fixed; q++) cols[nc++] = fixed[q];
+        if (drinking) {
+            cols[nc++] = "extra_exceed";
+            cols[nc++] = "source_compliant";
+            cols[nc++] = "volume";
+        }
         for (int i = 0; i < ECO_W_NITEMS; i++)
             if (col_item[i] >= 0) {
                 snprintf(mcol[ni], sizeof mcol[ni], "mean_%s", eco_water_items[i].key);
@@ -574,6 +728,22 @@ int cmd_water_assess(int argc, char **argv)
             tbl_num(&t, eco_water_round(x->cwqi, 2), 2);
             if (x->cwqi_rank) tbl_int(&t, x->cwqi_rank);
             else tbl_null(&t);
+            if (drinking) {
+                size_t bl = 0;
+                buf[0] = 0;
+                for (int j = 0; j < nx && x->xn; j++) {
+                    if (!x->xn[j]) continue;
+                    double m = x->xsum[j] / x->xn[j];
+                    if (!(m > xs[j].limit)) continue;
+                    int w = snprintf(buf + bl, sizeof buf - bl, "%s%s %.4g(%.2f)", bl ? ";" : "", xs[j].name, m,
+                                     xs[j].limit > 0 ? m / xs[j].limit - 1 : 0);
+                    if (w < 0 || (size_t)w >= sizeof buf - bl) break;
+                    bl += (size_t)w;
+                }
+                tbl_str(&t, buf);
+                tbl_str(&t, x->src_ok < 0 ? NULL : x->src_ok ? "Y" : "N");
+                tbl_num(&t, info[x->ent].volume, 2);
+            }
             for (int q = 0; q < ni; q++) {
                 int i = icol[q];
                 tbl_num(&t, x->mean[i], i == ECO_W_PH ? 2 : i == ECO_W_TP ? 3 : 3);
@@ -610,6 +780,15 @@ int cmd_water_assess(int argc, char **argv)
                 if (x->res.cls <= info[x->ent].target) y->ncompliant++;
             }
             if (x->cwqi == x->cwqi) y->cwqi_sum += x->cwqi, y->cwqi_n++;
+            if (drinking && x->src_ok >= 0) {
+                double vol = info[x->ent].volume;
+                y->nsrc++;
+                y->nsrc_ok += x->src_ok;
+                if (vol == vol) {
+                    y->vol += vol;
+                    if (x->src_ok) y->vol_ok += vol;
+                }
+            }
             /* the small-count rule: the mean over sections of their period means */
             eco_water_acc_add(&gacc[y - groups.v], x->mean);
         }
@@ -626,8 +805,10 @@ int cmd_water_assess(int argc, char **argv)
                               "n_III",         "n_IV",       "n_V",          "n_worse_V",    "share_I_III",
                               "share_worse_V", "method",     "mean_class",   "grade",        "main_pollutants",
                               "target_sections", "compliant_sections", "compliance_rate", "prev_share_I_III",
-                              "prev_share_worse_V", "change", "cwqi", "cwqi_rank"};
-        int nc = (int)(sizeof cols / sizeof *cols);
+                              "prev_share_worse_V", "change", "cwqi", "cwqi_rank",
+                              "sources", "compliant_sources", "rate_by_count", "volume", "volume_compliant",
+                              "rate_by_volume"};
+        int nc = (int)(sizeof cols / sizeof *cols) - (drinking ? 0 : 6);
         char badcol[64];
         if (columns && tbl_check_columns(cols, nc, columns, badcol, sizeof badcol)) {
             rc = cli_usage_error(C, "--columns: no column '%s'", badcol);
@@ -674,6 +855,14 @@ int cmd_water_assess(int argc, char **argv)
             tbl_num(&t, eco_water_round(y->cwqi, 2), 2);
             if (y->cwqi_rank) tbl_int(&t, y->cwqi_rank);
             else tbl_null(&t);
+            if (drinking) {
+                tbl_int(&t, y->nsrc);
+                tbl_int(&t, y->nsrc_ok);
+                tbl_num(&t, eco_water_round(eco_water_rate(y->nsrc_ok, y->nsrc), 1), 1);
+                tbl_num(&t, y->vol > 0 ? y->vol : NAN, 2);
+                tbl_num(&t, y->vol > 0 ? y->vol_ok : NAN, 2);
+                tbl_num(&t, eco_water_round(eco_water_rate(y->vol_ok, y->vol), 1), 1);
+            }
             tbl_row_end(&t);
         }
         free(ord);
@@ -691,6 +880,7 @@ done:
     if (csv_open) eco_csv_close(&csv);
     if (f && f != stdin) fclose(f);
     free(info);
+    for (size_t k = 0; k < cells.n; k++) free(cells.v[k].xsum), free(cells.v[k].xn);
     free(cells.v);
     free(groups.v);
     eco_map_free(&cells.map);

@@ -50,6 +50,15 @@ const eco_water_item_def_t eco_water_items[ECO_W_NITEMS] = {
     [ECO_W_FCOLI] = {"fcoli", "粪大肠菌群", "fecal coliform", "个/L", ECO_WDIR_LE, SAME5(200, 2000, 10000, 20000, 40000), 0, 1, "S"},
 };
 
+/* GB 3838-2002 Table 2 (mg/L) */
+const eco_water_limit_t eco_water_table2[ECO_W_TABLE2_N] = {
+    {"sulfate", "硫酸盐", "硫酸盐(以SO4计)", 250},
+    {"chloride", "氯化物", "氯化物(以Cl计)", 250},
+    {"nitrate", "硝酸盐", "硝酸盐(以N计)", 10},
+    {"fe", "铁", NULL, 0.3},
+    {"mn", "锰", NULL, 0.1},
+};
+
 const uint32_t eco_water_set_auto5 =
     ECO_WBIT(ECO_W_PH) | ECO_WBIT(ECO_W_DO) | ECO_WBIT(ECO_W_CODMN) | ECO_WBIT(ECO_W_NH3N) | ECO_WBIT(ECO_W_TP);
 

@@ -73,6 +73,19 @@ typedef struct eco_water_item_def {
 
 extern const eco_water_item_def_t eco_water_items[ECO_W_NITEMS];
 
+/* GB 3838-2002 Table 2: supplementary items for centralised drinking-water
+ * sources (集中式生活饮用水地表水源地补充项目标准限值), mg/L, a single limit each.
+ * Table 3 (80 specific items) is not shipped: `water assess --limits FILE`
+ * adds whichever of them a source monitors. */
+typedef struct eco_water_limit {
+    const char *key;      /* "sulfate" */
+    const char *name_zh;  /* "硫酸盐" */
+    const char *alias;    /* another header seen in exports ("硫酸盐(以SO4计)"), or NULL */
+    double limit;         /* mg/L, "not more than" */
+} eco_water_limit_t;
+#define ECO_W_TABLE2_N 5
+extern const eco_water_limit_t eco_water_table2[ECO_W_TABLE2_N];
+
 /* Item sets (bit i = eco_water_item_t i) that decide the class. */
 #define ECO_WBIT(i) (UINT32_C(1) << (i))
 /** The national automatic stations: pH, DO, CODMn, NH3-N, TP (TN not even at

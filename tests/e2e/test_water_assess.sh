@@ -116,6 +116,29 @@ CSV
 "$B" water assess --period month --by region --sections "$T/cws.csv" "$T/cw.csv" > "$T/cwr.out" 2>/dev/null
 expect_eq "a region's CWQI is the mean of its sections'" "$(col "$T/cwr.out" R 2024-05 cwqi)" "3.00"
 
+# drinking-water sources: S1 Fe mean (0.1+0.3)/2 = 0.2 <= 0.3 and Class II: compliant; S2 Fe 0.5 > 0.3
+# (Table 2); S3 CODMn 7 -> Class IV; S4 benzene 0.02 over a --limits 0.01 (Table 3). By count 1/4 =
+# 25.0 %; by volume 100/200 = 50.0 %
+cat > "$T/dw.csv" <<'CSV'
+section,time,ph,do,codmn,nh3n,tp,铁(mg/L),nitrate,benzene
+S1,2024-05-03,7.2,8,2,0.2,0.05,0.1,2,0.001
+S1,2024-05-20,7.4,8,2,0.3,0.05,0.3,3,0.002
+S2,2024-05-03,7,8,2,0.2,0.05,0.5,2,0.001
+S3,2024-05-03,7,8,7,0.2,0.05,0.1,2,0.001
+S4,2024-05-03,7,8,2,0.2,0.05,0.1,2,0.02
+CSV
+printf 'section,region,volume\nS1,R,100\nS2,R,50\nS3,R,30\nS4,R,20\n' > "$T/dws.csv"
+printf 'item,limit,name\nbenzene,0.01,苯\n' > "$T/lim.csv"
+"$B" water assess --period month --limits "$T/lim.csv" --sections "$T/dws.csv" "$T/dw.csv" > "$T/dw.out" 2>/dev/null
+expect_eq "source S1 compliant" "$(col "$T/dw.out" S1 2024-05 source_compliant)" "Y"
+expect_eq "source S2: Table 2 Fe" "$(col "$T/dw.out" S2 2024-05 extra_exceed)" "铁 0.5(0.67)"
+expect_eq "source S2 not compliant" "$(col "$T/dw.out" S2 2024-05 source_compliant)" "N"
+expect_eq "source S3: basic class IV" "$(col "$T/dw.out" S3 2024-05 source_compliant)" "N"
+expect_eq "source S4: a --limits item" "$(col "$T/dw.out" S4 2024-05 extra_exceed)" "苯 0.02(1.00)"
+"$B" water assess --period month --by region --drinking --limits "$T/lim.csv" --sections "$T/dws.csv" "$T/dw.csv" > "$T/dwr.out" 2>/dev/null
+expect_eq "sources compliant by count" "$(col "$T/dwr.out" R 2024-05 rate_by_count)" "25.0"
+expect_eq "sources compliant by volume" "$(col "$T/dwr.out" R 2024-05 rate_by_volume)" "50.0"
+
 D=${ECO_SHARED_DIR:-../shared}/testdata/water
 if [ ! -r "$D/cnemc_auto_2021-04_records.csv" ]; then
   echo "SKIP: CNEMC water data not found in $D; $pass crafted checks passed, $fail failed"
