@@ -30,6 +30,7 @@ int cmd_air_synth(int argc, char **argv);
 int cmd_hj212(int argc, char **argv);
 int cmd_water(int argc, char **argv);
 int cmd_water_assess(int argc, char **argv);
+int cmd_water_tli(int argc, char **argv);
 int cmd_groundwater(int argc, char **argv);
 int cmd_sea(int argc, char **argv);
 int cmd_noise(int argc, char **argv);

@@ -31,7 +31,9 @@ static void water_usage(FILE *f)
     fputs("Usage: ecobrain water SUBCOMMAND [OPTIONS] [FILE|-]\n"
           "\n"
           "  classify  GB 3838-2002 class of every sample (single-factor method; alias: class)\n"
-          "  assess    环办〔2011〕22号 evaluation of sections, rivers, basins, regions over periods\n"
+          "  assess    环办〔2011〕22号 evaluation of sections, rivers, basins, regions over periods;\n"
+          "            CWQI and its ranking; drinking-water source compliance (--drinking)\n"
+          "  tli       trophic level index TLI(Σ) of lakes and reservoirs, and its class\n"
           "\n"
           "'ecobrain water SUBCOMMAND --help' for each.\n",
           f);
@@ -52,6 +54,7 @@ int cmd_water(int argc, char **argv)
     }
     if (!strcmp(sub, "classify") || !strcmp(sub, "class")) return cmd_water_class(argc - 1, argv + 1);
     if (!strcmp(sub, "assess")) return cmd_water_assess(argc - 1, argv + 1);
+    if (!strcmp(sub, "tli")) return cmd_water_tli(argc - 1, argv + 1);
     fprintf(stderr, "ecobrain water: unknown subcommand '%s'\n\n", sub);
     water_usage(stderr);
     return EXIT_USAGE;

@@ -139,6 +139,14 @@ expect_eq "source S4: a --limits item" "$(col "$T/dw.out" S4 2024-05 extra_excee
 expect_eq "sources compliant by count" "$(col "$T/dwr.out" R 2024-05 rate_by_count)" "25.0"
 expect_eq "sources compliant by volume" "$(col "$T/dwr.out" R 2024-05 rate_by_volume)" "50.0"
 
+# TLI(Σ): Chla 10 mg/m³, TP 0.05, TN 1.0, SD 1.0 m, CODMn 4 -> 48.02 (worked in the unit test from the
+# formula), 中营养; a sample without Chla has no index; the month value is that of the period means
+printf 'lake,time,chla,tp,tn,sd,codmn\nL1,2024-05-03,10,0.05,1.0,1.0,4\nL1,2024-05-20,10,0.05,1.0,1.0,4\nL2,2024-06-03,,0.01,0.2,3,2\n' > "$T/tli.csv"
+"$B" water tli --period month "$T/tli.csv" > "$T/tli.out" 2>/dev/null
+expect_eq "TLI of a lake-month" "$(col "$T/tli.out" L1 2024-05 tli)" "48.02"
+expect_eq "TLI class" "$(col "$T/tli.out" L1 2024-05 class)" "中营养"
+expect_eq "no Chla, no TLI" "$(col "$T/tli.out" L2 2024-06 tli)" ""
+
 D=${ECO_SHARED_DIR:-../shared}/testdata/water
 if [ ! -r "$D/cnemc_auto_2021-04_records.csv" ]; then
   echo "SKIP: CNEMC water data not found in $D; $pass crafted checks passed, $fail failed"
