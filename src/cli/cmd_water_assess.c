@@ -67,6 +67,8 @@ static const char assess_help[] =
     "  --format csv|json|text   (default csv)\n"
     "  --columns LIST           only these columns\n"
     "  --drinking               drinking-water source compliance (see above)\n"
+    "  --min-samples auto|N     fewest samples for a section's period value (auto: 22号, 1 a month,\n"
+    "                           2 a quarter, 8 a year; default 0 = any); fewer: no class, status 样本不足\n"
     "  --limits FILE            CSV item,limit[,name]: Table 3 items (or other limits), mg/L;\n"
     "                           implies --drinking\n";
 
@@ -96,6 +98,7 @@ typedef struct cell {
     double *xsum;     /* drinking: sums and counts of the extra items, or NULL */
     int *xn;
     int xexceed;      /* section: extra items over their limit */
+    int few;          /* section: fewer samples than --min-samples */
     int src_ok;       /* section: 1 compliant, 0 not, -1 unknown */
     int nsrc, nsrc_ok;                   /* group: sources judged, compliant */
     double vol, vol_ok;                  /* group: water drawn, by compliant sources */
@@ -327,10 +330,11 @@ int cmd_water_assess(int argc, char **argv)
         {"below-dl", required_argument, 0, 'd'},  {"share-min", required_argument, 0, 'm'},
         {"format", required_argument, 0, 'f'},    {"columns", required_argument, 0, 'c'},
         {"drinking", no_argument, 0, 'D'},        {"limits", required_argument, 0, 'L'},
+        {"min-samples", required_argument, 0, 'M'},
         {"help", no_argument, 0, 'h'},            {0, 0, 0, 0},
     };
     const char *C = "water assess";
-    int drinking = 0;
+    int drinking = 0, min_samples = 0; /* -1 = 22号: 1 a month, 2 a quarter, 8 a year */
     const char *limits_path = NULL;
     xitem_t xs[MAX_X];
     int nx = 0;
@@ -399,6 +403,15 @@ int cmd_water_assess(int argc, char **argv)
             break;
         case 'c': columns = optarg; break;
         case 'D': drinking = 1; break;
+        case 'M':
+            if (!strcmp(optarg, "auto")) min_samples = -1;
+            else {
+                char *e;
+                long v = strtol(optarg, &e, 10);
+                if (*e || v < 0 || v > 100000) return cli_usage_error(C, "--min-samples takes auto or a count, not '%s'", optarg);
+                min_samples = (int)v;
+            }
+            break;
         case 'L': limits_path = optarg; drinking = 1; break;
         case 'h': fputs(assess_help, stdout); return 0;
         default: return cli_usage_error(C, "unknown option");
@@ -657,11 +670,16 @@ int cmd_water_assess(int argc, char **argv)
             rows, rows_notime, rows_out, rows_bad);
 
     /* ---- section results */
+    int min_n = min_samples >= 0 ? min_samples : ptype == P_YEAR ? 8 : ptype == P_QUARTER ? 2 : 1;
     for (size_t k = 0; k < cells.n; k++) {
         cell_t *x = &cells.v[k];
         int wb = info[x->ent].wb >= 0 ? info[x->ent].wb : wb_default;
         eco_water_acc_mean(&x->acc, x->mean);
         eco_water_classify(x->mean, (eco_water_body_t)wb, set, &x->res);
+        if (x->nsamples < min_n) { /* too few samples for a period value: no class, left out of groups */
+            memset(&x->res, 0, sizeof x->res);
+            x->few = 1;
+        }
         x->cwqi = eco_water_cwqi(x->mean, (eco_water_body_t)wb, set);
         if (x->cwqi == 0) x->cwqi = NAN; /* no item: no index */
         if (drinking) { /* 达标: basic class Ⅲ or better and no Table 2/3 item over its limit (period means) */
@@ -715,7 +733,7 @@ int cmd_water_assess(int argc, char **argv)
             tbl_str(&t, lab);
             tbl_int(&t, x->nsamples);
             tbl_str(&t, eco_water_class_name(x->res.cls));
-            tbl_str(&t, eco_water_class_status(x->res.cls));
+            tbl_str(&t, x->few ? "样本不足" : eco_water_class_status(x->res.cls));
             tbl_str(&t, eco_water_items_str(x->res.deciding, buf, sizeof buf));
             tbl_str(&t, eco_water_main_str(&x->res, buf, sizeof buf));
             int tg = info[x->ent].target;

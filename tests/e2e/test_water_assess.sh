@@ -147,6 +147,13 @@ expect_eq "TLI of a lake-month" "$(col "$T/tli.out" L1 2024-05 tli)" "48.02"
 expect_eq "TLI class" "$(col "$T/tli.out" L1 2024-05 class)" "中营养"
 expect_eq "no Chla, no TLI" "$(col "$T/tli.out" L2 2024-06 tli)" ""
 
+# --min-samples auto (22号: 2 a quarter): a section with one sample in a quarter gets no class
+printf 'section,time,ph,do,codmn,nh3n,tp\nA,2024-01-03,7,8,2,0.2,0.05\nA,2024-02-03,7,8,2,0.2,0.05\nB,2024-02-03,7,8,2,0.2,0.05\n' > "$T/ms.csv"
+"$B" water assess --period quarter --min-samples auto "$T/ms.csv" > "$T/ms.out" 2>/dev/null
+expect_eq "two samples in a quarter: classed" "$(col "$T/ms.out" A 2024-Q1 class)" "Ⅱ"
+expect_eq "one sample in a quarter: no class" "$(col "$T/ms.out" B 2024-Q1 class)" ""
+expect_eq "one sample in a quarter: status" "$(col "$T/ms.out" B 2024-Q1 status)" "样本不足"
+
 D=${ECO_SHARED_DIR:-../shared}/testdata/water
 if [ ! -r "$D/cnemc_auto_2021-04_records.csv" ]; then
   echo "SKIP: CNEMC water data not found in $D; $pass crafted checks passed, $fail failed"
