@@ -9,6 +9,7 @@
  * network, no parsing, no revision check, no acknowledgements.
  *
  *   bench_store_floor --rows N --dir DIR [--series S] [--batch B] [--sync full|normal|off] [--name NAME]
+ *                     [--cache-mb M]   (default 256, the server's default)
  * prints: rows, seconds, rows/s (tab-separated "name metric value unit" lines).
  * --batch B commits every B rows (default: one transaction) — with --sync this
  * measures what durability costs per group commit (docs/ingest.md).
@@ -28,7 +29,7 @@ static double now_s(void)
 
 int main(int argc, char **argv)
 {
-    long rows = 1000000, series = 60000, batch = 0;
+    long rows = 1000000, series = 60000, batch = 0, cache_mb = 256;
     const char *dir = "/tmp", *sync = "full", *name = "ingest_floor";
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--rows")) rows = atol(argv[i + 1]);
@@ -37,6 +38,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--batch")) batch = atol(argv[i + 1]);
         else if (!strcmp(argv[i], "--sync")) sync = argv[i + 1];
         else if (!strcmp(argv[i], "--name")) name = argv[i + 1];
+        else if (!strcmp(argv[i], "--cache-mb")) cache_mb = atol(argv[i + 1]);
     }
     char path[1024];
     snprintf(path, sizeof path, "%s/floor.db", dir);
@@ -46,7 +48,9 @@ int main(int argc, char **argv)
     char pragma[64];
     snprintf(pragma, sizeof pragma, "PRAGMA synchronous=%s", sync);
     sqlite3_exec(db, pragma, NULL, NULL, NULL);
-    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA cache_size=-65536;"
+    snprintf(pragma, sizeof pragma, "PRAGMA cache_size=-%ld", cache_mb * 1024);
+    sqlite3_exec(db, pragma, NULL, NULL, NULL);
+    sqlite3_exec(db, "PRAGMA journal_mode=WAL;"
                      "CREATE TABLE obs(series INTEGER NOT NULL, gran INTEGER NOT NULL, t INTEGER NOT NULL, value REAL,"
                      " vtext TEXT NOT NULL, flag TEXT NOT NULL, fields TEXT NOT NULL, notes TEXT NOT NULL,"
                      " received_ms INTEGER NOT NULL, rev INTEGER NOT NULL DEFAULT 0,"

@@ -133,7 +133,7 @@ load_run "$interval" ""
 echo "== ingest floor: bare SQLite, the same number of rows in one transaction" >&2
 vals=$(awk -F'\t' '$1=="ingest_load" && $2=="values_acked"{print $3}' "$rows")
 rate=$(awk -F'\t' '$1=="ingest_load" && $2=="durable_values_per_s"{print $3}' "$rows")
-"$floor" --rows "$vals" --dir "$tmp" | tee -a "$rows"
+"$floor" --rows "$vals" --dir "$tmp" --cache-mb 256 | tee -a "$rows"
 frate=$(awk -F'\t' '$2=="values_per_s"{print $3}' "$rows" | tail -1)
 emit ingest_load floor_ratio "$(awk -v a="$frate" -v b="$rate" 'BEGIN{printf "%.2f", a/b}')" "x (floor/server)"
 

@@ -93,6 +93,7 @@ int cmd_serve(int argc, char **argv)
     eco_store_opts_default(&so);
     so.sync = cfg.sync;
     so.background_checkpoint = 1;
+    so.cache_mb = cfg.cache_mb;
     eco_store_t *st;
     if (eco_store_open(&st, data, &so, &err) < 0) {
         fprintf(stderr, "ecobrain serve: %s\n", err.msg);

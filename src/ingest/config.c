@@ -29,6 +29,7 @@
  *   flush_ms = 2               ; group commit deadline
  *   batch_rows = 5000
  *   max_pending_rows = 200000
+ *   cache_mb = 256              ; page cache of the writer's connection
  */
 #include <ini.h>
 #include <stdio.h>
@@ -130,6 +131,7 @@ static int on_kv(void *ud, const char *sec, const char *key, const char *val)
             return 1;
         }
         INT_KEY("flush_ms", flush_ms, 0, 10000)
+        INT_KEY("cache_mb", cache_mb, 2, 1 << 20)
         INT_KEY("batch_rows", batch_rows, 1, 10000000)
         INT_KEY("max_pending_rows", max_pending_rows, 1, 100000000)
     } else if (!strcmp(sec, "http")) {

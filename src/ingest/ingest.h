@@ -40,6 +40,7 @@ typedef struct eco_ingest_cfg {
     int auth_reply;           /* answer refused frames with 9011 QnRtn 3/4 (default 1) */
     int stats_interval_s;     /* counters logged this often (default 60, 0 = only at exit) */
     eco_sync_t sync;          /* store durability (default FULL) */
+    int cache_mb;             /* store page cache, MiB (default 256) */
     char port_file[512];      /* if set, the bound port is written here once listening */
     int gap_requests;         /* ask devices again for missing minute/hour/day records (default 1) */
     int gap_grace_s;          /* first request this long after a gap is noticed (default 300) */

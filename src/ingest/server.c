@@ -54,6 +54,7 @@ void eco_ingest_cfg_default(eco_ingest_cfg_t *c)
     c->auth_reply = 1;
     c->stats_interval_s = 60;
     c->sync = ECO_SYNC_FULL;
+    c->cache_mb = 256;
     c->gap_requests = 1;
     c->gap_grace_s = 300;
     c->gap_retry_s = 600;

@@ -171,6 +171,7 @@ typedef struct eco_store_opts {
     int readonly;
     int create;              /* create DIR and the database when missing (default 1) */
     int background_checkpoint; /* WAL checkpoints in a thread of their own (the server), not in commits */
+    int cache_mb;            /* page cache of the connection (0 = 64 MiB) */
 } eco_store_opts_t;
 
 void eco_store_opts_default(eco_store_opts_t *o);

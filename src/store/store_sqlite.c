@@ -417,8 +417,10 @@ int eco_store_open(eco_store_t **out, const char *dir, const eco_store_opts_t *o
     static const char *const sync_pragma[] = {"PRAGMA synchronous=OFF", "PRAGMA synchronous=NORMAL",
                                               "PRAGMA synchronous=FULL"};
     if (!o->readonly) {
+        char cache_pragma[64];
+        snprintf(cache_pragma, sizeof cache_pragma, "PRAGMA cache_size=-%d", (o->cache_mb > 0 ? o->cache_mb : 64) * 1024);
         if ((r = exec_sql(s, "PRAGMA journal_mode=WAL", err)) < 0 ||
-            (r = exec_sql(s, "PRAGMA cache_size=-65536", err)) < 0 || /* 64 MiB: inserts land all over the key space */
+            (r = exec_sql(s, cache_pragma, err)) < 0 || /* inserts land all over the key space: keep its pages */
             (r = exec_sql(s, sync_pragma[o->sync <= ECO_SYNC_FULL ? o->sync : ECO_SYNC_FULL], err)) < 0 ||
             (r = migrate(s, err)) < 0) {
             eco_store_close(s);
