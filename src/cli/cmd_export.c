@@ -34,19 +34,11 @@ typedef struct exp_ctx {
     int revisions;
 } exp_ctx_t;
 
-/* always with seconds: "YYYY-MM-DD HH:MM:SS" (the contract of the export format) */
-static void fmt_full(eco_time_t t, char *b, size_t n)
-{
-    int y, m, d, sod = eco_time_sod(t);
-    eco_day_to_civil(eco_time_day(t), &y, &m, &d);
-    snprintf(b, n, "%04d-%02d-%02d %02d:%02d:%02d", y, m, d, sod / 3600, sod / 60 % 60, sod % 60);
-}
-
 static int on_row(void *ud, const eco_obs_row_t *r)
 {
     exp_ctx_t *x = ud;
     char tb[48];
-    fmt_full(r->t, tb, sizeof tb);
+    eco_time_format_full(r->t, tb, sizeof tb);
     tbl_row_begin(&x->t);
     tbl_str(&x->t, r->mn);
     tbl_str(&x->t, r->site);
@@ -57,7 +49,7 @@ static int on_row(void *ud, const eco_obs_row_t *r)
     tbl_str(&x->t, r->flag);
     if (x->revisions) {
         char rb[48];
-        fmt_full(eco_time_from_utc(r->received_ms / 1000), rb, sizeof rb);
+        eco_time_format_full(eco_time_from_utc(r->received_ms / 1000), rb, sizeof rb);
         tbl_int(&x->t, r->revisions);
         tbl_str(&x->t, rb);
     }

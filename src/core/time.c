@@ -3,6 +3,7 @@
 #include "core/time.h"
 
 #include <stdio.h>
+#include <time.h>
 
 #include "core/error.h"
 
@@ -166,4 +167,39 @@ void eco_time_format_iso(eco_time_t t, char *buf, size_t n)
     int sod = eco_time_sod(t);
     eco_day_to_civil(eco_time_day(t), &y, &m, &d);
     snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", y, m, d, sod / 3600, sod / 60 % 60, sod % 60);
+}
+
+void eco_time_format_full(eco_time_t t, char *buf, size_t n)
+{
+    int y, m, d;
+    int sod = eco_time_sod(t);
+    eco_day_to_civil(eco_time_day(t), &y, &m, &d);
+    snprintf(buf, n, "%04d-%02d-%02d %02d:%02d:%02d", y, m, d, sod / 3600, sod / 60 % 60, sod % 60);
+}
+
+void eco_time_format_compact(eco_time_t t, char *buf, size_t n)
+{
+    int y, m, d;
+    int sod = eco_time_sod(t);
+    eco_day_to_civil(eco_time_day(t), &y, &m, &d);
+    snprintf(buf, n, "%04d%02d%02d%02d%02d%02d", y % 10000, m, d, sod / 3600, sod / 60 % 60, sod % 60);
+}
+
+void eco_time_format_qn(int64_t unix_ms, char *buf, size_t n)
+{
+    int64_t ms = unix_ms + (int64_t)ECO_TZ_OFFSET_S * 1000;
+    int64_t sec = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+    int y, m, d;
+    eco_time_t t = (eco_time_t)sec;
+    int sod = eco_time_sod(t);
+    eco_day_to_civil(eco_time_day(t), &y, &m, &d);
+    snprintf(buf, n, "%04d%02d%02d%02d%02d%02d%03d", y % 10000, m, d, sod / 3600, sod / 60 % 60, sod % 60,
+             (int)(ms - sec * 1000));
+}
+
+int64_t eco_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

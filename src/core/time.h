@@ -53,6 +53,14 @@ static inline eco_time_t eco_time_from_utc(int64_t unix_s) { return unix_s + ECO
 void eco_time_format(eco_time_t t, char *buf, size_t n);
 /** ISO 8601 with offset: "2026-04-11T08:00:00+08:00"; buf >= 26 bytes. */
 void eco_time_format_iso(eco_time_t t, char *buf, size_t n);
+/** "YYYY-MM-DD HH:MM:SS", always with seconds (exports). */
+void eco_time_format_full(eco_time_t t, char *buf, size_t n);
+/** "YYYYMMDDhhmmss" (HJ 212 DataTime, BeginTime, SystemTime). */
+void eco_time_format_compact(eco_time_t t, char *buf, size_t n);
+/** "YYYYMMDDhhmmsszzz" Beijing time of a wall-clock instant (an HJ 212 QN). */
+void eco_time_format_qn(int64_t unix_ms, char *buf, size_t n);
+/** Wall clock: milliseconds since 1970-01-01 00:00 UTC. */
+int64_t eco_now_ms(void);
 /** "2026-04-11"; buf >= 11 bytes. */
 void eco_day_format(eco_day_t d, char *buf, size_t n);
 

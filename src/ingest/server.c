@@ -224,12 +224,6 @@ struct server {
 
 static int64_t now_ms(server_t *s) { return (int64_t)uv_now(&s->loop); }
 
-static int64_t wall_ms(void)
-{
-    uv_timeval64_t tv;
-    uv_gettimeofday(&tv);
-    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
 
 /* ------------------------------------------------------------------ devices */
 
@@ -368,7 +362,7 @@ static void batch_commit(server_t *s, batch_t *b)
     int r = eco_store_tx_begin(s->store, &err);
     if (r < 0) goto fail;
     for (size_t i = 0; i < b->regs.n; i++)
-        if ((r = eco_store_device_register(s->store, b->regs.v[i].mn, b->regs.v[i].pw, wall_ms(), &err)) < 0)
+        if ((r = eco_store_device_register(s->store, b->regs.v[i].mn, b->regs.v[i].pw, eco_now_ms(), &err)) < 0)
             goto fail;
     for (size_t i = 0; i < b->quar.n; i++)
         if ((r = eco_store_quarantine_put(s->store, &b->quar.v[i].q, &err)) < 0) goto fail;
@@ -648,7 +642,7 @@ static int quarantine(server_t *s, conn_t *c, const eco_hj212_packet_t *pkt, eco
     s->q_tokens -= 1;
     batch_t *b = s->fill;
     qitem_t q;
-    q.q.received_ms = wall_ms();
+    q.q.received_ms = eco_now_ms();
     q.q.peer = adup(b, c->peer, strlen(c->peer));
     q.q.mn = adup(b, pkt->mn.ptr, pkt->mn.len);
     q.q.reason = reason;
@@ -673,24 +667,16 @@ static int rate_ok(server_t *s, device_t *d)
 
 /* ------------------------------------------------------------------ requests to devices */
 
-static void fmt14(eco_time_t t, char *out, size_t n)
-{
-    int y, mo, d, sod = eco_time_sod(t);
-    eco_day_to_civil(eco_time_day(t), &y, &mo, &d);
-    snprintf(out, n, "%04d%02d%02d%02d%02d%02d", y % 10000, mo, d, sod / 3600, sod / 60 % 60, sod % 60);
-}
-
 /* a platform-initiated command (history request, time setting) on the device's connection */
 static int send_request(server_t *s, device_t *d, int cn, const char *cp)
 {
     conn_t *c = d->conn;
     if (!c || c->closing) return 0;
-    int64_t ms = wall_ms() + (int64_t)ECO_TZ_OFFSET_S * 1000;
-    if ((uint64_t)ms <= s->qn_last) ms = (int64_t)s->qn_last + 1;
+    int64_t ms = eco_now_ms();
+    if ((uint64_t)ms <= s->qn_last) ms = (int64_t)s->qn_last + 1; /* unique QNs */
     s->qn_last = (uint64_t)ms;
-    char qn[24], t14[16];
-    fmt14((eco_time_t)(ms / 1000), t14, sizeof t14);
-    snprintf(qn, sizeof qn, "%s%03d", t14, (int)(ms % 1000));
+    char qn[24];
+    eco_time_format_qn(ms, qn, sizeof qn);
     eco_hj212_msg_t m = {.qn = eco_slice_cstr(qn),
                          .st = eco_slice_cstr(d->st),
                          .pw = eco_slice_cstr(d->pw),
@@ -712,7 +698,7 @@ static void set_clock(server_t *s, device_t *d, double drift_s, const char *why)
     int64_t now = now_ms(s);
     if (d->clock_set_ms && now - d->clock_set_ms < 3600 * 1000) return;
     char cp[48], t14[16];
-    fmt14(eco_time_from_utc(wall_ms() / 1000), t14, sizeof t14);
+    eco_time_format_compact(eco_time_from_utc(eco_now_ms() / 1000), t14, sizeof t14);
     snprintf(cp, sizeof cp, "SystemTime=%s", t14);
     if (send_request(s, d, 1012, cp)) {
         d->clock_set_ms = now;
@@ -733,8 +719,8 @@ static void gap_sweep(server_t *s)
             uint64_t ab = d->gaps[k].abandoned;
             if (eco_gaps_due(&d->gaps[k], now, &s->gp, &b, &e)) {
                 char cp[80], tb[16], te[16];
-                fmt14(b, tb, sizeof tb);
-                fmt14(e, te, sizeof te);
+                eco_time_format_compact(b, tb, sizeof tb);
+                eco_time_format_compact(e, te, sizeof te);
                 snprintf(cp, sizeof cp, "BeginTime=%s;EndTime=%s", tb, te);
                 if (send_request(s, d, cn_of[k], cp)) {
                     s->st.gap_requests++;
@@ -871,7 +857,7 @@ static void handle_frame(conn_t *c, const eco_hj212_frame_t *fr, int64_t rx)
         c->opts = device_opts(d);
         c->fr.opts = c->opts;
     }
-    d->last_seen_ms = wall_ms();
+    d->last_seen_ms = eco_now_ms();
     d->seen_dirty = 1;
     d->conn = c;
     if (pkt->st.len && pkt->st.len < sizeof d->st) slice_cstr(pkt->st, d->st, sizeof d->st);
@@ -885,7 +871,7 @@ static void handle_frame(conn_t *c, const eco_hj212_frame_t *fr, int64_t rx)
             have = st.len && eco_time_parse(st, &dt) == 0;
         }
         if (have) {
-            double drift = (double)(dt - eco_time_from_utc(wall_ms() / 1000));
+            double drift = (double)(dt - eco_time_from_utc(eco_now_ms() / 1000));
             if (drift > s->cfg.clock_max_drift_s || drift < -s->cfg.clock_max_drift_s) set_clock(s, d, drift, "drifts");
         }
     }

@@ -185,34 +185,15 @@ static double rng_normal(uint64_t *s)
 
 static int64_t now_ms(sim_t *s) { return (int64_t)uv_now(&s->loop); }
 
-static int64_t wall_ms(void)
-{
-    uv_timeval64_t tv;
-    uv_gettimeofday(&tv);
-    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
 
 /* ------------------------------------------------------------------ records */
 
 static void make_qn(sim_t *s, char *out, size_t n)
 {
-    uint64_t ms = (uint64_t)(wall_ms() + ECO_TZ_OFFSET_S * 1000LL);
+    uint64_t ms = (uint64_t)eco_now_ms();
     if (ms <= s->qn_last_ms) ms = s->qn_last_ms + 1; /* unique across the run */
     s->qn_last_ms = ms;
-    eco_time_t t = (eco_time_t)(ms / 1000);
-    int y, mo, d;
-    eco_day_to_civil(eco_time_day(t), &y, &mo, &d);
-    int sod = eco_time_sod(t);
-    snprintf(out, n, "%04d%02d%02d%02d%02d%02d%03d", y % 10000, mo, d, sod / 3600, sod / 60 % 60, sod % 60,
-             (int)(ms % 1000));
-}
-
-static void fmt_time14(eco_time_t t, char *out, size_t n)
-{
-    int y, mo, d;
-    eco_day_to_civil(eco_time_day(t), &y, &mo, &d);
-    int sod = eco_time_sod(t);
-    snprintf(out, n, "%04d%02d%02d%02d%02d%02d", y, mo, d, sod / 3600, sod / 60 % 60, sod % 60);
+    eco_time_format_qn((int64_t)ms, out, n);
 }
 
 static double model_value(sdev_t *d, int fi, eco_time_t t)
@@ -246,7 +227,7 @@ static int make_record(sim_t *s, sdev_t *d, int cn, eco_time_t t)
     char vals[16 * 5][24];
     int ni = 0;
     char tb[20];
-    fmt_time14(t, tb, sizeof tb);
+    eco_time_format_compact(t, tb, sizeof tb);
     eco_buf_reset(&s->b2); /* acked-log lines */
     for (int i = 0; i < d->km->nf; i++) {
         const factor_model_t *f = &d->km->f[i];
@@ -629,11 +610,11 @@ int eco_sim_run(const eco_sim_cfg_t *cfg, eco_sim_stats_t *stats, eco_err_t *err
     }
     s->total_ticks = (long)ceil(cfg->duration_s * 1000.0 / cfg->interval_ms);
     if (s->total_ticks < 1) s->total_ticks = 1;
-    eco_time_t nowt = eco_time_from_utc(wall_ms() / 1000);
+    eco_time_t nowt = eco_time_from_utc(eco_now_ms() / 1000);
     s->t0 = cfg->start ? cfg->start : (nowt / 60) * 60 - (eco_time_t)(s->total_ticks - 1) * 60;
     uv_loop_init(&s->loop);
     s->start_ms = now_ms(s);
-    int64_t wall0 = wall_ms();
+    int64_t wall0 = eco_now_ms();
     s->stop_ms = s->start_ms + (int64_t)(cfg->duration_s * 1000);
     s->generating = 1;
     uint64_t seed = cfg->seed;
@@ -661,7 +642,7 @@ int eco_sim_run(const eco_sim_cfg_t *cfg, eco_sim_stats_t *stats, eco_err_t *err
     uv_signal_start(&s->sig, on_sig, SIGINT);
     signal(SIGPIPE, SIG_IGN);
     uv_run(&s->loop, UV_RUN_DEFAULT);
-    s->st.elapsed_s = (double)(wall_ms() - wall0) / 1000.0;
+    s->st.elapsed_s = (double)(eco_now_ms() - wall0) / 1000.0;
     uv_loop_close(&s->loop);
     for (int i = 0; i < cfg->devices; i++) {
         s->st.unacked += s->devs[i].nq;

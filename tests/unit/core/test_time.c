@@ -296,9 +296,30 @@ static void test_parse_format_round_trip(void **state)
     }
 }
 
+static void test_formats_for_hj212(void **state)
+{
+    (void)state;
+    char b[40];
+    eco_time_format_qn(0, b, sizeof b); /* the Unix epoch is 08:00 in Beijing */
+    assert_string_equal(b, "19700101080000000");
+    eco_time_format_qn(1777593600123LL - 8 * 3600 * 1000LL, b, sizeof b);
+    assert_string_equal(b, "20260501000000123");
+    eco_time_format_qn(-1, b, sizeof b); /* one ms before: 07:59:59.999 */
+    assert_string_equal(b, "19700101075959999");
+    eco_time_t t;
+    assert_int_equal(eco_time_parse(eco_slice_cstr("2026-05-01 08:00"), &t), 0);
+    eco_time_format_compact(t, b, sizeof b);
+    assert_string_equal(b, "20260501080000");
+    eco_time_format_full(t, b, sizeof b);
+    assert_string_equal(b, "2026-05-01 08:00:00");
+    int64_t a = eco_now_ms();
+    assert_true(a > 1700000000000LL); /* a real wall clock (after 2023) */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_formats_for_hj212),
         cmocka_unit_test(test_accepted_forms),
         cmocka_unit_test(test_24_00_is_next_midnight),
         cmocka_unit_test(test_offsets_convert_to_beijing),
