@@ -47,6 +47,15 @@ struct eco_air_period;
 typedef void (*air_period_cb)(void *ud, const char *entity, const char *label, const struct eco_air_period *st,
                               const struct eco_air_period *prev);
 int air_assess_collect(int argc, char **argv, air_period_cb cb, void *ud);
+/* ---- stored data as engine input (store_input.c) */
+struct eco_store;
+/** The hourly air table (site,time,so2,no2,co,o3,pm10,pm2_5) of the store's hour records,
+ *  hour-end labels unless hour_start. 0 or < 0 with err. */
+int cli_store_air_table(struct eco_store *st, FILE *out, eco_time_t from, eco_time_t to, int hour_start, long *rows,
+                        eco_err_t *err);
+/** Write the store's hourly air table and its air sites (site,city,county,province) to two
+ *  temporary files (paths returned, n bytes each; the caller unlinks them). 0 or EXIT_*. */
+int cli_store_air_files(const char *data, char *hourly, char *sites, size_t n);
 
 /* ---- table output: the same rows as CSV (header + lines), a JSON array of
  * objects, or an aligned text table for people */

@@ -384,7 +384,9 @@ static int load_sites(const char *path, eco_map_t *ids, site_info_t **info, size
     size_t nf = eco_csv_nfields(&csv);
     for (size_t i = 0; i < nf; i++) {
         eco_slice_t h = eco_slice_trim(eco_csv_field(&csv, i));
-        if (eco_slice_ieq(h, "site") || eco_slice_ieq(h, "station") || eco_slice_ieq(h, "stationcode")) col_site = (int)i;
+        if (eco_slice_ieq(h, "site") || eco_slice_ieq(h, "station") || eco_slice_ieq(h, "stationcode") ||
+            eco_slice_ieq(h, "code"))
+            col_site = (int)i;
         else if (eco_slice_ieq(h, "city")) col_reg[0] = (int)i;
         else if (eco_slice_ieq(h, "county")) col_reg[1] = (int)i;
         else if (eco_slice_ieq(h, "province")) col_reg[2] = (int)i;

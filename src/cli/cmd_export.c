@@ -17,7 +17,7 @@
 static void usage(FILE *f)
 {
     fputs("Usage: ecobrain export --data DIR [--site S|--mn MN] [--factor F] [--from T] [--to T]\n"
-          "                       [--granularity realtime|minute|hour|day] [--format csv|json] [--revisions]\n"
+          "                       [--granularity realtime|minute|hour|day] [--format csv|json|air] [--revisions]\n"
           "\n"
           "Stream stored values (the current revision of each) ordered by device, factor,\n"
           "granularity and time. CSV header: mn,site,factor,granularity,time,value,flag\n"
@@ -25,7 +25,11 @@ static void usage(FILE *f)
           "\n"
           "  --from T, --to T    inclusive bounds (any format `ecobrain` reads: 2026-05-01, 2026-05-01 08:00,\n"
           "                      20260501080000 ...)\n"
-          "  --revisions         add columns revisions (earlier versions kept) and received (arrival time)\n",
+          "  --revisions         add columns revisions (earlier versions kept) and received (arrival time)\n"
+          "  --format air        the hour records of air factors as the air engine's table\n"
+          "                      site,time,so2,no2,co,o3,pm10,pm2_5 (site = the device's site, else its MN;\n"
+          "                      time = the hour's end, as `air assess` reads it; --hour-label start keeps\n"
+          "                      the DataTime; a value flagged other than N is left empty)\n",
           f);
 }
 
@@ -77,11 +81,12 @@ int cmd_export(int argc, char **argv)
         {"from", required_argument, 0, 'F'},   {"to", required_argument, 0, 'T'},
         {"granularity", required_argument, 0, 'g'}, {"format", required_argument, 0, 'o'},
         {"revisions", no_argument, 0, 'r'},    {"help", no_argument, 0, 'h'},
+        {"hour-label", required_argument, 0, 'l'},
         {0, 0, 0, 0}};
     const char *data = NULL;
     eco_obs_query_t q;
     eco_obs_query_init(&q);
-    int fmt = TBL_CSV, revisions = 0, c;
+    int fmt = TBL_CSV, revisions = 0, air = 0, hour_start = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
@@ -103,7 +108,13 @@ int cmd_export(int argc, char **argv)
             break;
         }
         case 'o':
-            if (cli_parse_format(optarg, &fmt, 1) < 0) return cli_usage_error("export", "--format '%s': csv or json", optarg);
+            if (!strcmp(optarg, "air")) air = 1;
+            else if (cli_parse_format(optarg, &fmt, 1) < 0)
+                return cli_usage_error("export", "--format '%s': csv, json or air", optarg);
+            break;
+        case 'l':
+            if (!strcmp(optarg, "start")) hour_start = 1;
+            else if (strcmp(optarg, "end")) return cli_usage_error("export", "--hour-label end or start");
             break;
         case 'r': revisions = 1; break;
         case 'h': usage(stdout); return 0;
@@ -123,6 +134,20 @@ int cmd_export(int argc, char **argv)
     if (eco_store_open(&st, data, &so, &err) < 0) {
         fprintf(stderr, "ecobrain export: %s\n", err.msg);
         return EXIT_RUNTIME;
+    }
+    if (air) {
+        if (q.site || q.mn || q.factor || (q.gran >= 0 && q.gran != ECO_GRAN_HOUR)) {
+            eco_store_close(st);
+            return cli_usage_error("export", "--format air takes --from/--to only (all air sites, hour records)");
+        }
+        long rows = 0;
+        int r = cli_store_air_table(st, stdout, q.from, q.to, hour_start, &rows, &err);
+        eco_store_close(st);
+        if (r < 0 || fflush(stdout) != 0) {
+            fprintf(stderr, "ecobrain export: %s\n", r < 0 ? err.msg : "write error");
+            return EXIT_RUNTIME;
+        }
+        return 0;
     }
     static const char *const cols[] = {"mn", "site", "factor", "granularity", "time", "value", "flag",
                                        "revisions", "received"};

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "air/assess.h"
 #include "brain/rank.h"
@@ -227,14 +228,15 @@ static int read_custom(const char *path, const eco_index_def_t *d, const char *p
 static void usage(FILE *f)
 {
     fputs("Usage: ecobrain rank --index composite|composite-change|pm2_5|good-days --period P\n"
-          "                     --input HOURLY.csv [--sites SITES.csv] [--by city|county|site|province]\n"
+          "                     --input HOURLY.csv | --data DIR  [--sites SITES.csv] [--by city|county|site|province]\n"
           "                     [--hour-label end|start] [--edition auto|2012|2026]\n"
           "                     [--top N] [--format csv|json|text] [--lang zh|en]\n"
           "       ecobrain rank --index NAME --config INDEX.ini --period P --input VALUES.csv [...]\n"
           "\n"
           "Rank entities by an index over one period: P is a year (2026), a quarter (2026-Q1), a month\n"
           "(2026-03) or FROM..TO. Air indices come from the HJ 663 assessment of the hourly input (the\n"
-          "format of `air assess`), compared with the same period a year earlier. Rank 1 is best; entities\n"
+          "format of `air assess`) or from the store (--data: hour records of the air sites, cities from\n"
+          "the site catalogue), compared with the same period a year earlier. Rank 1 is best; entities\n"
           "equal at the published precision share a rank (1, 2, 2, 4); no value: unranked (rank empty).\n"
           "  composite          综合指数, lower is better; change = its change rate (%)\n"
           "  composite-change   the change rate itself, lower is better; entities meeting every grade-2\n"
@@ -247,6 +249,9 @@ static void usage(FILE *f)
           "each indicator's score). --top N keeps the best and the worst N (text: two lists).\n",
           f);
 }
+
+static int rank_run(const char *index, const char *period, const char *input, const char *sites, const char *by,
+                    const char *hl, const char *ed, const char *config, const char *lang, int fmt, int top);
 
 static int cmp_order(const void *a, const void *b)
 {
@@ -298,9 +303,27 @@ int cmd_rank(int argc, char **argv)
     }
     if (optind < argc) return cli_usage_error("rank", "unexpected argument '%s'", argv[optind]);
     if (!index || !period) return cli_usage_error("rank", "--index and --period are required");
-    if (data && !input)
-        return cli_usage_error("rank", "reading the store (--data) is not built yet: give --input (hourly CSV)");
-    if (!input) return cli_usage_error("rank", "--input FILE is required");
+    char tmp_hourly[512] = "", tmp_sites[512] = "";
+    if (data && !input) { /* the store's hourly air data and air sites, through temporary tables */
+        if (!strcmp(index, "composite") || !strcmp(index, "composite-change") || !strcmp(index, "pm2_5") ||
+            !strcmp(index, "good-days")) {
+            int r = cli_store_air_files(data, tmp_hourly, tmp_sites, sizeof tmp_hourly);
+            if (r) return r;
+            input = tmp_hourly;
+            if (!sites) sites = tmp_sites;
+        } else {
+            return cli_usage_error("rank", "a custom index reads its values from --input");
+        }
+    }
+    if (!input) return cli_usage_error("rank", "--input FILE or --data DIR is required");
+    int rr = rank_run(index, period, input, sites, by, hl, ed, config, lang, fmt, top);
+    if (tmp_hourly[0]) unlink(tmp_hourly), unlink(tmp_sites);
+    return rr;
+}
+
+static int rank_run(const char *index, const char *period, const char *input, const char *sites, const char *by,
+                    const char *hl, const char *ed, const char *config, const char *lang, int fmt, int top)
+{
     rank_ctx_t x, xp;
     memset(&x, 0, sizeof x);
     memset(&xp, 0, sizeof xp);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "air/assess.h"
 #include "brain/targets.h"
@@ -143,7 +144,7 @@ static double ind_value(const ind_info_t *in, const eco_air_period_t *s, int *va
 
 static void usage(FILE *f)
 {
-    fputs("Usage: ecobrain targets report --config PLAN.ini --input HOURLY.csv [--sites SITES.csv]\n"
+    fputs("Usage: ecobrain targets report --config PLAN.ini --input HOURLY.csv|--data DIR [--sites SITES.csv]\n"
           "                               [--as-of DATE] [--hour-label end|start] [--format text|csv|json]\n"
           "                               [--lang zh|en]\n"
           "\n"
@@ -156,6 +157,8 @@ static void usage(FILE *f)
           "data/targets/ has Zhejiang 2023 and a 2026 example. --as-of defaults to today (Beijing).\n",
           f);
 }
+
+static int targets_run(tctx_t *cp, const char *config, const char *asof_s, const char *lang, int fmt);
 
 int cmd_targets(int argc, char **argv)
 {
@@ -199,9 +202,22 @@ int cmd_targets(int argc, char **argv)
     }
     if (optind < argc) return cli_usage_error("targets report", "unexpected argument '%s'", argv[optind]);
     if (!config) return cli_usage_error("targets report", "--config PLAN.ini is required");
-    if (!c.input)
-        return cli_usage_error("targets report", data ? "reading the store (--data) is not built yet: give --input"
-                                                      : "--input HOURLY.csv is required");
+    char tmp_hourly[512] = "", tmp_sites[512] = "";
+    if (!c.input && data) { /* the store's hourly air data and air sites, through temporary tables */
+        int r = cli_store_air_files(data, tmp_hourly, tmp_sites, sizeof tmp_hourly);
+        if (r) return r;
+        c.input = tmp_hourly;
+        if (!c.sites) c.sites = tmp_sites;
+    }
+    if (!c.input) return cli_usage_error("targets report", "--input HOURLY.csv or --data DIR is required");
+    int rr = targets_run(&c, config, asof_s, lang, fmt);
+    if (tmp_hourly[0]) unlink(tmp_hourly), unlink(tmp_sites);
+    return rr;
+}
+
+static int targets_run(tctx_t *cp, const char *config, const char *asof_s, const char *lang, int fmt)
+{
+    tctx_t c = *cp;
     int zh = !strcmp(lang, "zh");
     eco_plan_t *plan = malloc(sizeof *plan);
     if (!plan) return EXIT_RUNTIME;

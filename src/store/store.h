@@ -141,6 +141,7 @@ typedef struct eco_obs_query {
     const char *site, *mn, *factor; /* NULL = any */
     int gran;                /* -1 = any */
     eco_time_t from, to;     /* inclusive; INT64_MIN / INT64_MAX = open */
+    int time_major;          /* order by device, granularity, time, factor (for pivots) */
 } eco_obs_query_t;
 
 void eco_obs_query_init(eco_obs_query_t *q);

@@ -904,10 +904,12 @@ int eco_store_obs_query(eco_store_t *s, const eco_obs_query_t *q, eco_obs_cb cb,
                       " FROM obs o JOIN series s ON s.id = o.series JOIN device d ON d.id = s.device"
                       " WHERE (?1 IS NULL OR d.site = ?1) AND (?2 IS NULL OR d.mn = ?2)"
                       " AND (?3 IS NULL OR s.factor = ?3) AND (?4 < 0 OR o.gran = ?4)"
-                      " AND o.t BETWEEN ?5 AND ?6"
-                      " ORDER BY d.mn, s.factor, o.gran, o.t";
+                      " AND o.t BETWEEN ?5 AND ?6";
+    char full[1024];
+    snprintf(full, sizeof full, "%s ORDER BY %s", sql,
+             q->time_major ? "d.mn, o.gran, o.t, s.factor" : "d.mn, s.factor, o.gran, o.t");
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return db_err(s, err, "preparing the export");
+    if (sqlite3_prepare_v2(s->db, full, -1, &st, NULL) != SQLITE_OK) return db_err(s, err, "preparing the export");
     if (q->site) sqlite3_bind_text(st, 1, q->site, -1, SQLITE_STATIC);
     if (q->mn) sqlite3_bind_text(st, 2, q->mn, -1, SQLITE_STATIC);
     if (q->factor) sqlite3_bind_text(st, 3, q->factor, -1, SQLITE_STATIC);

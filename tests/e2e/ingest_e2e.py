@@ -417,6 +417,47 @@ def test_gaps_clock():
     check("gaps found 1, filled 2" in log, "gaps: counted (found 1, filled 2)")
 
 
+# ---------------------------------------------------------------- from the store to the engines
+
+def test_store_to_engines():
+    srv = Server("engines", config="[hj212]\nrate_per_device = 10000\nrate_burst = 10000\n")
+    with open(os.path.join(srv.dir, "sites.csv"), "w") as f:
+        f.write("code,kind,name,city,province\nA1,air,a1,杭州,浙江\nA2,air,a2,杭州,浙江\nA3,air,a3,宁波,浙江\n")
+    with open(os.path.join(srv.dir, "dev.csv"), "w") as f:
+        f.write("mn,pw,site\nSIMA00000001,123456,A1\nSIMA00000002,123456,A2\nSIMA00000003,123456,A3\n")
+    subprocess.run([EB, "site", "import", "--data", srv.data, os.path.join(srv.dir, "sites.csv")], check=True,
+                   capture_output=True)
+    subprocess.run([EB, "device", "import", "--data", srv.data, os.path.join(srv.dir, "dev.csv")], check=True,
+                   capture_output=True)
+    srv.start()
+    r = subprocess.run([EB, "sim", "--target", f"127.0.0.1:{srv.port}", "--devices", "3", "--kind", "air",
+                        "--interval-ms", "1", "--duration", "1.6", "--start", "2026-05-01 00:00", "--window", "16",
+                        "--quiet"], capture_output=True, text=True, timeout=120)
+    srv.stop()
+    check(r.returncode == 0, f"engines: the simulated air stations were all acknowledged ({r.stderr.strip()[-200:]})")
+    air = subprocess.run([EB, "export", "--data", srv.data, "--format", "air"], capture_output=True, text=True).stdout
+    rows = list(csv.DictReader(io.StringIO(air)))
+    raw = {(x["mn"], x["factor"], x["time"]): x["value"] for x in srv.export("--granularity", "hour")}
+    hours = len({x["time"] for x in rows})
+    check(len(rows) == 3 * hours and hours >= 10, f"engines: one row per site and hour ({len(rows)} rows, {hours} hours)")
+    # the table's hour-end label is the DataTime plus one hour, values as stored
+    x = rows[0]
+    t = time.strptime(x["time"], "%Y-%m-%d %H:%M:%S")
+    start = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(calendar.timegm(t) - 3600))
+    mn = {"A1": "SIMA00000001", "A2": "SIMA00000002", "A3": "SIMA00000003"}[x["site"]]
+    check(x["pm2_5"] == raw.get((mn, "a34004", start)) and x["o3"] == raw.get((mn, "a05024", start)),
+          f"engines: the table holds the stored values of the hour that ends at its label ({x})")
+    tbl = os.path.join(srv.dir, "hourly.csv")
+    with open(tbl, "w") as f:
+        f.write(air)
+    a = subprocess.run([EB, "rank", "--data", srv.data, "--index", "pm2_5", "--period", "2026-05-01..2026-05-01"],
+                       capture_output=True, text=True)
+    b = subprocess.run([EB, "rank", "--input", tbl, "--sites", os.path.join(srv.dir, "sites.csv"), "--index", "pm2_5",
+                        "--period", "2026-05-01..2026-05-01"], capture_output=True, text=True)
+    check(a.returncode == 0 and a.stdout == b.stdout and a.stdout.count(",杭州,") == 1 and not a.stdout.splitlines()[1].startswith(","),
+          f"engines: rank --data gives what rank gives on the exported table ({a.stdout.strip()[:200]} {a.stderr.strip()[:200]})")
+
+
 # ---------------------------------------------------------------- crash test
 
 def free_port():
@@ -479,6 +520,7 @@ def main():
     test_dup_rev_auth()
     test_limits()
     test_gaps_clock()
+    test_store_to_engines()
     test_crash()
     print(f"{checks - failures}/{checks} checks passed" + ("" if ran_replay else " (replay skipped: no shared data)"))
     return 1 if failures else 0
