@@ -1,0 +1,171 @@
+/* screens.c — see screens.h. */
+#include <math.h>
+#include <string.h>
+
+#include "brain/screens.h"
+
+const char *eco_screen_name(unsigned bit)
+{
+    switch (bit) {
+    case ECO_SCR_SPIKE: return "spike";
+    case ECO_SCR_FLAT: return "flat";
+    case ECO_SCR_STUCK: return "stuck";
+    case ECO_SCR_IMPOSSIBLE: return "impossible";
+    case ECO_SCR_FUTURE: return "future";
+    case ECO_SCR_SMOOTH: return "smooth";
+    case ECO_SCR_SILENT: return "silent";
+    default: return "?";
+    }
+}
+
+void eco_screen_cfg_default(eco_screen_cfg_t *c)
+{
+    memset(c, 0, sizeof *c);
+    c->spike_return = 0.5;
+    c->spike_window = 5;
+    c->range_lo = c->range_hi = NAN;
+    c->stuck_value = NAN;
+    c->valid_lo = c->valid_hi = NAN;
+    c->smooth_ratio = 0.01;
+    c->smooth_min = 100;
+    c->silent_factor = 3;
+}
+
+void eco_screen_cfg_for(const char *item, eco_screen_cfg_t *c)
+{
+    eco_screen_cfg_default(c);
+    c->future_s = 600;
+    c->flat_n = 30;     /* half an hour of identical minute values */
+    c->flat_eps = 0;
+    c->valid_lo = 0;
+    if (!strcmp(item, "ph")) {
+        c->spike_jump = 1.0; /* pH: a unit within minutes is not a river or an effluent changing */
+        c->valid_lo = 0;
+        c->valid_hi = 14;
+        c->flat_eps = 0.001;
+    } else if (!strcmp(item, "cod") || !strcmp(item, "codmn") || !strcmp(item, "nh3n") || !strcmp(item, "tp") ||
+               !strcmp(item, "tn")) {
+        c->flat_n = 12; /* effluent analysers report every few minutes to hours: 12 identical results */
+    } else if (!strcmp(item, "o2")) {
+        c->valid_hi = 21;
+    }
+    c->smooth_window = ECO_SCREEN_RING; /* the last 16 readings against the long run */
+}
+
+void eco_screen_init(eco_screen_state_t *s) { memset(s, 0, sizeof *s); }
+
+/* i-th most recent reading (0 = newest) */
+static double at(const eco_screen_state_t *s, int i)
+{
+    return s->v[(s->head - 1 - i + 2 * ECO_SCREEN_RING) % ECO_SCREEN_RING];
+}
+
+static void evidence(const eco_screen_state_t *s, int k, eco_screen_evidence_t *ev)
+{
+    if (!ev) return;
+    if (k > s->n) k = s->n;
+    ev->n = k;
+    for (int i = 0; i < k; i++) {
+        int slot = (s->head - k + i + 2 * ECO_SCREEN_RING) % ECO_SCREEN_RING;
+        ev->t[i] = s->t[slot];
+        ev->v[i] = s->v[slot];
+    }
+}
+
+unsigned eco_screen_push(const eco_screen_cfg_t *c, eco_screen_state_t *s, eco_time_t t, double v, eco_time_t now,
+                         eco_screen_evidence_t *ev)
+{
+    if (ev) memset(ev, 0, sizeof *ev);
+    if (isnan(v)) return 0;
+    s->v[s->head] = v;
+    s->t[s->head] = t;
+    s->head = (s->head + 1) % ECO_SCREEN_RING;
+    if (s->n < ECO_SCREEN_RING) s->n++;
+    s->count++;
+    s->last_t = t;
+    unsigned cond = 0;
+    int span = 1;
+    /* impossible values and clock skew: this reading alone */
+    if ((!isnan(c->valid_lo) && v < c->valid_lo) || (!isnan(c->valid_hi) && v > c->valid_hi)) cond |= ECO_SCR_IMPOSSIBLE;
+    if (c->future_s > 0 && t - now > c->future_s) cond |= ECO_SCR_FUTURE;
+    /* flat line */
+    if (c->flat_n > 0) {
+        if (s->n >= 2 && fabs(v - at(s, 1)) <= c->flat_eps) s->flat_run++;
+        else s->flat_run = 1;
+        if (s->flat_run >= c->flat_n) cond |= ECO_SCR_FLAT, span = s->flat_run;
+    }
+    /* stuck at a range end or a given value */
+    if (c->stuck_n > 0) {
+        int at_end = (!isnan(c->range_lo) && v <= c->range_lo) || (!isnan(c->range_hi) && v >= c->range_hi) ||
+                     (!isnan(c->stuck_value) && v == c->stuck_value);
+        s->stuck_run = at_end ? s->stuck_run + 1 : 0;
+        if (s->stuck_run >= c->stuck_n) cond |= ECO_SCR_STUCK, span = s->stuck_run > span ? s->stuck_run : span;
+    }
+    /* spike and return: a level b, then readings that left it by >= jump, now back near b */
+    if (c->spike_jump > 0 && s->n >= 3) {
+        int w = c->spike_window < s->n - 1 ? c->spike_window : s->n - 1;
+        for (int k = 2; k <= w; k++) {      /* b = at(k): the level before the excursion */
+            double b = at(s, k), peak = 0;
+            int left = 1;
+            for (int i = 1; i < k; i++) {      /* the excursion: every reading between */
+                double d = fabs(at(s, i) - b);
+                if (d < c->spike_jump) left = 0;
+                if (d > peak) peak = d;
+            }
+            if (left && fabs(v - b) <= c->spike_return * peak) {
+                cond |= ECO_SCR_SPIKE;
+                if (k + 1 > span) span = k + 1;
+                break;
+            }
+        }
+    }
+    /* variance collapse against the long-run variance */
+    double a = 0.01;
+    if (s->count == 1) {
+        s->ew_mean = v;
+        s->ew_var = 0;
+    } else {
+        double d = v - s->ew_mean;
+        s->ew_mean += a * d;
+        s->ew_var = (1 - a) * (s->ew_var + a * d * d);
+    }
+    if (c->smooth_window > 1 && s->count >= c->smooth_min && s->n >= c->smooth_window && c->smooth_window <= ECO_SCREEN_RING) {
+        double m = 0, q = 0;
+        for (int i = 0; i < c->smooth_window; i++) m += at(s, i);
+        m /= c->smooth_window;
+        for (int i = 0; i < c->smooth_window; i++) q += (at(s, i) - m) * (at(s, i) - m);
+        q /= c->smooth_window - 1;
+        if (s->ew_var > 0 && q < c->smooth_ratio * s->ew_var && !(cond & ECO_SCR_FLAT)) {
+            cond |= ECO_SCR_SMOOTH;
+            if (c->smooth_window > span) span = c->smooth_window;
+        }
+    }
+    unsigned fired = cond & ~s->active; /* deduplicated while the condition lasts */
+    s->active = cond;
+    if (fired) {
+        if (ev) ev->fired = fired;
+        evidence(s, span, ev);
+    }
+    return fired;
+}
+
+int eco_screen_silent(const eco_screen_cfg_t *c, const eco_screen_state_t *s, int interval_s, eco_time_t now)
+{
+    if (!s->count || interval_s <= 0) return 0;
+    return (double)(now - s->last_t) > c->silent_factor * interval_s;
+}
+
+double eco_o2_correct(double c, double o2_meas, double o2_ref, double o2_max, const char **why)
+{
+    if (why) *why = NULL;
+    if (isnan(c)) return NAN;
+    if (isnan(o2_meas)) {
+        if (why) *why = "no O2 reading: the reference-oxygen concentration cannot be computed";
+        return NAN;
+    }
+    if (o2_meas >= (o2_max > 0 ? o2_max : 19.0)) {
+        if (why) *why = "O2 at or above the maximum: not a normal combustion state, not converted";
+        return NAN;
+    }
+    return c * (21.0 - o2_ref) / (21.0 - o2_meas);
+}
