@@ -169,3 +169,81 @@ double eco_o2_correct(double c, double o2_meas, double o2_ref, double o2_max, co
     }
     return c * (21.0 - o2_ref) / (21.0 - o2_meas);
 }
+
+/* ------------------------------------------------------------------ screener */
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/alloc.h"
+#include "core/map.h"
+
+typedef struct series_scr {
+    eco_screen_cfg_t cfg;
+    eco_screen_state_t st;
+} series_scr_t;
+
+struct eco_screener {
+    eco_map_t map;
+    series_scr_t *v;
+    size_t cap;
+};
+
+eco_screener_t *eco_screener_new(void)
+{
+    eco_screener_t *x = eco_calloc(1, sizeof *x);
+    if (x) eco_map_init(&x->map);
+    return x;
+}
+
+void eco_screener_free(eco_screener_t *x)
+{
+    if (!x) return;
+    eco_map_free(&x->map);
+    eco_free(x->v, x->cap * sizeof *x->v);
+    eco_free(x, sizeof *x);
+}
+
+unsigned eco_screener_push(eco_screener_t *x, const char *mn, const char *factor, int gran, const char *item,
+                           eco_time_t t, double v, eco_time_t now, eco_screen_evidence_t *ev)
+{
+    char key[256];
+    int kn = snprintf(key, sizeof key, "%s\x1f%s\x1f%d", mn, factor, gran);
+    if (kn < 0 || (size_t)kn >= sizeof key) return 0;
+    int32_t before = (int32_t)eco_map_size(&x->map);
+    int32_t id = eco_map_put(&x->map, (eco_slice_t){key, (size_t)kn});
+    if (id < 0) return 0;
+    if ((size_t)id >= x->cap) {
+        size_t nc = x->cap ? x->cap * 2 : 256;
+        while (nc <= (size_t)id) nc *= 2;
+        series_scr_t *n = eco_realloc(x->v, x->cap * sizeof *n, nc * sizeof *n);
+        if (!n) return 0;
+        x->v = n;
+        x->cap = nc;
+    }
+    series_scr_t *s = &x->v[id];
+    if (id >= before) { /* new series */
+        eco_screen_cfg_for(item ? item : "", &s->cfg);
+        if (item && (!strcmp(item, "temp") || !strcmp(item, "flue_temp"))) s->cfg.valid_lo = -60;
+        eco_screen_init(&s->st);
+    }
+    return eco_screen_push(&s->cfg, &s->st, t, v, now, ev);
+}
+
+const char *eco_screen_severity(unsigned bit)
+{
+    return (bit & (ECO_SCR_SPIKE | ECO_SCR_IMPOSSIBLE)) ? "high" : "medium";
+}
+
+void eco_screen_evidence_text(const eco_screen_evidence_t *ev, char *buf, unsigned long n)
+{
+    size_t len = 0;
+    if (n) buf[0] = 0;
+    for (int i = 0; i < ev->n; i++) {
+        char tb[32];
+        eco_time_format_full(ev->t[i], tb, sizeof tb);
+        int w = snprintf(buf + len, n - len, "%s%s=%.6g", i ? ";" : "", tb, ev->v[i]);
+        if (w < 0 || (size_t)w >= n - len) break;
+        len += (size_t)w;
+    }
+}

@@ -102,3 +102,22 @@ int eco_screen_silent(const eco_screen_cfg_t *c, const eco_screen_state_t *s, in
 double eco_o2_correct(double c, double o2_meas, double o2_ref, double o2_max, const char **why);
 
 #endif
+
+/* ---- many series: the screens of every (device, factor, granularity) */
+
+/* Why a set: the ingest writer and `alerts scan` screen every stored value
+ * of every series; both keep one state per series, keyed by MN, factor and
+ * granularity, configured by the factor's evaluation item. Memory: about
+ * 400 bytes a series. */
+typedef struct eco_screener eco_screener_t;
+
+eco_screener_t *eco_screener_new(void);
+void eco_screener_free(eco_screener_t *x);
+/** Screen one value; 0 or the screens that start firing (evidence in ev).
+ *  `item` is the factor's evaluation item (NULL: generic parameters). */
+unsigned eco_screener_push(eco_screener_t *x, const char *mn, const char *factor, int gran, const char *item,
+                           eco_time_t t, double v, eco_time_t now, eco_screen_evidence_t *ev);
+/** "high" for spike and impossible values, "medium" otherwise. */
+const char *eco_screen_severity(unsigned bit);
+/** "2026-05-01 08:01:00=7.91;..." into buf. */
+void eco_screen_evidence_text(const eco_screen_evidence_t *ev, char *buf, unsigned long n);

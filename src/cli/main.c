@@ -28,6 +28,7 @@ static void usage(FILE *f)
           "  sea classify          GB 3097-1997 seawater class\n"
           "  noise assess          GB 3096-2008 / HJ 640-2012 noise levels and compliance\n"
           "  radiation assess      ambient gamma dose rate against its background\n"
+          "  alerts list|scan      data-quality alerts raised on stored values (spikes, flat lines, ...)\n"
           "  targets report        where each target of a plan stands: to date, projected, required, status\n"
           "  rank                  rank cities/counties/sites by composite index, PM2.5, good days or a custom index\n"
           "  serve                 receive HJ 212 over TCP into the durable store (9014 after commit)\n"
@@ -81,6 +82,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "radiation")) return cmd_radiation(argc - 1, argv + 1);
     if (!strcmp(cmd, "serve")) return cmd_serve(argc - 1, argv + 1);
     if (!strcmp(cmd, "rank")) return cmd_rank(argc - 1, argv + 1);
+    if (!strcmp(cmd, "alerts")) return cmd_alerts(argc - 1, argv + 1);
     if (!strcmp(cmd, "targets")) return cmd_targets(argc - 1, argv + 1);
     if (!strcmp(cmd, "sim")) return cmd_sim(argc - 1, argv + 1);
     if (!strcmp(cmd, "export")) return cmd_export(argc - 1, argv + 1);

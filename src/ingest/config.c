@@ -24,6 +24,7 @@
  *   gap_tries = 3
  *   clock_set = true            ; CN 1012 when a device's clock drifts or it asks (1013)
  *   clock_max_drift_s = 60
+ *   screens = true              ; data-quality screens on new values (docs/alerts.md)
  *   [store]
  *   sync = full                 ; full | normal | off
  *   flush_ms = 2               ; group commit deadline
@@ -107,6 +108,7 @@ static int on_kv(void *ud, const char *sec, const char *key, const char *val)
         INT_KEY("gap_retry_s", gap_retry_s, 1, 86400 * 7)
         INT_KEY("gap_tries", gap_tries, 1, 100)
         BOOL_KEY("clock_set", clock_set)
+        BOOL_KEY("screens", screens)
         INT_KEY("clock_max_drift_s", clock_max_drift_s, 1, 86400 * 365)
         if (!strcmp(key, "rate_per_device") || !strcmp(key, "rate_burst")) {
             char *end;

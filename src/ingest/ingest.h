@@ -48,6 +48,7 @@ typedef struct eco_ingest_cfg {
     int gap_tries;            /* requests before a gap is given up (default 3) */
     int clock_set;            /* set a device's clock (CN 1012) when it drifts or asks (default 1) */
     int clock_max_drift_s;    /* drift tolerated before setting it (default 60) */
+    int screens;              /* data-quality screens on every new value, alerts stored (default 1) */
 } eco_ingest_cfg_t;
 
 void eco_ingest_cfg_default(eco_ingest_cfg_t *c);
@@ -61,7 +62,7 @@ typedef struct eco_ingest_stats {
     uint64_t auth_unknown_mn, auth_bad_pw, registered, rate_limited, quarantine_dropped;
     uint64_t values_new, values_same, values_revised, values_failed, raw_uploads;
     uint64_t acks_sent, replies_sent, commits, commit_errors;
-    uint64_t gaps_found, gaps_filled, gap_requests, gaps_abandoned, requests_sent, clock_sets;
+    uint64_t gaps_found, gaps_filled, gap_requests, gaps_abandoned, requests_sent, clock_sets, alerts;
     uint64_t ack_ms_p50, ack_ms_p99, ack_ms_max; /* frame received -> its 9014 written, ms */
     uint64_t commit_ms_p50, commit_ms_p99, commit_ms_max; /* a batch's transaction, begin to commit returned */
 } eco_ingest_stats_t;

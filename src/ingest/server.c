@@ -32,7 +32,9 @@
 #include "core/log.h"
 #include "core/map.h"
 #include "hj212/hj212.h"
+#include "brain/screens.h"
 #include "ingest/gaps.h"
+#include "standards/factors.h"
 #include "ingest/ingest.h"
 
 void eco_ingest_cfg_default(eco_ingest_cfg_t *c)
@@ -61,6 +63,7 @@ void eco_ingest_cfg_default(eco_ingest_cfg_t *c)
     c->gap_tries = 3;
     c->clock_set = 1;
     c->clock_max_drift_s = 60;
+    c->screens = 1;
 }
 
 /* ------------------------------------------------------------------ types */
@@ -158,7 +161,7 @@ typedef struct batch {
     /* writer results */
     int result;
     char errmsg[512];
-    uint64_t n_new, n_same, n_revised, n_failed, n_raw;
+    uint64_t n_new, n_same, n_revised, n_failed, n_raw, n_alerts;
     int64_t commit_us;         /* writer: begin to commit returned */
 } batch_t;
 
@@ -216,6 +219,7 @@ struct server {
     int64_t last_stats_ms;
     eco_gaps_policy_t gp;
     uint64_t qn_last;
+    eco_screener_t *screener;  /* writer thread only: data-quality screens of new values */
     double q_tokens;           /* quarantine rows allowed now (token bucket, 100/s, burst 1000) */
     int64_t q_tokens_ms;
 };
@@ -319,7 +323,7 @@ static void batch_reset(batch_t *b)
     b->first_ms = 0;
     b->result = 0;
     b->errmsg[0] = 0;
-    b->n_new = b->n_same = b->n_revised = b->n_failed = b->n_raw = 0;
+    b->n_new = b->n_same = b->n_revised = b->n_failed = b->n_raw = b->n_alerts = 0;
 }
 
 static void batch_free(batch_t *b)
@@ -385,6 +389,22 @@ static void batch_commit(server_t *s, batch_t *b)
         if (outcome == ECO_STORE_NEW) b->n_new++;
         else if (outcome == ECO_STORE_SAME) b->n_same++;
         else b->n_revised++;
+        if (outcome == ECO_STORE_NEW && s->screener) { /* screen each value once, when it is first stored */
+            const eco_obs_t *o = &b->obs.v[i].o;
+            eco_screen_evidence_t ev;
+            unsigned fired = eco_screener_push(s->screener, o->mn, o->factor, (int)o->gran,
+                                               eco_factor_default_item(o->factor), o->t, o->value,
+                                               eco_time_from_utc(o->received_ms / 1000), &ev);
+            for (unsigned bit = 1; fired && bit <= ECO_SCR_SILENT; bit <<= 1) {
+                if (!(fired & bit)) continue;
+                char evt[1024];
+                eco_screen_evidence_text(&ev, evt, sizeof evt);
+                eco_alert_t a = {eco_screen_name(bit), eco_screen_severity(bit), o->mn, o->factor, o->gran, o->t,
+                                 evt, o->received_ms, NULL, 0};
+                if ((r = eco_store_alert_put(s->store, &a, &err)) < 0) goto fail;
+                b->n_alerts++;
+            }
+        }
     }
     for (size_t i = 0; i < b->seen.n; i++)
         if ((r = eco_store_device_seen(s->store, b->seen.v[i].mn, b->seen.v[i].ms, &err)) < 0) goto fail;
@@ -474,6 +494,7 @@ static void on_done(uv_async_t *h)
         s->st.values_revised += b->n_revised;
         s->st.values_failed += b->n_failed;
         s->st.raw_uploads += b->n_raw;
+        s->st.alerts += b->n_alerts;
         int64_t ms = b->commit_us / 1000;
         s->commit_hist[ms >= LAT_BUCKETS ? LAT_BUCKETS - 1 : ms]++;
         if ((uint64_t)ms > s->st.commit_ms_max) s->st.commit_ms_max = (uint64_t)ms;
@@ -1148,12 +1169,12 @@ static void stats_log(server_t *s)
             "; rate-limited %" PRIu64 "; values new %" PRIu64 ", same %" PRIu64 ", revised %" PRIu64
             "; commits %" PRIu64 " (errors %" PRIu64 ", ms p50 %" PRIu64 " p99 %" PRIu64 " max %" PRIu64 "); acks %" PRIu64 ", ack ms p50 %" PRIu64 " p99 %" PRIu64
             " max %" PRIu64 "; gaps found %" PRIu64 ", filled %" PRIu64 ", requests %" PRIu64 ", abandoned %" PRIu64
-            "; clock sets %" PRIu64,
+            "; clock sets %" PRIu64 "; alerts %" PRIu64,
             s->nconns, t->conns_accepted, t->conns_refused, t->frames_ok, t->bad_frame, t->bad_len, t->bad_crc,
             t->bad_len_crc, t->bad_toobig, t->bad_crypto, t->bad_syntax, t->bad_time, t->auth_unknown_mn,
             t->auth_bad_pw, t->quarantine_dropped, t->rate_limited, t->values_new, t->values_same, t->values_revised, t->commits,
             t->commit_errors, t->commit_ms_p50, t->commit_ms_p99, t->commit_ms_max, t->acks_sent, t->ack_ms_p50, t->ack_ms_p99, t->ack_ms_max, t->gaps_found, t->gaps_filled,
-            t->gap_requests, t->gaps_abandoned, t->clock_sets);
+            t->gap_requests, t->gaps_abandoned, t->clock_sets, t->alerts);
 }
 
 static void on_flush_timer(uv_timer_t *t)
@@ -1250,6 +1271,11 @@ int eco_ingest_serve(const eco_ingest_cfg_t *cfg, eco_store_t *store, eco_ingest
     s->cfg = *cfg;
     s->store = store;
     eco_gaps_policy_default(&s->gp);
+    if (cfg->screens && !(s->screener = eco_screener_new())) {
+        eco_free(s->pkt, sizeof *s->pkt);
+        eco_free(s, sizeof *s);
+        return eco_err_set(err, ECO_ENOMEM, "serve: out of memory");
+    }
     s->gp.grace_ms = (int64_t)cfg->gap_grace_s * 1000;
     s->gp.retry_ms = (int64_t)cfg->gap_retry_s * 1000;
     s->gp.max_tries = cfg->gap_tries;
@@ -1355,6 +1381,7 @@ out_free:
     eco_buf_free(&s->scratch);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
+    eco_screener_free(s->screener);
     eco_free(s->pkt, sizeof *s->pkt);
     eco_free(s, sizeof *s);
     return r;

@@ -159,6 +159,20 @@ typedef struct eco_latest {
     int64_t received_ms;
 } eco_latest_t;
 
+/* An alert raised on stored data (data-quality screens, src/brain/screens.h). */
+typedef struct eco_alert {
+    const char *screen;      /* "spike", "flat", ... */
+    const char *severity;    /* "high", "medium" */
+    const char *mn, *factor;
+    eco_gran_t gran;
+    eco_time_t t;            /* the reading that made it fire */
+    const char *evidence;    /* "time=value;..." */
+    int64_t created_ms;
+    const char *site;        /* each: the device's site */
+    long id;                 /* each */
+} eco_alert_t;
+typedef int (*eco_alert_cb)(void *ud, const eco_alert_t *a);
+
 /* ------------------------------------------------------------------ the store */
 
 typedef enum {
@@ -216,6 +230,10 @@ int eco_store_quarantine_put(eco_store_t *s, const eco_quarantine_t *q, eco_err_
  *  still means "stored". t = its DataTime or 0. */
 int eco_store_raw_put(eco_store_t *s, int64_t received_ms, const char *mn, int cn, eco_time_t t, eco_slice_t segment,
                       eco_err_t *err);
+
+int eco_store_alert_put(eco_store_t *s, const eco_alert_t *a, eco_err_t *err);
+/** Alerts whose reading time is in [from, to], oldest first. */
+int eco_store_alert_each(eco_store_t *s, eco_time_t from, eco_time_t to, eco_alert_cb cb, void *ud, eco_err_t *err);
 
 /** Stream the current revision of stored values matching q, ordered by
  *  device, factor, granularity, time. */

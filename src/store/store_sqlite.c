@@ -7,7 +7,7 @@
  * acknowledges it (the cost is one fsync per group commit, not per value —
  * see docs/ingest.md for the measurement).
  *
- * Layout (schema version 2; migrations below run in order, each in its own
+ * Layout (schema version 3; migrations below run in order, each in its own
  * transaction, recorded in PRAGMA user_version):
  *   site(code, kind, name, province, city, county, basin, river, lon, lat, zone)
  *   device(id, mn, pw, edition, sm4_key, profile, site, registered_ms, last_seen_ms)
@@ -18,6 +18,7 @@
  *   quarantine(received_ms, peer, mn, reason, frame) refused frames
  *   raw_upload(received_ms, mn, cn, t, segment)  uploads that are not observations
  *   factor(code, name, unit, item)             catalogue overrides of the code tables (v2)
+ *   alert(screen, severity, mn, factor, gran, t, evidence, created_ms)   screens that fired (v3)
  *
  * Hot path: obs_put is one prepared INSERT ... ON CONFLICT DO NOTHING; only a
  * conflict (a resend or a revision) costs a SELECT. Series ids are resolved
@@ -126,6 +127,7 @@ enum {
     ST_DEVICE_SEEN,
     ST_QUARANTINE,
     ST_RAW,
+    ST_ALERT,
     ST_N
 };
 
@@ -145,6 +147,7 @@ static const char *const stmt_sql[ST_N] = {
     [ST_DEVICE_SEEN] = "UPDATE device SET last_seen_ms=max(last_seen_ms,?2) WHERE mn=?1",
     [ST_QUARANTINE] = "INSERT INTO quarantine(received_ms,peer,mn,reason,frame) VALUES(?1,?2,?3,?4,?5)",
     [ST_RAW] = "INSERT INTO raw_upload(received_ms,mn,cn,t,segment) VALUES(?1,?2,?3,?4,?5)",
+    [ST_ALERT] = "INSERT INTO alert(screen,severity,mn,factor,gran,t,evidence,created_ms) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
 };
 
 typedef struct series_info {
@@ -257,6 +260,11 @@ static const char *const migrations[] = {
     /* 1 -> 2: the factor catalogue (names, units, evaluation items overriding the code tables) */
     "CREATE TABLE factor(code TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '', unit TEXT NOT NULL DEFAULT '',"
     " item TEXT NOT NULL DEFAULT '');",
+    /* 2 -> 3: alerts raised by the data-quality screens */
+    "CREATE TABLE alert(id INTEGER PRIMARY KEY, screen TEXT NOT NULL, severity TEXT NOT NULL, mn TEXT NOT NULL,"
+    " factor TEXT NOT NULL, gran INTEGER NOT NULL, t INTEGER NOT NULL, evidence TEXT NOT NULL,"
+    " created_ms INTEGER NOT NULL);"
+    "CREATE INDEX alert_t ON alert(t);",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -875,6 +883,43 @@ int eco_store_raw_put(eco_store_t *s, int64_t received_ms, const char *mn, int c
     sqlite3_bind_blob(st, 5, segment.ptr ? segment.ptr : "", (int)segment.len, SQLITE_STATIC);
     int r = step_done(s, st, err, "storing an upload");
     if (r == 0) s->stats.raw++;
+    return r;
+}
+
+int eco_store_alert_put(eco_store_t *s, const eco_alert_t *a, eco_err_t *err)
+{
+    sqlite3_stmt *st = s->st[ST_ALERT];
+    bind_text_or_empty(st, 1, a->screen);
+    bind_text_or_empty(st, 2, a->severity);
+    bind_text_or_empty(st, 3, a->mn);
+    bind_text_or_empty(st, 4, a->factor);
+    sqlite3_bind_int(st, 5, (int)a->gran);
+    sqlite3_bind_int64(st, 6, a->t);
+    bind_text_or_empty(st, 7, a->evidence);
+    sqlite3_bind_int64(st, 8, a->created_ms);
+    return step_done(s, st, err, "storing an alert");
+}
+
+int eco_store_alert_each(eco_store_t *s, eco_time_t from, eco_time_t to, eco_alert_cb cb, void *ud, eco_err_t *err)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT a.id, a.screen, a.severity, a.mn, a.factor, a.gran, a.t, a.evidence, a.created_ms,"
+                           " coalesce(d.site, '') FROM alert a LEFT JOIN device d ON d.mn = a.mn"
+                           " WHERE a.t BETWEEN ?1 AND ?2 ORDER BY a.t, a.id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_err(s, err, "preparing the alert list");
+    sqlite3_bind_int64(st, 1, from);
+    sqlite3_bind_int64(st, 2, to);
+    int rc, r = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        eco_alert_t a = {col_text(st, 1), col_text(st, 2), col_text(st, 3), col_text(st, 4),
+                         (eco_gran_t)sqlite3_column_int(st, 5), sqlite3_column_int64(st, 6), col_text(st, 7),
+                         sqlite3_column_int64(st, 8), col_text(st, 9), (long)sqlite3_column_int64(st, 0)};
+        if (cb(ud, &a)) break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) r = db_err(s, err, "listing alerts");
+    sqlite3_finalize(st);
     return r;
 }
 

@@ -458,6 +458,32 @@ def test_store_to_engines():
           f"engines: rank --data gives what rank gives on the exported table ({a.stdout.strip()[:200]} {a.stderr.strip()[:200]})")
 
 
+# ---------------------------------------------------------------- data-quality alerts
+
+def test_alerts():
+    srv = Server("alerts")
+    subprocess.run([EB, "device", "add", "--data", srv.data, "--mn", "EFF-1", "--pw", "p"], check=True)
+    srv.start()
+    c = Client(srv.port)
+    ph = [7.88, 7.90, 7.87, 7.89, 7.91, 7.90, 7.88, 7.89, 7.90, 7.91, 9.34, 10.21, 8.47, 7.92, 7.90, 7.89]
+    for i, v in enumerate(ph):
+        c.send(frame(f"QN=202605010800{i:05d};ST=32;CN=2051;PW=p;MN=EFF-1;Flag=5;"
+                     f"CP=&&DataTime=20260501{8 + i // 60:02d}{i % 60:02d}00;w01001-Avg={v},w01001-Flag=N;"
+                     f"w01018-Avg={30 + (i % 5)},w01018-Flag=N&&"))
+    check(c.wait_replies(len(ph)), "alerts: every minute record acknowledged")
+    c.close()
+    srv.stop()
+    lst = subprocess.run([EB, "alerts", "list", "--data", srv.data], capture_output=True, text=True).stdout
+    scan = subprocess.run([EB, "alerts", "scan", "--data", srv.data], capture_output=True, text=True).stdout
+    rows = list(csv.DictReader(io.StringIO(lst)))
+    check(len(rows) == 1 and rows[0]["screen"] == "spike" and rows[0]["factor"] == "w01001" and rows[0]["severity"] == "high",
+          f"alerts: the pH spike-and-return is the one alert ({rows})")
+    check(rows and rows[0]["evidence"] == "2026-05-01 08:09:00=7.91;2026-05-01 08:10:00=9.34;2026-05-01 08:11:00=10.21;"
+          "2026-05-01 08:12:00=8.47", f"alerts: with its evidence ({rows[0]['evidence'] if rows else ''})")
+    check(lst == scan, "alerts: the live screens and a scan of the stored history agree")
+    check("alerts 1" in srv.logtext(), "alerts: counted by the server")
+
+
 # ---------------------------------------------------------------- crash test
 
 def free_port():
@@ -521,6 +547,7 @@ def main():
     test_limits()
     test_gaps_clock()
     test_store_to_engines()
+    test_alerts()
     test_crash()
     print(f"{checks - failures}/{checks} checks passed" + ("" if ran_replay else " (replay skipped: no shared data)"))
     return 1 if failures else 0
