@@ -51,11 +51,11 @@ INI
     awk -v k="$k" -v n="$devices" 'BEGIN { for (i = 1; i <= n; i++) printf "SIM%s%08d,123456\n", k, i }'
   done
 } >"$tmp/devices.csv"
-start_server() {
+start_server() { # $1 = run name; SERVE_INI overrides the settings file
   rm -f "$tmp/port"
   [ -d "$tmp/data$1" ] || "$eb" device import --data "$tmp/data$1" "$tmp/devices.csv" 2>/dev/null
   "$eb" serve --data "$tmp/data$1" --hj212 127.0.0.1:0 --port-file "$tmp/port" \
-    --config "$tmp/serve.ini" 2>"$tmp/serve$1.log" &
+    --config "${SERVE_INI:-$tmp/serve.ini}" 2>"$tmp/serve$1.log" &
   srv_pid=$!
   for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
   port=$(cat "$tmp/port")
@@ -129,6 +129,10 @@ sync
 load_run "${BENCH_INGEST_LIGHT_MS:-1000}" _light
 sync
 load_run "$interval" ""
+# the same heavy load without the data-quality screens: what screening every value costs
+sed 's/^stats_interval_s = 5$/stats_interval_s = 5\nscreens = false/' "$tmp/serve.ini" >"$tmp/serve-noscreens.ini"
+sync
+SERVE_INI="$tmp/serve-noscreens.ini" load_run "$interval" _noscreens
 
 echo "== ingest floor: bare SQLite, the same number of rows in one transaction" >&2
 vals=$(awk -F'\t' '$1=="ingest_load" && $2=="values_acked"{print $3}' "$rows")
@@ -136,6 +140,8 @@ rate=$(awk -F'\t' '$1=="ingest_load" && $2=="durable_values_per_s"{print $3}' "$
 "$floor" --rows "$vals" --dir "$tmp" --cache-mb 256 | tee -a "$rows"
 frate=$(awk -F'\t' '$2=="values_per_s"{print $3}' "$rows" | tail -1)
 emit ingest_load floor_ratio "$(awk -v a="$frate" -v b="$rate" 'BEGIN{printf "%.2f", a/b}')" "x (floor/server)"
+ns=$(awk -F'\t' '$1=="ingest_load_noscreens" && $2=="durable_values_per_s"{print $3}' "$rows")
+emit ingest_load screens_overhead_pct "$(awk -v a="$ns" -v b="$rate" 'BEGIN{printf "%.1f", (a/b - 1) * 100}')" "% (throughput without / with screens - 1)"
 
 echo "== ingest durability cost: 1,000,000 rows committed every 5,000 (the server's batch size) per sync mode" >&2
 for m in full normal off; do
