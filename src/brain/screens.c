@@ -77,10 +77,17 @@ unsigned eco_screen_push(const eco_screen_cfg_t *c, eco_screen_state_t *s, eco_t
 {
     if (ev) memset(ev, 0, sizeof *ev);
     if (isnan(v)) return 0;
+    if (s->n == ECO_SCREEN_RING) { /* the oldest reading leaves the window sums */
+        double old = s->v[s->head];
+        s->wsum -= old;
+        s->wsq -= old * old;
+    }
     s->v[s->head] = v;
     s->t[s->head] = t;
     s->head = (s->head + 1) % ECO_SCREEN_RING;
     if (s->n < ECO_SCREEN_RING) s->n++;
+    s->wsum += v;
+    s->wsq += v * v;
     s->count++;
     s->last_t = t;
     unsigned cond = 0;
@@ -130,11 +137,19 @@ unsigned eco_screen_push(const eco_screen_cfg_t *c, eco_screen_state_t *s, eco_t
         s->ew_var = (1 - a) * (s->ew_var + a * d * d);
     }
     if (c->smooth_window > 1 && s->count >= c->smooth_min && s->n >= c->smooth_window && c->smooth_window <= ECO_SCREEN_RING) {
-        double m = 0, q = 0;
-        for (int i = 0; i < c->smooth_window; i++) m += at(s, i);
-        m /= c->smooth_window;
-        for (int i = 0; i < c->smooth_window; i++) q += (at(s, i) - m) * (at(s, i) - m);
-        q /= c->smooth_window - 1;
+        double q;
+        if (c->smooth_window == ECO_SCREEN_RING) { /* the whole ring: running sums, O(1) */
+            double m = s->wsum / ECO_SCREEN_RING;
+            q = (s->wsq - ECO_SCREEN_RING * m * m) / (ECO_SCREEN_RING - 1);
+            if (q < 0) q = 0;
+        } else {
+            double m = 0;
+            q = 0;
+            for (int i = 0; i < c->smooth_window; i++) m += at(s, i);
+            m /= c->smooth_window;
+            for (int i = 0; i < c->smooth_window; i++) q += (at(s, i) - m) * (at(s, i) - m);
+            q /= c->smooth_window - 1;
+        }
         if (s->ew_var > 0 && q < c->smooth_ratio * s->ew_var && !(cond & ECO_SCR_FLAT)) {
             cond |= ECO_SCR_SMOOTH;
             if (c->smooth_window > span) span = c->smooth_window;
@@ -177,6 +192,7 @@ double eco_o2_correct(double c, double o2_meas, double o2_ref, double o2_max, co
 
 #include "core/alloc.h"
 #include "core/map.h"
+#include "standards/factors.h"
 
 typedef struct series_scr {
     eco_screen_cfg_t cfg;
@@ -204,12 +220,17 @@ void eco_screener_free(eco_screener_t *x)
     eco_free(x, sizeof *x);
 }
 
-unsigned eco_screener_push(eco_screener_t *x, const char *mn, const char *factor, int gran, const char *item,
-                           eco_time_t t, double v, eco_time_t now, eco_screen_evidence_t *ev)
+unsigned eco_screener_push(eco_screener_t *x, const char *mn, const char *factor, int gran, eco_time_t t, double v,
+                           eco_time_t now, eco_screen_evidence_t *ev)
 {
     char key[256];
-    int kn = snprintf(key, sizeof key, "%s\x1f%s\x1f%d", mn, factor, gran);
-    if (kn < 0 || (size_t)kn >= sizeof key) return 0;
+    size_t a = strlen(mn), b = strlen(factor);
+    if (a + b + 3 > sizeof key) return 0;
+    memcpy(key, mn, a);
+    key[a] = '\x1f';
+    memcpy(key + a + 1, factor, b);
+    key[a + 1 + b] = (char)('0' + (gran & 7));
+    size_t kn = a + b + 2;
     int32_t before = (int32_t)eco_map_size(&x->map);
     int32_t id = eco_map_put(&x->map, (eco_slice_t){key, (size_t)kn});
     if (id < 0) return 0;
@@ -222,7 +243,8 @@ unsigned eco_screener_push(eco_screener_t *x, const char *mn, const char *factor
         x->cap = nc;
     }
     series_scr_t *s = &x->v[id];
-    if (id >= before) { /* new series */
+    if (id >= before) { /* new series: parameters by the factor's evaluation item, looked up once */
+        const char *item = eco_factor_default_item(factor);
         eco_screen_cfg_for(item ? item : "", &s->cfg);
         if (item && (!strcmp(item, "temp") || !strcmp(item, "flue_temp"))) s->cfg.valid_lo = -60;
         eco_screen_init(&s->st);

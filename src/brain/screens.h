@@ -71,6 +71,7 @@ typedef struct eco_screen_state {
     long count;               /* readings seen */
     int flat_run, stuck_run;
     double ew_mean, ew_var;   /* long-run moments (EW, alpha 0.01) */
+    double wsum, wsq;         /* sum and sum of squares of the ring's readings */
     unsigned active;          /* screens currently firing (deduplication) */
     eco_time_t last_t;
 } eco_screen_state_t;
@@ -114,9 +115,10 @@ typedef struct eco_screener eco_screener_t;
 eco_screener_t *eco_screener_new(void);
 void eco_screener_free(eco_screener_t *x);
 /** Screen one value; 0 or the screens that start firing (evidence in ev).
- *  `item` is the factor's evaluation item (NULL: generic parameters). */
-unsigned eco_screener_push(eco_screener_t *x, const char *mn, const char *factor, int gran, const char *item,
-                           eco_time_t t, double v, eco_time_t now, eco_screen_evidence_t *ev);
+ *  A new series takes the parameters of its factor's evaluation item
+ *  (standards defaults, eco_factor_default_item; generic when unknown). */
+unsigned eco_screener_push(eco_screener_t *x, const char *mn, const char *factor, int gran, eco_time_t t, double v,
+                           eco_time_t now, eco_screen_evidence_t *ev);
 /** "high" for spike and impossible values, "medium" otherwise. */
 const char *eco_screen_severity(unsigned bit);
 /** "2026-05-01 08:01:00=7.91;..." into buf. */

@@ -53,8 +53,7 @@ static int on_obs(void *ud, const eco_obs_row_t *r)
 {
     actx_t *x = ud;
     eco_screen_evidence_t ev;
-    unsigned fired = eco_screener_push(x->scr, r->mn, r->factor, (int)r->gran, eco_factor_default_item(r->factor), r->t,
-                                       r->value, eco_time_from_utc(r->received_ms / 1000), &ev);
+    unsigned fired = eco_screener_push(x->scr, r->mn, r->factor, (int)r->gran, r->t, r->value, eco_time_from_utc(r->received_ms / 1000), &ev);
     for (unsigned bit = 1; fired && bit <= ECO_SCR_SILENT; bit <<= 1) {
         if (!(fired & bit)) continue;
         char evt[1024];

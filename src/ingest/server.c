@@ -392,8 +392,7 @@ static void batch_commit(server_t *s, batch_t *b)
         if (outcome == ECO_STORE_NEW && s->screener) { /* screen each value once, when it is first stored */
             const eco_obs_t *o = &b->obs.v[i].o;
             eco_screen_evidence_t ev;
-            unsigned fired = eco_screener_push(s->screener, o->mn, o->factor, (int)o->gran,
-                                               eco_factor_default_item(o->factor), o->t, o->value,
+            unsigned fired = eco_screener_push(s->screener, o->mn, o->factor, (int)o->gran, o->t, o->value,
                                                eco_time_from_utc(o->received_ms / 1000), &ev);
             for (unsigned bit = 1; fired && bit <= ECO_SCR_SILENT; bit <<= 1) {
                 if (!(fired & bit)) continue;
