@@ -115,8 +115,7 @@ acknowledges each only after it is committed. Look at:
   $B export --data $store --mn SIMA00000001 --factor a34004 | tail
   $B device list --data $store --format text
   $B alerts list --data $store --format text        # data-quality screens on every stored value
-  $B rank --data $store --index pm2_5 --period \$(date +%Y) --format text   # once a day of hours is in
-                                                    # (an hour record a minute: after ~25 min)
+  $B export --data $store --format air | $B air aqi --format text - | tail   # stored hours -> AQI
 Press Ctrl-C to stop (the server flushes before it exits).
 MSG
 wait "$srv"
