@@ -166,6 +166,17 @@ struct eco_store {
     int64_t *device_rowid;
     size_t ndevice_cap;
     int in_tx;
+    /* undo log of the caches: what this transaction added or changed, so a rollback
+     * (or a failed commit) leaves no cached row id or latest value the disk does not have */
+    struct undo {
+        int kind;             /* 0 series id cached, 1 device id cached, 2 latest value changed */
+        int32_t id;
+        int gran;
+        unsigned char had;
+        eco_latest_t old;
+    } *undo;
+    size_t nundo, capundo;
+    int undo_oom;             /* the log could not grow: drop the caches wholesale on rollback */
     eco_store_stats_t stats;
     char path[4096];
     /* background checkpointer */
@@ -487,6 +498,7 @@ void eco_store_close(eco_store_t *s)
     eco_map_free(&s->device_map);
     eco_free(s->series, s->nseries_cap * sizeof *s->series);
     eco_free(s->device_rowid, s->ndevice_cap * sizeof *s->device_rowid);
+    eco_free(s->undo, s->capundo * sizeof *s->undo);
     eco_free(s, sizeof *s);
 }
 
@@ -494,11 +506,60 @@ void eco_store_stats(const eco_store_t *s, eco_store_stats_t *out) { *out = s->s
 
 /* ------------------------------------------------------------------ transactions */
 
+static void undo_push(eco_store_t *s, int kind, int32_t id, int gran, unsigned char had, const eco_latest_t *old)
+{
+    if (!s->in_tx) return;
+    if (s->nundo == s->capundo) {
+        size_t nc = s->capundo ? s->capundo * 2 : 1024;
+        struct undo *n = eco_realloc(s->undo, s->capundo * sizeof *n, nc * sizeof *n);
+        if (!n) {
+            s->undo_oom = 1;
+            return;
+        }
+        s->undo = n;
+        s->capundo = nc;
+    }
+    struct undo *u = &s->undo[s->nundo++];
+    u->kind = kind;
+    u->id = id;
+    u->gran = gran;
+    u->had = had;
+    if (old) u->old = *old;
+}
+
+/* undo, newest first, what the transaction did to the caches */
+static void undo_apply(eco_store_t *s)
+{
+    if (s->undo_oom) { /* no complete log: forget every cached id and latest value */
+        for (size_t i = 0; i < s->nseries_cap; i++) s->series[i].rowid = 0, s->series[i].has_latest = 0;
+        for (size_t i = 0; i < s->ndevice_cap; i++) s->device_rowid[i] = 0;
+    } else {
+        for (size_t i = s->nundo; i-- > 0;) {
+            struct undo *u = &s->undo[i];
+            if (u->kind == 0) {
+                s->series[u->id].rowid = 0;
+                s->stats.series--;
+            } else if (u->kind == 1) {
+                s->device_rowid[u->id] = 0;
+            } else {
+                series_info_t *si = &s->series[u->id];
+                si->latest[u->gran] = u->old;
+                if (u->had) si->has_latest |= (unsigned char)(1u << u->gran);
+                else si->has_latest &= (unsigned char)~(1u << u->gran);
+            }
+        }
+    }
+    s->nundo = 0;
+    s->undo_oom = 0;
+}
+
 int eco_store_tx_begin(eco_store_t *s, eco_err_t *err)
 {
     if (s->in_tx) return eco_err_set(err, ECO_EINVAL, "%s: transaction already open", s->path);
     int r = exec_sql(s, "BEGIN IMMEDIATE", err);
     if (r == 0) s->in_tx = 1;
+    s->nundo = 0;
+    s->undo_oom = 0;
     return r;
 }
 
@@ -509,9 +570,11 @@ int eco_store_tx_commit(eco_store_t *s, eco_err_t *err)
     if (r < 0) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         s->in_tx = 0;
+        undo_apply(s);
         return r;
     }
     s->in_tx = 0;
+    s->nundo = 0;
     s->stats.commits++;
     return 0;
 }
@@ -520,6 +583,7 @@ int eco_store_tx_rollback(eco_store_t *s)
 {
     if (!s->in_tx) return 0;
     s->in_tx = 0;
+    undo_apply(s);
     return sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK ? 0 : ECO_EIO;
 }
 
@@ -732,6 +796,7 @@ static int device_rowid(eco_store_t *s, const char *mn, int64_t *out, eco_err_t 
     id = eco_map_put(&s->device_map, k);
     if (id < 0 || device_slot(s, id) < 0) return eco_err_set(err, ECO_ENOMEM, "store: out of memory");
     s->device_rowid[id] = rowid;
+    undo_push(s, 1, id, 0, 0, NULL);
     *out = rowid;
     return 0;
 }
@@ -764,6 +829,7 @@ static int series_resolve(eco_store_t *s, const char *mn, const char *factor, se
     if (id < 0 || series_slot(s, id) < 0) return eco_err_set(err, ECO_ENOMEM, "store: out of memory");
     if (!s->series[id].rowid) s->stats.series++;
     s->series[id].rowid = rowid;
+    undo_push(s, 0, id, 0, 0, NULL);
     *out = &s->series[id];
     return 0;
 }
@@ -796,11 +862,12 @@ static int same_text(sqlite3_stmt *st, int col, eco_slice_t v)
     return n == v.len && (n == 0 || memcmp(t, v.ptr, n) == 0);
 }
 
-static void latest_update(series_info_t *si, const eco_obs_t *o)
+static void latest_update(eco_store_t *s, series_info_t *si, const eco_obs_t *o)
 {
     unsigned g = (unsigned)o->gran;
     if ((si->has_latest & (1u << g)) && si->latest[g].t > o->t) return;
     eco_latest_t *l = &si->latest[g];
+    undo_push(s, 2, (int32_t)(si - s->series), (int)g, (unsigned char)((si->has_latest >> g) & 1), l);
     l->t = o->t;
     l->value = o->value;
     size_t n = o->flag.len < sizeof l->flag - 1 ? o->flag.len : sizeof l->flag - 1;
@@ -824,7 +891,7 @@ int eco_store_obs_put(eco_store_t *s, const eco_obs_t *o, int *outcome, eco_err_
     if (sqlite3_changes(s->db) > 0) {
         *outcome = ECO_STORE_NEW;
         s->stats.obs_new++;
-        latest_update(si, o);
+        latest_update(s, si, o);
         return 0;
     }
     /* the key exists: a resend (same fields) or a revision */
@@ -855,7 +922,7 @@ int eco_store_obs_put(eco_store_t *s, const eco_obs_t *o, int *outcome, eco_err_
     if ((r = step_done(s, upd, err, "revising a value")) < 0) return r;
     *outcome = ECO_STORE_REVISED;
     s->stats.obs_revised++;
-    latest_update(si, o);
+    latest_update(s, si, o);
     return 0;
 }
 

@@ -190,6 +190,47 @@ static void test_outside_tx_and_quarantine(void **state)
     assert_non_null(strstr(err.msg, "99"));
 }
 
+/* a rolled-back transaction must leave no cached series id or latest value behind: SQLite
+ * reuses the row id, and a stale cache would file f1's value under f2 (a review finding) */
+static void test_rollback_leaves_no_cache(void **state)
+{
+    (void)state;
+    eco_store_t *s = open_rw();
+    eco_err_t err;
+    eco_err_clear(&err);
+    assert_int_equal(eco_store_device_register(s, "MNR", "p", 1, &err), 1);
+    int out;
+    eco_time_t t = 1777593600;
+    eco_obs_t a = obs("MNR", "f1", t, "1.0", "Avg=1.0");
+    assert_int_equal(eco_store_tx_begin(s, &err), 0);
+    assert_int_equal(eco_store_obs_put(s, &a, &out, &err), 0);
+    assert_int_equal(eco_store_tx_rollback(s), 0);
+    eco_latest_t l;
+    assert_int_equal(eco_store_latest(s, "MNR", "f1", ECO_GRAN_HOUR, &l), 0);
+    eco_obs_t b = obs("MNR", "f2", t, "2.0", "Avg=2.0");
+    assert_int_equal(eco_store_tx_begin(s, &err), 0);
+    assert_int_equal(eco_store_obs_put(s, &b, &out, &err), 0);
+    assert_int_equal(out, ECO_STORE_NEW);
+    assert_int_equal(eco_store_obs_put(s, &a, &out, &err), 0);
+    assert_int_equal(out, ECO_STORE_NEW);
+    assert_int_equal(eco_store_tx_commit(s, &err), 0);
+    rows_t r = {0};
+    eco_obs_query_t q;
+    eco_obs_query_init(&q);
+    q.factor = "f1";
+    assert_int_equal(eco_store_obs_query(s, &q, collect, &r, &err), 0);
+    assert_int_equal(r.n, 1);
+    assert_string_equal(r.v[0], "1.0");
+    assert_int_equal(r.rev[0], 0);
+    memset(&r, 0, sizeof r);
+    q.factor = "f2";
+    assert_int_equal(eco_store_obs_query(s, &q, collect, &r, &err), 0);
+    assert_int_equal(r.n, 1);
+    assert_string_equal(r.v[0], "2.0");
+    assert_int_equal(r.rev[0], 0);
+    eco_store_close(s);
+}
+
 static void test_names(void **state)
 {
     (void)state;
@@ -254,6 +295,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_upsert_semantics, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outside_tx_and_quarantine, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rollback_leaves_no_cache, setup, teardown),
         cmocka_unit_test(test_names),
         cmocka_unit_test_setup_teardown(test_config, setup, teardown),
     };
