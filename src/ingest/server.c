@@ -98,6 +98,7 @@ typedef struct conn {
     uint64_t skipped_at_ok;    /* framer bytes_skipped at the last good frame */
     int32_t dev;               /* device of the last good frame, -1 none */
     eco_hj212_opts_t opts;     /* framer/parser options: the device's profile and key once known */
+    uint8_t key[16];           /* the connection's copy of the device's SM4 key (devs may move) */
     int refs;                  /* pending replies in batches + 1 while open */
     int refused_run;           /* refused frames in a row (unknown MN, wrong PW) */
     int closing;
@@ -193,7 +194,8 @@ struct server {
     conn_t *conns;
     int nconns;
     int listening;
-    int draining, finished;
+    int draining, finished, force_close;
+    uv_timer_t drain_timer;
     int paused_all;
     /* devices */
     eco_map_t dev_map;
@@ -220,6 +222,7 @@ struct server {
     eco_gaps_policy_t gp;
     uint64_t qn_last;
     eco_screener_t *screener;  /* writer thread only: data-quality screens of new values */
+    int load_failed;           /* the catalogue could not be loaded whole */
     double q_tokens;           /* quarantine rows allowed now (token bucket, 100/s, burst 1000) */
     int64_t q_tokens_ms;
 };
@@ -242,8 +245,9 @@ static int hexval(int c)
 static int32_t device_add(server_t *s, const char *mn, const char *pw, const char *profile, const char *key_hex,
                           const char *site)
 {
-    int32_t id = eco_map_put(&s->dev_map, eco_slice_cstr(mn));
-    if (id < 0) return id;
+    /* the slot first, so an out-of-memory leaves no map entry without a device */
+    int32_t id = eco_map_get(&s->dev_map, eco_slice_cstr(mn));
+    if (id < 0) id = (int32_t)eco_map_size(&s->dev_map);
     if ((size_t)id >= s->devs_cap) {
         size_t ncap = s->devs_cap ? s->devs_cap * 2 : 256;
         while (ncap <= (size_t)id) ncap *= 2;
@@ -253,6 +257,7 @@ static int32_t device_add(server_t *s, const char *mn, const char *pw, const cha
         s->devs = n;
         s->devs_cap = ncap;
     }
+    if (eco_map_put(&s->dev_map, eco_slice_cstr(mn)) != id) return ECO_ENOMEM;
     if ((size_t)id >= s->ndevs) s->ndevs = (size_t)id + 1;
     device_t *d = &s->devs[id];
     if (d->mn) {
@@ -275,8 +280,7 @@ static int32_t device_add(server_t *s, const char *mn, const char *pw, const cha
             d->key[i] = (uint8_t)(hi << 4 | lo);
         }
         if (ok) {
-            d->has_key = 1;
-            d->opts.sm4_key = d->key; /* re-pointed after a realloc: see device_opts */
+            d->has_key = 1; /* connections take a copy (conn_set_device): devs may move */
         } else {
             eco_log(ECO_LOG_WARN, "device %s: SM4 key is not 32 hex digits; ignored", mn);
         }
@@ -289,19 +293,12 @@ static int32_t device_add(server_t *s, const char *mn, const char *pw, const cha
     return id;
 }
 
-/* the device's framer options; the key pointer is taken afresh because devs may move */
-static eco_hj212_opts_t device_opts(const device_t *d)
-{
-    eco_hj212_opts_t o = d->opts;
-    o.sm4_key = d->has_key ? d->key : NULL;
-    return o;
-}
-
 static int load_device_cb(void *ud, const eco_device_t *dv)
 {
     server_t *s = ud;
     int32_t id = device_add(s, dv->mn, dv->pw, dv->profile, dv->sm4_key, dv->site);
     if (id >= 0) s->devs[id].last_seen_ms = dv->last_seen_ms;
+    else s->load_failed = 1;
     return id < 0;
 }
 
@@ -484,6 +481,11 @@ static void on_done(uv_async_t *h)
     int64_t now = now_ms(s);
     if (b->result < 0) {
         s->st.commit_errors++;
+        for (size_t i = 0; i < b->regs.n; i++) { /* the devices registered in it must be registered again */
+            batch_t *f = s->fill;
+            reg_t rg = {adup(f, b->regs.v[i].mn, strlen(b->regs.v[i].mn)), adup(f, b->regs.v[i].pw, strlen(b->regs.v[i].pw))};
+            if (rg.mn && rg.pw && VEC_PUSH(f->regs, rg) == 0 && f->first_ms == 0) f->first_ms = now_ms(s);
+        }
         eco_log(ECO_LOG_ERROR, "commit failed, %zu frames not acknowledged (devices will resend): %s",
                 (size_t)b->nframes, b->errmsg);
     } else {
@@ -558,9 +560,11 @@ static void on_conn_closed(uv_handle_t *h)
  * the connections, then the loop's own handles, and uv_run returns */
 static void finish_if_drained(server_t *s)
 {
-    if (!s->draining || s->busy || !batch_empty(s->fill) || s->finished) return;
-    if (s->nconns > 0) {
-        for (conn_t *c = s->conns; c; c = c->next) conn_close(c, NULL);
+    if (!s->draining || s->finished) return;
+    if (!s->force_close && (s->busy || !batch_empty(s->fill))) return;
+    if (s->nconns > 0) { /* close each once its replies are written (or at the deadline) */
+        for (conn_t *c = s->conns; c; c = c->next)
+            if (!c->wq_bytes || s->force_close) conn_close(c, NULL);
         return;
     }
     s->finished = 1;
@@ -569,6 +573,7 @@ static void finish_if_drained(server_t *s)
     uv_close((uv_handle_t *)&s->done_async, NULL);
     uv_close((uv_handle_t *)&s->sig_term, NULL);
     uv_close((uv_handle_t *)&s->sig_int, NULL);
+    uv_close((uv_handle_t *)&s->drain_timer, NULL);
 }
 
 typedef struct wreq {
@@ -581,10 +586,14 @@ typedef struct wreq {
 static void on_written(uv_write_t *req, int status)
 {
     wreq_t *w = (wreq_t *)req;
-    w->c->wq_bytes -= w->n;
-    conn_unref(w->c);
+    conn_t *c = w->c;
+    server_t *s = c->srv;
+    c->wq_bytes -= w->n;
     eco_free(w, sizeof *w + w->n);
     (void)status;
+    int drain = s->draining && !c->wq_bytes && !c->closing;
+    conn_unref(c);
+    if (drain) finish_if_drained(s);
 }
 
 static void conn_write(conn_t *c, const void *p, size_t n)
@@ -823,6 +832,8 @@ static int queue_obs(server_t *s, const eco_hj212_packet_t *pkt, int gran, const
     return n;
 }
 
+static void conn_set_device(conn_t *c, int32_t id);
+
 static void handle_frame(conn_t *c, const eco_hj212_frame_t *fr, int64_t rx)
 {
     server_t *s = c->srv;
@@ -837,11 +848,11 @@ static void handle_frame(conn_t *c, const eco_hj212_frame_t *fr, int64_t rx)
     }
     s->st.frames_ok++;
     c->skipped_at_ok = c->fr.bytes_skipped;
-    char mn[80], pw[80];
+    char mn[80], pw[256];
     slice_cstr(pkt->mn, mn, sizeof mn);
     slice_cstr(pkt->pw, pw, sizeof pw);
     int32_t id = eco_map_get(&s->dev_map, eco_slice_cstr(mn));
-    if (id < 0 && pkt->mn.len > 0 && pkt->mn.len < 64 && s->cfg.open_registration) {
+    if (id < 0 && pkt->mn.len > 0 && pkt->mn.len < 64 && pkt->pw.len < sizeof pw && s->cfg.open_registration) {
         id = device_add(s, mn, pw, "strict", "", "");
         if (id >= 0) {
             batch_t *b = s->fill;
@@ -862,7 +873,7 @@ static void handle_frame(conn_t *c, const eco_hj212_frame_t *fr, int64_t rx)
         return;
     }
     device_t *d = &s->devs[id];
-    if (strcmp(d->pw, pw) != 0) {
+    if (!d->mn || !eco_slice_eq(pkt->pw, d->pw)) {
         s->st.auth_bad_pw++;
         eco_log(ECO_LOG_WARN, "%s: MN=%s wrong PW: refused%s", c->peer, mn, s->cfg.quarantine ? ", quarantined" : "");
         quarantine(s, c, pkt, fr->segment, "wrong PW");
@@ -871,12 +882,7 @@ static void handle_frame(conn_t *c, const eco_hj212_frame_t *fr, int64_t rx)
         return;
     }
     c->refused_run = 0;
-    if (c->dev != id) { /* first frame of this device on the connection: its profile and key from now on */
-        if (c->dev >= 0 && s->devs[c->dev].conn == c) s->devs[c->dev].conn = NULL;
-        c->dev = id;
-        c->opts = device_opts(d);
-        c->fr.opts = c->opts;
-    }
+    if (c->dev != id) conn_set_device(c, id); /* first frame of this device here: its profile and key */
     d->last_seen_ms = eco_now_ms();
     d->seen_dirty = 1;
     d->conn = c;
@@ -952,6 +958,23 @@ static void handle_frame(conn_t *c, const eco_hj212_frame_t *fr, int64_t rx)
     }
 }
 
+/* the device on this connection from now on: its profile, a copy of its key, and the
+ * device's pointer back to the connection (cleared from the previous device) */
+static void conn_set_device(conn_t *c, int32_t id)
+{
+    server_t *s = c->srv;
+    if (c->dev >= 0 && c->dev != id && s->devs[c->dev].conn == c) s->devs[c->dev].conn = NULL;
+    c->dev = id;
+    device_t *d = &s->devs[id];
+    c->opts = d->opts;
+    c->opts.sm4_key = NULL;
+    if (d->has_key) {
+        memcpy(c->key, d->key, sizeof c->key);
+        c->opts.sm4_key = c->key;
+    }
+    c->fr.opts = c->opts;
+}
+
 /* pull the MN out of a CRYPTO error ("... no SM4 key for MN=XXXX ...") so the device's key
  * is used for the rest of the connection: the frame itself is lost, the device resends it */
 static void learn_key_from_error(conn_t *c, const eco_err_t *err)
@@ -964,9 +987,7 @@ static void learn_key_from_error(conn_t *c, const eco_err_t *err)
     if (n == 0 || n > 64) return;
     int32_t id = eco_map_get(&s->dev_map, (eco_slice_t){p, n});
     if (id < 0 || !s->devs[id].has_key) return;
-    c->dev = id;
-    c->opts = device_opts(&s->devs[id]);
-    c->fr.opts = c->opts;
+    conn_set_device(c, id);
 }
 
 static void conn_process(conn_t *c, const unsigned char *data, size_t n)
@@ -1002,6 +1023,7 @@ static void conn_process(conn_t *c, const unsigned char *data, size_t n)
         while ((r = eco_hj212_framer_next(&c->fr, &fr, &err)) != 0) {
             got = 1;
             if (r == 1) {
+                c->partial_since_ms = 0; /* a frame completed: what is held is a new partial one */
                 handle_frame(c, &fr, rx);
                 if (c->closing) return;
             } else {
@@ -1026,7 +1048,7 @@ static void conn_process(conn_t *c, const unsigned char *data, size_t n)
         c->fr_live = 0;
         c->partial_since_ms = 0;
     } else if (!c->partial_since_ms) {
-        c->partial_since_ms = rx;
+        c->partial_since_ms = rx; /* held bytes of a frame not yet complete, since now */
     }
     maybe_handover(s, 0);
 }
@@ -1190,6 +1212,11 @@ static void on_sweep(uv_timer_t *t)
     for (conn_t *c = s->conns; c; c = next) {
         next = c->next;
         if (c->closing) continue;
+        if (c->paused) { /* the server is not reading it: its clocks stand still */
+            c->last_rx_ms = now;
+            if (c->partial_since_ms) c->partial_since_ms = now;
+            continue;
+        }
         if (c->partial_since_ms && now - c->partial_since_ms > (int64_t)s->cfg.frame_timeout_s * 1000) {
             s->st.conns_closed_slow++;
             conn_close(c, "a frame took longer than frame_timeout to arrive");
@@ -1218,10 +1245,24 @@ static void on_sweep(uv_timer_t *t)
     }
 }
 
+static void on_drain_deadline(uv_timer_t *t)
+{
+    server_t *s = t->data;
+    eco_log(ECO_LOG_WARN, "shutdown: replies still unwritten after 10 s; closing the connections");
+    s->force_close = 1;
+    finish_if_drained(s);
+}
+
 static void on_signal(uv_signal_t *h, int signum)
 {
     server_t *s = h->data;
-    if (s->draining) return;
+    if (s->draining) { /* a second signal: stop now (what is committed stays committed) */
+        eco_log(ECO_LOG_WARN, "signal %d again: closing without waiting", signum);
+        s->force_close = 1;
+        finish_if_drained(s);
+        return;
+    }
+    uv_timer_start(&s->drain_timer, on_drain_deadline, 10000, 0);
     eco_log(ECO_LOG_INFO, "signal %d: flushing and stopping", signum);
     s->draining = 1;
     if (s->listening) {
@@ -1291,6 +1332,10 @@ int eco_ingest_serve(const eco_ingest_cfg_t *cfg, eco_store_t *store, eco_ingest
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
     if ((r = eco_store_device_each(store, load_device_cb, s, err)) < 0) goto out_free;
+    if (s->load_failed) {
+        r = eco_err_set(err, ECO_ENOMEM, "serve: out of memory loading the device catalogue");
+        goto out_free;
+    }
     eco_log(ECO_LOG_INFO, "%zu devices in the catalogue%s", s->ndevs,
             cfg->open_registration ? "; open registration is ON (unknown MNs are registered)" : "");
 
@@ -1330,6 +1375,8 @@ int eco_ingest_serve(const eco_ingest_cfg_t *cfg, eco_store_t *store, eco_ingest
     s->flush_timer.data = s;
     uv_timer_init(&s->loop, &s->sweep_timer);
     s->sweep_timer.data = s;
+    uv_timer_init(&s->loop, &s->drain_timer);
+    s->drain_timer.data = s;
     uv_timer_start(&s->sweep_timer, on_sweep, 1000, 1000);
     uv_async_init(&s->loop, &s->done_async, on_done);
     s->done_async.data = s;

@@ -408,7 +408,7 @@ static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
         if (d->rxn >= 2 && d->rx[d->rxn - 2] == '\r' && d->rx[d->rxn - 1] == '\n') {
             handle_reply(d, (unsigned char *)d->rx, d->rxn);
             d->rxn = 0;
-            if (!d->connected) return;
+            if (!d->connected || d->closing) return;
         } else if (d->rxn == sizeof d->rx) {
             d->rxn = 0; /* a reply longer than any reply: discard */
         }
@@ -480,7 +480,9 @@ static void send_broken(sdev_t *d)
     unsigned char *copy = eco_malloc(it->frame_len);
     if (!copy) return;
     memcpy(copy, it->frame, it->frame_len);
-    copy[it->frame_len - 3] ^= 0x01; /* one bit of the CRC: the server must drop it and live on */
+    /* one CRC digit changed to another hex digit: the server must drop it as BAD_CRC and live on */
+    unsigned char *dig = &copy[it->frame_len - 3];
+    *dig = *dig == '0' ? '1' : '0';
     if (dev_write(d, copy, it->frame_len) == 0) s->st.broken_sent++;
     eco_free(copy, it->frame_len);
 }

@@ -181,6 +181,7 @@ struct eco_store {
     char path[4096];
     /* background checkpointer */
     pthread_t ckpt;
+    sqlite3 *ckpt_db;          /* the checkpointer's own connection, opened before the thread starts */
     pthread_mutex_t ckpt_mu;
     pthread_cond_t ckpt_cv;
     int ckpt_running, ckpt_quit;
@@ -189,12 +190,7 @@ struct eco_store {
 static void *ckpt_main(void *arg)
 {
     eco_store_t *s = arg;
-    sqlite3 *db = NULL;
-    if (sqlite3_open_v2(s->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-        sqlite3_close(db);
-        return NULL;
-    }
-    sqlite3_busy_timeout(db, 1000);
+    sqlite3 *db = s->ckpt_db;
     pthread_mutex_lock(&s->ckpt_mu);
     while (!s->ckpt_quit) {
         struct timespec ts;
@@ -212,7 +208,6 @@ static void *ckpt_main(void *arg)
         pthread_mutex_lock(&s->ckpt_mu);
     }
     pthread_mutex_unlock(&s->ckpt_mu);
-    sqlite3_close(db);
     return NULL;
 }
 
@@ -453,15 +448,22 @@ int eco_store_open(eco_store_t **out, const char *dir, const eco_store_opts_t *o
     }
     exec_sql(s, "PRAGMA foreign_keys=ON", NULL);
     if (!o->readonly && o->background_checkpoint) {
-        exec_sql(s, "PRAGMA wal_autocheckpoint=0", NULL);
-        pthread_mutex_init(&s->ckpt_mu, NULL);
-        pthread_cond_init(&s->ckpt_cv, NULL);
-        if (pthread_create(&s->ckpt, NULL, ckpt_main, s) == 0) {
-            s->ckpt_running = 1;
-        } else {
-            exec_sql(s, "PRAGMA wal_autocheckpoint=1000", NULL);
-            pthread_mutex_destroy(&s->ckpt_mu);
-            pthread_cond_destroy(&s->ckpt_cv);
+        /* its own connection, opened here so that a failure leaves SQLite's automatic checkpoints on */
+        if (sqlite3_open_v2(s->path, &s->ckpt_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
+            sqlite3_busy_timeout(s->ckpt_db, 1000);
+            pthread_mutex_init(&s->ckpt_mu, NULL);
+            pthread_cond_init(&s->ckpt_cv, NULL);
+            if (pthread_create(&s->ckpt, NULL, ckpt_main, s) == 0) {
+                s->ckpt_running = 1;
+                exec_sql(s, "PRAGMA wal_autocheckpoint=0", NULL);
+            } else {
+                pthread_mutex_destroy(&s->ckpt_mu);
+                pthread_cond_destroy(&s->ckpt_cv);
+            }
+        }
+        if (!s->ckpt_running) {
+            sqlite3_close(s->ckpt_db);
+            s->ckpt_db = NULL;
         }
     }
     if (!o->readonly)
@@ -490,6 +492,7 @@ void eco_store_close(eco_store_t *s)
         pthread_join(s->ckpt, NULL);
         pthread_mutex_destroy(&s->ckpt_mu);
         pthread_cond_destroy(&s->ckpt_cv);
+        sqlite3_close(s->ckpt_db);
     }
     for (int i = 0; i < ST_N; i++) sqlite3_finalize(s->st[i]);
     if (s->in_tx) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);

@@ -290,9 +290,21 @@ def test_dup_rev_auth():
     q = db.execute("SELECT mn, reason FROM quarantine ORDER BY id").fetchall()
     check(q == [("MN-OK-1", "wrong PW"), ("MN-NOBODY", "unknown MN")] or len(q) == 2 and {x[1] for x in q} == {"wrong PW", "unknown MN"},
           f"auth: both refused frames are quarantined ({q})")
+    # acknowledgements owed at SIGTERM are written before the connection is closed
+    many = [frame(seg.replace("000001;", f"{900 + k:06d};").replace("DataTime=20260501080000", f"DataTime=202605011{k // 60:01d}{k % 60:02d}00"))
+            for k in range(60)]
+    n0 = len(c.replies)
+    c.send(b"".join(many))
+    time.sleep(0.05)
+    srv.p.send_signal(signal.SIGTERM)
+    c.wait_replies(n0 + 60, timeout=10)
+    check(len(c.replies) - n0 == 60, f"drain: every frame sent before SIGTERM is acknowledged ({len(c.replies) - n0}/60)")
+    srv.p.wait(timeout=30)
+    srv.start()
+    c = Client(srv.port)
     # a heartbeat (9015) is answered at once and stores nothing
     c.send(frame("QN=20260501080000009;ST=22;CN=9015;PW=secret;MN=MN-OK-1;Flag=9;CP=&&&&"))
-    check(c.wait_replies(6) and field(c.replies[5], "CN") in ("9013", "9014"), "heartbeat answered")
+    check(c.wait_replies(1) and field(c.replies[0], "CN") in ("9013", "9014"), "heartbeat answered")
     c.close()
     db.close()
     srv.stop()
@@ -341,6 +353,21 @@ def test_limits():
     check(slow_closed, "limits: a client sending 1 byte/s is closed after frame_timeout")
     check(endless_closed, "limits: a client sending an endless frame is closed")
     check(srv.alive(), "limits: the server lives on")
+    # a pipelining client whose every send ends in the middle of the next frame (a back-fill): each
+    # send completes a frame, so it must not be closed by frame_timeout although bytes are always held
+    pipe = Client(srv.port)
+    frames = [frame((seg % (100 + k, k % 60, k)).replace("MN=GOOD-1", "MN=PIPE-1")) for k in range(9)]
+    try:
+        for k in range(8):
+            half = len(frames[k + 1]) // 2
+            pipe.send((frames[k][len(frames[k]) // 2:] if k else frames[0]) + frames[k + 1][:half])
+            time.sleep(0.5)
+        pipe.send(frames[8][len(frames[8]) // 2:])
+    except OSError:
+        pass  # closed by the server: the check below fails
+    check(pipe.wait_replies(9, timeout=5) and not pipe.closed,
+          f"limits: a client pipelining frames across reads is not taken for a slow one ({len(pipe.replies)} acks)")
+    pipe.close()
     # a client that only sends refused frames (unknown MN is allowed here: open registration, so a wrong PW)
     intr = Client(srv.port)
     intr.send(frame("QN=1;ST=22;CN=2011;PW=right;MN=PW-VICTIM;Flag=5;CP=&&DataTime=20260501080000;a34004-Rtd=1&&"))
