@@ -248,8 +248,10 @@ static int judge_crc(unsigned char *seg, size_t n, const unsigned char *crc_txt,
     if (enc) {
         size_t cp_len = n - 2 - pk.cp_off;
         int binary = looks_binary(seg + pk.cp_off, cp_len);
-        if (o->sm4_key && (binary || !ok_raw)) {
-            if (eco_hj212_sm4_region(seg, pk.cp_off, cp_len, o->sm4_key, 0) == 0) {
+        const uint8_t *key = o->sm4_key;
+        if (!key && o->key_for && pk.mn.len) key = o->key_for(o->key_ud, pk.mn);
+        if (key && (binary || !ok_raw)) {
+            if (eco_hj212_sm4_region(seg, pk.cp_off, cp_len, key, 0) == 0) {
                 unsigned dn = 0;
                 uint16_t c2 = eco_hj212_crc(seg, n);
                 if (crc_matches(seg, n, sent, c2, o, &dn)) {
@@ -257,15 +259,15 @@ static int judge_crc(unsigned char *seg, size_t n, const unsigned char *crc_txt,
                     *calc_out = c2;
                     return 0;
                 }
-                (void)eco_hj212_sm4_region(seg, pk.cp_off, cp_len, o->sm4_key, 1); /* restore */
+                (void)eco_hj212_sm4_region(seg, pk.cp_off, cp_len, key, 1); /* restore */
             }
         }
         if (ok_raw) return 0;
-        if (!o->sm4_key && binary)
+        if (!key && binary)
             return eco_err_set(err, ECO_EHJ212_CRYPTO,
                                "encrypted CP (HJ 212-2025 Flag=%d, CN=%d) and no SM4 key for MN=%.*s %s %llu", pk.flag,
                                pk.cn, (int)(pk.mn.len > 64 ? 64 : pk.mn.len), pk.mn.ptr, where, at);
-        if (o->sm4_key)
+        if (key)
             return eco_err_set(err, ECO_EHJ212_CRC,
                                "BAD_CRC expected %04X got %.*s %s %llu, also after SM4 decryption of the CP region "
                                "(wrong key for MN=%.*s?)",

@@ -66,6 +66,11 @@ typedef struct eco_hj212_opts {
     eco_hj212_crc_alg_t crc_alg;   /* ECO_HJ212_CRC_STD unless the device profile says otherwise */
     const uint8_t *sm4_key;        /* 16 bytes, or NULL: no decryption (2025 encrypted CP) */
     int reply_when_no_flag;        /* answer 9014 to uploads without Flag (default 1) */
+    /* with no sm4_key: asked for the key of the MN an encrypted 2025 frame names (a server
+     * that does not yet know which device is on a connection); NULL = none. The pointer is
+     * used during the call only. */
+    const uint8_t *(*key_for)(void *ud, eco_slice_t mn);
+    void *key_ud;
 } eco_hj212_opts_t;
 
 void eco_hj212_opts_default(eco_hj212_opts_t *o);

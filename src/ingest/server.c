@@ -958,6 +958,14 @@ static void handle_frame(conn_t *c, const eco_hj212_frame_t *fr, int64_t rx)
     }
 }
 
+/* the framer's key look-up for an encrypted frame on a connection whose device is not known yet */
+static const uint8_t *key_for_mn(void *ud, eco_slice_t mn)
+{
+    server_t *s = ud;
+    int32_t id = eco_map_get(&s->dev_map, mn);
+    return id >= 0 && s->devs[id].has_key ? s->devs[id].key : NULL;
+}
+
 /* the device on this connection from now on: its profile, a copy of its key, and the
  * device's pointer back to the connection (cleared from the previous device) */
 static void conn_set_device(conn_t *c, int32_t id)
@@ -972,6 +980,8 @@ static void conn_set_device(conn_t *c, int32_t id)
         memcpy(c->key, d->key, sizeof c->key);
         c->opts.sm4_key = c->key;
     }
+    c->opts.key_for = key_for_mn; /* another device may still speak on this connection */
+    c->opts.key_ud = s;
     c->fr.opts = c->opts;
 }
 
@@ -1118,6 +1128,8 @@ static void on_accept(uv_stream_t *ls, int status)
     c->dev = -1;
     c->refs = 1;
     eco_hj212_opts_default(&c->opts);
+    c->opts.key_for = key_for_mn; /* an encrypted first frame is decrypted with its MN's key */
+    c->opts.key_ud = s;
     uv_tcp_init(&s->loop, &c->tcp);
     if (uv_accept(ls, (uv_stream_t *)&c->tcp) != 0) {
         uv_close((uv_handle_t *)&c->tcp, on_close_free);
