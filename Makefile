@@ -48,6 +48,7 @@ bench:
 	@bench/run.sh build-bench
 	@bench/run_hj212.sh build-bench
 	@bench/run_water.sh build-bench
+	@bench/run_brain.sh build-bench
 	@bench/run_ingest.sh build-bench
 
 clean:
