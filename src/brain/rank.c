@@ -9,6 +9,9 @@
 #include "brain/rank.h"
 #include "core/error.h"
 
+/* inih goes on after a handler error and reports the first bad line: keep the first message */
+#define FIRST_BAD(buf, ...) ((buf)[0] ? 0 : snprintf((buf), sizeof(buf), __VA_ARGS__))
+
 /* the published value: rounded half away from zero to `decimals` (reports print it so) */
 static double published(double v, int decimals)
 {
@@ -179,21 +182,21 @@ static int on_kv(void *ud, const char *sec, const char *key, const char *val)
             if (!strcmp(val, "reweight")) d->missing = ECO_MISSING_REWEIGHT;
             else if (!strcmp(val, "zero")) d->missing = ECO_MISSING_ZERO;
             else if (!strcmp(val, "exclude")) d->missing = ECO_MISSING_EXCLUDE;
-            else return snprintf(x->bad, sizeof x->bad, "missing = '%s': reweight, zero or exclude", val), 0;
+            else return FIRST_BAD(x->bad, "missing = '%s': reweight, zero or exclude", val), 0;
             return 1;
         }
     } else if (!strncmp(sec, "group ", 6)) {
         const char *gname = sec + 6;
         int g = find_group(d, gname);
         if (g < 0) {
-            if (d->ngroups == ECO_INDEX_MAX_GROUPS) return snprintf(x->bad, sizeof x->bad, "more than %d groups", ECO_INDEX_MAX_GROUPS), 0;
+            if (d->ngroups == ECO_INDEX_MAX_GROUPS) return FIRST_BAD(x->bad, "more than %d groups", ECO_INDEX_MAX_GROUPS), 0;
             g = d->ngroups++;
             snprintf(d->group[g].name, sizeof d->group[g].name, "%s", gname);
             d->group[g].weight = 1;
         }
         if (!strcmp(key, "weight")) {
             double w = strtod(val, &end);
-            if (*end || !(w > 0)) return snprintf(x->bad, sizeof x->bad, "[%s] weight '%s' is not > 0", sec, val), 0;
+            if (*end || !(w > 0)) return FIRST_BAD(x->bad, "[%s] weight '%s' is not > 0", sec, val), 0;
             d->group[g].weight = w;
             return 1;
         }
@@ -203,7 +206,7 @@ static int on_kv(void *ud, const char *sec, const char *key, const char *val)
         for (int i = 0; i < d->nind; i++)
             if (!strcmp(d->ind[i].name, iname)) k = i;
         if (k < 0) {
-            if (d->nind == ECO_INDEX_MAX_IND) return snprintf(x->bad, sizeof x->bad, "more than %d indicators", ECO_INDEX_MAX_IND), 0;
+            if (d->nind == ECO_INDEX_MAX_IND) return FIRST_BAD(x->bad, "more than %d indicators", ECO_INDEX_MAX_IND), 0;
             k = d->nind++;
             eco_index_ind_t *in = &d->ind[k];
             memset(in, 0, sizeof *in);
@@ -215,20 +218,20 @@ static int on_kv(void *ud, const char *sec, const char *key, const char *val)
         if (!strcmp(key, "direction")) {
             if (!strcmp(val, "lower")) in->dir = ECO_LOWER_IS_BETTER;
             else if (!strcmp(val, "higher")) in->dir = ECO_HIGHER_IS_BETTER;
-            else return snprintf(x->bad, sizeof x->bad, "[%s] direction '%s': lower or higher", sec, val), 0;
+            else return FIRST_BAD(x->bad, "[%s] direction '%s': lower or higher", sec, val), 0;
             return 1;
         }
         if (!strcmp(key, "normalise") || !strcmp(key, "normalize")) {
             if (!strcmp(val, "minmax")) in->norm = ECO_NORM_MINMAX;
             else if (!strcmp(val, "target")) in->norm = ECO_NORM_TARGET;
             else if (!strcmp(val, "none")) in->norm = ECO_NORM_NONE;
-            else return snprintf(x->bad, sizeof x->bad, "[%s] normalise '%s': minmax, target or none", sec, val), 0;
+            else return FIRST_BAD(x->bad, "[%s] normalise '%s': minmax, target or none", sec, val), 0;
             return 1;
         }
         if (!strcmp(key, "target") || !strcmp(key, "weight")) {
             double w = strtod(val, &end);
             if (*end || !isfinite(w) || (key[0] == 'w' && !(w > 0)))
-                return snprintf(x->bad, sizeof x->bad, "[%s] %s '%s' is not a %snumber", sec, key, val,
+                return FIRST_BAD(x->bad, "[%s] %s '%s' is not a %snumber", sec, key, val,
                                 key[0] == 'w' ? "positive " : ""), 0;
             if (key[0] == 't') in->target = w;
             else in->weight = w;
@@ -239,7 +242,7 @@ static int on_kv(void *ud, const char *sec, const char *key, const char *val)
             return 1;
         }
     }
-    snprintf(x->bad, sizeof x->bad, "unknown setting [%s] %s", sec, key);
+    FIRST_BAD(x->bad, "unknown setting [%s] %s", sec, key);
     return 0;
 }
 

@@ -76,18 +76,11 @@ unsigned eco_screen_push(const eco_screen_cfg_t *c, eco_screen_state_t *s, eco_t
                          eco_screen_evidence_t *ev)
 {
     if (ev) memset(ev, 0, sizeof *ev);
-    if (isnan(v)) return 0;
-    if (s->n == ECO_SCREEN_RING) { /* the oldest reading leaves the window sums */
-        double old = s->v[s->head];
-        s->wsum -= old;
-        s->wsq -= old * old;
-    }
+    if (!isfinite(v)) return 0; /* missing (NAN) or not a number a device can send */
     s->v[s->head] = v;
     s->t[s->head] = t;
     s->head = (s->head + 1) % ECO_SCREEN_RING;
     if (s->n < ECO_SCREEN_RING) s->n++;
-    s->wsum += v;
-    s->wsq += v * v;
     s->count++;
     s->last_t = t;
     unsigned cond = 0;
@@ -126,31 +119,35 @@ unsigned eco_screen_push(const eco_screen_cfg_t *c, eco_screen_state_t *s, eco_t
             }
         }
     }
-    /* variance collapse against the long-run variance */
+    /* variance collapse against the long-run variance; impossible readings stay out of the moments */
     double a = 0.01;
-    if (s->count == 1) {
-        s->ew_mean = v;
-        s->ew_var = 0;
-    } else {
-        double d = v - s->ew_mean;
-        s->ew_mean += a * d;
-        s->ew_var = (1 - a) * (s->ew_var + a * d * d);
+    if (!(cond & ECO_SCR_IMPOSSIBLE)) {
+        if (!s->moments) {
+            s->ew_mean = v;
+            s->ew_var = 0;
+            s->moments = 1;
+        } else {
+            double d = v - s->ew_mean;
+            /* winsorised once established: one absurd reading must not inflate the long-run
+             * variance for thousands of readings (and so hide a real collapse) */
+            if (s->count > 30 && s->ew_var > 0) {
+                double lim = 5 * sqrt(s->ew_var);
+                if (d > lim) d = lim;
+                else if (d < -lim) d = -lim;
+            }
+            s->ew_mean += a * d;
+            s->ew_var = (1 - a) * (s->ew_var + a * d * d);
+        }
     }
     if (c->smooth_window > 1 && s->count >= c->smooth_min && s->n >= c->smooth_window && c->smooth_window <= ECO_SCREEN_RING) {
-        double q;
-        if (c->smooth_window == ECO_SCREEN_RING) { /* the whole ring: running sums, O(1) */
-            double m = s->wsum / ECO_SCREEN_RING;
-            q = (s->wsq - ECO_SCREEN_RING * m * m) / (ECO_SCREEN_RING - 1);
-            if (q < 0) q = 0;
-        } else {
-            double m = 0;
-            q = 0;
-            for (int i = 0; i < c->smooth_window; i++) m += at(s, i);
-            m /= c->smooth_window;
-            for (int i = 0; i < c->smooth_window; i++) q += (at(s, i) - m) * (at(s, i) - m);
-            q /= c->smooth_window - 1;
-        }
-        if (s->ew_var > 0 && q < c->smooth_ratio * s->ew_var && !(cond & ECO_SCR_FLAT)) {
+        /* from the ring itself (16 values, two passes): no running sum that one huge reading could spoil */
+        double m = 0, q = 0;
+        for (int i = 0; i < c->smooth_window; i++) m += at(s, i);
+        m /= c->smooth_window;
+        for (int i = 0; i < c->smooth_window; i++) q += (at(s, i) - m) * (at(s, i) - m);
+        q /= c->smooth_window - 1;
+        /* q == 0 is a flat line: the flat screen's business, not a second alert */
+        if (s->ew_var > 0 && q > 0 && q < c->smooth_ratio * s->ew_var && !(cond & ECO_SCR_FLAT)) {
             cond |= ECO_SCR_SMOOTH;
             if (c->smooth_window > span) span = c->smooth_window;
         }

@@ -71,7 +71,7 @@ typedef struct eco_screen_state {
     long count;               /* readings seen */
     int flat_run, stuck_run;
     double ew_mean, ew_var;   /* long-run moments (EW, alpha 0.01) */
-    double wsum, wsq;         /* sum and sum of squares of the ring's readings */
+    int moments;              /* ew_mean/ew_var hold a value */
     unsigned active;          /* screens currently firing (deduplication) */
     eco_time_t last_t;
 } eco_screen_state_t;

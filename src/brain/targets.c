@@ -16,8 +16,7 @@ static double pub(double v, int d)
 int eco_cmp_holds(eco_cmp_t op, double a, double b, int decimals)
 {
     if (!isfinite(a) || !isfinite(b)) return 0;
-    a = pub(a, decimals);
-    b = pub(b, decimals);
+    a = pub(a, decimals); /* the statistic as published; the target as set (a cap of 9.6 stays 9.6) */
     switch (op) {
     case ECO_CMP_LT: return a < b;
     case ECO_CMP_LE: return a <= b;
@@ -63,12 +62,21 @@ int eco_tgt_eval(const eco_tgt_in_t *in, eco_tgt_out_t *o)
     int hist = isfinite(in->hist_rest);
     double m = in->to_date, T = in->target;
     int upper = in->cmp == ECO_CMP_LT || in->cmp == ECO_CMP_LE; /* the value must stay below */
+    /* the bound on the unrounded value that the published value meets: "< 26" published as an
+     * integer needs < 25.5, "<= 26" < 26.5, "> 92" with one decimal >= 92.05 (target on the grid;
+     * a target off the grid, e.g. a cap of 9.6, is its own bound) */
+    double half = in->decimals >= 0 ? 0.5 * pow(10, -in->decimals) : 0;
+    double Tb = T;
+    if (half > 0 && fabs(pub(T, in->decimals) - T) < 1e-9) {
+        if (in->cmp == ECO_CMP_LT || in->cmp == ECO_CMP_GE) Tb = T - half;
+        else Tb = T + half;
+    }
     switch (in->kind) {
     case ECO_TGT_LEVEL:
         /* a mean over N days: D days at m, the rest at h */
         o->projected = R == 0 ? m : (m * D + (hist ? in->hist_rest : m) * R) / N;
         if (R > 0) {
-            o->required = (T * N - m * D) / R;
+            o->required = (Tb * N - m * D) / R;
             o->feasible = upper ? o->required > 0 : 1;
         } else {
             o->feasible = eco_cmp_holds(in->cmp, m, T, in->decimals);
@@ -79,8 +87,8 @@ int eco_tgt_eval(const eco_tgt_in_t *in, eco_tgt_out_t *o)
         double g = m * D / 100.0;
         o->projected = R == 0 ? m : (g + (hist ? in->hist_rest : m) * R / 100.0) / N * 100.0;
         if (R > 0) {
-            o->required = (T * N / 100.0 - g) / R * 100.0;
-            o->feasible = upper ? o->required >= 0 : o->required <= 100;
+            o->required = (Tb * N / 100.0 - g) / R * 100.0;
+            o->feasible = upper ? o->required > 0 : o->required <= 100;
         } else {
             o->feasible = eco_cmp_holds(in->cmp, m, T, in->decimals);
         }
@@ -88,8 +96,11 @@ int eco_tgt_eval(const eco_tgt_in_t *in, eco_tgt_out_t *o)
     }
     default: /* count of days against a cap (upper) or a floor */
         o->projected = m + (hist ? in->hist_rest : (D > 0 ? m / D * R : 0));
-        o->required = T - m; /* days still allowed (upper) or still needed */
-        o->feasible = upper ? (in->cmp == ECO_CMP_LT ? o->required > 0 : o->required >= 0) : o->required <= R;
+        /* days are whole: "<= 9.6" allows 9, "< 9" 8, ">= 9.2" needs 10, "> 9" 10 */
+        double lim = in->cmp == ECO_CMP_LE ? floor(T + 1e-9) : in->cmp == ECO_CMP_LT ? ceil(T - 1e-9) - 1
+                     : in->cmp == ECO_CMP_GE ? ceil(T - 1e-9) : floor(T + 1e-9) + 1;
+        o->required = lim - m; /* days still allowed (upper) or still needed */
+        o->feasible = upper ? o->required >= 0 : o->required <= R;
         break;
     }
     if (hist)
@@ -109,6 +120,9 @@ int eco_tgt_eval(const eco_tgt_in_t *in, eco_tgt_out_t *o)
 #include <ini.h>
 #include <stdlib.h>
 
+/* inih goes on after a handler error and reports the first bad line: keep the first message */
+#define FIRST_BAD(buf, ...) ((buf)[0] ? 0 : snprintf((buf), sizeof(buf), __VA_ARGS__))
+
 typedef struct plan_ctx {
     eco_plan_t *p;
     char bad[200];
@@ -123,7 +137,7 @@ static int plan_kv(void *ud, const char *sec, const char *key, const char *val)
         if (!strcmp(key, "name")) return snprintf(p->name, sizeof p->name, "%s", val), 1;
         if (!strcmp(key, "year")) {
             long y = strtol(val, &end, 10);
-            if (*end || y < 1970 || y > 2200) return snprintf(x->bad, sizeof x->bad, "year '%s'", val), 0;
+            if (*end || y < 1970 || y > 2200) return FIRST_BAD(x->bad, "year '%s'", val), 0;
             p->year = (int)y;
             return 1;
         }
@@ -133,7 +147,7 @@ static int plan_kv(void *ud, const char *sec, const char *key, const char *val)
         for (int i = 0; i < p->n; i++)
             if (!strcmp(p->t[i].id, id)) t = &p->t[i];
         if (!t) {
-            if (p->n == ECO_PLAN_MAX) return snprintf(x->bad, sizeof x->bad, "more than %d targets", ECO_PLAN_MAX), 0;
+            if (p->n == ECO_PLAN_MAX) return FIRST_BAD(x->bad, "more than %d targets", ECO_PLAN_MAX), 0;
             t = &p->t[p->n++];
             memset(t, 0, sizeof *t);
             snprintf(t->id, sizeof t->id, "%s", id);
@@ -148,33 +162,33 @@ static int plan_kv(void *ud, const char *sec, const char *key, const char *val)
         if (!strcmp(key, "unit")) return snprintf(t->unit, sizeof t->unit, "%s", val), 1;
         if (!strcmp(key, "level")) {
             if (strcmp(val, "province") && strcmp(val, "city") && strcmp(val, "county") && strcmp(val, "site"))
-                return snprintf(x->bad, sizeof x->bad, "level '%s': province, city, county or site", val), 0;
+                return FIRST_BAD(x->bad, "level '%s': province, city, county or site", val), 0;
             return snprintf(t->level, sizeof t->level, "%s", val), 1;
         }
         if (!strcmp(key, "basis")) {
             if (strcmp(val, "date") && strcmp(val, "2012") && strcmp(val, "2026"))
-                return snprintf(x->bad, sizeof x->bad, "basis '%s': date, 2012 or 2026", val), 0;
+                return FIRST_BAD(x->bad, "basis '%s': date, 2012 or 2026", val), 0;
             return snprintf(t->basis, sizeof t->basis, "%s", val), 1;
         }
         if (!strcmp(key, "comparator")) {
-            if (eco_cmp_parse(val, &t->cmp) < 0) return snprintf(x->bad, sizeof x->bad, "comparator '%s': < <= > >=", val), 0;
+            if (eco_cmp_parse(val, &t->cmp) < 0) return FIRST_BAD(x->bad, "comparator '%s': < <= > >=", val), 0;
             return 1;
         }
         if (!strcmp(key, "value")) {
             t->value = strtod(val, &end);
-            if (*end || !isfinite(t->value)) return snprintf(x->bad, sizeof x->bad, "value '%s' is not a number", val), 0;
+            if (*end || !isfinite(t->value)) return FIRST_BAD(x->bad, "value '%s' is not a number", val), 0;
             t->has_value = 1;
             return 1;
         }
         if (!strcmp(key, "change")) {
             t->change_pct = strtod(val, &end);
             if (end == val || (*end && strcmp(end, "%")) || !isfinite(t->change_pct))
-                return snprintf(x->bad, sizeof x->bad, "change '%s': a percentage such as -20%%", val), 0;
+                return FIRST_BAD(x->bad, "change '%s': a percentage such as -20%%", val), 0;
             t->has_change = 1;
             return 1;
         }
     }
-    snprintf(x->bad, sizeof x->bad, "unknown setting [%s] %s", sec, key);
+    FIRST_BAD(x->bad, "unknown setting [%s] %s", sec, key);
     return 0;
 }
 

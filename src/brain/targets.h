@@ -38,7 +38,9 @@ typedef struct eco_tgt_out {
     eco_tgt_status_t status;
     double projected;     /* value expected at period end */
     double required;      /* level: mean the remaining days must stay under/over; ratio: % of the
-                             remaining days that must be good; count: days still allowed; NAN if none */
+                             remaining days that must be good; count: days still allowed (or needed)
+                             — all against the bound the published value must meet (< 26 as an
+                             integer: < 25.5); NAN if none */
     int feasible;         /* the requirement can still be met (0..100 %, a count >= 0, a mean >= 0) */
     char method[160];     /* how the projection was made, in words */
 } eco_tgt_out_t;
@@ -46,7 +48,7 @@ typedef struct eco_tgt_out {
 /** Evaluate one target. 0, or ECO_EINVAL (days out of range). */
 int eco_tgt_eval(const eco_tgt_in_t *in, eco_tgt_out_t *out);
 
-/** a op b, with both rounded to `decimals` first (as published). */
+/** a op b, a (the statistic) rounded to `decimals` first, as published; b as given. */
 int eco_cmp_holds(eco_cmp_t op, double a, double b, int decimals);
 const char *eco_cmp_text(eco_cmp_t op);   /* "<", "≤", ">", "≥" */
 int eco_cmp_parse(const char *s, eco_cmp_t *op);

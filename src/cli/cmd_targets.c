@@ -35,10 +35,12 @@ typedef struct statset {
     int rc;
 } statset_t;
 
+#define MAX_SETS 64
 typedef struct tctx {
     const char *input, *sites, *hl;
-    statset_t sets[16];
+    statset_t sets[MAX_SETS];
     int nsets;
+    int full;                  /* more statistic sets were needed than MAX_SETS */
 } tctx_t;
 
 static void on_period(void *ud, const char *entity, const char *label, const eco_air_period_t *st,
@@ -66,7 +68,11 @@ static statset_t *stats(tctx_t *c, const char *level, const char *basis, eco_day
         statset_t *s = &c->sets[i];
         if (!strcmp(s->level, level) && !strcmp(s->basis, basis) && s->from == from && s->to == to) return s;
     }
-    if (c->nsets == 16 || to < from) return NULL;
+    if (to < from) return NULL;
+    if (c->nsets == MAX_SETS) {
+        c->full = 1;
+        return NULL;
+    }
     statset_t *s = &c->sets[c->nsets++];
     memset(s, 0, sizeof *s);
     snprintf(s->level, sizeof s->level, "%s", level);
@@ -278,8 +284,15 @@ static int targets_run(tctx_t *cp, const char *config, const char *asof_s, const
             statset_t *cur = stats(&c, td->level, td->basis, y0, asof);
             statset_t *last = stats(&c, td->level, td->basis, p0, p1);
             statset_t *rest = asof < y1 ? stats(&c, td->level, td->basis, rest0, p1) : NULL;
-            if ((cur && cur->rc == EXIT_RUNTIME) || (last && last->rc == EXIT_RUNTIME)) {
+            if ((cur && cur->rc == EXIT_RUNTIME) || (last && last->rc == EXIT_RUNTIME) ||
+                (rest && rest->rc == EXIT_RUNTIME) || c.full) {
+                if (c.full) fprintf(stderr, "ecobrain targets report: more than %d statistic sets needed\n", MAX_SETS);
                 rc = EXIT_RUNTIME;
+                break;
+            }
+            if (cur && cur->rc && cur->n == 0) { /* the assessment refused its input: say so, do not report "no data" */
+                fprintf(stderr, "ecobrain targets report: the air assessment could not read the input (see above)\n");
+                rc = cur->rc;
                 break;
             }
             const eco_air_period_t *sc = find(cur, td->scope), *sl = find(last, td->scope), *sr = find(rest, td->scope);

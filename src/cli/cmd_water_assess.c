@@ -131,8 +131,8 @@ static int cwqi_ranks(cell_t *v, size_t n)
     for (size_t a = 0; a < n; a++) {
         if (v[a].cwqi_rank != -1) continue;
         size_t m = 0;
-        for (size_t b = a; b < n; b++)
-            if (v[b].key == v[a].key) idx[m] = b, val[m++] = v[b].cwqi;
+        for (size_t b = a; b < n; b++) /* ranked as printed (the published rounding) */
+            if (v[b].key == v[a].key) idx[m] = b, val[m++] = eco_water_round(v[b].cwqi, 2);
         eco_rank(val, m, ECO_LOWER_IS_BETTER, 2, rk, NULL);
         for (size_t q = 0; q < m; q++) v[idx[q]].cwqi_rank = rk[q];
     }
@@ -681,7 +681,7 @@ int cmd_water_assess(int argc, char **argv)
             x->few = 1;
         }
         x->cwqi = eco_water_cwqi(x->mean, (eco_water_body_t)wb, set);
-        if (x->cwqi == 0) x->cwqi = NAN; /* no item: no index */
+        if (x->cwqi == 0 || x->few) x->cwqi = NAN; /* no item, or too few samples: no index */
         if (drinking) { /* 达标: basic class Ⅲ or better and no Table 2/3 item over its limit (period means) */
             for (int j = 0; j < nx; j++)
                 if (x->xn && x->xn[j] && x->xsum[j] / x->xn[j] > xs[j].limit) x->xexceed++;

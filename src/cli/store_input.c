@@ -5,7 +5,9 @@
  * `site,time,so2,no2,co,o3,pm10,pm2_5`. This file turns what `serve` stored
  * (hour records, CN 2061, of devices at air sites) into that table: factor
  * codes become items through the catalogue (`factor add --item`) or the
- * standards' defaults (a34004 -> pm2_5 ...), a device becomes its site, and
+ * standards' defaults (a34004 -> pm2_5 ...), a device becomes its site (only
+ * devices at the catalogue's ambient-air sites: an outlet's flue-gas SO2 has the
+ * same HJ 212 code), and
  * the HJ 212 hour DataTime (the hour's start) becomes the hour-end label the
  * air engine uses by default ("08:00" = 07:00–08:00), unless asked otherwise.
  */
@@ -23,6 +25,7 @@ static const char *const air_keys[6] = {"so2", "no2", "co", "o3", "pm10", "pm2_5
 
 typedef struct pivot {
     FILE *out;
+    eco_map_t air_sites;      /* codes of the catalogue's ambient-air sites: only their devices count */
     eco_map_t item_of;        /* factor code -> index 0..5 (only air items) */
     int8_t *item;             /* by map id */
     char mn[80], site[96];
@@ -52,6 +55,8 @@ static int on_obs(void *ud, const eco_obs_row_t *r)
     int32_t id = eco_map_get(&p->item_of, eco_slice_cstr(r->factor));
     int k = id >= 0 ? p->item[id] : -1;
     if (k < 0) return 0;
+    /* an outlet's flue-gas SO2 has the same code as ambient SO2: only air sites' devices */
+    if (eco_map_get(&p->air_sites, eco_slice_cstr(r->site)) < 0) return 0;
     if (p->have && (strcmp(p->mn, r->mn) || p->t != r->t)) flush_row(p);
     if (!p->have) {
         snprintf(p->mn, sizeof p->mn, "%s", r->mn);
@@ -70,6 +75,13 @@ typedef struct fctx {
     pivot_t *p;
     int oom;
 } fctx_t;
+
+static int on_air_site(void *ud, const eco_site_t *st)
+{
+    fctx_t *x = ud;
+    if (st->kind == ECO_SITE_AIR && eco_map_put(&x->p->air_sites, eco_slice_cstr(st->code)) < 0) x->oom = 1;
+    return x->oom;
+}
 
 static int on_factor(void *ud, const eco_factor_t *f)
 {
@@ -96,8 +108,10 @@ int cli_store_air_table(eco_store_t *st, FILE *out, eco_time_t from, eco_time_t 
     p.out = out;
     p.hour_start = hour_start;
     eco_map_init(&p.item_of);
+    eco_map_init(&p.air_sites);
     fctx_t fx = {&p, 0};
     int r = eco_store_factor_each(st, on_factor, &fx, err);
+    if (r == 0) r = eco_store_site_each(st, on_air_site, &fx, err);
     if (r == 0 && fx.oom) r = eco_err_set(err, ECO_ENOMEM, "out of memory");
     if (r == 0) {
         fputs("site,time,so2,no2,co,o3,pm10,pm2_5\n", out);
@@ -113,6 +127,7 @@ int cli_store_air_table(eco_store_t *st, FILE *out, eco_time_t from, eco_time_t 
     }
     if (rows) *rows = p.rows;
     eco_map_free(&p.item_of);
+    eco_map_free(&p.air_sites);
     free(p.item);
     return r;
 }
@@ -125,8 +140,17 @@ static int on_site(void *ud, const eco_site_t *s)
 {
     sctx_t *x = ud;
     if (s->kind != ECO_SITE_AIR) return 0;
-    /* names with a comma would need quoting: the engine reads RFC 4180 */
-    fprintf(x->out, "\"%s\",\"%s\",\"%s\",\"%s\"\n", s->code, s->city, s->county, s->province);
+    eco_buf_t b = {0}; /* RFC 4180 fields: the engine reads names with commas and quotes */
+    eco_buf_put_csv_field(&b, s->code, strlen(s->code));
+    eco_buf_putc(&b, ',');
+    eco_buf_put_csv_field(&b, s->city, strlen(s->city));
+    eco_buf_putc(&b, ',');
+    eco_buf_put_csv_field(&b, s->county, strlen(s->county));
+    eco_buf_putc(&b, ',');
+    eco_buf_put_csv_field(&b, s->province, strlen(s->province));
+    eco_buf_putc(&b, '\n');
+    if (b.data) fwrite(b.data, 1, b.len, x->out);
+    eco_buf_free(&b);
     return 0;
 }
 

@@ -40,6 +40,9 @@
 
 #include "ingest/ingest.h"
 
+/* inih goes on after a handler error and reports the first bad line: keep the first message */
+#define FIRST_BAD(buf, ...) ((buf)[0] ? 0 : snprintf((buf), sizeof(buf), __VA_ARGS__))
+
 typedef struct cfg_ctx {
     eco_ingest_cfg_t *c;
     char bad[256];
@@ -70,7 +73,7 @@ static int on_kv(void *ud, const char *sec, const char *key, const char *val)
 #define INT_KEY(name, field, lo, hi)                                                       \
     if (!strcmp(key, name)) {                                                              \
         if (parse_long(val, lo, hi, &n) < 0) {                                             \
-            snprintf(x->bad, sizeof x->bad, "%s.%s: '%s' is not an integer in %ld..%ld", sec, key, val, \
+            FIRST_BAD(x->bad, "%s.%s: '%s' is not an integer in %ld..%ld", sec, key, val, \
                      (long)(lo), (long)(hi));                                              \
             return 0;                                                                      \
         }                                                                                  \
@@ -80,7 +83,7 @@ static int on_kv(void *ud, const char *sec, const char *key, const char *val)
 #define BOOL_KEY(name, field)                                                              \
     if (!strcmp(key, name)) {                                                              \
         if (parse_bool(val, &b) < 0) {                                                     \
-            snprintf(x->bad, sizeof x->bad, "%s.%s: '%s' is not true/false", sec, key, val); \
+            FIRST_BAD(x->bad, "%s.%s: '%s' is not true/false", sec, key, val); \
             return 0;                                                                      \
         }                                                                                  \
         c->field = b;                                                                      \
@@ -89,7 +92,7 @@ static int on_kv(void *ud, const char *sec, const char *key, const char *val)
     if (!strcmp(sec, "hj212")) {
         if (!strcmp(key, "listen")) {
             if (eco_ingest_parse_addr(val, c->hj212_host, sizeof c->hj212_host, &c->hj212_port) < 0) {
-                snprintf(x->bad, sizeof x->bad, "hj212.listen: '%s' is not HOST:PORT", val);
+                FIRST_BAD(x->bad, "hj212.listen: '%s' is not HOST:PORT", val);
                 return 0;
             }
             return 1;
@@ -114,7 +117,7 @@ static int on_kv(void *ud, const char *sec, const char *key, const char *val)
             char *end;
             double d = strtod(val, &end);
             if (!*val || *end || !(d > 0) || d > 1e6) {
-                snprintf(x->bad, sizeof x->bad, "hj212.%s: '%s' is not a positive number", key, val);
+                FIRST_BAD(x->bad, "hj212.%s: '%s' is not a positive number", key, val);
                 return 0;
             }
             if (key[5] == 'p') c->rate_per_device = d;
@@ -127,7 +130,7 @@ static int on_kv(void *ud, const char *sec, const char *key, const char *val)
             else if (!strcasecmp(val, "normal")) c->sync = ECO_SYNC_NORMAL;
             else if (!strcasecmp(val, "off")) c->sync = ECO_SYNC_OFF;
             else {
-                snprintf(x->bad, sizeof x->bad, "store.sync: '%s' is not full, normal or off", val);
+                FIRST_BAD(x->bad, "store.sync: '%s' is not full, normal or off", val);
                 return 0;
             }
             return 1;
@@ -139,7 +142,7 @@ static int on_kv(void *ud, const char *sec, const char *key, const char *val)
     } else if (!strcmp(sec, "http")) {
         return 1; /* the HTTP face reads its own section */
     }
-    snprintf(x->bad, sizeof x->bad, "unknown setting [%s] %s", sec, key);
+    FIRST_BAD(x->bad, "unknown setting [%s] %s", sec, key);
     return 0;
 #undef INT_KEY
 #undef BOOL_KEY

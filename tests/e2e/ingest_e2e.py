@@ -460,13 +460,25 @@ def test_store_to_engines():
     r = subprocess.run([EB, "sim", "--target", f"127.0.0.1:{srv.port}", "--devices", "3", "--kind", "air",
                         "--interval-ms", "1", "--duration", "1.6", "--start", "2026-05-01 00:00", "--window", "16",
                         "--quiet"], capture_output=True, text=True, timeout=120)
+    # an outlet's flue-gas SO2 carries the ambient code a21026: it must stay out of the air table
+    subprocess.run([EB, "site", "add", "--data", srv.data, "--code", "O1", "--kind", "outlet", "--city", "杭州"],
+                   check=True)
+    subprocess.run([EB, "device", "add", "--data", srv.data, "--mn", "OUT-1", "--pw", "p", "--site", "O1"], check=True)
+    srv.stop()
+    srv.start()  # the new device is read at start
+    co = Client(srv.port)
+    co.send(frame("QN=20260501000000001;ST=31;CN=2061;PW=p;MN=OUT-1;Flag=5;CP=&&DataTime=20260501030000;"
+                  "a21026-Avg=500,a21026-Flag=N&&"))
+    co.wait_replies(1)
+    co.close()
     srv.stop()
     check(r.returncode == 0, f"engines: the simulated air stations were all acknowledged ({r.stderr.strip()[-200:]})")
     air = subprocess.run([EB, "export", "--data", srv.data, "--format", "air"], capture_output=True, text=True).stdout
     rows = list(csv.DictReader(io.StringIO(air)))
     raw = {(x["mn"], x["factor"], x["time"]): x["value"] for x in srv.export("--granularity", "hour")}
     hours = len({x["time"] for x in rows})
-    check(len(rows) == 3 * hours and hours >= 10, f"engines: one row per site and hour ({len(rows)} rows, {hours} hours)")
+    check(len(rows) == 3 * hours and hours >= 10 and not any(x["site"] == "O1" for x in rows),
+          f"engines: one row per air site and hour, no outlet ({len(rows)} rows, {hours} hours)")
     # the table's hour-end label is the DataTime plus one hour, values as stored
     x = rows[0]
     t = time.strptime(x["time"], "%Y-%m-%d %H:%M:%S")

@@ -3,8 +3,8 @@
 # Two cities of one province, PM2.5 constant: 28 all of 2024, 20 and 22 in 2025 H1. As of
 # 2025-06-30 (D = 181 of N = 365): the province's mean is 21; the rest of the year, at last
 # year's level (28), projects (21·181 + 28·184)/365 = 24.53, published 25 < 26 (on track), and
-# the remaining 184 days must average below (26·365 − 21·181)/184 = 30.92. (At 30 the projection
-# would be 25.54, published 26: not < 26, so "at risk" — targets are judged as published.)
+# the remaining 184 days must average below (25.5·365 − 21·181)/184 = 29.93 — 25.5, because "< 26"
+# is judged on the published integer (at 30 the projection would be 25.54, published 26: at risk).
 set -u
 EB=${ECOBRAIN:-build/ecobrain}
 [ -x "$EB" ] || { echo "skip: $EB not built"; exit 77; }
@@ -44,15 +44,15 @@ rows = {x["target"]: x for x in csv.DictReader(io.StringIO(r.stdout))}
 check(r.returncode == 0 and len(rows) == 5, f"report: five targets ({r.returncode} {r.stderr.strip()[:300]})")
 pm = rows.get("pm", {})
 check(pm.get("to_date") == "21" and pm.get("completeness") == "100%", f"pm: province mean 21 to date ({pm.get('to_date')})")
-check(pm.get("projected") == f"{(21*181 + 28*184)/365:.1f}" and pm.get("required") == f"{(26*365 - 21*181)/184:.1f}",
+check(pm.get("projected") == f"{(21*181 + 28*184)/365:.1f}" and pm.get("required") == f"{(25.5*365 - 21*181)/184:.1f}",
       f"pm: projected {pm.get('projected')} and required {pm.get('required')}")
 check(pm.get("status") == "on track", f"pm: on track ({pm.get('status')})")
 good = rows.get("good", {})
-check(good.get("to_date") == "100.0" and good.get("required") == f"{(92*365/100 - 181)/184*100:.1f}%" and good.get("status") == "on track",
+check(good.get("to_date") == "100.0" and good.get("required") == f"{(92.05*365/100 - 181)/184*100:.1f}%" and good.get("status") == "on track",
       f"good days: 100 % so far, {good.get('required')} of the rest needed, on track")
 x = rows.get("x", {})
-# city X: 20 to date, needs < 19: (19·365 − 20·181)/184 = 18.02, with last year at 28: at risk
-check(x.get("to_date") == "20" and x.get("status") == "at risk" and x.get("required") == f"{(19*365 - 20*181)/184:.1f}",
+# city X: 20 to date, needs < 19 (published: < 18.5): (18.5·365 − 20·181)/184 = 17.03, with last year at 28: at risk
+check(x.get("to_date") == "20" and x.get("status") == "at risk" and x.get("required") == f"{(18.5*365 - 20*181)/184:.1f}",
       f"city X: at risk, must average {x.get('required')}")
 check(rows.get("water", {}).get("status") == "not evaluated", "a water target is listed as not evaluated")
 check(pm.get("furthest") == "", f"pm: no city is above 26 ({pm.get('furthest')})")

@@ -141,6 +141,13 @@ static void test_index_file(void **state)
     assert_int_equal(eco_index_load(&d, path, msg, sizeof msg), ECO_EPARSE);
     assert_non_null(strstr(msg, ":5:"));
     assert_non_null(strstr(msg, "wieght"));
+    /* two errors: the message is the first line's, as the line number is */
+    f = fopen(path, "w");
+    fputs("[index]\nname = x\nmissing = bogus\n[indicator a]\ndirection = sideways\n", f);
+    fclose(f);
+    assert_int_equal(eco_index_load(&d, path, msg, sizeof msg), ECO_EPARSE);
+    assert_non_null(strstr(msg, ":3:"));
+    assert_non_null(strstr(msg, "bogus"));
     f = fopen(path, "w");
     fputs("[group g]\nweight = 1\n[indicator a]\ngroup = h\n", f);
     fclose(f);

@@ -117,6 +117,31 @@ static void test_smoothness(void **state)
     assert_true(fired & ECO_SCR_SMOOTH);
 }
 
+/* one absurd reading must not blind the smoothness screen for good (a review finding), and a
+ * non-finite value is not a reading */
+static void test_smoothness_survives_an_outlier(void **state)
+{
+    (void)state;
+    eco_screen_cfg_t c;
+    eco_screen_cfg_for("cod", &c);
+    c.flat_n = 0;
+    eco_screen_state_t s;
+    eco_screen_init(&s);
+    uint64_t seed = 11;
+    unsigned fired = 0;
+    eco_time_t t = T0;
+    for (int i = 0; i < 300; i++, t += 600) fired |= eco_screen_push(&c, &s, t, 50 + 4 * gauss(&seed), t, NULL);
+    assert_int_equal(eco_screen_push(&c, &s, t, INFINITY, t, NULL), 0);
+    t += 600;
+    fired |= eco_screen_push(&c, &s, t, 1e12, t, NULL); /* a glitch of the analyser */
+    for (int i = 0; i < 300; i++) {
+        t += 600;
+        fired |= eco_screen_push(&c, &s, t, 50 + 4 * gauss(&seed), t, NULL);
+    }
+    assert_false(fired & ECO_SCR_SMOOTH);
+    assert_true(isfinite(s.ew_mean) && isfinite(s.ew_var));
+}
+
 static void test_o2_reference(void **state)
 {
     (void)state;
@@ -140,6 +165,7 @@ int main(void)
         cmocka_unit_test(test_normal_ph_does_not_fire),
         cmocka_unit_test(test_flat_stuck_impossible_future),
         cmocka_unit_test(test_smoothness),
+        cmocka_unit_test(test_smoothness_survives_an_outlier),
         cmocka_unit_test(test_o2_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

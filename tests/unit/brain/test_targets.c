@@ -22,7 +22,8 @@ static void test_level(void **state)
     eco_tgt_in_t in = {ECO_TGT_LEVEL, ECO_CMP_LT, 26, 365, 181, 181, 30, NAN, 0};
     eco_tgt_out_t o;
     assert_int_equal(eco_tgt_eval(&in, &o), 0);
-    NEAR(o.required, (26.0 * 365 - 30.0 * 181) / 184); /* 22.065... */
+    /* "< 26" published as an integer: the year's mean must stay below 25.5 */
+    NEAR(o.required, (25.5 * 365 - 30.0 * 181) / 184); /* 21.07... */
     NEAR(o.projected, 30);                              /* persisted */
     assert_int_equal(o.status, ECO_ST_AT_RISK);
     in.hist_rest = 20; /* last year's July-December averaged 20 */
@@ -36,7 +37,7 @@ static void test_level(void **state)
     /* a leap year: N = 366 */
     eco_tgt_in_t leap = {ECO_TGT_LEVEL, ECO_CMP_LT, 26, 366, 182, 182, 25, NAN, 0};
     eco_tgt_eval(&leap, &o);
-    NEAR(o.required, (26.0 * 366 - 25.0 * 182) / 184);
+    NEAR(o.required, (25.5 * 366 - 25.0 * 182) / 184);
     /* the year over: compared as published (25.6 -> 26, not < 26) */
     eco_tgt_in_t done = {ECO_TGT_LEVEL, ECO_CMP_LT, 26, 365, 365, 365, 25.6, NAN, 0};
     eco_tgt_eval(&done, &o);
@@ -53,7 +54,8 @@ static void test_ratio(void **state)
     eco_tgt_in_t in = {ECO_TGT_RATIO, ECO_CMP_GT, 92, 365, 181, 181, 88, NAN, 1};
     eco_tgt_out_t o;
     eco_tgt_eval(&in, &o);
-    NEAR(o.required, (92.0 * 365 / 100 - 88.0 * 181 / 100) / 184 * 100); /* 95.93 % */
+    /* "> 92" with one decimal: at least 92.05 % unrounded */
+    NEAR(o.required, (92.05 * 365 / 100 - 88.0 * 181 / 100) / 184 * 100); /* 96.03 % */
     assert_true(o.feasible);
     assert_int_equal(o.status, ECO_ST_AT_RISK);
     in.hist_rest = 97;
@@ -91,6 +93,18 @@ static void test_count(void **state)
     assert_int_equal(o.status, ECO_ST_NO_DATA);
     eco_tgt_in_t bad = {ECO_TGT_COUNT, ECO_CMP_LE, 8, 365, 400, 0, 1, NAN, 0};
     assert_int_equal(eco_tgt_eval(&bad, &o), ECO_EINVAL);
+    /* a cap off the grid is not rounded: -20 % of 12 is 9.6, so 10 days miss it (a review finding) */
+    eco_tgt_in_t cap = {ECO_TGT_COUNT, ECO_CMP_LE, 12 * 0.8, 365, 365, 365, 10, NAN, 0};
+    eco_tgt_eval(&cap, &o);
+    assert_int_equal(o.status, ECO_ST_MISSED);
+    cap.to_date = 9;
+    eco_tgt_eval(&cap, &o);
+    assert_int_equal(o.status, ECO_ST_MET);
+    /* "> 10" days with none so far and 10 days left: impossible */
+    eco_tgt_in_t gt = {ECO_TGT_COUNT, ECO_CMP_GT, 10, 365, 355, 355, 0, NAN, 0};
+    eco_tgt_eval(&gt, &o);
+    NEAR(o.required, 11);
+    assert_int_equal(o.status, ECO_ST_MISSED);
 }
 
 static void test_plan_file(void **state)
