@@ -61,6 +61,9 @@ check(st.get("furthest") == "Y 22" and st.get("status") == "at risk", f"strict: 
 r2 = subprocess.run([eb, "targets", "report", "--config", f"{tmp}/plan.ini", "--input", f"{tmp}/hourly.csv",
                      "--sites", f"{tmp}/sites.csv", "--as-of", "2024-12-31"], capture_output=True, text=True)
 check(r2.returncode == 2 and "before" in r2.stderr, "an as-of date before the plan's year is refused")
+r3 = subprocess.run([eb, "targets", "report", "--config", f"{tmp}/plan.ini", "--input", f"{tmp}/nosuch.csv",
+                     "--as-of", "2025-06-30"], capture_output=True, text=True)
+check(r3.returncode != 0 and "could not read" in r3.stderr, "an input the assessment cannot read is an error, not 'no data'")
 print(f"{n - fails}/{n} checks passed")
 sys.exit(1 if fails else 0)
 PY
