@@ -58,10 +58,11 @@ static void usage(FILE *f, const char *what)
         fputs("Usage: ecobrain device import --data DIR [FILE|-]\n"
               "       ecobrain device add --data DIR --mn MN [--pw PW] [--site CODE] [--edition 2005|2017|2025]\n"
               "                           [--sm4-key HEX32] [--profile strict|tolerant]\n"
-              "       ecobrain device list --data DIR [--format csv|json|text]\n"
+              "       ecobrain device list --data DIR [--format csv|json|text] [--show-secrets]\n"
               "       ecobrain device completeness --data DIR [--mn MN] [--from DAY] [--to DAY] [--format ...]\n"
               "\n"
-              "CSV columns: mn,pw,site,edition,sm4_key,profile. The profile chooses the HJ 212 mode per\n"
+              "CSV columns: mn,pw,site,edition,sm4_key,profile. The list shows passwords and keys as (set)\n"
+              "unless --show-secrets (passwords only; keys are never shown). The profile chooses the HJ 212 mode per\n"
               "device (tolerant: lowercase CRC, bare \\n, stray spaces ...). The list shows registration\n"
               "and last-seen times (Beijing time). Completeness: distinct record times stored per device,\n"
               "granularity and day, against 1440 minute / 24 hour / 1 day records expected.\n",
@@ -236,6 +237,7 @@ abort:
 
 typedef struct list_ctx {
     cli_table_t t;
+    int secrets;              /* show passwords (--show-secrets) */
 } list_ctx_t;
 
 static int on_site(void *ud, const eco_site_t *s)
@@ -273,7 +275,7 @@ static int on_device(void *ud, const eco_device_t *d)
     list_ctx_t *x = ud;
     tbl_row_begin(&x->t);
     tbl_str(&x->t, d->mn);
-    tbl_str(&x->t, d->pw);
+    tbl_str(&x->t, x->secrets ? d->pw : *d->pw ? "(set)" : "");
     tbl_str(&x->t, d->site);
     tbl_str(&x->t, d->edition);
     tbl_str(&x->t, *d->sm4_key ? "(set)" : "");
@@ -372,8 +374,10 @@ int cmd_catalog(int argc, char **argv)
         {"profile", required_argument, 0, 'R'}, {"help", no_argument, 0, 'h'},
         {"from", required_argument, 0, 'F'},    {"to", required_argument, 0, 'T'},
         {"unit", required_argument, 0, 'u'},    {"item", required_argument, 0, 'i'},
+        {"show-secrets", no_argument, 0, 'S'},
         {0, 0, 0, 0}};
     const char *data = NULL, *v[128] = {0};
+    int show_secrets = 0;
     int fmt = TBL_CSV, c;
     optind = 2;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -383,6 +387,7 @@ int cmd_catalog(int argc, char **argv)
             if (cli_parse_format(optarg, &fmt, 1) < 0) return cli_usage_error(cmd, "--format '%s'", optarg);
             break;
         case 'h': usage(stdout, what); return 0;
+        case 'S': show_secrets = 1; break;
         case '?': return cli_usage_error(cmd, "unknown option");
         default: v[c] = optarg; break;
         }
@@ -401,6 +406,7 @@ int cmd_catalog(int argc, char **argv)
         if ((r = open_store(cmd, data, 1, &st))) return r;
         list_ctx_t x;
         memset(&x, 0, sizeof x);
+        x.secrets = show_secrets;
         if (is_site) {
             tbl_begin(&x.t, stdout, fmt, site_cols, NSITE_COLS);
             r = eco_store_site_each(st, on_site, &x, &err);

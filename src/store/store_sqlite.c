@@ -440,11 +440,18 @@ int eco_store_open(eco_store_t **out, const char *dir, const eco_store_opts_t *o
             eco_store_close(s);
             return r;
         }
-    } else if (eco_store_schema_version(s) != SCHEMA_VERSION) {
-        r = eco_err_set(err, ECO_EUNSUPPORTED, "%s: schema version %d, expected %d (open it read-write once)",
-                        s->path, eco_store_schema_version(s), SCHEMA_VERSION);
-        eco_store_close(s);
-        return r;
+    } else {
+        /* read-only: an older schema is read as it is (migrations only add tables; a query on a
+         * table it lacks says so), a newer one is refused, none is not a store */
+        int v = eco_store_schema_version(s);
+        if (v <= 0 || v > SCHEMA_VERSION) {
+            r = eco_err_set(err, ECO_EUNSUPPORTED,
+                            v <= 0 ? "%s: not an ecobrain store (schema version %d)"
+                                   : "%s: schema version %d is newer than this ecobrain knows (%d): upgrade ecobrain",
+                            s->path, v, SCHEMA_VERSION);
+            eco_store_close(s);
+            return r;
+        }
     }
     exec_sql(s, "PRAGMA foreign_keys=ON", NULL);
     if (!o->readonly && o->background_checkpoint) {
