@@ -19,11 +19,6 @@ printf 'brain_rank\tratio_vs_pandas\t%s\tx\n' "$(awk -v a="$p" -v b="$c" 'BEGIN{
 printf 'target\tbrain_rank_under_1s\t%s\tpass\n' "$(awk -v b="$c" 'BEGIN{print (b < 1.0) ? 1 : 0}')" >>"$rows"
 cat "$rows" >&2
 res="$out/results.tsv"
-if [ -s "$res" ]; then
-  awk -F'\t' '!($1 ~ /^brain_/ || ($1 == "target" && $2 ~ /^brain_/))' "$res" >"$res.new"
-else
-  printf 'name\tmetric\tvalue\tunit\n' >"$res.new"
-fi
-cat "$rows" >>"$res.new"
-mv "$res.new" "$res"
+. "$root/bench/lib.sh"
+bench_merge "$res" brain "$rows"
 rm -f "$out/brain_values.csv" "$out/brain_c.csv"

@@ -30,14 +30,8 @@ args=(--packets "${BENCH_HJ212_PACKETS:-20000}" --runs "${BENCH_HJ212_RUNS:-7}")
 echo "== bench_hj212 (HJ 212 framing + parsing, one core)" >&2
 "$bin" "${args[@]}" >"$rows"
 
-if [ -s "$res" ]; then
-  # keep everything but an earlier run's hj212 rows
-  awk -F'\t' '!($1 ~ /^hj212_/ || ($1 == "target" && $2 ~ /^hj212_/))' "$res" >"$res.new"
-else
-  printf 'name\tmetric\tvalue\tunit\n' >"$res.new"
-fi
-cat "$rows" >>"$res.new"
-mv "$res.new" "$res"
+. "$root/bench/lib.sh"
+bench_merge "$res" hj212 "$rows"
 rm -f "$rows"
 
 awk -F'\t' '

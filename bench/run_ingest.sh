@@ -149,10 +149,5 @@ for m in full normal off; do
 done
 
 res="$out/results.tsv"
-if [ -s "$res" ]; then
-  awk -F'\t' '!($1 ~ /^ingest_/)' "$res" >"$res.new"
-else
-  printf 'name\tmetric\tvalue\tunit\n' >"$res.new"
-fi
-cat "$rows" >>"$res.new"
-mv "$res.new" "$res"
+. "$root/bench/lib.sh"
+bench_merge "$res" ingest "$rows"

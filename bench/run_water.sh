@@ -105,13 +105,9 @@ awk -F'\t' -v OFS='\t' '
   }' "$tmp" >"$tmp.2"
 
 # ---- merge: keep every other row of results.tsv, replace the water ones
-if [ -s "$res" ]; then
-  awk -F'\t' '!($1 ~ /^water_/ || ($1 == "target" && $2 ~ /^water_/))' "$res" >"$tmp.3"
-else
-  printf 'name\tmetric\tvalue\tunit\n' >"$tmp.3"
-fi
-cat "$tmp.3" "$tmp.2" >"$res"
-rm -f "$tmp" "$tmp.2" "$tmp.3"
+. "$root/bench/lib.sh"
+bench_merge "$res" water "$tmp.2"
+rm -f "$tmp" "$tmp.2"
 
 # ---- summary
 awk -F'\t' '

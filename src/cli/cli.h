@@ -54,6 +54,9 @@ struct eco_store;
  *  hour-end labels unless hour_start. 0 or < 0 with err. */
 int cli_store_air_table(struct eco_store *st, FILE *out, eco_time_t from, eco_time_t to, int hour_start, long *rows,
                         eco_err_t *err);
+/** Open the store in data for command cmd (read-only, or read-write creating it); 0, or EXIT_*
+ *  after saying why ("--data DIR is required", the store's own message). */
+int cli_store_open(const char *cmd, const char *data, int readonly, struct eco_store **st);
 /** Write the store's hourly air table and its air sites (site,city,county,province) to two
  *  temporary files (paths returned, n bytes each; the caller unlinks them). 0 or EXIT_*. */
 int cli_store_air_files(const char *data, char *hourly, char *sites, size_t n);

@@ -115,18 +115,11 @@ int cmd_alerts(int argc, char **argv)
         }
     }
     if (optind < argc) return cli_usage_error("alerts", "unexpected argument '%s'", argv[optind]);
-    if (!data) return cli_usage_error("alerts", "--data DIR is required");
-    eco_store_opts_t so;
-    eco_store_opts_default(&so);
-    so.readonly = 1;
-    so.create = 0;
     eco_store_t *st;
+    int ro = cli_store_open("alerts", data, 1, &st);
+    if (ro) return ro;
     eco_err_t err;
     eco_err_clear(&err);
-    if (eco_store_open(&st, data, &so, &err) < 0) {
-        fprintf(stderr, "ecobrain alerts: %s\n", err.msg);
-        return EXIT_RUNTIME;
-    }
     actx_t x;
     memset(&x, 0, sizeof x);
     tbl_begin(&x.t, stdout, fmt, cols, 8);

@@ -69,22 +69,6 @@ static void usage(FILE *f, const char *what)
               f);
 }
 
-static int open_store(const char *cmd, const char *data, int readonly, eco_store_t **st)
-{
-    if (!data) return cli_usage_error(cmd, "--data DIR is required");
-    eco_store_opts_t so;
-    eco_store_opts_default(&so);
-    so.readonly = readonly;
-    so.create = !readonly;
-    eco_err_t err;
-    eco_err_clear(&err);
-    if (eco_store_open(st, data, &so, &err) < 0) {
-        fprintf(stderr, "ecobrain %s: %s\n", cmd, err.msg);
-        return EXIT_RUNTIME;
-    }
-    return 0;
-}
-
 static int check_device(const eco_device_t *d, char *why, size_t n)
 {
     if (!d->mn || !*d->mn) return snprintf(why, n, "mn is empty"), -1;
@@ -146,7 +130,7 @@ static int do_import(const char *what, const char *data, const char *path)
         return EXIT_USAGE;
     }
     eco_store_t *st;
-    if ((r = open_store(is_site ? "site import" : is_factor ? "factor import" : "device import", data, 0, &st))) {
+    if ((r = cli_store_open(is_site ? "site import" : is_factor ? "factor import" : "device import", data, 0, &st))) {
         cli_csv_close(&in);
         return r;
     }
@@ -333,7 +317,7 @@ static int do_completeness(const char *data, const char *mn, const char *from, c
     if (to && eco_day_parse(eco_slice_cstr(to), &d1) < 0)
         return cli_usage_error("device completeness", "--to '%s' is not a date", to);
     eco_store_t *st;
-    int r = open_store("device completeness", data, 1, &st);
+    int r = cli_store_open("device completeness", data, 1, &st);
     if (r) return r;
     static const char *const cols[] = {"mn", "granularity", "day", "records", "expected", "percent"};
     list_ctx_t x;
@@ -403,7 +387,7 @@ int cmd_catalog(int argc, char **argv)
     eco_err_clear(&err);
     int r;
     if (!strcmp(sub, "list")) {
-        if ((r = open_store(cmd, data, 1, &st))) return r;
+        if ((r = cli_store_open(cmd, data, 1, &st))) return r;
         list_ctx_t x;
         memset(&x, 0, sizeof x);
         x.secrets = show_secrets;
@@ -431,7 +415,7 @@ int cmd_catalog(int argc, char **argv)
         if (!strcmp(what, "factor")) {
             eco_factor_t f = {v['C'], v['N'], v['u'], v['i'], 0};
             if (!f.code || !*f.code) return cli_usage_error(cmd, "--code is required");
-            if ((r = open_store(cmd, data, 0, &st))) return r;
+            if ((r = cli_store_open(cmd, data, 0, &st))) return r;
             r = eco_store_factor_put(st, &f, &err);
         } else if (is_site) {
             eco_site_t s = {0};
@@ -448,7 +432,7 @@ int cmd_catalog(int argc, char **argv)
             s.basin = v['b'];
             s.river = v['r'];
             s.zone = v['z'];
-            if ((r = open_store(cmd, data, 0, &st))) return r;
+            if ((r = cli_store_open(cmd, data, 0, &st))) return r;
             r = eco_store_site_put(st, &s, &err);
         } else {
             eco_device_t d = {0};
@@ -460,7 +444,7 @@ int cmd_catalog(int argc, char **argv)
             d.profile = v['R'];
             d.registered_ms = (int64_t)time(NULL) * 1000;
             if (check_device(&d, why, sizeof why) < 0) return cli_usage_error(cmd, "%s", why);
-            if ((r = open_store(cmd, data, 0, &st))) return r;
+            if ((r = cli_store_open(cmd, data, 0, &st))) return r;
             r = eco_store_device_put(st, &d, &err);
         }
         eco_store_close(st);

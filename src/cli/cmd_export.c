@@ -122,19 +122,12 @@ int cmd_export(int argc, char **argv)
         }
     }
     if (optind < argc) return cli_usage_error("export", "unexpected argument '%s'", argv[optind]);
-    if (!data) return cli_usage_error("export", "--data DIR is required");
     if (q.from > q.to) return cli_usage_error("export", "--from is after --to");
-    eco_store_opts_t so;
-    eco_store_opts_default(&so);
-    so.readonly = 1;
-    so.create = 0;
     eco_store_t *st;
+    int ro = cli_store_open("export", data, 1, &st);
+    if (ro) return ro;
     eco_err_t err;
     eco_err_clear(&err);
-    if (eco_store_open(&st, data, &so, &err) < 0) {
-        fprintf(stderr, "ecobrain export: %s\n", err.msg);
-        return EXIT_RUNTIME;
-    }
     if (air) {
         if (q.site || q.mn || q.factor || (q.gran >= 0 && q.gran != ECO_GRAN_HOUR)) {
             eco_store_close(st);

@@ -154,19 +154,29 @@ static int on_site(void *ud, const eco_site_t *s)
     return 0;
 }
 
-int cli_store_air_files(const char *data, char *hourly, char *sites, size_t n)
+int cli_store_open(const char *cmd, const char *data, int readonly, eco_store_t **st)
 {
+    if (!data) return cli_usage_error(cmd, "--data DIR is required");
     eco_store_opts_t so;
     eco_store_opts_default(&so);
-    so.readonly = 1;
-    so.create = 0;
+    so.readonly = readonly;
+    so.create = !readonly;
+    eco_err_t err;
+    eco_err_clear(&err);
+    if (eco_store_open(st, data, &so, &err) < 0) {
+        fprintf(stderr, "ecobrain %s: %s\n", cmd, err.msg);
+        return EXIT_RUNTIME;
+    }
+    return 0;
+}
+
+int cli_store_air_files(const char *data, char *hourly, char *sites, size_t n)
+{
     eco_store_t *st;
     eco_err_t err;
     eco_err_clear(&err);
-    if (eco_store_open(&st, data, &so, &err) < 0) {
-        fprintf(stderr, "ecobrain: %s\n", err.msg);
-        return EXIT_RUNTIME;
-    }
+    int r0 = cli_store_open("(store)", data, 1, &st);
+    if (r0) return r0;
     const char *tmp = getenv("TMPDIR");
     if (!tmp || !*tmp) tmp = "/tmp";
     snprintf(hourly, n, "%s/ecobrain-hourly-XXXXXX", tmp);

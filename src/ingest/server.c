@@ -29,6 +29,7 @@
 
 #include "core/alloc.h"
 #include "core/arena.h"
+#include "core/hist.h"
 #include "core/log.h"
 #include "core/map.h"
 #include "hj212/hj212.h"
@@ -181,7 +182,6 @@ static int vec_grow(void **v, size_t *cap, size_t elem)
     return 0;
 }
 
-#define LAT_BUCKETS 2048 /* ack latency histogram, 1 ms buckets, the last one open */
 
 struct server {
     eco_ingest_cfg_t cfg;
@@ -216,8 +216,8 @@ struct server {
     unsigned char rbuf[65536];
     int rbuf_busy;
     eco_ingest_stats_t st;
-    uint64_t lat_hist[LAT_BUCKETS];
-    uint64_t commit_hist[LAT_BUCKETS];
+    eco_hist_ms_t lat_hist;    /* frame received -> 9014 written */
+    eco_hist_ms_t commit_hist; /* a batch's transaction */
     int64_t last_stats_ms;
     eco_gaps_policy_t gp;
     uint64_t qn_last;
@@ -463,13 +463,6 @@ static void maybe_handover(server_t *s, int force)
 
 static void conn_write(conn_t *c, const void *p, size_t n);
 
-static void lat_add(server_t *s, int64_t ms)
-{
-    if (ms < 0) ms = 0;
-    s->lat_hist[ms >= LAT_BUCKETS ? LAT_BUCKETS - 1 : ms]++;
-    if ((uint64_t)ms > s->st.ack_ms_max) s->st.ack_ms_max = (uint64_t)ms;
-}
-
 static void on_done(uv_async_t *h)
 {
     server_t *s = h->data;
@@ -497,8 +490,7 @@ static void on_done(uv_async_t *h)
         s->st.raw_uploads += b->n_raw;
         s->st.alerts += b->n_alerts;
         int64_t ms = b->commit_us / 1000;
-        s->commit_hist[ms >= LAT_BUCKETS ? LAT_BUCKETS - 1 : ms]++;
-        if ((uint64_t)ms > s->st.commit_ms_max) s->st.commit_ms_max = (uint64_t)ms;
+        eco_hist_ms_add(&s->commit_hist, ms);
         if (ms >= 1000)
             eco_log(ECO_LOG_WARN, "slow commit: %zu values, %zu frames, %lld ms", b->obs.n, (size_t)b->nframes,
                     (long long)ms);
@@ -508,7 +500,7 @@ static void on_done(uv_async_t *h)
         if (b->result == 0 && !b->failed.v[a->frame] && !a->c->closing) {
             conn_write(a->c, b->replies.data + a->off, a->len);
             s->st.acks_sent++;
-            lat_add(s, now - a->rx_ms);
+            eco_hist_ms_add(&s->lat_hist, now - a->rx_ms);
         }
         conn_unref(a->c);
     }
@@ -1170,25 +1162,14 @@ static void on_accept(uv_stream_t *ls, int status)
 
 /* ------------------------------------------------------------------ timers, stats, signals */
 
-static uint64_t hist_pct(const uint64_t *h, double p)
-{
-    uint64_t total = 0;
-    for (int i = 0; i < LAT_BUCKETS; i++) total += h[i];
-    if (!total) return 0;
-    uint64_t want = (uint64_t)ceil(p * (double)total), acc = 0;
-    for (int i = 0; i < LAT_BUCKETS; i++) {
-        acc += h[i];
-        if (acc >= want) return (uint64_t)i;
-    }
-    return LAT_BUCKETS - 1;
-}
-
 static void stats_fill(server_t *s)
 {
-    s->st.ack_ms_p50 = hist_pct(s->lat_hist, 0.50);
-    s->st.ack_ms_p99 = hist_pct(s->lat_hist, 0.99);
-    s->st.commit_ms_p50 = hist_pct(s->commit_hist, 0.50);
-    s->st.commit_ms_p99 = hist_pct(s->commit_hist, 0.99);
+    s->st.ack_ms_p50 = eco_hist_ms_pct(&s->lat_hist, 0.50);
+    s->st.ack_ms_p99 = eco_hist_ms_pct(&s->lat_hist, 0.99);
+    s->st.ack_ms_max = s->lat_hist.max;
+    s->st.commit_ms_p50 = eco_hist_ms_pct(&s->commit_hist, 0.50);
+    s->st.commit_ms_p99 = eco_hist_ms_pct(&s->commit_hist, 0.99);
+    s->st.commit_ms_max = s->commit_hist.max;
 }
 
 static void stats_log(server_t *s)

@@ -28,6 +28,7 @@
 
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/hist.h"
 #include "core/log.h"
 #include "hj212/hj212.h"
 #include "ingest/ingest.h"
@@ -144,7 +145,6 @@ typedef struct dev {
     double level[16];      /* slowly varying per-factor level */
 } sdev_t;
 
-#define LAT_BUCKETS 4096
 
 struct sim {
     eco_sim_cfg_t cfg;
@@ -162,7 +162,7 @@ struct sim {
     uint64_t qn_last_ms;
     eco_hj212_packet_t *pkt;
     eco_sim_stats_t st;
-    uint64_t lat[LAT_BUCKETS];
+    eco_hist_ms_t lat;        /* send -> 9014 received */
     eco_buf_t b1, b2;
 };
 
@@ -341,13 +341,6 @@ static void dev_drop(sdev_t *d)
     uv_close((uv_handle_t *)&d->tcp, on_dev_closed);
 }
 
-static void lat_add(sim_t *s, int64_t ms)
-{
-    if (ms < 0) ms = 0;
-    s->lat[ms >= LAT_BUCKETS ? LAT_BUCKETS - 1 : ms]++;
-    if ((uint64_t)ms > s->st.ack_ms_max) s->st.ack_ms_max = (uint64_t)ms;
-}
-
 static void handle_reply(sdev_t *d, unsigned char *line, size_t n)
 {
     sim_t *s = d->sim;
@@ -368,7 +361,7 @@ static void handle_reply(sdev_t *d, unsigned char *line, size_t n)
             if (s->log) fwrite(it->log, 1, it->log_len, s->log);
             s->st.acked++;
             s->st.values_acked += (uint64_t)it->nvalues;
-            if (it->first_sent_ms - s->start_ms >= (int64_t)(s->cfg.warmup_s * 1000)) lat_add(s, now_ms(s) - it->sent_ms);
+            if (it->first_sent_ms - s->start_ms >= (int64_t)(s->cfg.warmup_s * 1000)) eco_hist_ms_add(&s->lat, now_ms(s) - it->sent_ms);
         } else if (p->cn_num == 9011) {
             eco_slice_t rtn = eco_hj212_param(p, "QnRtn");
             if (rtn.len == 1 && rtn.ptr[0] == '1') return; /* "ready": a 9014 follows */
@@ -571,17 +564,6 @@ static void on_sig(uv_signal_t *h, int signum)
 
 /* ------------------------------------------------------------------ entry */
 
-static uint64_t pct(const sim_t *s, double p)
-{
-    uint64_t total = 0, acc = 0;
-    for (int i = 0; i < LAT_BUCKETS; i++) total += s->lat[i];
-    if (!total) return 0;
-    uint64_t want = (uint64_t)ceil(p * (double)total);
-    for (int i = 0; i < LAT_BUCKETS; i++)
-        if ((acc += s->lat[i]) >= want) return (uint64_t)i;
-    return LAT_BUCKETS - 1;
-}
-
 int eco_sim_run(const eco_sim_cfg_t *cfg, eco_sim_stats_t *stats, eco_err_t *err)
 {
     if (cfg->devices < 1 || cfg->devices > 1000000) return eco_err_set(err, ECO_EINVAL, "sim: devices 1..1000000");
@@ -651,8 +633,9 @@ int eco_sim_run(const eco_sim_cfg_t *cfg, eco_sim_stats_t *stats, eco_err_t *err
         for (size_t k = 0; k < s->devs[i].nq; k++) item_free(&s->devs[i].q[k]);
         eco_free(s->devs[i].q, s->devs[i].capq * sizeof *s->devs[i].q);
     }
-    s->st.ack_ms_p50 = pct(s, 0.5);
-    s->st.ack_ms_p99 = pct(s, 0.99);
+    s->st.ack_ms_p50 = eco_hist_ms_pct(&s->lat, 0.5);
+    s->st.ack_ms_p99 = eco_hist_ms_pct(&s->lat, 0.99);
+    s->st.ack_ms_max = s->lat.max;
     r = s->st.unacked ? 1 : 0;
 out:
     if (s->log && fclose(s->log) != 0) r = eco_err_set(err, ECO_EIO, "sim: writing %s failed", cfg->acked_log);
