@@ -1003,26 +1003,28 @@ static int r_sites_post(api_req_t *r)
         json_decref(root);
         return api_error(r, 400, "bad_request", "body: a site object or an array of them");
     }
-    /* validate everything first: nothing is written unless all of it is good */
+    /* validate everything first: nothing is written unless all of it is good (the error is
+     * written before the document is freed: its strings live in it) */
     for (size_t i = 0; i < n; i++) {
         json_t *o = arr ? json_array_get(arr, i) : root;
         eco_site_kind_t k;
         const char *code = json_is_object(o) ? jstr(o, "code") : "";
+        int bad = 0;
         if (!*code) {
-            json_decref(root);
-            return api_error(r, 400, "bad_request", "site %zu: code is required", i);
+            bad = api_error(r, 400, "bad_request", "site %zu: code is required", i);
+        } else if (eco_site_kind_parse(eco_slice_cstr(jstr(o, "kind")), &k) < 0) {
+            bad = api_error(r, 400, "bad_request", "site %zu (%s): kind '%s' is not a site kind", i, code,
+                            jstr(o, "kind"));
+        } else {
+            json_t *lon = json_object_get(o, "lon"), *lat = json_object_get(o, "lat");
+            if ((lon && !json_is_number(lon) && !json_is_null(lon)) || (lat && !json_is_number(lat) && !json_is_null(lat)) ||
+                (json_is_number(lon) && fabs(json_number_value(lon)) > 180) ||
+                (json_is_number(lat) && fabs(json_number_value(lat)) > 90))
+                bad = api_error(r, 400, "bad_request", "site %zu (%s): lon/lat must be numbers in range", i, code);
         }
-        if (eco_site_kind_parse(eco_slice_cstr(jstr(o, "kind")), &k) < 0) {
+        if (bad) {
             json_decref(root);
-            return api_error(r, 400, "bad_request", "site %zu (%s): kind '%s' is not a site kind", i, code,
-                             jstr(o, "kind"));
-        }
-        json_t *lon = json_object_get(o, "lon"), *lat = json_object_get(o, "lat");
-        if ((lon && !json_is_number(lon) && !json_is_null(lon)) || (lat && !json_is_number(lat) && !json_is_null(lat)) ||
-            (json_is_number(lon) && fabs(json_number_value(lon)) > 180) ||
-            (json_is_number(lat) && fabs(json_number_value(lat)) > 90)) {
-            json_decref(root);
-            return api_error(r, 400, "bad_request", "site %zu (%s): lon/lat must be numbers in range", i, code);
+            return -1;
         }
     }
     eco_store_opts_t so;

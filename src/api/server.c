@@ -61,6 +61,7 @@ void eco_api_cfg_default(eco_api_cfg_t *c)
     c->readers = 4;
     c->catalogue_refresh_s = 5;
     c->online_s = 600;
+    c->sse_buffer = 16384;
 }
 
 typedef struct cfg_ctx {
@@ -131,6 +132,7 @@ static int cfg_kv(void *ud, const char *sec, const char *key, const char *val)
     INTKEY("readers", 1, 64, readers)
     INTKEY("catalogue_refresh_s", 1, 3600, catalogue_refresh_s)
     INTKEY("online_s", 1, 86400 * 7, online_s)
+    INTKEY("sse_buffer", 16, 1 << 22, sse_buffer)
     if (!strcmp(key, "max_body")) {
         errno = 0;
         n = strtol(val, &end, 10);
@@ -681,6 +683,7 @@ static int authorise(api_req_t *r, int access)
     char hex[65];
     eco_api_token_hash(h + 7, hex);
     if (token_in(list, hex)) return 0;
+    if (access == ACCESS_READ && token_in(a->cfg.write_tokens, hex)) return 0; /* writing implies reading */
     /* a known token without the role: 403; unknown: 401 */
     if (access == ACCESS_WRITE && token_in(a->cfg.read_tokens, hex))
         return api_error(r, 403, "forbidden", "this token may read but not write");

@@ -36,6 +36,7 @@ int cmd_sea(int argc, char **argv);
 int cmd_noise(int argc, char **argv);
 int cmd_radiation(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_token(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_catalog(int argc, char **argv); /* argv[0] = "site", "device" or "factor" */

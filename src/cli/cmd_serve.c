@@ -163,7 +163,7 @@ int cmd_serve(int argc, char **argv)
     eco_live_t *live = NULL;
     eco_api_t *api = NULL;
     if (http_on) {
-        if (!(live = eco_live_new(0, 0))) {
+        if (!(live = eco_live_new((size_t)acfg.sse_buffer, 0))) {
             eco_store_close(st);
             fprintf(stderr, "ecobrain serve: out of memory\n");
             return EXIT_RUNTIME;

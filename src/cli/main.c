@@ -31,7 +31,9 @@ static void usage(FILE *f)
           "  alerts list|scan      data-quality alerts raised on stored values (spikes, flat lines, ...)\n"
           "  targets report        where each target of a plan stands: to date, projected, required, status\n"
           "  rank                  rank cities/counties/sites by composite index, PM2.5, good days or a custom index\n"
-          "  serve                 receive HJ 212 over TCP into the durable store (9014 after commit)\n"
+          "  serve                 receive HJ 212 over TCP into the durable store (9014 after commit);\n"
+          "                        with --http also the HTTP API, live events and the dashboard\n"
+          "  token new|hash        API access tokens and the SHA-256 digests the config holds\n"
           "  sim                   simulated monitoring devices (air, water, CEMS, effluent)\n"
           "  export                stored values as CSV or JSON\n"
           "  site add|import|list  the site catalogue (stations, sections, wells, outlets ...)\n"
@@ -81,6 +83,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "noise")) return cmd_noise(argc - 1, argv + 1);
     if (!strcmp(cmd, "radiation")) return cmd_radiation(argc - 1, argv + 1);
     if (!strcmp(cmd, "serve")) return cmd_serve(argc - 1, argv + 1);
+    if (!strcmp(cmd, "token")) return cmd_token(argc - 1, argv + 1);
     if (!strcmp(cmd, "rank")) return cmd_rank(argc - 1, argv + 1);
     if (!strcmp(cmd, "alerts")) return cmd_alerts(argc - 1, argv + 1);
     if (!strcmp(cmd, "targets")) return cmd_targets(argc - 1, argv + 1);
