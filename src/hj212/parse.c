@@ -26,15 +26,23 @@
  *           missing QN/Flag/PW/MN ... up to ECO_HJ212_MAX_NOTES, then one
  *           ECO_HJ212_N_TRUNCATED note says how many more there were.
  *
- * Cost: the ingest target is millions of packets per second per core. Two
- * readings give the same packet (the unit test and the fuzz target compare
- * them note for note, through eco_hj212_parse_general):
+ * Cost: the ingest target is millions of packets per second per core. Three
+ * readings give the same packet (the unit tests and the fuzz target compare
+ * the fast ones with the general one note for note, through
+ * eco_hj212_parse_general):
+ *   stream   (SSE2, little-endian) a segment whose bytes before the closing
+ *            "&&" are all 0x21..0x7F (no blank, control byte or UTF-8: nearly
+ *            every packet) is copied with padding and its ; , = - marked in
+ *            one bitmap pass; the header and every CP entry are then read by
+ *            popping marks in order (sb_build's comment). An entry that does
+ *            not have the usual shape is read by the general reading from
+ *            its start. Other segments take the windows below.
  *   general  the segment classified once into bitmaps of separators (; ,),
  *            '=' and '-' (plus "is there a blank anywhere", so clean packets
  *            never trim); the header walks their union, each CP entry takes
  *            three look-ups (its end, its '=', the '-' before it). Taken for
  *            anything unusual, and everywhere without SSE2.
- *   fast     (SSE2, little-endian) nothing is classified up front. The usual
+ *   windows  (SSE2, little-endian) nothing is classified up front. The usual
  *            header ("QN=..;ST=..;CN=..;PW=..;MN=..;Flag=..;" in that order,
  *            no blank, no ',') is read field by field with 8-byte word
  *            searches (fast_header); a CP entry that is the next field of the
