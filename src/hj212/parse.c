@@ -26,15 +26,23 @@
  *           missing QN/Flag/PW/MN ... up to ECO_HJ212_MAX_NOTES, then one
  *           ECO_HJ212_N_TRUNCATED note says how many more there were.
  *
- * Cost: the ingest target is millions of packets per second per core. Two
- * readings give the same packet (the unit test and the fuzz target compare
- * them note for note, through eco_hj212_parse_general):
+ * Cost: the ingest target is millions of packets per second per core. Three
+ * readings give the same packet (the unit tests and the fuzz target compare
+ * the fast ones with the general one note for note, through
+ * eco_hj212_parse_general):
+ *   stream   (SSE2, little-endian) a segment whose bytes before the closing
+ *            "&&" are all 0x21..0x7F (no blank, control byte or UTF-8: nearly
+ *            every packet) is copied with padding and its ; , = - marked in
+ *            one bitmap pass; the header and every CP entry are then read by
+ *            popping marks in order (sb_build's comment). An entry that does
+ *            not have the usual shape is read by the general reading from
+ *            its start. Other segments take the windows below.
  *   general  the segment classified once into bitmaps of separators (; ,),
  *            '=' and '-' (plus "is there a blank anywhere", so clean packets
  *            never trim); the header walks their union, each CP entry takes
  *            three look-ups (its end, its '=', the '-' before it). Taken for
  *            anything unusual, and everywhere without SSE2.
- *   fast     (SSE2, little-endian) nothing is classified up front. The usual
+ *   windows  (SSE2, little-endian) nothing is classified up front. The usual
  *            header ("QN=..;ST=..;CN=..;PW=..;MN=..;Flag=..;" in that order,
  *            no blank, no ',') is read field by field with 8-byte word
  *            searches (fast_header); a CP entry that is the next field of the
@@ -700,6 +708,151 @@ refuse:
 }
 #endif
 
+#if HJ212_WINDOWS
+/* ------------------------------------------------------------------ the stream reading (clean segments) */
+
+/* The quickest reading, for a segment whose bytes before the closing "&&"
+ * (ce) are all printable ASCII without blanks (0x21..0x7F) — nearly every
+ * packet. The segment up to ce is copied into buf, a ';' put at ce (the CP's
+ * end reads as one more separator) and padding after it, so that keys and
+ * values can be loaded 8 bytes at a time anywhere; one SSE2 pass marks every
+ * ; , = - in a bitmap (bit i: buf[i]); then the header and the CP are read
+ * by popping the marks in order: an entry "code-Suffix=value" is exactly
+ * three pops ('-', '=', the separator; a '-' or '=' inside a value is
+ * popped and passed over), "Key=value" two. What is popped is what the
+ * general reading finds (the first separator, the first '=' before it, the
+ * first '-' before that), and without blanks nothing is trimmed; any entry
+ * whose pops do not fit that shape (an empty entry or key or code, no '=',
+ * a second '-' before the '=', a value starting with "//") is handed, from
+ * its start, to the general reading, and popping resumes after its end.
+ * Slices always point into the segment itself, never into buf. */
+#define SB_PAD 128
+#define SB_WORDS ((ECO_HJ212_MAX_LEN + 1 + 63) / 64 + 1)
+
+typedef struct sbits {
+    char buf[ECO_HJ212_MAX_LEN + 1 + SB_PAD];
+    uint64_t m[SB_WORDS];
+} sbits_t;
+
+/* buf and m for seg[0, ce); 1 when every byte there is in 0x21..0x7F */
+static int sb_build(sbits_t *sb, const char *seg, size_t ce)
+{
+    char *b = sb->buf;
+    memcpy(b, seg, ce);
+    b[ce] = ';';
+    memset(b + ce + 1, 'a', SB_PAD - 1);
+    size_t nb = (ce + 1 + 63) / 64;
+    const __m128i semi = _mm_set1_epi8(';'), equal = _mm_set1_epi8('='), minus = _mm_set1_epi8('-'),
+                  one = _mm_set1_epi8(1), sp1 = _mm_set1_epi8(0x21);
+    __m128i odd = _mm_setzero_si128();
+    for (size_t w = 0; w < nb; w++) {
+        uint64_t m = 0;
+        for (int k = 0; k < 4; k++) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + 64 * w + 16 * k));
+            /* v | 1 == '-' for ',' (0x2C) and '-' (0x2D) */
+            __m128i a = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, semi), _mm_cmpeq_epi8(v, equal)),
+                                     _mm_cmpeq_epi8(_mm_or_si128(v, one), minus));
+            m |= (uint64_t)(unsigned)_mm_movemask_epi8(a) << (16 * k);
+            odd = _mm_or_si128(odd, _mm_cmplt_epi8(v, sp1)); /* signed: >= 0x80 too */
+        }
+        sb->m[w] = m;
+    }
+    return _mm_movemask_epi8(odd) == 0;
+}
+
+/* popping the marks in order: x holds the unpopped marks of the word at base */
+#define SB_POP(pos)                                                                                                    \
+    do {                                                                                                               \
+        while (!x) {                                                                                                   \
+            base += 64;                                                                                                \
+            x = M[base >> 6];                                                                                          \
+        }                                                                                                              \
+        (pos) = base + (size_t)__builtin_ctzll(x);                                                                     \
+        x &= x - 1;                                                                                                    \
+    } while (0)
+#define SB_SEEK(at)                                                                                                    \
+    do {                                                                                                               \
+        base = (at) & ~(size_t)63;                                                                                     \
+        x = M[base >> 6] & (~0ull << ((at)&63));                                                                       \
+    } while (0)
+
+/* The usual header (as fast_header: known keys of 2 to 4 bytes in the
+ * standard's order, each once, ';' after every field and right before
+ * "CP=&&" at to) read from the marks; anything else returns 0 with the
+ * header fields and h reset. */
+static int sb_header(pctx_t *c, hdr_t *h, const sbits_t *sb, size_t to)
+{
+#define K2(a, b) ((uint64_t)(unsigned char)(a) | (uint64_t)(unsigned char)(b) << 8)
+#define K4(a, b, c, d) (K2(a, b) | K2(c, d) << 16)
+    eco_hj212_packet_t *k = c->pkt;
+    const char *seg = c->seg, *b = sb->buf;
+    const uint64_t *M = sb->m;
+    size_t s = 0, base = 0;
+    uint64_t x = M[0];
+    int rank = 0;
+    unsigned seen = 0;
+    while (s < to) {
+        size_t q, e;
+        SB_POP(q);
+        if (b[q] != '=' || q - s - 2 > 2) goto refuse; /* keys are 2 to 4 bytes */
+        do SB_POP(e);
+        while (b[e] == '=' || b[e] == '-');
+        if (b[e] != ';' || e >= to) goto refuse; /* ',', "Flag=5CP=&&" */
+        uint64_t key = load8(b + s) & lenmask[q - s];
+        int hk;
+        if (key == K2('Q', 'N'))
+            hk = H_QN;
+        else if (key == K2('S', 'T'))
+            hk = H_ST;
+        else if (key == K2('C', 'N'))
+            hk = H_CN;
+        else if (key == K2('P', 'W'))
+            hk = H_PW;
+        else if (key == K2('M', 'N'))
+            hk = H_MN;
+        else if (key == K4('F', 'l', 'a', 'g'))
+            hk = H_FLAG;
+        else if (key == K4('P', 'N', 'U', 'M'))
+            hk = H_PNUM;
+        else if (key == (K2('P', 'N') | (uint64_t)'O' << 16))
+            hk = H_PNO;
+        else if (key == K2('R', 'F'))
+            hk = H_RF;
+        else
+            goto refuse;
+        if (hk <= rank) goto refuse; /* repeated or out of order */
+        rank = hk;
+        seen |= 1u << hk;
+        eco_slice_t val = slice_at(seg + q + 1, e - q - 1);
+        switch (hk) {
+        case H_QN: k->qn = val; break;
+        case H_ST: k->st = val; break;
+        case H_CN: k->cn = val; break;
+        case H_PW: k->pw = val; break;
+        case H_MN: k->mn = val; break;
+        case H_FLAG: k->flag_text = val; break;
+        case H_PNUM: k->pnum_text = val; break;
+        case H_PNO: k->pno_text = val; break;
+        case H_RF: k->rf = val; break;
+        }
+        s = e + 1;
+    }
+    h->rank_max = rank;
+    h->seen = seen;
+    return 1;
+#undef K2
+#undef K4
+refuse:
+    {
+        const eco_slice_t empty = {seg, 0};
+        k->qn = k->st = k->cn = k->pw = k->mn = k->flag_text = k->pnum_text = k->pno_text = k->rf = empty;
+    }
+    h->seen = 0;
+    h->rank_max = 0;
+    return 0;
+}
+#endif
+
 /* What the header fields mean, once all are read. */
 static void interpret_header(pctx_t *c, const hdr_t *h, const eco_hj212_opts_t *o)
 {
@@ -1256,7 +1409,7 @@ static int cp_general(pctx_t *c, fstate_t *fs, const masks_t *mk, size_t s, size
  * both readings give the same packet. Anything else (a long entry, blanks,
  * an entry without '=', an -Info log, an empty entry) takes the general
  * reading (cp_general), the bitmaps built on first need. */
-static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, size_t cs, size_t ce)
+static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, const void *sbv, size_t cs, size_t ce)
 {
     eco_hj212_packet_t *k = c->pkt;
     const char *seg = c->seg;
@@ -1306,6 +1459,109 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, size_t cs, size_t 
 #endif
     size_t s = cs;
     int rc = 0;
+#if HJ212_WINDOWS
+    if (sbv) { /* the stream reading (sb_build's comment) */
+        const sbits_t *sb = sbv;
+        const char *b = sb->buf;
+        const uint64_t *M = sb->m;
+        size_t base, e;
+        uint64_t x;
+        SB_SEEK(cs);
+        for (;;) {
+            if (s >= ce) {
+                note_once(c, ONCE_EMPTY, ECO_HJ212_N_SEPARATOR, seg + ce - 1, "a ';' or ',' before the closing \"&&\"");
+                break;
+            }
+            size_t p0, D, Q;
+            SB_POP(p0);
+            if (p0 == s) goto sgeneral; /* an empty entry, key or code */
+            if (b[p0] == '-') {
+                D = p0;
+                SB_POP(Q);
+                if (b[Q] != '=') goto sgeneral; /* no '=', or a second '-' before it */
+            } else if (b[p0] == '=') {
+                D = NONE;
+                Q = p0;
+            } else {
+                goto sgeneral; /* no '=' */
+            }
+            if (b[Q + 1] == '/' && b[Q + 2] == '/' && Q + 2 < ce) goto sgeneral; /* an -Info log */
+            do SB_POP(e);
+            while (b[e] == '=' || b[e] == '-'); /* the ';' put at ce ends the last entry */
+            {
+                eco_slice_t val = slice_at(seg + Q + 1, e - Q - 1);
+                if (D != NONE) {
+                    size_t cl = D - s, ns = Q - D - 1;
+                    uint64_t ckey = load8(b + s) & lenmask[cl < 8 ? cl : 8];
+                    uint64_t skey = load8(b + D + 1) & lenmask[ns < 8 ? ns : 8];
+                    const sfx_t *sx = &sfx_table[((skey ^ (uint64_t)ns) * SFX_MUL) >> 58];
+                    eco_slice_t code = slice_at(seg + s, cl), suffix = slice_at(seg + D + 1, ns);
+                    int quick = cl - 1 < 8 && sx->len == ns && ns - 2 <= 6 && word8(sx->name) == skey &&
+                                nfields < ECO_HJ212_MAX_FIELDS &&
+                                (sx->sid != SID_FLAG || flag_known(&fs, val, k->edition));
+                    if (quick && !(cl == lf_len && ckey == lf_key)) {
+                        /* a new factor, made here when surely new, known and
+                         * the factors are still searched linearly */
+                        const eco_hj212_code_t *info;
+                        uint64_t cb = code_bit(ckey);
+                        if (!(fs.seen & cb) && k->nfactors < LINEAR_MAX &&
+                            (info = eco_hj212_code_find_key(code, ckey, k->st)) != NULL) {
+                            if (lf_len != NONE) {
+                                fs.sid_mask[lf] = lf_mask;
+                                k->factors[lf].n = lf_n;
+                            }
+                            lf = k->nfactors++;
+                            eco_hj212_factor_t *fc = &k->factors[lf];
+                            fc->code = code;
+                            fc->info = info;
+                            fc->first = nfields;
+                            fs.ckey[lf] = ckey;
+                            fs.nunknown[lf] = 0;
+                            fs.seen |= cb;
+                            lf_len = cl;
+                            lf_key = ckey;
+                            lf_mask = 0;
+                            lf_n = 0;
+                        } else {
+                            quick = 0;
+                        }
+                    }
+                    if (quick) {
+                        uint32_t bit = 1u << sx->sid;
+                        dups |= lf_mask & bit;
+                        lf_mask |= bit;
+                        eco_hj212_field_t *fl = &k->fields[nfields];
+                        fl->suffix = suffix;
+                        fl->value = val;
+                        fs.fidx[nfields] = (uint16_t)lf;
+                        nfields++;
+                        lf_n++;
+                    } else {
+                        FLUSH();
+                        rc = add_field_k(c, &fs, code, ckey, suffix, skey, val);
+                        RELOAD();
+                    }
+                } else {
+                    rc = cp_param(c, slice_at(seg + s, Q - s), val);
+                }
+                if (rc) return rc;
+            }
+            goto snext;
+        sgeneral:
+            FLUSH();
+            rc = cp_general(c, &fs, masks(mk, seg, c->n), s, ce, &e);
+            RELOAD();
+            if (rc) return rc;
+            if (e < ce) SB_SEEK(e + 1);
+        snext:
+            if (e >= ce) break;
+            s = e + 1;
+        }
+        goto done;
+    }
+#else
+    (void)sbv;
+#endif
     for (;;) {
         if (s >= ce) { /* the CP ends with ';' or ',' (JV-0453) */
             note_once(c, ONCE_EMPTY, ECO_HJ212_N_SEPARATOR, seg + ce - 1, "a ';' or ',' before the closing \"&&\"");
@@ -1470,6 +1726,9 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, size_t cs, size_t 
         if (e >= ce) break;
         s = e + 1;
     }
+#if HJ212_WINDOWS
+done:
+#endif
     FLUSH();
 #undef FLUSH
 #undef RELOAD
@@ -1539,9 +1798,14 @@ static int parse_impl(eco_slice_t segment, const eco_hj212_opts_t *o, eco_hj212_
     hdr_t h = {0, 0};
     int rc = 0, hdr_done = 0;
     const wsrc_t *wsp = NULL;
+    const void *sbp = NULL;
 #if HJ212_WINDOWS
     wsrc_t ws;
-    if (fast && n >= WIN_READ) {
+    sbits_t sb;
+    if (fast && sb_build(&sb, seg, ce)) { /* clean: the stream reading */
+        sbp = &sb;
+        hdr_done = sb_header(&c, &h, &sb, cp_at);
+    } else if (fast && n >= WIN_READ) {
         wsrc_init(&ws, seg, n);
         wsp = &ws;
         hdr_done = fast_header(&c, &h, wsp, cp_at);
@@ -1562,7 +1826,7 @@ static int parse_impl(eco_slice_t segment, const eco_hj212_opts_t *o, eco_hj212_
         if (rc) return rc;
     }
     interpret_header(&c, &h, o);
-    rc = parse_cp(&c, &mk, wsp, cs, ce);
+    rc = parse_cp(&c, &mk, wsp, sbp, cs, ce);
     if (rc) return rc;
     if (c.dropped) {
         eco_hj212_note_t *nt = &pkt->notes[pkt->nnotes++];

@@ -3,11 +3,12 @@
  *
  * The reference here is the bitwise loop printed in HJ 212-2017 Appendix A
  * (as transcribed in ../shared/reference/hj212.md §1.1), written out again in
- * this file: the sliced, table-driven eco_hj212_crc must agree with it on
+ * this file: the lane-folded eco_hj212_crc must agree with it on
  * every length around the 8- and 16-byte strides and on random bytes, and
  * with the check values of vectors.md §1 (FFFF, 4040, 2F80, 1C80; MODBUS
  * 4B37 and 0759 for the legacy variant, which must NOT be what the standard
- * CRC gives). Every OK vector of vectors.tsv must have its published CRC.
+ * CRC gives), and the lane-fold premise crc.c relies on (H^8 = identity).
+ * Every OK vector of vectors.tsv must have its published CRC.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -89,7 +90,7 @@ static void test_against_bitwise(void **state)
         /* bytes >= 0x80 must not sign-extend (notes §1.1 pitfall) */
         if (n && round % 3 == 0) buf[n - 1] |= 0x80;
         if (eco_hj212_crc(buf, n) != ref_crc(buf, n))
-            fail_msg("length %zu: sliced %04X, bitwise %04X", n, eco_hj212_crc(buf, n), ref_crc(buf, n));
+            fail_msg("length %zu: folded %04X, bitwise %04X", n, eco_hj212_crc(buf, n), ref_crc(buf, n));
         assert_int_equal(eco_hj212_crc_alg(ECO_HJ212_CRC_MODBUS, buf, n), ref_modbus(buf, n));
     }
     /* unaligned starts */
@@ -186,12 +187,46 @@ static void test_crc_text(void **state)
     }
 }
 
+/* crc.c folds the segment into eight byte lanes because H^8 is the identity
+ * (the register's high byte after eight more bytes depends on an earlier
+ * byte exactly as if it had been XORed in eight bytes later). Pinned here
+ * with the bitwise loop alone: the same change made to two bytes 8k apart
+ * never changes the CRC (a change to one byte alone always does; at other
+ * gaps it may or may not, H^m having fixed points), and eco_hj212_crc agrees.
+ * Then every length 0..320 at every start offset 0..31 (all the 32-byte
+ * fold's heads and tails) against the bitwise loop. */
+static void test_lane_fold(void **state)
+{
+    (void)state;
+    unsigned char buf[400];
+    for (int round = 0; round < 2000; round++) {
+        size_t n = 17 + rnd8() % 200, i = rnd8() % (n - 16), gap = 1 + rnd8() % 16;
+        unsigned char x = (unsigned char)(1 + rnd8() % 255);
+        for (size_t k = 0; k < n; k++) buf[k] = (unsigned char)rnd8();
+        uint16_t before = ref_crc(buf, n);
+        buf[i] ^= x;
+        assert_int_not_equal(ref_crc(buf, n), before);
+        buf[i + gap] ^= x;
+        if (gap % 8 == 0 && ref_crc(buf, n) != before)
+            fail_msg("n %zu, bytes %zu and %zu XOR %02X: CRC changed", n, i, i + gap, x);
+        assert_int_equal(eco_hj212_crc(buf, n), ref_crc(buf, n));
+    }
+    for (size_t off = 0; off < 32; off++)
+        for (size_t n = 0; n + off <= 352; n++) {
+            for (size_t k = 0; k < n; k++) buf[off + k] = (unsigned char)rnd8();
+            if (eco_hj212_crc(buf + off, n) != ref_crc(buf + off, n))
+                fail_msg("offset %zu length %zu: %04X, bitwise %04X", off, n, eco_hj212_crc(buf + off, n),
+                         ref_crc(buf + off, n));
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_check_values),      cmocka_unit_test(test_modbus_variants),
         cmocka_unit_test(test_against_bitwise),   cmocka_unit_test(test_crc_is_a_table_entry),
         cmocka_unit_test(test_shared_vectors),    cmocka_unit_test(test_crc_text),
+        cmocka_unit_test(test_lane_fold),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -734,6 +734,72 @@ static void test_fast_path_equals_general(void **state)
     hv_free(&s);
 }
 
+/* The stream reading (clean segments: marks popped from a bitmap of a
+ * padded copy) and the window reading against the general one on mutated
+ * packets: every byte of realistic uploads replaced, in turn, by each of the
+ * bytes the readings treat specially (separators, '=', '-', '/', '&', a
+ * blank, a control byte, UTF-8, a letter, a digit), pairs of neighbouring
+ * bytes made "//", ";;" ..., and closed "//...//" logs put anywhere; also every segment cut at every
+ * length. Whatever the reading taken, the packet must be the same, note
+ * for note and number for number. */
+static void test_stream_reading_on_mutations(void **state)
+{
+    (void)state;
+    static const char *const base[] = {
+        "QN=20260401000000017;ST=22;CN=2011;PW=123456;MN=AQ3201000000000000000017;Flag=5;CP=&&DataTime="
+        "20260401000000;a21026-Rtd=12,a21026-Flag=N;a21004-Rtd=45,a21004-Flag=N;a21005-Rtd=1.234,a21005-Flag=N;"
+        "a01001-Rtd=-3.5,a01001-Flag=N;a01008-Rtd=270,a01008-Flag=M&&",
+        "QN=20260401000100002;ST=31;CN=2051;PW=123456;MN=GS3205840001A00000000231;Flag=5;CP=&&DataTime="
+        "20260401000100;a00000-Cou=1.234,a00000-Min=119.512,a00000-Avg=125.803,a00000-Max=132.093,a00000-Flag=N;"
+        "a21026-Cou=0.81,a21026-Min=76.95,a21026-Avg=81.00,a21026-Max=85.05,a21026-ZsMin=100.04,a21026-ZsAvg="
+        "105.30,a21026-ZsMax=110.57,a21026-Flag=N;a01013-Min=-0.123,a01013-Avg=-0.130,a01013-Max=-0.136,"
+        "a01013-Flag=N&&",
+        "QN=20260401010000003;ST=32;CN=2061;PW=123456;MN=WS3211020003B00000000052;Flag=7;PNUM=2;PNO=1;CP=&&"
+        "DataTime=20260401010000;w00000-Cou=45.3,w00000-Min=11.88,w00000-Avg=12.51,w00000-Max=13.13,w00000-Flag=N;"
+        "w01001-Min=7.12,w01001-Avg=7.49,w01001-Max=7.87,w01001-Flag=N;w01018-Cou=3.2,w01018-Avg=51.2,"
+        "w01018-Flag=N&&",
+        /* 2005 style: no QN, 2005 codes, and a factor sent apart */
+        "ST=32;CN=2011;PW=123456;MN=88888880000001;CP=&&DataTime=20040516020111;B01-Rtd=36.91;011-Rtd=231.0,"
+        "011-Flag=N;060-Rtd=1.803,060-Flag=N;B01-Flag=N&&",
+        /* a short 9014 and a 2025 reply */
+        "QN=20201008154743635;ST=91;CN=9014;PW=123456;MN=SD000001;Flag=9;CP=&&QnRtn=1&&",
+    };
+    static const char subst[] = {';', ',', '=', '-', '/', '&', ' ', '\t', '\x01', '\xe4', 'x', '7', '.', 'C'};
+    char buf[600];
+    for (size_t i = 0; i < sizeof base / sizeof base[0]; i++) {
+        size_t n = strlen(base[i]);
+        assert_true(n < sizeof buf);
+        char what[64];
+        snprintf(what, sizeof what, "base %zu", i);
+        assert_same_parse((eco_slice_t){base[i], n}, what);
+        for (size_t len = 0; len < n; len++) assert_same_parse((eco_slice_t){base[i], len}, what);
+        for (size_t pos = 0; pos < n; pos++) {
+            for (size_t j = 0; j < sizeof subst; j++) {
+                memcpy(buf, base[i], n);
+                buf[pos] = subst[j];
+                snprintf(what, sizeof what, "base %zu byte %zu -> 0x%02X", i, pos, (unsigned char)subst[j]);
+                assert_same_parse((eco_slice_t){buf, n}, what);
+            }
+            if (pos + 1 < n) {
+                static const char *const pairs[] = {"//", ";;", "-=", "=-", "&&"};
+                for (size_t j = 0; j < 5; j++) {
+                    memcpy(buf, base[i], n);
+                    memcpy(buf + pos, pairs[j], 2);
+                    snprintf(what, sizeof what, "base %zu bytes %zu-%zu -> %s", i, pos, pos + 1, pairs[j]);
+                    assert_same_parse((eco_slice_t){buf, n}, what);
+                }
+            }
+            for (size_t gap = 2; gap < 24 && pos + gap + 1 < n; gap += 7) { /* a closed "//...//" log */
+                memcpy(buf, base[i], n);
+                memcpy(buf + pos, "//", 2);
+                memcpy(buf + pos + gap, "//", 2);
+                snprintf(what, sizeof what, "base %zu \"//\" at %zu and %zu", i, pos, pos + gap);
+                assert_same_parse((eco_slice_t){buf, n}, what);
+            }
+        }
+    }
+}
+
 /* QN and DataTime are checked digit by digit 8 at a time: a stray byte in
  * any position, of any kind, is seen */
 static void test_digit_checks(void **state)
@@ -765,6 +831,7 @@ int main(void)
         cmocka_unit_test(test_values),          cmocka_unit_test(test_info_logs_and_odd_entries),
         cmocka_unit_test(test_factor_info_by_st), cmocka_unit_test(test_fast_path_equals_general),
         cmocka_unit_test(test_digit_checks),
+        cmocka_unit_test(test_stream_reading_on_mutations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
