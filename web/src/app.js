@@ -640,6 +640,8 @@
     es.addEventListener('hello', counted('hello', function () { setStatus(''); }));
     es.addEventListener('aqi', counted('aqi', function (e) {
       if (!e.site) return;
+      var had = state.air.get(e.site);
+      if (had && had.time && e.time && e.time < had.time) return;   // an older hour (revised) is not the latest
       state.air.set(e.site, e);
       renderMap(); renderTable(e.site);
       if (state.selected === e.site) renderDetailHead();
