@@ -339,9 +339,9 @@
       var stale = hour && r.time !== hour;
       return '<tr data-site="' + esc(r.site) + '"' +
         (r.site === state.selected ? ' class="sel"' : '') + ' title="' + esc(r.site + ' · ' + showTime(r.time)) + '">' +
-        '<td>' + esc(r.name || r.site) + '</td><td>' + esc(cityName(r.city)) + '</td>' +
+        '<td><span class="trunc">' + esc(r.name || r.site) + '</span></td><td>' + esc(cityName(r.city)) + '</td>' +
         '<td class="num">' + badge + '</td><td' + (stale ? ' class="muted"' : '') + '>' + esc(category(r.category)) +
-        (stale ? ' <span class="small">(' + esc(shortTime(r.time)) + ')</span>' : '') + '</td>' +
+        (stale ? ' <span class="small stale" title="' + esc(showTime(r.time)) + '">(' + esc(r.time.slice(11, 16)) + ')</span>' : '') + '</td>' +
         '<td>' + esc(r.primary || '—') + '</td></tr>';
     }).join('');
     if (flashCode) {
