@@ -5,20 +5,25 @@
  * the store and runs until SIGTERM, then prints the counters.
  */
 #include <getopt.h>
+#include <ini.h>
+#include <limits.h>
+#include <unistd.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "core/log.h"
+#include "api/api.h"
 #include "ingest/ingest.h"
+#include "live/live.h"
 #include "store/store.h"
 
 static void usage(FILE *f)
 {
     fputs("Usage: ecobrain serve --data DIR [--hj212 HOST:PORT] [--http HOST:PORT] [--config FILE]\n"
           "                      [--open-registration] [--no-quarantine] [--sync full|normal|off]\n"
-          "                      [--port-file FILE] [--verbose|--quiet]\n"
+          "                      [--port-file FILE] [--http-port-file FILE] [--web DIR] [--verbose|--quiet]\n"
           "\n"
           "Receive HJ 212 (2005, 2017, 2025) over TCP and store every value durably in DIR\n"
           "(SQLite, WAL). A 9014 acknowledgement is sent only after the value is committed.\n"
@@ -26,14 +31,51 @@ static void usage(FILE *f)
           "\n"
           "  --data DIR            store directory (created if missing)\n"
           "  --hj212 HOST:PORT     HJ 212 listen address (default 0.0.0.0:6000; port 0 = any free port)\n"
-          "  --http HOST:PORT      HTTP API address (not built yet; accepted for forward compatibility)\n"
-          "  --config FILE         INI settings ([hj212], [store]; see docs/ingest.md); options override it\n"
+          "  --http HOST:PORT      also serve the HTTP API, live events and the dashboard (docs/api.md);\n"
+          "                        port 0 = any free port. Off unless given here or in [http] listen\n"
+          "  --web DIR             the dashboard's built files (default: web/ beside the binary, if built)\n"
+          "  --http-port-file FILE write the bound HTTP port to FILE once listening\n"
+          "  --config FILE         INI settings ([hj212], [store], [http]; docs/ingest.md, docs/api.md);\n"
+          "                        options override it\n"
           "  --open-registration   register unknown MNs on first contact (demos and tests only)\n"
           "  --no-quarantine       do not keep refused frames (unknown MN, wrong PW)\n"
           "  --sync MODE           full (default: every commit fsynced), normal, off\n"
           "  --port-file FILE      write the bound HJ 212 port to FILE once listening\n"
           "  --verbose, --quiet    more or less logging\n",
           f);
+}
+
+static int on_listen_key(void *ud, const char *sec, const char *key, const char *val)
+{
+    (void)val;
+    if (!strcmp(sec, "http") && !strcmp(key, "listen")) *(int *)ud = 1;
+    return 1;
+}
+
+/* [http] listen in the config turns the HTTP face on, as --http does */
+static int ini_has_listen(const char *path)
+{
+    int found = 0;
+    ini_parse(path, on_listen_key, &found);
+    return found;
+}
+
+/* the dashboard built by `make` lands in web/ beside the binary */
+static void default_web_root(char *out, size_t n)
+{
+    char exe[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len <= 0) return;
+    exe[len] = 0;
+    char *slash = strrchr(exe, '/');
+    if (!slash) return;
+    *slash = 0;
+    char idx[PATH_MAX + 32];
+    snprintf(idx, sizeof idx, "%s/web/index.html", exe);
+    if (access(idx, R_OK) == 0 && strlen(exe) + 5 < n) {
+        memcpy(out, exe, strlen(exe));
+        memcpy(out + strlen(exe), "/web", 5);
+    }
 }
 
 int cmd_serve(int argc, char **argv)
@@ -44,8 +86,10 @@ int cmd_serve(int argc, char **argv)
         {"open-registration", no_argument, 0, 'o'},  {"no-quarantine", no_argument, 0, 'Q'},
         {"sync", required_argument, 0, 's'},         {"port-file", required_argument, 0, 'p'},
         {"verbose", no_argument, 0, 'v'},            {"quiet", no_argument, 0, 'q'},
+        {"http-port-file", required_argument, 0, 'P'}, {"web", required_argument, 0, 'W'},
         {"help", no_argument, 0, 'h'},               {0, 0, 0, 0}};
     const char *data = NULL, *hj212 = NULL, *config = NULL, *http = NULL, *sync = NULL, *port_file = NULL;
+    const char *http_port_file = NULL, *web = NULL;
     int open_reg = 0, no_quar = 0, verbose = 0, quiet = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -58,6 +102,8 @@ int cmd_serve(int argc, char **argv)
         case 'Q': no_quar = 1; break;
         case 's': sync = optarg; break;
         case 'p': port_file = optarg; break;
+        case 'P': http_port_file = optarg; break;
+        case 'W': web = optarg; break;
         case 'v': verbose = 1; break;
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return 0;
@@ -87,7 +133,22 @@ int cmd_serve(int argc, char **argv)
     if (port_file) snprintf(cfg.port_file, sizeof cfg.port_file, "%s", port_file);
     eco_log_set_level(verbose ? ECO_LOG_DEBUG : quiet ? ECO_LOG_WARN : ECO_LOG_INFO);
     eco_log_set_plain(0);
-    if (http) eco_log(ECO_LOG_WARN, "--http %s: the HTTP API is not part of this build yet; ignored", http);
+    eco_api_cfg_t acfg;
+    eco_api_cfg_default(&acfg);
+    int http_on = http != NULL;
+    if (config) {
+        if (eco_api_cfg_load(&acfg, config, &err) < 0) {
+            fprintf(stderr, "ecobrain serve: %s\n", err.msg);
+            return EXIT_USAGE;
+        }
+        if (ini_has_listen(config)) http_on = 1;
+    }
+    if (http && eco_ingest_parse_addr(http, acfg.host, sizeof acfg.host, &acfg.port) < 0)
+        return cli_usage_error("serve", "--http '%s' is not HOST:PORT", http);
+    if (http_port_file) snprintf(acfg.port_file, sizeof acfg.port_file, "%s", http_port_file);
+    if (web) snprintf(acfg.web_root, sizeof acfg.web_root, "%s", web);
+    else if (!acfg.web_root[0]) default_web_root(acfg.web_root, sizeof acfg.web_root);
+    if (!http_on && (http_port_file || web)) return cli_usage_error("serve", "--web and --http-port-file need --http");
 
     eco_store_opts_t so;
     eco_store_opts_default(&so);
@@ -99,8 +160,29 @@ int cmd_serve(int argc, char **argv)
         fprintf(stderr, "ecobrain serve: %s\n", err.msg);
         return EXIT_RUNTIME;
     }
+    eco_live_t *live = NULL;
+    eco_api_t *api = NULL;
+    if (http_on) {
+        if (!(live = eco_live_new(0, 0))) {
+            eco_store_close(st);
+            fprintf(stderr, "ecobrain serve: out of memory\n");
+            return EXIT_RUNTIME;
+        }
+        cfg.live = live;
+        if (eco_api_start(&api, &acfg, data, live, &err) < 0) {
+            fprintf(stderr, "ecobrain serve: %s\n", err.msg);
+            eco_live_free(live);
+            eco_store_close(st);
+            return EXIT_RUNTIME;
+        }
+    }
     eco_ingest_stats_t stats;
     int r = eco_ingest_serve(&cfg, st, &stats, &err);
+    if (api) {
+        eco_live_close(live);
+        eco_api_stop(api);
+    }
+    eco_live_free(live);
     eco_store_close(st);
     if (r < 0) {
         fprintf(stderr, "ecobrain serve: %s\n", err.msg);

@@ -36,7 +36,11 @@
     X(HJ212_LEN_CRC, -21, "HJ 212: declared length and CRC both wrong")        \
     X(HJ212_TOOBIG, -22, "HJ 212: data segment longer than allowed")           \
     X(HJ212_SYNTAX, -23, "HJ 212: malformed data segment")                     \
-    X(HJ212_CRYPTO, -24, "HJ 212: SM4 decryption failed or no key")
+    X(HJ212_CRYPTO, -24, "HJ 212: SM4 decryption failed or no key")          \
+    X(CANCELED, -25, "cancelled: shutting down")                             \
+    X(AUTH, -26, "not authorised: no or unknown token")                      \
+    X(FORBIDDEN, -27, "forbidden: the token lacks the role")                 \
+    X(BUSY, -28, "too many clients")
 
 typedef enum {
     ECO_OK = 0,

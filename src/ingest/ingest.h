@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "live/live.h"
 #include "store/store.h"
 
 typedef struct eco_ingest_cfg {
@@ -49,6 +50,7 @@ typedef struct eco_ingest_cfg {
     int clock_set;            /* set a device's clock (CN 1012) when it drifts or asks (default 1) */
     int clock_max_drift_s;    /* drift tolerated before setting it (default 60) */
     int screens;              /* data-quality screens on every new value, alerts stored (default 1) */
+    eco_live_t *live;         /* not a setting: the table the HTTP face reads (NULL = none) */
 } eco_ingest_cfg_t;
 
 void eco_ingest_cfg_default(eco_ingest_cfg_t *c);

@@ -30,6 +30,7 @@
 #include "core/alloc.h"
 #include "core/arena.h"
 #include "core/hist.h"
+#include "core/json.h"
 #include "core/log.h"
 #include "core/map.h"
 #include "hj212/hj212.h"
@@ -37,6 +38,7 @@
 #include "ingest/gaps.h"
 #include "standards/factors.h"
 #include "ingest/ingest.h"
+#include "live/live.h"
 
 void eco_ingest_cfg_default(eco_ingest_cfg_t *c)
 {
@@ -140,7 +142,9 @@ typedef struct seen {
 typedef struct obs_item {
     eco_obs_t o;
     uint32_t frame;
+    unsigned char outcome;     /* writer: ECO_STORE_NEW/SAME/REVISED, or OUTCOME_FAILED */
 } obs_item_t;
+#define OUTCOME_FAILED 255
 
 #define VEC(T)        \
     struct {          \
@@ -158,6 +162,7 @@ typedef struct batch {
     VEC(ack_t) acks;
     VEC(unsigned char) failed; /* per frame: a value of it could not be stored */
     eco_buf_t replies;
+    eco_buf_t alert_ev;        /* writer: alert events (JSON, NUL-separated), published after the commit */
     uint32_t nframes;
     int64_t first_ms;
     /* writer results */
@@ -213,6 +218,7 @@ struct server {
     /* parse scratch */
     eco_hj212_packet_t *pkt;
     eco_buf_t scratch;
+    eco_buf_t ev_scratch;      /* writer: one event's JSON */
     unsigned char rbuf[65536];
     int rbuf_busy;
     eco_ingest_stats_t st;
@@ -316,6 +322,7 @@ static void batch_reset(batch_t *b)
     eco_arena_init(&b->arena, 64 * 1024);
     b->obs.n = b->regs.n = b->quar.n = b->raws.n = b->seen.n = b->acks.n = b->failed.n = 0;
     eco_buf_reset(&b->replies);
+    eco_buf_reset(&b->alert_ev);
     b->nframes = 0;
     b->first_ms = 0;
     b->result = 0;
@@ -334,6 +341,7 @@ static void batch_free(batch_t *b)
     eco_free(b->acks.v, b->acks.cap * sizeof *b->acks.v);
     eco_free(b->failed.v, b->failed.cap * sizeof *b->failed.v);
     eco_buf_free(&b->replies);
+    eco_buf_free(&b->alert_ev);
 }
 
 static int batch_empty(const batch_t *b)
@@ -354,6 +362,103 @@ static eco_slice_t adup_slice(batch_t *b, eco_slice_t v)
 
 /* the writer: commit one batch */
 static int64_t mono_us(void) { return (int64_t)(uv_hrtime() / 1000); }
+
+/* ---- the live table and its events (HTTP face): written by the writer thread after a commit */
+
+static void json_time(eco_json_t *j, eco_time_t t)
+{
+    char b[40];
+    eco_time_format_iso(t, b, sizeof b);
+    eco_json_str(j, b);
+}
+
+static void alert_event(server_t *s, batch_t *b, const eco_alert_t *a, int id)
+{
+    eco_buf_t *o = &b->alert_ev;
+    eco_json_t j;
+    eco_live_write_begin(s->cfg.live);
+    const char *site = eco_live_site_of(s->cfg.live, a->mn);
+    eco_json_init(&j, o);
+    eco_json_obj_begin(&j);
+    eco_json_key(&j, "id");
+    eco_json_int(&j, id);
+    eco_json_key(&j, "screen");
+    eco_json_str(&j, a->screen);
+    eco_json_key(&j, "severity");
+    eco_json_str(&j, a->severity);
+    eco_json_key(&j, "site");
+    eco_json_str(&j, site);
+    eco_live_write_end(s->cfg.live);
+    eco_json_key(&j, "mn");
+    eco_json_str(&j, a->mn);
+    eco_json_key(&j, "factor");
+    eco_json_str(&j, a->factor);
+    eco_json_key(&j, "granularity");
+    eco_json_str(&j, eco_gran_name(a->gran));
+    eco_json_key(&j, "time");
+    json_time(&j, a->t);
+    eco_json_key(&j, "evidence");
+    eco_json_strn(&j, a->evidence, strlen(a->evidence) > 600 ? 600 : strlen(a->evidence));
+    eco_json_key(&j, "created");
+    json_time(&j, eco_time_from_utc(a->created_ms / 1000));
+    eco_json_obj_end(&j);
+    eco_buf_putc(o, 0);
+}
+
+static void publish(server_t *s, batch_t *b)
+{
+    eco_live_t *l = s->cfg.live;
+    int fine = eco_live_fine_wanted(l);
+    eco_buf_t *ev = &s->ev_scratch;
+    eco_live_write_begin(l);
+    for (size_t i = 0; i < b->obs.n; i++) {
+        const obs_item_t *it = &b->obs.v[i];
+        if (it->outcome != ECO_STORE_NEW && it->outcome != ECO_STORE_REVISED) continue;
+        const eco_obs_t *o = &it->o;
+        eco_live_val_t v;
+        v.t = o->t;
+        v.value = o->value;
+        size_t fl = o->flag.len < sizeof v.flag - 1 ? o->flag.len : sizeof v.flag - 1;
+        memcpy(v.flag, o->flag.ptr, fl);
+        v.flag[fl] = 0;
+        v.received_ms = o->received_ms;
+        int changed = eco_live_put(l, o->mn, o->factor, (int)o->gran, &v);
+        int coarse = o->gran == ECO_GRAN_HOUR || o->gran == ECO_GRAN_DAY;
+        if (!coarse && !fine) continue;
+        if (changed <= 0 && it->outcome != ECO_STORE_REVISED) continue;
+        eco_buf_reset(ev);
+        eco_json_t j;
+        eco_json_init(&j, ev);
+        eco_json_obj_begin(&j);
+        eco_json_key(&j, "site");
+        eco_json_str(&j, eco_live_site_of(l, o->mn));
+        eco_json_key(&j, "mn");
+        eco_json_str(&j, o->mn);
+        eco_json_key(&j, "factor");
+        eco_json_str(&j, o->factor);
+        eco_json_key(&j, "granularity");
+        eco_json_str(&j, eco_gran_name(o->gran));
+        eco_json_key(&j, "time");
+        json_time(&j, o->t);
+        eco_json_key(&j, "value");
+        eco_json_num(&j, o->value, -1);
+        eco_json_key(&j, "flag");
+        eco_json_str(&j, v.flag);
+        eco_json_key(&j, "revised");
+        eco_json_bool(&j, it->outcome == ECO_STORE_REVISED);
+        eco_json_obj_end(&j);
+        if (eco_json_status(&j) == 0)
+            eco_live_event(l, coarse ? ECO_LIVE_EV_VALUE : ECO_LIVE_EV_VALUE_FINE, ev->data, ev->len);
+    }
+    eco_live_write_end(l);
+    for (size_t off = 0; off < b->alert_ev.len;) {
+        const char *p = b->alert_ev.data + off;
+        size_t n = strlen(p);
+        eco_live_event(l, ECO_LIVE_EV_ALERT, p, n);
+        off += n + 1;
+    }
+    eco_live_notify(l);
+}
 
 static void batch_commit(server_t *s, batch_t *b)
 {
@@ -376,6 +481,7 @@ static void batch_commit(server_t *s, batch_t *b)
         int outcome;
         r = eco_store_obs_put(s->store, &b->obs.v[i].o, &outcome, &err);
         if (r == ECO_EIO || r == ECO_ENOMEM) goto fail;
+        b->obs.v[i].outcome = OUTCOME_FAILED;
         if (r < 0) { /* this value only (unknown MN after a catalogue edit, bad key): its frame is not acked */
             b->failed.v[b->obs.v[i].frame] = 1;
             b->n_failed++;
@@ -383,6 +489,7 @@ static void batch_commit(server_t *s, batch_t *b)
             eco_err_clear(&err);
             continue;
         }
+        b->obs.v[i].outcome = (unsigned char)outcome;
         if (outcome == ECO_STORE_NEW) b->n_new++;
         else if (outcome == ECO_STORE_SAME) b->n_same++;
         else b->n_revised++;
@@ -399,6 +506,7 @@ static void batch_commit(server_t *s, batch_t *b)
                                  evt, o->received_ms, NULL, 0};
                 if ((r = eco_store_alert_put(s->store, &a, &err)) < 0) goto fail;
                 b->n_alerts++;
+                if (s->cfg.live) alert_event(s, b, &a, r);
             }
         }
     }
@@ -407,6 +515,7 @@ static void batch_commit(server_t *s, batch_t *b)
     if ((r = eco_store_tx_commit(s->store, &err)) < 0) goto fail;
     b->result = 0;
     b->commit_us = mono_us() - t0;
+    if (s->cfg.live) publish(s, b); /* only what is committed is shown */
     return;
 fail:
     eco_store_tx_rollback(s->store);
@@ -1197,6 +1306,36 @@ static void on_flush_timer(uv_timer_t *t)
     maybe_handover(s, 1);
 }
 
+/* the counters /metrics shows, once a second */
+static void live_counters(server_t *s)
+{
+    stats_fill(s);
+    const eco_ingest_stats_t *t = &s->st;
+    eco_live_counters_t c;
+    memset(&c, 0, sizeof c);
+    c.conns_open = (uint64_t)s->nconns;
+    c.conns_accepted = t->conns_accepted;
+    c.frames_ok = t->frames_ok;
+    c.frames_bad = t->bad_frame + t->bad_len + t->bad_crc + t->bad_len_crc + t->bad_toobig + t->bad_crypto +
+                   t->bad_syntax + t->bad_time;
+    c.auth_refused = t->auth_unknown_mn + t->auth_bad_pw;
+    c.values_new = t->values_new;
+    c.values_same = t->values_same;
+    c.values_revised = t->values_revised;
+    c.values_failed = t->values_failed;
+    c.commits = t->commits;
+    c.commit_errors = t->commit_errors;
+    c.alerts = t->alerts;
+    c.commit_ms_p50 = t->commit_ms_p50;
+    c.commit_ms_p99 = t->commit_ms_p99;
+    c.commit_ms_max = t->commit_ms_max;
+    c.ack_ms_p50 = t->ack_ms_p50;
+    c.ack_ms_p99 = t->ack_ms_p99;
+    c.gaps_found = t->gaps_found;
+    c.gaps_filled = t->gaps_filled;
+    eco_live_set_counters(s->cfg.live, &c);
+}
+
 static void on_sweep(uv_timer_t *t)
 {
     server_t *s = t->data;
@@ -1232,6 +1371,7 @@ static void on_sweep(uv_timer_t *t)
         maybe_handover(s, 0);
     }
     if (!s->draining && s->cfg.gap_requests) gap_sweep(s);
+    if (s->cfg.live) live_counters(s);
     if (s->cfg.stats_interval_s > 0 && now - s->last_stats_ms >= (int64_t)s->cfg.stats_interval_s * 1000) {
         s->last_stats_ms = now;
         stats_log(s);
@@ -1297,6 +1437,17 @@ int eco_ingest_parse_addr(const char *str, char *host, size_t hostn, int *port)
     return 0;
 }
 
+static int seed_live(void *ud, const char *mn, const char *factor, eco_gran_t g, const eco_latest_t *lt)
+{
+    eco_live_val_t v;
+    v.t = lt->t;
+    v.value = lt->value;
+    memcpy(v.flag, lt->flag, sizeof v.flag);
+    v.flag[sizeof v.flag - 1] = 0;
+    v.received_ms = lt->received_ms;
+    return eco_live_put(ud, mn, factor, (int)g, &v) < 0;
+}
+
 int eco_ingest_serve(const eco_ingest_cfg_t *cfg, eco_store_t *store, eco_ingest_stats_t *stats, eco_err_t *err)
 {
     server_t *s = eco_calloc(1, sizeof *s);
@@ -1328,6 +1479,14 @@ int eco_ingest_serve(const eco_ingest_cfg_t *cfg, eco_store_t *store, eco_ingest
     if (s->load_failed) {
         r = eco_err_set(err, ECO_ENOMEM, "serve: out of memory loading the device catalogue");
         goto out_free;
+    }
+    if (cfg->live) { /* the live table starts from what the store holds */
+        eco_live_write_begin(cfg->live);
+        eco_store_latest_each(store, seed_live, cfg->live);
+        for (size_t i = 0; i < s->ndevs; i++)
+            if (s->devs[i].mn && s->devs[i].site && *s->devs[i].site)
+                eco_live_site_put(cfg->live, s->devs[i].mn, s->devs[i].site);
+        eco_live_write_end(cfg->live);
     }
     eco_log(ECO_LOG_INFO, "%zu devices in the catalogue%s", s->ndevs,
             cfg->open_registration ? "; open registration is ON (unknown MNs are registered)" : "");
@@ -1418,6 +1577,7 @@ out_free:
     batch_free(&s->b[0]);
     batch_free(&s->b[1]);
     eco_buf_free(&s->scratch);
+    eco_buf_free(&s->ev_scratch);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
     eco_screener_free(s->screener);

@@ -231,6 +231,7 @@ int eco_store_quarantine_put(eco_store_t *s, const eco_quarantine_t *q, eco_err_
 int eco_store_raw_put(eco_store_t *s, int64_t received_ms, const char *mn, int cn, eco_time_t t, eco_slice_t segment,
                       eco_err_t *err);
 
+/** Its id (> 0; 0 past 2^31), or < 0. */
 int eco_store_alert_put(eco_store_t *s, const eco_alert_t *a, eco_err_t *err);
 /** Alerts whose reading time is in [from, to], oldest first. */
 int eco_store_alert_each(eco_store_t *s, eco_time_t from, eco_time_t to, eco_alert_cb cb, void *ud, eco_err_t *err);
@@ -245,6 +246,10 @@ int eco_store_obs_history(eco_store_t *s, const char *mn, const char *factor, ec
 /** Latest value of (mn, factor, gran) from the in-memory cache: 1 found, 0 not. */
 int eco_store_latest(const eco_store_t *s, const char *mn, const char *factor, eco_gran_t g, eco_latest_t *out);
 void eco_store_stats(const eco_store_t *s, eco_store_stats_t *out);
+typedef int (*eco_latest_cb)(void *ud, const char *mn, const char *factor, eco_gran_t g, const eco_latest_t *l);
+/** Every cached latest value (a writable handle's cache; nothing on a read-only
+ *  one). Non-zero from cb stops and is returned. */
+int eco_store_latest_each(const eco_store_t *s, eco_latest_cb cb, void *ud);
 
 /* Completeness: distinct record times per device, granularity and day. */
 typedef struct eco_completeness_row {

@@ -974,7 +974,10 @@ int eco_store_alert_put(eco_store_t *s, const eco_alert_t *a, eco_err_t *err)
     sqlite3_bind_int64(st, 6, a->t);
     bind_text_or_empty(st, 7, a->evidence);
     sqlite3_bind_int64(st, 8, a->created_ms);
-    return step_done(s, st, err, "storing an alert");
+    int r = step_done(s, st, err, "storing an alert");
+    if (r < 0) return r;
+    sqlite3_int64 id = sqlite3_last_insert_rowid(s->db);
+    return id > 0 && id <= INT32_MAX ? (int)id : 0;
 }
 
 int eco_store_alert_each(eco_store_t *s, eco_time_t from, eco_time_t to, eco_alert_cb cb, void *ud, eco_err_t *err)
@@ -1083,6 +1086,24 @@ int eco_store_latest(const eco_store_t *s, const char *mn, const char *factor, e
     if (id < 0 || !(s->series[id].has_latest & (1u << g))) return 0;
     *out = s->series[id].latest[g];
     return 1;
+}
+
+int eco_store_latest_each(const eco_store_t *s, eco_latest_cb cb, void *ud)
+{
+    char mn[256];
+    uint32_t n = eco_map_size(&s->series_map);
+    for (uint32_t i = 0; i < n; i++) {
+        const series_info_t *si = &s->series[i];
+        if (!si->has_latest) continue;
+        const char *key = eco_map_key(&s->series_map, i);
+        const char *sep = strchr(key, '\x1f');
+        if (!sep || (size_t)(sep - key) >= sizeof mn) continue;
+        memcpy(mn, key, (size_t)(sep - key));
+        mn[sep - key] = 0;
+        for (int g = 0; g < ECO_GRAN_N; g++)
+            if ((si->has_latest & (1u << g)) && cb(ud, mn, sep + 1, (eco_gran_t)g, &si->latest[g])) return 1;
+    }
+    return 0;
 }
 
 int eco_store_completeness(eco_store_t *s, const char *mn, eco_day_t from, eco_day_t to, eco_completeness_cb cb,

@@ -1,0 +1,1317 @@
+/* routes.c — the API's routes: what each answers and from where.
+ *
+ * Why one table: the router, the parameter check (unknown parameters are a
+ * 400), the access rule and the OpenAPI document are all read from
+ * api_routes[], so the document cannot drift from what the server answers.
+ *
+ * Every tabular route writes through one table writer (tw_*) that produces
+ * either JSON (an array of objects; a column "a.b" nests b in object a) or
+ * RFC 4180 CSV with the same column names, so the two outputs cannot differ
+ * in content.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "air/aqi.h"
+#include "api/internal.h"
+#include "core/log.h"
+#include "core/time.h"
+#include "standards/air.h"
+#include "standards/water.h"
+#include "water/water.h"
+
+/* ------------------------------------------------------------------ table writer */
+
+typedef struct tw {
+    api_req_t *r;
+    eco_json_t j;
+    int csv;
+    const char *const *cols;
+    int ncols, col;
+    long rows;
+    char open_prefix[32];     /* nested object open in the current row (JSON) */
+} tw_t;
+
+static void tw_begin(tw_t *t, api_req_t *r, const char *key, const char *const *cols, int ncols)
+{
+    memset(t, 0, sizeof *t);
+    t->r = r;
+    t->csv = r->csv;
+    t->cols = cols;
+    t->ncols = ncols;
+    if (t->csv) {
+        for (int i = 0; i < ncols; i++) {
+            if (i) eco_buf_putc(&r->out, ',');
+            eco_buf_put_csv_field(&r->out, cols[i], strlen(cols[i]));
+        }
+        eco_buf_puts(&r->out, "\r\n");
+        return;
+    }
+    eco_json_init(&t->j, &r->out);
+    eco_json_obj_begin(&t->j);
+    eco_json_key(&t->j, key);
+    eco_json_arr_begin(&t->j);
+}
+
+static void tw_row(tw_t *t)
+{
+    t->col = 0;
+    t->open_prefix[0] = 0;
+    if (!t->csv) eco_json_obj_begin(&t->j);
+}
+
+/* position on the next column: a separator (CSV) or its key (JSON) */
+static void tw_next(tw_t *t)
+{
+    const char *name = t->cols[t->col];
+    if (t->csv) {
+        if (t->col) eco_buf_putc(&t->r->out, ',');
+    } else {
+        const char *dot = strchr(name, '.');
+        size_t pl = dot ? (size_t)(dot - name) : 0;
+        if (t->open_prefix[0] && (!dot || strlen(t->open_prefix) != pl || strncmp(t->open_prefix, name, pl))) {
+            eco_json_obj_end(&t->j);
+            t->open_prefix[0] = 0;
+        }
+        if (dot && !t->open_prefix[0] && pl < sizeof t->open_prefix) {
+            memcpy(t->open_prefix, name, pl);
+            t->open_prefix[pl] = 0;
+            eco_json_key(&t->j, t->open_prefix);
+            eco_json_obj_begin(&t->j);
+        }
+        eco_json_key(&t->j, dot ? dot + 1 : name);
+    }
+    t->col++;
+}
+
+static void tw_str(tw_t *t, const char *s)
+{
+    tw_next(t);
+    if (t->csv) eco_buf_put_csv_field(&t->r->out, s ? s : "", s ? strlen(s) : 0);
+    else if (s) eco_json_str(&t->j, s);
+    else eco_json_null(&t->j);
+}
+
+static void tw_num(tw_t *t, double v)
+{
+    tw_next(t);
+    if (t->csv) {
+        if (isfinite(v)) eco_buf_put_double(&t->r->out, v, -1);
+    } else {
+        eco_json_num(&t->j, v, -1);
+    }
+}
+
+static void tw_int(tw_t *t, int64_t v, int present)
+{
+    tw_next(t);
+    if (t->csv) {
+        if (present) eco_buf_printf(&t->r->out, "%" PRId64, v);
+    } else if (present) {
+        eco_json_int(&t->j, v);
+    } else {
+        eco_json_null(&t->j);
+    }
+}
+
+static void tw_bool(tw_t *t, int v)
+{
+    tw_next(t);
+    if (t->csv) eco_buf_puts(&t->r->out, v ? "true" : "false");
+    else eco_json_bool(&t->j, v);
+}
+
+static void tw_time(tw_t *t, eco_time_t v, int present)
+{
+    char b[40];
+    if (present) eco_time_format_iso(v, b, sizeof b);
+    tw_str(t, present ? b : NULL);
+}
+
+static void tw_strs(tw_t *t, const char *const *v, int n) /* JSON array; CSV ';'-joined */
+{
+    tw_next(t);
+    if (t->csv) {
+        eco_buf_t tmp = {0};
+        for (int i = 0; i < n; i++) {
+            if (i) eco_buf_putc(&tmp, ';');
+            eco_buf_puts(&tmp, v[i]);
+        }
+        eco_buf_put_csv_field(&t->r->out, tmp.data ? tmp.data : "", tmp.len);
+        eco_buf_free(&tmp);
+        return;
+    }
+    eco_json_arr_begin(&t->j);
+    for (int i = 0; i < n; i++) eco_json_str(&t->j, v[i]);
+    eco_json_arr_end(&t->j);
+}
+
+static void tw_row_end(tw_t *t)
+{
+    t->rows++;
+    if (t->csv) {
+        eco_buf_puts(&t->r->out, "\r\n");
+        return;
+    }
+    if (t->open_prefix[0]) eco_json_obj_end(&t->j);
+    eco_json_obj_end(&t->j);
+}
+
+/* JSON: close the array and add count (and what extra() writes); CSV: nothing more */
+static void tw_end(tw_t *t, void (*extra)(eco_json_t *j, void *ud), void *ud)
+{
+    if (t->csv) return;
+    eco_json_arr_end(&t->j);
+    eco_json_key(&t->j, "count");
+    eco_json_int(&t->j, t->rows);
+    if (extra) extra(&t->j, ud);
+    eco_json_obj_end(&t->j);
+    if (eco_json_status(&t->j) < 0) api_error(t->r, 500, "internal", "out of memory writing the answer");
+}
+
+/* ------------------------------------------------------------------ helpers */
+
+static int kind_arg(api_req_t *r, int *kind)
+{
+    *kind = -1;
+    const char *k = api_arg(r, "kind");
+    if (!k) return 0;
+    eco_site_kind_t sk;
+    if (eco_site_kind_parse(eco_slice_cstr(k), &sk) < 0)
+        return api_error(r, 400, "bad_request",
+                         "kind: '%s' is not air, water, drinking, groundwater, sea, noise, radiation or outlet", k);
+    *kind = (int)sk;
+    return 0;
+}
+
+static int gran_arg(api_req_t *r, int *g, int dflt)
+{
+    *g = dflt;
+    const char *s = api_arg(r, "granularity");
+    if (!s) return 0;
+    eco_gran_t gg;
+    if (eco_gran_parse(s, &gg) < 0)
+        return api_error(r, 400, "bad_request", "granularity: '%s' is not realtime, minute, hour or day", s);
+    *g = (int)gg;
+    return 0;
+}
+
+static const cat_site_t *site_of_mn(const cat_t *c, const char *mn)
+{
+    int32_t d = eco_map_get(&c->dev_map, eco_slice_cstr(mn));
+    if (d < 0 || c->devs[d].site_idx < 0) return NULL;
+    return &c->sites[c->devs[d].site_idx];
+}
+
+/* MHD hands over the path without its query: the routes append the arguments they read */
+static void cache_key_of(api_req_t *r)
+{
+    snprintf(r->cache_key, sizeof r->cache_key, "%s|%d", r->url, r->csv);
+}
+
+/* ------------------------------------------------------------------ /healthz */
+
+static int r_healthz(api_req_t *r)
+{
+    eco_store_t *st = api_reader_get(r->api);
+    if (!st) return api_error(r, 503, "unavailable", "shutting down");
+    int v = eco_store_schema_version(st);
+    const char *be = eco_store_backend(st);
+    api_reader_put(r->api, st);
+    eco_json_t j;
+    eco_json_init(&j, &r->out);
+    eco_json_obj_begin(&j);
+    eco_json_key(&j, "status");
+    eco_json_str(&j, v > 0 ? "ok" : "degraded");
+    eco_json_key(&j, "store");
+    eco_json_str(&j, be);
+    eco_json_key(&j, "schema");
+    eco_json_int(&j, v);
+    eco_json_key(&j, "uptime_s");
+    eco_json_int(&j, (eco_now_ms() - r->api->started_ms) / 1000);
+    eco_json_key(&j, "version");
+    eco_json_str(&j, ECO_VERSION);
+    eco_json_obj_end(&j);
+    if (v <= 0) r->status = 503;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ /sites */
+
+static const char *const site_cols[] = {"code", "kind", "name", "province", "city", "county", "basin",
+                                        "river", "lon", "lat", "zone", "devices"};
+
+static int site_selected(api_req_t *r, const cat_site_t *s, int kind)
+{
+    const char *city = api_arg(r, "city"), *county = api_arg(r, "county");
+    if (kind >= 0 && (int)s->s.kind != kind) return 0;
+    if (city && strcmp(city, s->s.city)) return 0;
+    if (county && strcmp(county, s->s.county)) return 0;
+    return 1;
+}
+
+static void site_devs(const cat_t *c, const cat_site_t *s, const char **v, int max, int *n)
+{
+    *n = 0;
+    for (uint32_t k = 0; k < s->ndev && *n < max; k++) v[(*n)++] = c->devs[c->site_devs[s->dev0 + k]].mn;
+}
+
+static int r_sites(api_req_t *r)
+{
+    int kind;
+    if (kind_arg(r, &kind) < 0) return -1;
+    const char *f = api_arg(r, "format");
+    int geo = f && !strcmp(f, "geojson");
+    cat_t *c = api_cat_get(r->api);
+    const char *devs[64];
+    int nd;
+    if (geo) {
+        r->ctype = "application/geo+json";
+        eco_json_t j;
+        eco_json_init(&j, &r->out);
+        eco_json_obj_begin(&j);
+        eco_json_key(&j, "type");
+        eco_json_str(&j, "FeatureCollection");
+        eco_json_key(&j, "features");
+        eco_json_arr_begin(&j);
+        for (size_t i = 0; i < c->nsites; i++) {
+            const cat_site_t *s = &c->sites[i];
+            if (!site_selected(r, s, kind) || !isfinite(s->s.lon) || !isfinite(s->s.lat)) continue;
+            eco_json_obj_begin(&j);
+            eco_json_key(&j, "type");
+            eco_json_str(&j, "Feature");
+            eco_json_key(&j, "geometry");
+            eco_json_obj_begin(&j);
+            eco_json_key(&j, "type");
+            eco_json_str(&j, "Point");
+            eco_json_key(&j, "coordinates");
+            eco_json_arr_begin(&j);
+            eco_json_num(&j, s->s.lon, -1);
+            eco_json_num(&j, s->s.lat, -1);
+            eco_json_arr_end(&j);
+            eco_json_obj_end(&j);
+            eco_json_key(&j, "properties");
+            eco_json_obj_begin(&j);
+            const char *sv[] = {s->s.code, eco_site_kind_name(s->s.kind), s->s.name, s->s.province, s->s.city,
+                                s->s.county, s->s.basin, s->s.river};
+            for (int k = 0; k < 8; k++) {
+                eco_json_key(&j, site_cols[k]);
+                eco_json_str(&j, sv[k]);
+            }
+            eco_json_key(&j, "zone");
+            eco_json_str(&j, s->s.zone);
+            eco_json_key(&j, "devices");
+            site_devs(c, s, devs, 64, &nd);
+            eco_json_arr_begin(&j);
+            for (int k = 0; k < nd; k++) eco_json_str(&j, devs[k]);
+            eco_json_arr_end(&j);
+            eco_json_obj_end(&j);
+            eco_json_obj_end(&j);
+        }
+        eco_json_arr_end(&j);
+        eco_json_obj_end(&j);
+        api_cat_put(r->api, c);
+        if (eco_json_status(&j) < 0) return api_error(r, 500, "internal", "out of memory writing the answer");
+        return 0;
+    }
+    tw_t t;
+    tw_begin(&t, r, "sites", site_cols, 12);
+    for (size_t i = 0; i < c->nsites; i++) {
+        const cat_site_t *s = &c->sites[i];
+        if (!site_selected(r, s, kind)) continue;
+        tw_row(&t);
+        tw_str(&t, s->s.code);
+        tw_str(&t, eco_site_kind_name(s->s.kind));
+        tw_str(&t, s->s.name);
+        tw_str(&t, s->s.province);
+        tw_str(&t, s->s.city);
+        tw_str(&t, s->s.county);
+        tw_str(&t, s->s.basin);
+        tw_str(&t, s->s.river);
+        tw_num(&t, s->s.lon);
+        tw_num(&t, s->s.lat);
+        tw_str(&t, s->s.zone);
+        site_devs(c, s, devs, 64, &nd);
+        tw_strs(&t, devs, nd);
+        tw_row_end(&t);
+    }
+    tw_end(&t, NULL, NULL);
+    api_cat_put(r->api, c);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ /devices */
+
+static int r_devices(api_req_t *r)
+{
+    static const char *const cols[] = {"mn", "site", "edition", "profile", "registered", "last_seen", "online"};
+    const char *site = api_arg(r, "site");
+    cat_t *c = api_cat_get(r->api);
+    int64_t now = eco_now_ms();
+    tw_t t;
+    tw_begin(&t, r, "devices", cols, 7);
+    for (size_t i = 0; i < c->ndevs; i++) {
+        const cat_dev_t *d = &c->devs[i];
+        if (site && strcmp(site, d->site)) continue;
+        tw_row(&t);
+        tw_str(&t, d->mn);
+        tw_str(&t, d->site);
+        tw_str(&t, d->edition);
+        tw_str(&t, d->profile[0] ? d->profile : "strict");
+        tw_time(&t, eco_time_from_utc(d->registered_ms / 1000), d->registered_ms > 0);
+        tw_time(&t, eco_time_from_utc(d->last_seen_ms / 1000), d->last_seen_ms > 0);
+        tw_bool(&t, d->last_seen_ms > 0 && now - d->last_seen_ms <= (int64_t)r->api->cfg.online_s * 1000);
+        tw_row_end(&t);
+    }
+    tw_end(&t, NULL, NULL);
+    api_cat_put(r->api, c);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ /latest */
+
+typedef struct latest_ctx {
+    tw_t *t;
+    const cat_t *c;
+    int kind, gran;
+    const char *site, *factor;
+} latest_ctx_t;
+
+static int on_latest(void *ud, const eco_live_row_t *row)
+{
+    latest_ctx_t *x = ud;
+    if (x->factor && strcmp(x->factor, row->factor)) return 0;
+    const cat_site_t *s = site_of_mn(x->c, row->mn);
+    if (x->kind >= 0 && (!s || (int)s->s.kind != x->kind)) return 0;
+    if (x->site && (!s || strcmp(x->site, s->s.code))) return 0;
+    for (int g = 0; g < ECO_LIVE_NGRAN; g++) {
+        if (!row->val[g] || (x->gran >= 0 && g != x->gran)) continue;
+        const eco_live_val_t *v = row->val[g];
+        tw_row(x->t);
+        tw_str(x->t, s ? s->s.code : "");
+        tw_str(x->t, row->mn);
+        tw_str(x->t, row->factor);
+        tw_str(x->t, eco_gran_name((eco_gran_t)g));
+        tw_time(x->t, v->t, 1);
+        tw_num(x->t, v->value);
+        tw_str(x->t, v->flag);
+        tw_row_end(x->t);
+    }
+    return 0;
+}
+
+static int r_latest(api_req_t *r)
+{
+    static const char *const cols[] = {"site", "mn", "factor", "granularity", "time", "value", "flag"};
+    latest_ctx_t x;
+    if (kind_arg(r, &x.kind) < 0 || gran_arg(r, &x.gran, -1) < 0) return -1;
+    x.site = api_arg(r, "site");
+    x.factor = api_arg(r, "factor");
+    cat_t *c = api_cat_get(r->api);
+    x.c = c;
+    /* the same question asked again before anything changed: the same bytes */
+    uint64_t ver = eco_live_version(r->api->live);
+    cache_key_of(r);
+    const char *args[] = {"kind", "site", "factor", "granularity"};
+    size_t off = strlen(r->cache_key);
+    for (int i = 0; i < 4; i++) {
+        const char *v = api_arg(r, args[i]);
+        if (v && off < sizeof r->cache_key)
+            off += (size_t)snprintf(r->cache_key + off, sizeof r->cache_key - off, "|%s=%s", args[i], v);
+    }
+    if (off >= sizeof r->cache_key) r->cache_key[0] = 0;
+    if (r->cache_key[0] && api_cache_try(r, ver, c->gen)) {
+        api_cat_put(r->api, c);
+        return 0;
+    }
+    tw_t t;
+    tw_begin(&t, r, "rows", cols, 7);
+    x.t = &t;
+    eco_live_each(r->api->live, on_latest, &x);
+    tw_end(&t, NULL, NULL);
+    api_cache_store(r, ver, c->gen);
+    api_cat_put(r->api, c);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ /series */
+
+typedef struct series_ctx {
+    tw_t *t;
+    long limit, n;
+    int have_cursor;
+    char cur_mn[128], cur_factor[64];
+    eco_time_t cur_t;
+    char last_mn[128], last_factor[64];
+    eco_time_t last_t;
+    int more;
+} series_ctx_t;
+
+static int on_series(void *ud, const eco_obs_row_t *row)
+{
+    series_ctx_t *x = ud;
+    if (x->have_cursor) { /* keyset: skip up to and including the cursor in (mn, time, factor) order */
+        int c = strcmp(row->mn, x->cur_mn);
+        if (c < 0 || (c == 0 && (row->t < x->cur_t || (row->t == x->cur_t && strcmp(row->factor, x->cur_factor) <= 0))))
+            return 0;
+    }
+    if (x->n == x->limit) {
+        x->more = 1;
+        return 1;
+    }
+    tw_row(x->t);
+    tw_str(x->t, row->mn);
+    tw_str(x->t, row->site);
+    tw_str(x->t, row->factor);
+    tw_str(x->t, eco_gran_name(row->gran));
+    tw_time(x->t, row->t, 1);
+    tw_num(x->t, row->value);
+    tw_str(x->t, row->flag);
+    tw_row_end(x->t);
+    x->n++;
+    snprintf(x->last_mn, sizeof x->last_mn, "%s", row->mn);
+    snprintf(x->last_factor, sizeof x->last_factor, "%s", row->factor);
+    x->last_t = row->t;
+    return 0;
+}
+
+static void series_extra(eco_json_t *j, void *ud)
+{
+    series_ctx_t *x = ud;
+    eco_json_key(j, "next");
+    if (!x->more) {
+        eco_json_null(j);
+        return;
+    }
+    char tb[40], cur[300];
+    eco_time_format_iso(x->last_t, tb, sizeof tb);
+    snprintf(cur, sizeof cur, "%s|%s|%s", tb, x->last_mn, x->last_factor);
+    eco_json_str(j, cur);
+}
+
+static int r_series(api_req_t *r)
+{
+    static const char *const cols[] = {"mn", "site", "factor", "granularity", "time", "value", "flag"};
+    const char *site = api_arg(r, "site"), *mn = api_arg(r, "mn"), *factor = api_arg(r, "factor");
+    if (!site && !mn) return api_error(r, 400, "bad_request", "site or mn is required");
+    int gran;
+    if (gran_arg(r, &gran, ECO_GRAN_HOUR) < 0) return -1;
+    eco_time_t now = eco_time_from_utc(eco_now_ms() / 1000);
+    eco_time_t to = now, from = INT64_MIN;
+    long limit = 1000;
+    if (api_arg_time(r, "from", &from) < 0 || api_arg_time(r, "to", &to) < 0 ||
+        api_arg_long(r, "limit", 1, 10000, &limit) < 0)
+        return -1;
+    if (from == INT64_MIN) from = to - 7 * ECO_DAY_S;
+    if (from > to) return api_error(r, 400, "bad_request", "from is after to");
+    if (to - from > 366 * (eco_time_t)ECO_DAY_S)
+        return api_error(r, 400, "bad_request", "from..to spans more than 366 days: ask in pieces");
+    series_ctx_t x;
+    memset(&x, 0, sizeof x);
+    x.limit = limit;
+    const char *after = api_arg(r, "after");
+    if (after) {
+        const char *p1 = strchr(after, '|'), *p2 = p1 ? strchr(p1 + 1, '|') : NULL;
+        char tb[64];
+        if (!p1 || !p2 || (size_t)(p1 - after) >= sizeof tb || (size_t)(p2 - p1 - 1) >= sizeof x.cur_mn ||
+            strlen(p2 + 1) >= sizeof x.cur_factor)
+            return api_error(r, 400, "bad_request", "after: '%s' is not a cursor this server gave", after);
+        snprintf(tb, sizeof tb, "%.*s", (int)(p1 - after), after);
+        size_t n = strlen(tb);
+        if (n > 6 && tb[n - 6] == ' ') tb[n - 6] = '+';
+        if (eco_time_parse(eco_slice_cstr(tb), &x.cur_t) < 0)
+            return api_error(r, 400, "bad_request", "after: '%s' is not a cursor this server gave", after);
+        snprintf(x.cur_mn, sizeof x.cur_mn, "%.*s", (int)(p2 - p1 - 1), p1 + 1);
+        snprintf(x.cur_factor, sizeof x.cur_factor, "%s", p2 + 1);
+        x.have_cursor = 1;
+    }
+    eco_obs_query_t q;
+    eco_obs_query_init(&q);
+    q.site = site;
+    q.mn = mn;
+    q.factor = factor;
+    q.gran = gran;
+    q.from = from;
+    q.to = to;
+    q.time_major = 1;
+    /* one device: the cursor's time bounds the scan (devices come in MN order) */
+    if (x.have_cursor && mn && !strcmp(mn, x.cur_mn) && x.cur_t > q.from) q.from = x.cur_t;
+    eco_store_t *st = api_reader_get(r->api);
+    if (!st) return api_error(r, 503, "unavailable", "shutting down");
+    tw_t t;
+    tw_begin(&t, r, "rows", cols, 7);
+    x.t = &t;
+    eco_err_t err;
+    eco_err_clear(&err);
+    int rc = eco_store_obs_query(st, &q, on_series, &x, &err);
+    api_reader_put(r->api, st);
+    if (rc < 0) return api_error(r, 500, "store", "%s", err.msg);
+    tw_end(&t, series_extra, &x);
+    if (x.more) { /* CSV has no place for it in the body: both formats carry it in a header too */
+        char tb[40];
+        eco_time_format_iso(x.last_t, tb, sizeof tb);
+        snprintf(r->next_cursor, sizeof r->next_cursor, "%s|%s|%s", tb, x.last_mn, x.last_factor);
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ /aqi/latest */
+
+static int air_pol_of(const char *item)
+{
+    if (!item) return -1;
+    for (int k = 0; k < ECO_POL_N; k++)
+        if (!strcmp(item, eco_air_pol_key[k])) return k;
+    return -1;
+}
+
+typedef struct air_vals {
+    double v[ECO_POL_N];
+    eco_time_t t[ECO_POL_N];
+    int have[ECO_POL_N];
+} air_vals_t;
+
+typedef struct aqi_scan {
+    const cat_t *c;
+    const cat_site_t *s;
+    air_vals_t *av;
+} aqi_scan_t;
+
+static int on_aqi_scan(void *ud, const eco_live_row_t *row)
+{
+    aqi_scan_t *x = ud;
+    const eco_live_val_t *v = row->val[ECO_GRAN_HOUR];
+    if (!v) return 0;
+    const cat_site_t *s = site_of_mn(x->c, row->mn);
+    if (s != x->s) return 0;
+    int p = air_pol_of(api_factor_item(x->c, row->factor));
+    if (p < 0) return 0;
+    if (x->av->have[p] && x->av->t[p] >= v->t) return 0;
+    x->av->have[p] = 1;
+    x->av->t[p] = v->t;
+    /* a flagged hour (anything but N) is not a valid hour for the AQI */
+    x->av->v[p] = (!v->flag[0] || !strcmp(v->flag, "N")) ? v->value : NAN;
+    return 0;
+}
+
+int api_aqi_entry(eco_api_t *a, const cat_t *c, const cat_site_t *s, eco_json_t *j, int64_t *hour_t)
+{
+    air_vals_t av;
+    memset(&av, 0, sizeof av);
+    eco_time_t hour = INT64_MIN;
+    aqi_scan_t x = {c, s, &av};
+    eco_live_each(a->live, on_aqi_scan, &x);
+    for (int p = 0; p < ECO_POL_N; p++)
+        if (av.have[p] && av.t[p] > hour) hour = av.t[p];
+    if (hour == INT64_MIN) return 0;
+    double cin[ECO_AIR_NIND];
+    for (int i = 0; i < ECO_AIR_NIND; i++) cin[i] = ECO_AIR_NA;
+    for (int p = 0; p < ECO_POL_N; p++)
+        if (av.have[p] && av.t[p] == hour) cin[eco_air_pol_ind[p]] = av.v[p];
+    /* HJ 212 labels an hour by its start; HJ 633 publishes it at its end */
+    eco_time_t label = hour + 3600;
+    const eco_air_edition_t *ed = eco_air_edition_for_day(eco_time_day(label - 1));
+    if (!ed) return 0;
+    eco_air_aqi_t res;
+    eco_air_aqi_compute(ed, ECO_AIR_REALTIME, cin, NAN, ECO_MISSING_AUTO, &res);
+    *hour_t = label;
+    eco_json_obj_begin(j);
+    eco_json_key(j, "site");
+    eco_json_str(j, s->s.code);
+    eco_json_key(j, "name");
+    eco_json_str(j, s->s.name);
+    eco_json_key(j, "city");
+    eco_json_str(j, s->s.city);
+    eco_json_key(j, "lon");
+    eco_json_num(j, s->s.lon, -1);
+    eco_json_key(j, "lat");
+    eco_json_num(j, s->s.lat, -1);
+    eco_json_key(j, "time");
+    api_json_time(j, label);
+    eco_json_key(j, "edition");
+    eco_json_str(j, ed->name);
+    const eco_air_category_t *cat = res.aqi >= 0 ? eco_air_category(ed, res.aqi) : NULL;
+    eco_json_key(j, "aqi");
+    if (res.aqi >= 0) eco_json_int(j, res.aqi);
+    else eco_json_null(j);
+    eco_json_key(j, "level");
+    if (res.aqi >= 0) eco_json_int(j, eco_air_level(res.aqi));
+    else eco_json_null(j);
+    eco_json_key(j, "category");
+    if (cat) eco_json_str(j, cat->name_zh);
+    else eco_json_null(j);
+    eco_json_key(j, "category_en");
+    if (cat) eco_json_str(j, cat->name_en);
+    else eco_json_null(j);
+    eco_json_key(j, "color");
+    if (cat) eco_json_str(j, cat->colour_hex);
+    else eco_json_null(j);
+    char prim[64];
+    eco_air_primary_str(res.aqi > 50 ? res.primary : 0, prim, sizeof prim);
+    eco_json_key(j, "primary");
+    eco_json_str(j, prim);
+    eco_json_key(j, "iaqi");
+    eco_json_obj_begin(j);
+    for (int p = 0; p < ECO_POL_N; p++) {
+        int v = res.iaqi[eco_air_pol_ind[p]];
+        eco_json_key(j, eco_air_pol_key[p]);
+        if (v >= 0) eco_json_int(j, v);
+        else eco_json_null(j);
+    }
+    eco_json_obj_end(j);
+    eco_json_key(j, "values");
+    eco_json_obj_begin(j);
+    for (int p = 0; p < ECO_POL_N; p++) {
+        eco_json_key(j, eco_air_pol_key[p]);
+        eco_json_num(j, av.have[p] && av.t[p] == hour ? av.v[p] : NAN, -1);
+    }
+    eco_json_obj_end(j);
+    eco_json_obj_end(j);
+    return 1;
+}
+
+/* the table walked once for every air site: a site -> hour values index */
+typedef struct aqi_all {
+    const cat_t *c;
+    air_vals_t *av;           /* per site index */
+} aqi_all_t;
+
+static int on_aqi_all(void *ud, const eco_live_row_t *row)
+{
+    aqi_all_t *x = ud;
+    const eco_live_val_t *v = row->val[ECO_GRAN_HOUR];
+    if (!v) return 0;
+    int32_t d = eco_map_get(&x->c->dev_map, eco_slice_cstr(row->mn));
+    if (d < 0 || x->c->devs[d].site_idx < 0) return 0;
+    int32_t si = x->c->devs[d].site_idx;
+    if (x->c->sites[si].s.kind != ECO_SITE_AIR) return 0;
+    int p = air_pol_of(api_factor_item(x->c, row->factor));
+    if (p < 0) return 0;
+    air_vals_t *av = &x->av[si];
+    if (av->have[p] && av->t[p] >= v->t) return 0;
+    av->have[p] = 1;
+    av->t[p] = v->t;
+    av->v[p] = (!v->flag[0] || !strcmp(v->flag, "N")) ? v->value : NAN;
+    return 0;
+}
+
+static int r_aqi_latest(api_req_t *r)
+{
+    static const char *const cols[] = {"site", "name", "city", "lon", "lat", "time", "edition", "aqi", "level",
+                                       "category", "category_en", "color", "primary", "iaqi.so2", "iaqi.no2",
+                                       "iaqi.co", "iaqi.o3", "iaqi.pm10", "iaqi.pm2_5", "values.so2",
+                                       "values.no2", "values.co", "values.o3", "values.pm10", "values.pm2_5"};
+    const char *city = api_arg(r, "city");
+    cat_t *c = api_cat_get(r->api);
+    uint64_t ver = eco_live_version(r->api->live);
+    cache_key_of(r);
+    if (city) {
+        size_t off = strlen(r->cache_key);
+        if (snprintf(r->cache_key + off, sizeof r->cache_key - off, "|city=%s", city) >= (int)(sizeof r->cache_key - off))
+            r->cache_key[0] = 0;
+    }
+    if (r->cache_key[0] && api_cache_try(r, ver, c->gen)) {
+        api_cat_put(r->api, c);
+        return 0;
+    }
+    air_vals_t *av = calloc(c->nsites ? c->nsites : 1, sizeof *av);
+    if (!av) {
+        api_cat_put(r->api, c);
+        return api_error(r, 500, "internal", "out of memory");
+    }
+    aqi_all_t x = {c, av};
+    eco_live_each(r->api->live, on_aqi_all, &x);
+    tw_t t;
+    tw_begin(&t, r, "sites", cols, 25);
+    for (size_t i = 0; i < c->nsites; i++) {
+        const cat_site_t *s = &c->sites[i];
+        if (s->s.kind != ECO_SITE_AIR || (city && strcmp(city, s->s.city))) continue;
+        eco_time_t hour = INT64_MIN;
+        for (int p = 0; p < ECO_POL_N; p++)
+            if (av[i].have[p] && av[i].t[p] > hour) hour = av[i].t[p];
+        if (hour == INT64_MIN) continue;
+        double cin[ECO_AIR_NIND];
+        for (int k = 0; k < ECO_AIR_NIND; k++) cin[k] = ECO_AIR_NA;
+        for (int p = 0; p < ECO_POL_N; p++)
+            if (av[i].have[p] && av[i].t[p] == hour) cin[eco_air_pol_ind[p]] = av[i].v[p];
+        eco_time_t label = hour + 3600;
+        const eco_air_edition_t *ed = eco_air_edition_for_day(eco_time_day(label - 1));
+        if (!ed) continue;
+        eco_air_aqi_t res;
+        eco_air_aqi_compute(ed, ECO_AIR_REALTIME, cin, NAN, ECO_MISSING_AUTO, &res);
+        const eco_air_category_t *cat = res.aqi >= 0 ? eco_air_category(ed, res.aqi) : NULL;
+        char prim[64];
+        eco_air_primary_str(res.aqi > 50 ? res.primary : 0, prim, sizeof prim);
+        tw_row(&t);
+        tw_str(&t, s->s.code);
+        tw_str(&t, s->s.name);
+        tw_str(&t, s->s.city);
+        tw_num(&t, s->s.lon);
+        tw_num(&t, s->s.lat);
+        tw_time(&t, label, 1);
+        tw_str(&t, ed->name);
+        tw_int(&t, res.aqi, res.aqi >= 0);
+        tw_int(&t, res.aqi >= 0 ? eco_air_level(res.aqi) : 0, res.aqi >= 0);
+        tw_str(&t, cat ? cat->name_zh : NULL);
+        tw_str(&t, cat ? cat->name_en : NULL);
+        tw_str(&t, cat ? cat->colour_hex : NULL);
+        tw_str(&t, prim);
+        for (int p = 0; p < ECO_POL_N; p++) {
+            int v = res.iaqi[eco_air_pol_ind[p]];
+            tw_int(&t, v, v >= 0);
+        }
+        for (int p = 0; p < ECO_POL_N; p++) tw_num(&t, av[i].have[p] && av[i].t[p] == hour ? av[i].v[p] : NAN);
+        tw_row_end(&t);
+    }
+    tw_end(&t, NULL, NULL);
+    free(av);
+    api_cache_store(r, ver, c->gen);
+    api_cat_put(r->api, c);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ /water/latest */
+
+/* Class colours: a convention of monitoring maps, not part of GB 3838 (docs/api.md). */
+static const char *const water_colour[7] = {NULL, "#CCFFFF", "#00CCFF", "#00FF00", "#FFFF00", "#FF9900", "#FF0000"};
+
+typedef struct water_vals {
+    double v[ECO_W_NITEMS];
+    eco_time_t t[ECO_W_NITEMS];
+    unsigned char have[ECO_W_NITEMS];
+} water_vals_t;
+
+typedef struct water_all {
+    const cat_t *c;
+    water_vals_t *wv;
+} water_all_t;
+
+static int on_water_all(void *ud, const eco_live_row_t *row)
+{
+    water_all_t *x = ud;
+    const eco_live_val_t *v = row->val[ECO_GRAN_HOUR];
+    if (!v) return 0;
+    int32_t d = eco_map_get(&x->c->dev_map, eco_slice_cstr(row->mn));
+    if (d < 0 || x->c->devs[d].site_idx < 0) return 0;
+    int32_t si = x->c->devs[d].site_idx;
+    eco_site_kind_t k = x->c->sites[si].s.kind;
+    if (k != ECO_SITE_WATER && k != ECO_SITE_DRINKING) return 0;
+    const char *item = api_factor_item(x->c, row->factor);
+    int it = item ? eco_water_item_index(item) : -1;
+    if (it < 0) return 0;
+    water_vals_t *wv = &x->wv[si];
+    if (wv->have[it] && wv->t[it] >= v->t) return 0;
+    wv->have[it] = 1;
+    wv->t[it] = v->t;
+    wv->v[it] = (!v->flag[0] || !strcmp(v->flag, "N")) ? v->value : NAN;
+    return 0;
+}
+
+static int r_water_latest(api_req_t *r)
+{
+    static const char *const cols[] = {"site", "name", "kind", "city", "lon", "lat", "time", "class",
+                                       "class_label", "color", "worst", "target", "meets"};
+    const char *city = api_arg(r, "city");
+    cat_t *c = api_cat_get(r->api);
+    water_vals_t *wv = calloc(c->nsites ? c->nsites : 1, sizeof *wv);
+    if (!wv) {
+        api_cat_put(r->api, c);
+        return api_error(r, 500, "internal", "out of memory");
+    }
+    water_all_t x = {c, wv};
+    eco_live_each(r->api->live, on_water_all, &x);
+    tw_t t;
+    tw_begin(&t, r, "sites", cols, 13);
+    for (size_t i = 0; i < c->nsites; i++) {
+        const cat_site_t *s = &c->sites[i];
+        if ((s->s.kind != ECO_SITE_WATER && s->s.kind != ECO_SITE_DRINKING) || (city && strcmp(city, s->s.city)))
+            continue;
+        eco_time_t hour = INT64_MIN;
+        for (int k = 0; k < ECO_W_NITEMS; k++)
+            if (wv[i].have[k] && wv[i].t[k] > hour) hour = wv[i].t[k];
+        if (hour == INT64_MIN) continue;
+        double v[ECO_W_NITEMS];
+        for (int k = 0; k < ECO_W_NITEMS; k++) v[k] = wv[i].have[k] && wv[i].t[k] == hour ? wv[i].v[k] : NAN;
+        eco_water_result_t res;
+        eco_water_classify(v, ECO_WB_RIVER, eco_water_set_auto5, &res);
+        const char *worst[ECO_W_NITEMS];
+        int nw = 0;
+        for (int k = 0; k < ECO_W_NITEMS && res.cls > 0; k++)
+            if (res.deciding & ECO_WBIT(k)) worst[nw++] = eco_water_items[k].key;
+        int target = s->s.zone[0] ? eco_water_class_parse(s->s.zone, strlen(s->s.zone)) : 0;
+        tw_row(&t);
+        tw_str(&t, s->s.code);
+        tw_str(&t, s->s.name);
+        tw_str(&t, eco_site_kind_name(s->s.kind));
+        tw_str(&t, s->s.city);
+        tw_num(&t, s->s.lon);
+        tw_num(&t, s->s.lat);
+        tw_time(&t, hour, 1);
+        tw_int(&t, res.cls, res.cls > 0);
+        tw_str(&t, res.cls > 0 ? eco_water_class_name(res.cls) : NULL);
+        tw_str(&t, res.cls > 0 ? water_colour[res.cls] : NULL);
+        tw_strs(&t, worst, nw);
+        tw_str(&t, target ? eco_water_class_name(target) : NULL);
+        tw_next(&t);
+        if (t.csv) {
+            if (target && res.cls > 0) eco_buf_puts(&r->out, res.cls <= target ? "true" : "false");
+        } else if (target && res.cls > 0) {
+            eco_json_bool(&t.j, res.cls <= target);
+        } else {
+            eco_json_null(&t.j);
+        }
+        tw_row_end(&t);
+    }
+    tw_end(&t, NULL, NULL);
+    free(wv);
+    api_cat_put(r->api, c);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ /alerts */
+
+typedef struct alert_row {
+    long id;
+    char *screen, *severity, *site, *mn, *factor, *evidence;
+    int gran;
+    eco_time_t t;
+    int64_t created_ms;
+} alert_row_t;
+
+typedef struct alert_ctx {
+    alert_row_t *v;
+    size_t n, cap, start; /* a ring of the newest `cap` */
+    const char *screen, *site;
+    size_t total;
+    int oom;
+} alert_ctx_t;
+
+static void alert_row_free(alert_row_t *a)
+{
+    free(a->screen);
+    free(a->severity);
+    free(a->site);
+    free(a->mn);
+    free(a->factor);
+    free(a->evidence);
+}
+
+static int on_alert(void *ud, const eco_alert_t *a)
+{
+    alert_ctx_t *x = ud;
+    if (x->screen && strcmp(x->screen, a->screen)) return 0;
+    if (x->site && strcmp(x->site, a->site ? a->site : "")) return 0;
+    alert_row_t *d;
+    if (x->n < x->cap) {
+        d = &x->v[x->n++];
+    } else { /* full: the oldest goes */
+        d = &x->v[x->start];
+        alert_row_free(d);
+        x->start = (x->start + 1) % x->cap;
+    }
+    d->id = a->id;
+    d->screen = strdup(a->screen);
+    d->severity = strdup(a->severity);
+    d->site = strdup(a->site ? a->site : "");
+    d->mn = strdup(a->mn);
+    d->factor = strdup(a->factor);
+    d->evidence = strdup(a->evidence ? a->evidence : "");
+    d->gran = a->gran;
+    d->t = a->t;
+    d->created_ms = a->created_ms;
+    if (!d->screen || !d->severity || !d->site || !d->mn || !d->factor || !d->evidence) x->oom = 1;
+    return x->oom;
+}
+
+static int r_alerts(api_req_t *r)
+{
+    static const char *const cols[] = {"id", "screen", "severity", "site", "mn", "factor", "granularity",
+                                       "time", "evidence", "created"};
+    eco_time_t now = eco_time_from_utc(eco_now_ms() / 1000);
+    eco_time_t to = now + ECO_DAY_S, from = INT64_MIN;
+    long limit = 200;
+    if (api_arg_time(r, "from", &from) < 0 || api_arg_time(r, "to", &to) < 0 ||
+        api_arg_long(r, "limit", 1, 5000, &limit) < 0)
+        return -1;
+    if (from == INT64_MIN) from = now - ECO_DAY_S;
+    if (from > to) return api_error(r, 400, "bad_request", "from is after to");
+    alert_ctx_t x;
+    memset(&x, 0, sizeof x);
+    x.cap = (size_t)limit;
+    x.screen = api_arg(r, "screen");
+    x.site = api_arg(r, "site");
+    x.v = calloc(x.cap, sizeof *x.v);
+    if (!x.v) return api_error(r, 500, "internal", "out of memory");
+    eco_store_t *st = api_reader_get(r->api);
+    if (!st) {
+        free(x.v);
+        return api_error(r, 503, "unavailable", "shutting down");
+    }
+    eco_err_t err;
+    eco_err_clear(&err);
+    int rc = eco_store_alert_each(st, from, to, on_alert, &x, &err);
+    api_reader_put(r->api, st);
+    if (rc >= 0 && !x.oom) {
+        tw_t t;
+        tw_begin(&t, r, "alerts", cols, 10);
+        for (size_t k = 0; k < x.n; k++) { /* newest first */
+            const alert_row_t *a = &x.v[(x.start + x.n - 1 - k) % x.cap];
+            tw_row(&t);
+            tw_int(&t, a->id, 1);
+            tw_str(&t, a->screen);
+            tw_str(&t, a->severity);
+            tw_str(&t, a->site);
+            tw_str(&t, a->mn);
+            tw_str(&t, a->factor);
+            tw_str(&t, eco_gran_name((eco_gran_t)a->gran));
+            tw_time(&t, a->t, 1);
+            tw_str(&t, a->evidence);
+            tw_time(&t, eco_time_from_utc(a->created_ms / 1000), a->created_ms > 0);
+            tw_row_end(&t);
+        }
+        tw_end(&t, NULL, NULL);
+    }
+    for (size_t k = 0; k < x.n; k++) alert_row_free(&x.v[k]);
+    free(x.v);
+    if (x.oom) return api_error(r, 500, "internal", "out of memory");
+    if (rc < 0) return api_error(r, 500, "store", "%s", err.msg);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ POST /sites */
+
+static const char *jstr(json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    return json_is_string(v) ? json_string_value(v) : "";
+}
+
+static int r_sites_post(api_req_t *r)
+{
+    json_error_t je;
+    json_t *root = json_loadb(r->upload.data ? r->upload.data : "", r->upload.len, 0, &je);
+    if (!root)
+        return api_error(r, 400, "bad_request", "body: not JSON (line %d column %d: %s)", je.line, je.column, je.text);
+    json_t *arr = json_is_array(root) ? root : NULL;
+    size_t n = arr ? json_array_size(arr) : 1;
+    if (!arr && !json_is_object(root)) {
+        json_decref(root);
+        return api_error(r, 400, "bad_request", "body: a site object or an array of them");
+    }
+    /* validate everything first: nothing is written unless all of it is good */
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = arr ? json_array_get(arr, i) : root;
+        eco_site_kind_t k;
+        const char *code = json_is_object(o) ? jstr(o, "code") : "";
+        if (!*code) {
+            json_decref(root);
+            return api_error(r, 400, "bad_request", "site %zu: code is required", i);
+        }
+        if (eco_site_kind_parse(eco_slice_cstr(jstr(o, "kind")), &k) < 0) {
+            json_decref(root);
+            return api_error(r, 400, "bad_request", "site %zu (%s): kind '%s' is not a site kind", i, code,
+                             jstr(o, "kind"));
+        }
+        json_t *lon = json_object_get(o, "lon"), *lat = json_object_get(o, "lat");
+        if ((lon && !json_is_number(lon) && !json_is_null(lon)) || (lat && !json_is_number(lat) && !json_is_null(lat)) ||
+            (json_is_number(lon) && fabs(json_number_value(lon)) > 180) ||
+            (json_is_number(lat) && fabs(json_number_value(lat)) > 90)) {
+            json_decref(root);
+            return api_error(r, 400, "bad_request", "site %zu (%s): lon/lat must be numbers in range", i, code);
+        }
+    }
+    eco_store_opts_t so;
+    eco_store_opts_default(&so);
+    so.create = 0;
+    eco_store_t *st;
+    eco_err_t err;
+    eco_err_clear(&err);
+    if (eco_store_open(&st, r->api->data_dir, &so, &err) < 0) {
+        json_decref(root);
+        return api_error(r, 503, "store", "%s", err.msg);
+    }
+    int rc = eco_store_tx_begin(st, &err);
+    for (size_t i = 0; i < n && rc >= 0; i++) {
+        json_t *o = arr ? json_array_get(arr, i) : root;
+        eco_site_t s;
+        memset(&s, 0, sizeof s);
+        s.code = jstr(o, "code");
+        eco_site_kind_parse(eco_slice_cstr(jstr(o, "kind")), &s.kind);
+        s.name = jstr(o, "name");
+        s.province = jstr(o, "province");
+        s.city = jstr(o, "city");
+        s.county = jstr(o, "county");
+        s.basin = jstr(o, "basin");
+        s.river = jstr(o, "river");
+        s.zone = jstr(o, "zone");
+        json_t *lon = json_object_get(o, "lon"), *lat = json_object_get(o, "lat");
+        s.lon = json_is_number(lon) ? json_number_value(lon) : NAN;
+        s.lat = json_is_number(lat) ? json_number_value(lat) : NAN;
+        rc = eco_store_site_put(st, &s, &err);
+    }
+    if (rc >= 0) rc = eco_store_tx_commit(st, &err);
+    else eco_store_tx_rollback(st);
+    eco_store_close(st);
+    json_decref(root);
+    if (rc < 0) return api_error(r, 500, "store", "%s", err.msg);
+    eco_log(ECO_LOG_INFO, "http: %zu site(s) written through the API", n);
+    eco_json_t j;
+    eco_json_init(&j, &r->out);
+    eco_json_obj_begin(&j);
+    eco_json_key(&j, "written");
+    eco_json_int(&j, (int64_t)n);
+    eco_json_obj_end(&j);
+    r->ctype = "application/json";
+    return 0;
+}
+
+/* ------------------------------------------------------------------ the table */
+
+static const param_def_t p_sites[] = {
+    {"kind", "enum:air|water|drinking|groundwater|sea|noise|radiation|outlet", "site kind"},
+    {"city", "string", "city as the catalogue has it"},
+    {"county", "string", "county as the catalogue has it"},
+    {NULL, NULL, NULL}};
+static const param_def_t p_devices[] = {{"site", "string", "site code"}, {NULL, NULL, NULL}};
+static const param_def_t p_latest[] = {
+    {"kind", "enum:air|water|drinking|groundwater|sea|noise|radiation|outlet", "site kind"},
+    {"site", "string", "site code"},
+    {"factor", "string", "HJ 212 factor code (a34004)"},
+    {"granularity", "enum:realtime|minute|hour|day", "one granularity (default all)"},
+    {NULL, NULL, NULL}};
+static const param_def_t p_series[] = {
+    {"site", "string", "site code (this or mn)"},
+    {"mn", "string", "device MN (this or site)"},
+    {"factor", "string", "HJ 212 factor code"},
+    {"granularity", "enum:realtime|minute|hour|day", "default hour"},
+    {"from", "time", "inclusive; default to minus 7 days"},
+    {"to", "time", "inclusive; default now"},
+    {"limit", "integer", "rows per page, 1..10000 (default 1000)"},
+    {"after", "string", "the next cursor of the previous page"},
+    {NULL, NULL, NULL}};
+static const param_def_t p_city[] = {{"city", "string", "city as the catalogue has it"}, {NULL, NULL, NULL}};
+static const param_def_t p_alerts[] = {
+    {"from", "time", "inclusive; default now minus 24 h"},
+    {"to", "time", "inclusive; default now"},
+    {"screen", "string", "spike, flat, stuck, impossible, future, smooth, silent"},
+    {"site", "string", "site code"},
+    {"limit", "integer", "newest N, 1..5000 (default 200)"},
+    {NULL, NULL, NULL}};
+static const param_def_t p_stream[] = {
+    {"minute", "enum:0|1", "also minute and real-time values (many)"},
+    {NULL, NULL, NULL}};
+
+const route_t api_routes[] = {
+    {"GET", "/healthz", "Liveness and the store's state", "operations", r_healthz, ACCESS_OPEN, 0, NULL, 0},
+    {"GET", "/metrics", "Prometheus metrics", "operations", api_metrics, ACCESS_OPEN, 0, NULL, 0},
+    {"GET", "/api/v1/openapi.json", "This document", "meta", api_openapi, ACCESS_OPEN, 0, NULL, 0},
+    {"GET", "/api/v1/sites", "Sites of the catalogue (JSON, GeoJSON, CSV)", "catalogue", r_sites, ACCESS_READ, 1, p_sites, 0},
+    {"POST", "/api/v1/sites", "Add or update sites (write role)", "catalogue", r_sites_post, ACCESS_WRITE, 0, NULL, 0},
+    {"GET", "/api/v1/devices", "Devices and their health (never passwords or keys)", "catalogue", r_devices, ACCESS_READ, 1, p_devices, 0},
+    {"GET", "/api/v1/latest", "Latest value of every series, from memory", "data", r_latest, ACCESS_READ, 1, p_latest, 0},
+    {"GET", "/api/v1/series", "Values over a time range, keyset-paginated", "data", r_series, ACCESS_READ, 1, p_series, 0},
+    {"GET", "/api/v1/aqi/latest", "Real-time AQI (HJ 633) of each air site's latest hour", "air", r_aqi_latest, ACCESS_READ, 1, p_city, 0},
+    {"GET", "/api/v1/water/latest", "GB 3838 class of each water site's latest hour", "water", r_water_latest, ACCESS_READ, 1, p_city, 0},
+    {"GET", "/api/v1/alerts", "Alerts, newest first", "alerts", r_alerts, ACCESS_READ, 1, p_alerts, 0},
+    {"GET", "/api/v1/stream", "Live events (Server-Sent Events)", "live", api_stream, ACCESS_READ, 0, p_stream, 0},
+    {"GET", "/", "The dashboard and its files", "dashboard", api_static, ACCESS_OPEN, 0, NULL, 1},
+};
+const int api_nroutes = (int)(sizeof api_routes / sizeof api_routes[0]);
+
+/* ------------------------------------------------------------------ OpenAPI */
+
+int api_openapi(api_req_t *r)
+{
+    eco_json_t j;
+    eco_json_init(&j, &r->out);
+    eco_json_obj_begin(&j);
+    eco_json_key(&j, "openapi");
+    eco_json_str(&j, "3.0.3");
+    eco_json_key(&j, "info");
+    eco_json_obj_begin(&j);
+    eco_json_key(&j, "title");
+    eco_json_str(&j, "ecobrain API");
+    eco_json_key(&j, "version");
+    eco_json_str(&j, ECO_VERSION);
+    eco_json_key(&j, "description");
+    eco_json_str(&j, "Times are ISO 8601 in Beijing time (+08:00). Errors: {\"error\", \"detail\"}. Tabular routes "
+                     "answer CSV with format=csv or Accept: text/csv. See docs/api.md.");
+    eco_json_obj_end(&j);
+    eco_json_key(&j, "components");
+    eco_json_obj_begin(&j);
+    eco_json_key(&j, "securitySchemes");
+    eco_json_obj_begin(&j);
+    eco_json_key(&j, "bearer");
+    eco_json_obj_begin(&j);
+    eco_json_key(&j, "type");
+    eco_json_str(&j, "http");
+    eco_json_key(&j, "scheme");
+    eco_json_str(&j, "bearer");
+    eco_json_obj_end(&j);
+    eco_json_obj_end(&j);
+    eco_json_key(&j, "schemas");
+    eco_json_obj_begin(&j);
+    eco_json_key(&j, "Error");
+    eco_json_obj_begin(&j);
+    eco_json_key(&j, "type");
+    eco_json_str(&j, "object");
+    eco_json_key(&j, "properties");
+    eco_json_obj_begin(&j);
+    eco_json_key(&j, "error");
+    eco_json_obj_begin(&j);
+    eco_json_key(&j, "type");
+    eco_json_str(&j, "string");
+    eco_json_obj_end(&j);
+    eco_json_key(&j, "detail");
+    eco_json_obj_begin(&j);
+    eco_json_key(&j, "type");
+    eco_json_str(&j, "string");
+    eco_json_obj_end(&j);
+    eco_json_obj_end(&j);
+    eco_json_obj_end(&j);
+    eco_json_obj_end(&j);
+    eco_json_obj_end(&j);
+    eco_json_key(&j, "paths");
+    eco_json_obj_begin(&j);
+    for (int i = 0; i < api_nroutes; i++) {
+        const route_t *rt = &api_routes[i];
+        if (rt->prefix) continue; /* static files are not API */
+        /* routes sharing a path (GET and POST /sites) go under one path object */
+        int first = 1;
+        for (int k = 0; k < i; k++)
+            if (!strcmp(api_routes[k].path, rt->path)) first = 0;
+        if (!first) continue;
+        eco_json_key(&j, rt->path);
+        eco_json_obj_begin(&j);
+        for (int k = i; k < api_nroutes; k++) {
+            const route_t *m = &api_routes[k];
+            if (strcmp(m->path, rt->path)) continue;
+            char meth[8];
+            size_t ml = strlen(m->method);
+            for (size_t c = 0; c <= ml && c < sizeof meth; c++) meth[c] = (char)(m->method[c] | (c < ml ? 0x20 : 0));
+            eco_json_key(&j, meth);
+            eco_json_obj_begin(&j);
+            eco_json_key(&j, "summary");
+            eco_json_str(&j, m->summary);
+            eco_json_key(&j, "tags");
+            eco_json_arr_begin(&j);
+            eco_json_str(&j, m->tag);
+            eco_json_arr_end(&j);
+            if (m->access != ACCESS_OPEN) {
+                eco_json_key(&j, "security");
+                eco_json_arr_begin(&j);
+                eco_json_obj_begin(&j);
+                eco_json_key(&j, "bearer");
+                eco_json_arr_begin(&j);
+                eco_json_arr_end(&j);
+                eco_json_obj_end(&j);
+                eco_json_arr_end(&j);
+            }
+            eco_json_key(&j, "parameters");
+            eco_json_arr_begin(&j);
+            for (const param_def_t *p = m->params; p && p->name; p++) {
+                eco_json_obj_begin(&j);
+                eco_json_key(&j, "name");
+                eco_json_str(&j, p->name);
+                eco_json_key(&j, "in");
+                eco_json_str(&j, "query");
+                eco_json_key(&j, "description");
+                eco_json_str(&j, p->desc);
+                eco_json_key(&j, "schema");
+                eco_json_obj_begin(&j);
+                eco_json_key(&j, "type");
+                eco_json_str(&j, !strcmp(p->type, "integer") ? "integer" : "string");
+                if (!strcmp(p->type, "time")) {
+                    eco_json_key(&j, "format");
+                    eco_json_str(&j, "date-time");
+                }
+                if (!strncmp(p->type, "enum:", 5)) {
+                    eco_json_key(&j, "enum");
+                    eco_json_arr_begin(&j);
+                    const char *s = p->type + 5;
+                    while (*s) {
+                        const char *e = strchr(s, '|');
+                        size_t len = e ? (size_t)(e - s) : strlen(s);
+                        eco_json_strn(&j, s, len);
+                        s += len + (e ? 1 : 0);
+                    }
+                    eco_json_arr_end(&j);
+                }
+                eco_json_obj_end(&j);
+                eco_json_obj_end(&j);
+            }
+            if (m->tabular) {
+                eco_json_obj_begin(&j);
+                eco_json_key(&j, "name");
+                eco_json_str(&j, "format");
+                eco_json_key(&j, "in");
+                eco_json_str(&j, "query");
+                eco_json_key(&j, "schema");
+                eco_json_obj_begin(&j);
+                eco_json_key(&j, "type");
+                eco_json_str(&j, "string");
+                eco_json_key(&j, "enum");
+                eco_json_arr_begin(&j);
+                eco_json_str(&j, "json");
+                eco_json_str(&j, "csv");
+                if (!strcmp(m->path, "/api/v1/sites")) eco_json_str(&j, "geojson");
+                eco_json_arr_end(&j);
+                eco_json_obj_end(&j);
+                eco_json_obj_end(&j);
+            }
+            eco_json_arr_end(&j);
+            eco_json_key(&j, "responses");
+            eco_json_obj_begin(&j);
+            eco_json_key(&j, "200");
+            eco_json_obj_begin(&j);
+            eco_json_key(&j, "description");
+            eco_json_str(&j, "OK");
+            eco_json_key(&j, "content");
+            eco_json_obj_begin(&j);
+            eco_json_key(&j, !strcmp(m->path, "/metrics") ? "text/plain"
+                             : m->fn == api_stream         ? "text/event-stream"
+                                                           : "application/json");
+            eco_json_obj_begin(&j);
+            eco_json_obj_end(&j);
+            if (m->tabular) {
+                eco_json_key(&j, "text/csv");
+                eco_json_obj_begin(&j);
+                eco_json_obj_end(&j);
+            }
+            eco_json_obj_end(&j);
+            eco_json_obj_end(&j);
+            const char *errs[] = {"400", "401", "403", "404", "503"};
+            for (int e = 0; e < 5; e++) {
+                if ((e == 1 || e == 2) && m->access == ACCESS_OPEN) continue;
+                eco_json_key(&j, errs[e]);
+                eco_json_obj_begin(&j);
+                eco_json_key(&j, "description");
+                eco_json_str(&j, "error");
+                eco_json_key(&j, "content");
+                eco_json_obj_begin(&j);
+                eco_json_key(&j, "application/json");
+                eco_json_obj_begin(&j);
+                eco_json_key(&j, "schema");
+                eco_json_obj_begin(&j);
+                eco_json_key(&j, "$ref");
+                eco_json_str(&j, "#/components/schemas/Error");
+                eco_json_obj_end(&j);
+                eco_json_obj_end(&j);
+                eco_json_obj_end(&j);
+                eco_json_obj_end(&j);
+            }
+            eco_json_obj_end(&j);
+            eco_json_obj_end(&j);
+        }
+        eco_json_obj_end(&j);
+    }
+    eco_json_obj_end(&j);
+    eco_json_obj_end(&j);
+    if (eco_json_status(&j) < 0) return api_error(r, 500, "internal", "openapi document");
+    return 0;
+}
