@@ -117,8 +117,10 @@ try {
     const sel = await page.evaluate(() => [window.ecobrain.selected, window.ecobrain.factor, window.ecobrain.chartPoints]);
     check(ok, `map click opened ${sel[0]}'s chart (${sel[1]}, ${sel[2]} points)`);
   }
-  const rowSite = await page.getAttribute('#aqi-table tbody tr[data-site]:last-child', 'data-site');
-  await page.click('#aqi-table tbody tr[data-site]:last-child');
+  // a row of another site than the one the map click opened
+  const row = page.locator('#aqi-table tbody tr[data-site]:not(.sel)').first();
+  const rowSite = await row.getAttribute('data-site');
+  await row.click();
   const ok2 = await page.waitForFunction((s) => window.ecobrain.selected === s && window.ecobrain.chartPoints > 0, rowSite)
     .then(() => true, () => false);
   const chartInfo = await page.evaluate(() => {
@@ -140,6 +142,11 @@ try {
   const eb1 = await page.evaluate(() => ({ ...window.ecobrain }));
   check(live, `live update over SSE (events ${JSON.stringify(eb1.sseByType)}, last update ${eb1.lastUpdate}, state ${eb1.live})`);
   check(eb1.live === 'on', 'live indicator says connected');
+  // The open chart grows with the stream's new hourly values of its site and factor.
+  const grew = await page.waitForFunction((n) => window.ecobrain.chartPoints > n, chartInfo ? chartInfo.points : 0,
+    { timeout: LIVE_MS }).then(() => true, () => false);
+  const pts = await page.evaluate(() => window.ecobrain.chartPoints);
+  check(grew, `the open chart grew live from ${chartInfo && chartInfo.points} to ${pts} points`);
   check(/^\d{2}:\d{2}:\d{2}$/.test((await page.textContent('#last-update')) || ''), 'time of the last update shown');
 
   // ---- 4. targets / rankings frames

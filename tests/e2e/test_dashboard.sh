@@ -98,13 +98,14 @@ hj=$(cat "$tmp/hj212.port"); hp=$(cat "$tmp/http.port")
 url="http://127.0.0.1:$hp/"
 echo "serve: HJ 212 on 127.0.0.1:$hj, HTTP on $url"
 
-# ---- simulators: one tick = one minute of device time every 100 ms, replaying
-# the last ~100 h up to the present minute (a complete hour every 6 s); they run for
-# the whole test, so live updates keep flowing while the browser watches.
-"$bin" sim --target "127.0.0.1:$hj" --kind air --devices "$n_air" --interval-ms 100 --duration 600 --drain 5 \
+# ---- simulators: one tick = one minute of device time every 50 ms, replaying
+# the last ~133 h up to the present minute (a complete hour every 3 s; inside the
+# API's default 7-day windows); they run for the whole test (400 s at most), so
+# live updates keep flowing while the browser watches.
+"$bin" sim --target "127.0.0.1:$hj" --kind air --devices "$n_air" --interval-ms 50 --duration 400 --drain 5 \
   --seed 7 --quiet >>"$tmp/sim.log" 2>&1 &
 sims+=($!)
-"$bin" sim --target "127.0.0.1:$hj" --kind water --devices "$n_water" --interval-ms 100 --duration 600 --drain 5 \
+"$bin" sim --target "127.0.0.1:$hj" --kind water --devices "$n_water" --interval-ms 50 --duration 400 --drain 5 \
   --seed 7 --quiet >>"$tmp/sim.log" 2>&1 &
 sims+=($!)
 
@@ -117,6 +118,15 @@ for _ in $(seq 120); do
 done
 [ -n "$ok" ] || { echo "FAIL: no site with an AQI in /api/v1/aqi/latest within 120 s"; echo "$body" | head -c 600; exit 1; }
 echo "serve: /api/v1/aqi/latest has AQI values"
+# A few hours more, so that the site charts are lines (and the screenshot says something).
+first=$(awk -F, 'NR == 2 {print $1}' "$tmp/sites.csv")
+for _ in $(seq 120); do
+  n=$(curl -sf --max-time 5 "${url}api/v1/series?site=$first&factor=a34004&granularity=hour" |
+      sed -n 's/.*"count":\([0-9]*\).*/\1/p')
+  [ "${n:-0}" -ge 8 ] && break
+  sleep 1
+done
+echo "serve: $first has ${n:-0} hourly PM2.5 values"
 
 # ---- the browser
 mkdir -p "$root/build"

@@ -122,7 +122,12 @@
     return f ? (state.lang === 'en' ? f[1] : f[0]) : code;
   }
   function factorUnit(code) { var f = FACTORS[code]; return f ? f[2] : ''; }
-  function category(c) { var m = t('cat_map'); return c == null ? '—' : (m[c] || c); }
+  // The API's category is Chinese; it also sends category_en (not in docs/api.md yet), used when present.
+  function category(c, en) {
+    if (c == null) return '—';
+    if (state.lang === 'en' && en) return en;
+    var m = t('cat_map'); return m[c] || c;
+  }
   // "2026-11-28T19:00:00+08:00" -> "2026-11-28 19:00" (as given, no zone conversion)
   function showTime(s, withSeconds) {
     if (!s) return '—';
@@ -211,7 +216,7 @@
       if (!e) lines.push(t('no_data'));
       else {
         lines.push(esc(cityName(e.city)) + ' · ' + esc(showTime(e.time)));
-        lines.push(t('aqi') + ': <b>' + (e.aqi == null ? '—' : e.aqi) + '</b> ' + esc(category(e.category)));
+        lines.push(t('aqi') + ': <b>' + (e.aqi == null ? '—' : e.aqi) + '</b> ' + esc(category(e.category, e.category_en)));
         if (e.primary) lines.push(t('primary') + ': ' + esc(e.primary));
       }
     } else {
@@ -340,7 +345,7 @@
       return '<tr data-site="' + esc(r.site) + '"' +
         (r.site === state.selected ? ' class="sel"' : '') + ' title="' + esc(r.site + ' · ' + showTime(r.time)) + '">' +
         '<td><span class="trunc">' + esc(r.name || r.site) + '</span></td><td>' + esc(cityName(r.city)) + '</td>' +
-        '<td class="num">' + badge + '</td><td' + (stale ? ' class="muted"' : '') + '>' + esc(category(r.category)) +
+        '<td class="num">' + badge + '</td><td' + (stale ? ' class="muted"' : '') + '>' + esc(category(r.category, r.category_en)) +
         (stale ? ' <span class="small stale" title="' + esc(showTime(r.time)) + '">(' + esc(r.time.slice(11, 16)) + ')</span>' : '') + '</td>' +
         '<td>' + esc(r.primary || '—') + '</td></tr>';
     }).join('');
@@ -446,7 +451,7 @@
     var parts = [];
     var city = (e && e.city) || (i.cat && i.cat.city);
     if (city) parts.push(cityName(city));
-    if (e && i.kind === 'air') parts.push(t('aqi') + ' ' + (e.aqi == null ? '—' : e.aqi) + ' ' + category(e.category) + ' · ' + showTime(e.time));
+    if (e && i.kind === 'air') parts.push(t('aqi') + ' ' + (e.aqi == null ? '—' : e.aqi) + ' ' + category(e.category, e.category_en) + ' · ' + showTime(e.time));
     if (e && i.kind === 'water') parts.push(t('water_class') + ' ' + (e.class_label || '—') + ' · ' + showTime(e.time));
     parts.push(t('last_48h'));
     $('detail-info').textContent = parts.join(' · ');
