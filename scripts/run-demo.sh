@@ -7,7 +7,8 @@
 # 2026-03-01 switch of standards, and the worst days. Then the platform
 # itself: `ecobrain serve` on .demo/store with a catalogue of those air
 # stations plus a water section, a flue-gas (CEMS) and an effluent outlet per
-# city, fed by `ecobrain sim` devices over HJ 212 on 127.0.0.1:${HJ212_PORT:-6000}.
+# city, fed by `ecobrain sim` devices over HJ 212 on 127.0.0.1:${HJ212_PORT:-6000}, with
+# the HTTP API and the dashboard on 127.0.0.1:${HTTP_PORT:-8080}.
 # It runs until Ctrl-C, which stops the simulators and flushes the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -84,7 +85,9 @@ cities=$(tail -n +2 "$S" | cut -d, -f2 | awk '!seen[$0]++')
 } >"$D/catalogue-devices.csv"
 "$B" site import --data "$store" "$D/catalogue-sites.csv"
 "$B" device import --data "$store" "$D/catalogue-devices.csv"
-"$B" serve --data "$store" --hj212 "127.0.0.1:$port" 2>"$D/serve.log" &
+http_port=${HTTP_PORT:-8080}
+[ -f build/web/index.html ] || { [ -d web/node_modules ] && web/build.sh build/web; } || true
+"$B" serve --data "$store" --hj212 "127.0.0.1:$port" --http "127.0.0.1:$http_port" 2>"$D/serve.log" &
 srv=$!
 sims=()
 stop_all() {
@@ -116,6 +119,11 @@ acknowledges each only after it is committed. Look at:
   $B device list --data $store --format text
   $B alerts list --data $store --format text        # data-quality screens on every stored value
   $B export --data $store --format air | $B air aqi --format text - | tail   # stored hours -> AQI
+The dashboard (一张网) and the API, on this machine only:
+  http://127.0.0.1:$http_port/                      # map, AQI table, alerts, live over SSE
+  curl -s http://127.0.0.1:$http_port/api/v1/aqi/latest | head -c 600
+  curl -s 'http://127.0.0.1:$http_port/api/v1/latest?granularity=hour&format=csv' | head
+  curl -s http://127.0.0.1:$http_port/metrics | grep ecobrain_values_total
 Press Ctrl-C to stop (the server flushes before it exits).
 MSG
 wait "$srv"

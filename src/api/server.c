@@ -649,7 +649,8 @@ int api_static(api_req_t *r)
 
 static int path_match(const route_t *rt, const char *url)
 {
-    if (rt->prefix) return strncmp(url, rt->path, strlen(rt->path)) == 0;
+    /* the dashboard's files are everything but the API: an unknown API path is a 404 of the API */
+    if (rt->prefix) return strncmp(url, rt->path, strlen(rt->path)) == 0 && strncmp(url, "/api/", 5) != 0;
     return strcmp(url, rt->path) == 0;
 }
 
