@@ -15,7 +15,7 @@
 set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config libcmocka-dev libssl-dev libjansson-dev
-            libsqlite3-dev libuv1-dev libinih-dev libmicrohttpd-dev sqlite3 python3 bsdextrautils
+            libsqlite3-dev libuv1-dev libinih-dev libmicrohttpd-dev libzstd-dev zstd sqlite3 python3 bsdextrautils
             chromium fonts-noto-cjk)
 fuzz_pkgs=(clang libclang-rt-14-dev)
 bench_pkgs=(python3 python3-pandas python3-numpy wrk)

@@ -29,6 +29,7 @@ typedef struct eco_api_cfg {
     int catalogue_refresh_s;  /* sites/devices reread this often (default 5) */
     int online_s;             /* a device seen within this long is online (default 600) */
     int sse_buffer;           /* live events kept for SSE clients to catch up (default 16384) */
+    int snapshot_ms;          /* /latest and /aqi/latest answers may be this old (default 1000; 0 = always current) */
 } eco_api_cfg_t;
 
 void eco_api_cfg_default(eco_api_cfg_t *c);

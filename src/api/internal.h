@@ -49,6 +49,8 @@ typedef struct shared_body {
     int refs;                /* under api.cache_mu */
     char *p;
     size_t n;
+    char *z;                 /* the same, zstd-compressed (NULL: not worth it) */
+    size_t zn;
     const char *ctype;
 } shared_body_t;
 
@@ -75,6 +77,8 @@ struct eco_api {
     struct {
         char key[512];
         uint64_t version, gen;
+        int64_t built_us;
+        int64_t building_us;  /* a request is rebuilding it since then (0 = none): others take the old one */
         shared_body_t *body;
     } cache[API_CACHE_N];
     unsigned cache_next;
@@ -105,6 +109,7 @@ typedef struct api_req {
     int status;
     const char *ctype;
     shared_body_t *shared;    /* set instead of out when the body comes from the cache */
+    int zstd_ok;              /* the client accepts Content-Encoding: zstd */
     struct MHD_Response *resp; /* set by handlers that build their own (static files, SSE) */
     eco_buf_t upload;         /* request body */
     int too_big;

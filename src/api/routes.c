@@ -107,6 +107,41 @@ static void tw_num(tw_t *t, double v)
     }
 }
 
+/* a value as the instrument sent it when that text is a plain JSON number ("35.2"), else the double */
+static int json_number_ok(const char *s)
+{
+    size_t i = 0, digits = 0;
+    if (s[i] == '-') i++;
+    if (s[i] == '0' && s[i + 1] >= '0' && s[i + 1] <= '9') return 0; /* no leading zeros in JSON */
+    for (; s[i] >= '0' && s[i] <= '9'; i++) digits++;
+    if (s[i] == '.') {
+        i++;
+        size_t fd = 0;
+        for (; s[i] >= '0' && s[i] <= '9'; i++) fd++;
+        if (!fd) return 0;
+        digits += fd;
+    }
+    if (s[i] == 'e' || s[i] == 'E') {
+        i++;
+        if (s[i] == '+' || s[i] == '-') i++;
+        size_t ed = 0;
+        for (; s[i] >= '0' && s[i] <= '9'; i++) ed++;
+        if (!ed) return 0;
+    }
+    return digits && !s[i] && i < 40;
+}
+
+static void tw_numtext(tw_t *t, const char *text, double v)
+{
+    if (!text || !isfinite(v) || !json_number_ok(text)) {
+        tw_num(t, v);
+        return;
+    }
+    tw_next(t);
+    if (t->csv) eco_buf_puts(&t->r->out, text);
+    else eco_json_number_text(&t->j, text, strlen(text));
+}
+
 static void tw_int(tw_t *t, int64_t v, int present)
 {
     tw_next(t);
@@ -470,7 +505,7 @@ static int on_series(void *ud, const eco_obs_row_t *row)
     tw_str(x->t, row->factor);
     tw_str(x->t, eco_gran_name(row->gran));
     tw_time(x->t, row->t, 1);
-    tw_num(x->t, row->value);
+    tw_numtext(x->t, row->vtext, row->value);
     tw_str(x->t, row->flag);
     tw_row_end(x->t);
     x->n++;
@@ -539,6 +574,7 @@ static int r_series(api_req_t *r)
     q.from = from;
     q.to = to;
     q.time_major = 1;
+    q.lean = 1;
     /* one device: the cursor's time bounds the scan (devices come in MN order) */
     if (x.have_cursor && mn && !strcmp(mn, x.cur_mn) && x.cur_t > q.from) q.from = x.cur_t;
     eco_store_t *st = api_reader_get(r->api);

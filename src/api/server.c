@@ -32,6 +32,7 @@
 #include <arpa/inet.h>
 #include <ini.h>
 #include <openssl/evp.h>
+#include <zstd.h>
 
 #include "api/internal.h"
 #include "core/alloc.h"
@@ -62,6 +63,7 @@ void eco_api_cfg_default(eco_api_cfg_t *c)
     c->catalogue_refresh_s = 5;
     c->online_s = 600;
     c->sse_buffer = 16384;
+    c->snapshot_ms = 1000;
 }
 
 typedef struct cfg_ctx {
@@ -133,6 +135,7 @@ static int cfg_kv(void *ud, const char *sec, const char *key, const char *val)
     INTKEY("catalogue_refresh_s", 1, 3600, catalogue_refresh_s)
     INTKEY("online_s", 1, 86400 * 7, online_s)
     INTKEY("sse_buffer", 16, 1 << 22, sse_buffer)
+    INTKEY("snapshot_ms", 0, 60000, snapshot_ms)
     if (!strcmp(key, "max_body")) {
         errno = 0;
         n = strtol(val, &end, 10);
@@ -455,6 +458,7 @@ static void shared_unref(void *cls)
     pthread_mutex_unlock(&a->cache_mu);
     if (last) {
         free(b->p);
+        free(b->z);
         free(b);
     }
 }
@@ -462,17 +466,27 @@ static void shared_unref(void *cls)
 int api_cache_try(api_req_t *r, uint64_t version, uint64_t gen)
 {
     eco_api_t *a = r->api;
+    /* current, or not older than snapshot_ms: under steady ingestion the table changes with
+     * every commit (every few ms), and rebuilding a 2,000-site answer per request would make
+     * the busiest route the slowest; a second-old snapshot is what a map needs (SSE is live).
+     * One request rebuilds an expired answer while the others keep taking the old one. */
+    int64_t now = mono_us();
     pthread_mutex_lock(&a->cache_mu);
-    for (int i = 0; i < API_CACHE_N; i++)
-        if (a->cache[i].body && a->cache[i].version == version && a->cache[i].gen == gen &&
-            !strcmp(a->cache[i].key, r->cache_key)) {
-            r->shared = a->cache[i].body;
-            r->shared->refs++;
-            r->ctype = r->shared->ctype;
-            r->status = 200;
-            pthread_mutex_unlock(&a->cache_mu);
-            return 1;
+    for (int i = 0; i < API_CACHE_N; i++) {
+        if (!a->cache[i].body || a->cache[i].gen != gen || strcmp(a->cache[i].key, r->cache_key)) continue;
+        int fresh = a->cache[i].version == version || now - a->cache[i].built_us < (int64_t)a->cfg.snapshot_ms * 1000;
+        int rebuilding = a->cache[i].building_us && now - a->cache[i].building_us < 5000000;
+        if (!fresh && !rebuilding) {
+            a->cache[i].building_us = now; /* this request rebuilds it */
+            break;
         }
+        r->shared = a->cache[i].body;
+        r->shared->refs++;
+        r->ctype = r->shared->ctype;
+        r->status = 200;
+        pthread_mutex_unlock(&a->cache_mu);
+        return 1;
+    }
     pthread_mutex_unlock(&a->cache_mu);
     return 0;
 }
@@ -492,6 +506,19 @@ void api_cache_store(api_req_t *r, uint64_t version, uint64_t gen)
     b->api = a;
     b->p = p;
     b->n = r->out.len;
+    b->z = NULL;
+    b->zn = 0;
+    if (b->n >= 4096) { /* large answers asked for again and again: compress once, send many times */
+        size_t cap = ZSTD_compressBound(b->n);
+        char *z = malloc(cap);
+        size_t zn = z ? ZSTD_compress(z, cap, b->p, b->n, 3) : 0;
+        if (z && !ZSTD_isError(zn) && zn < b->n) {
+            b->z = z;
+            b->zn = zn;
+        } else {
+            free(z);
+        }
+    }
     b->ctype = r->ctype;
     b->refs = 1; /* the cache's */
     pthread_mutex_lock(&a->cache_mu);
@@ -503,6 +530,8 @@ void api_cache_store(api_req_t *r, uint64_t version, uint64_t gen)
     snprintf(a->cache[slot].key, sizeof a->cache[slot].key, "%s", r->cache_key);
     a->cache[slot].version = version;
     a->cache[slot].gen = gen;
+    a->cache[slot].built_us = mono_us();
+    a->cache[slot].building_us = 0;
     a->cache[slot].body = b;
     pthread_mutex_unlock(&a->cache_mu);
     if (old) shared_unref(old);
@@ -747,19 +776,27 @@ static void dispatch(api_req_t *r)
     }
     r->status = 200;
     r->ctype = r->csv ? "text/csv; charset=utf-8" : "application/json";
+    const char *ae = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Accept-Encoding");
+    r->zstd_ok = ae && strstr(ae, "zstd") != NULL;
     rt->fn(r);
 }
 
 static enum MHD_Result queue(api_req_t *r)
 {
     struct MHD_Response *resp = r->resp;
-    if (!resp && r->shared)
-        resp = MHD_create_response_from_buffer_with_free_callback_cls(r->shared->n, r->shared->p, shared_unref,
-                                                                      r->shared),
-        r->shared = NULL;
+    int zstd = 0;
+    if (!resp && r->shared) {
+        zstd = r->zstd_ok && r->shared->z != NULL;
+        resp = MHD_create_response_from_buffer_with_free_callback_cls(zstd ? r->shared->zn : r->shared->n,
+                                                                      zstd ? r->shared->z : r->shared->p,
+                                                                      shared_unref, r->shared);
+        if (resp) r->shared = NULL;
+    }
     if (!resp) resp = MHD_create_response_from_buffer(r->out.len, r->out.data, MHD_RESPMEM_MUST_COPY);
     if (!resp) return MHD_NO;
     if (!r->resp && r->ctype) MHD_add_response_header(resp, "Content-Type", r->ctype);
+    if (zstd) MHD_add_response_header(resp, "Content-Encoding", "zstd");
+    if (r->cache_key[0]) MHD_add_response_header(resp, "Vary", "Accept-Encoding");
     if (r->api->cfg.cors_origin[0]) {
         MHD_add_response_header(resp, "Access-Control-Allow-Origin", r->api->cfg.cors_origin);
         MHD_add_response_header(resp, "Vary", "Origin");

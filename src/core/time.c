@@ -3,6 +3,7 @@
 #include "core/time.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "core/error.h"
@@ -161,12 +162,35 @@ void eco_time_format(eco_time_t t, char *buf, size_t n)
         snprintf(buf, n, "%04d-%02d-%02d %02d:%02d", y, m, d, sod / 3600, sod / 60 % 60);
 }
 
+static inline char *put2(char *p, int v)
+{
+    p[0] = (char)('0' + v / 10);
+    p[1] = (char)('0' + v % 10);
+    return p + 2;
+}
+
 void eco_time_format_iso(eco_time_t t, char *buf, size_t n)
 {
     int y, m, d;
     int sod = eco_time_sod(t);
     eco_day_to_civil(eco_time_day(t), &y, &m, &d);
-    snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", y, m, d, sod / 3600, sod / 60 % 60, sod % 60);
+    if (y < 0 || y > 9999 || n < 26) { /* rare: let snprintf cope (and truncate safely) */
+        snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", y, m, d, sod / 3600, sod / 60 % 60, sod % 60);
+        return;
+    }
+    /* the API writes one per row: digits by hand, not snprintf */
+    char *p = put2(put2(buf, y / 100), y % 100);
+    *p++ = '-';
+    p = put2(p, m);
+    *p++ = '-';
+    p = put2(p, d);
+    *p++ = 'T';
+    p = put2(p, sod / 3600);
+    *p++ = ':';
+    p = put2(p, sod / 60 % 60);
+    *p++ = ':';
+    p = put2(p, sod % 60);
+    memcpy(p, "+08:00", 7);
 }
 
 void eco_time_format_full(eco_time_t t, char *buf, size_t n)

@@ -142,6 +142,7 @@ typedef struct eco_obs_query {
     int gran;                /* -1 = any */
     eco_time_t from, to;     /* inclusive; INT64_MIN / INT64_MAX = open */
     int time_major;          /* order by device, granularity, time, factor (for pivots) */
+    int lean;                /* fields, notes, received_ms and revisions not read ("", 0): faster */
 } eco_obs_query_t;
 
 void eco_obs_query_init(eco_obs_query_t *q);

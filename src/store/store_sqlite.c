@@ -1016,6 +1016,10 @@ static void row_from(sqlite3_stmt *st, eco_obs_row_t *row)
     row->value = sqlite3_column_type(st, 5) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 5);
     row->vtext = col_text(st, 6);
     row->flag = col_text(st, 7);
+    if (sqlite3_column_count(st) < 12) { /* a lean query */
+        row->fields = row->notes = "";
+        return;
+    }
     row->fields = col_text(st, 8);
     row->notes = col_text(st, 9);
     row->received_ms = sqlite3_column_int64(st, 10);
@@ -1024,21 +1028,23 @@ static void row_from(sqlite3_stmt *st, eco_obs_row_t *row)
 
 int eco_store_obs_query(eco_store_t *s, const eco_obs_query_t *q, eco_obs_cb cb, void *ud, eco_err_t *err)
 {
-    const char *sql = "SELECT d.mn, d.site, s.factor, o.gran, o.t, o.value, o.vtext, o.flag, o.fields, o.notes,"
-                      " o.received_ms, o.rev"
-                      " FROM obs o JOIN series s ON s.id = o.series JOIN device d ON d.id = s.device"
-                      " WHERE (?1 IS NULL OR d.site = ?1) AND (?2 IS NULL OR d.mn = ?2)"
-                      " AND (?3 IS NULL OR s.factor = ?3) AND (?4 < 0 OR o.gran = ?4)"
-                      " AND o.t BETWEEN ?5 AND ?6";
+    /* only the conditions asked for: "(?1 IS NULL OR d.mn = ?1)" would keep SQLite from using
+     * the device, series and (series, gran, t) keys, and a month of one series would scan them all */
     char full[1024];
-    snprintf(full, sizeof full, "%s ORDER BY %s", sql,
-             q->time_major ? "d.mn, o.gran, o.t, s.factor" : "d.mn, s.factor, o.gran, o.t");
+    int n = snprintf(full, sizeof full,
+                     "SELECT d.mn, d.site, s.factor, o.gran, o.t, o.value, o.vtext, o.flag%s"
+                     " FROM obs o JOIN series s ON s.id = o.series JOIN device d ON d.id = s.device"
+                     " WHERE o.t BETWEEN ?5 AND ?6%s%s%s%s ORDER BY %s",
+                     q->lean ? "" : ", o.fields, o.notes, o.received_ms, o.rev", q->site ? " AND d.site = ?1" : "", q->mn ? " AND d.mn = ?2" : "",
+                     q->factor ? " AND s.factor = ?3" : "", q->gran >= 0 ? " AND o.gran = ?4" : "",
+                     q->time_major ? "d.mn, o.gran, o.t, s.factor" : "d.mn, s.factor, o.gran, o.t");
+    if (n < 0 || (size_t)n >= sizeof full) return eco_err_set(err, ECO_EINVAL, "store: query too long");
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, full, -1, &st, NULL) != SQLITE_OK) return db_err(s, err, "preparing the export");
     if (q->site) sqlite3_bind_text(st, 1, q->site, -1, SQLITE_STATIC);
     if (q->mn) sqlite3_bind_text(st, 2, q->mn, -1, SQLITE_STATIC);
     if (q->factor) sqlite3_bind_text(st, 3, q->factor, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 4, q->gran);
+    if (q->gran >= 0) sqlite3_bind_int(st, 4, q->gran);
     sqlite3_bind_int64(st, 5, q->from);
     sqlite3_bind_int64(st, 6, q->to);
     int rc, r = 0;

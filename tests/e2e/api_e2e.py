@@ -27,6 +27,7 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -290,6 +291,16 @@ def test_main():
     check(st == 200 and same, "latest: CSV carries the same rows as JSON")
     st, h, _ = srv.req("/api/v1/latest", headers={"Accept": "text/csv"})
     check(h.get("content-type", "").startswith("text/csv"), "Accept: text/csv answers CSV")
+    # a large answer asked for again comes from the snapshot, zstd-compressed for clients that accept it
+    plain = srv.req("/api/v1/latest")[2]
+    st, h, z = srv.req("/api/v1/latest", headers={"Accept-Encoding": "zstd"})
+    check(st == 200 and h.get("content-encoding") == "zstd" and z[:4] == b"\x28\xb5\x2f\xfd" and len(z) < len(plain),
+          f"latest: zstd for clients that accept it ({len(z)} of {len(plain)} bytes)")
+    if shutil.which("zstd"):
+        d = subprocess.run(["zstd", "-dc"], input=z, capture_output=True).stdout
+        check(d == plain, "latest: the zstd answer decompresses to the plain one")
+    st, h, p2 = srv.req("/api/v1/latest")
+    check(h.get("content-encoding") is None and p2 == plain, "latest: plain for clients that do not")
     st, a1 = srv.json("/api/v1/latest?site=A1&granularity=hour")
     check(a1 and a1["rows"] and all(r["site"] == "A1" for r in a1["rows"]), "latest: site filter")
 
