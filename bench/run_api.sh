@@ -108,7 +108,8 @@ emit api_latest answer_bytes "$size" bytes
   --quiet 2>/dev/null &
 sim=$!
 sleep 3
-metric_new() { curl -s "http://127.0.0.1:$HTTP/metrics" | awk -F' ' 'index($1, "ecobrain_values_total{outcome=\"new\"}") == 1 {print $2}'; }
+# values stored (new, same or revised: the steady run resends minutes the first one already stored)
+metric_new() { curl -s "http://127.0.0.1:$HTTP/metrics" | awk '/^ecobrain_values_total/ && !/failed/ {s += $2} END {print s + 0}'; }
 t0=$(date +%s.%N)
 v0=$(metric_new)
 
