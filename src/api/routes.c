@@ -384,23 +384,33 @@ static int r_sites(api_req_t *r)
 
 static int r_devices(api_req_t *r)
 {
-    static const char *const cols[] = {"mn", "site", "edition", "profile", "registered", "last_seen", "online"};
+    static const char *const cols[] = {"mn", "site", "edition", "profile", "registered", "last_seen", "online",
+                                       "connected", "frames_ok", "frames_bad", "refused", "dropped"};
     const char *site = api_arg(r, "site");
     cat_t *c = api_cat_get(r->api);
     int64_t now = eco_now_ms();
     tw_t t;
-    tw_begin(&t, r, "devices", cols, 7);
+    tw_begin(&t, r, "devices", cols, 12);
     for (size_t i = 0; i < c->ndevs; i++) {
         const cat_dev_t *d = &c->devs[i];
         if (site && strcmp(site, d->site)) continue;
+        eco_live_dev_t h;
+        int have = eco_live_dev_get(r->api->live, d->mn, &h);
+        int64_t seen = d->last_seen_ms; /* the catalogue's (written once a second) or the loop's, if newer */
+        if (have && h.last_seen_ms > seen) seen = h.last_seen_ms;
         tw_row(&t);
         tw_str(&t, d->mn);
         tw_str(&t, d->site);
         tw_str(&t, d->edition);
         tw_str(&t, d->profile[0] ? d->profile : "strict");
         tw_time(&t, eco_time_from_utc(d->registered_ms / 1000), d->registered_ms > 0);
-        tw_time(&t, eco_time_from_utc(d->last_seen_ms / 1000), d->last_seen_ms > 0);
-        tw_bool(&t, d->last_seen_ms > 0 && now - d->last_seen_ms <= (int64_t)r->api->cfg.online_s * 1000);
+        tw_time(&t, eco_time_from_utc(seen / 1000), seen > 0);
+        tw_bool(&t, seen > 0 && now - seen <= (int64_t)r->api->cfg.online_s * 1000);
+        tw_bool(&t, have && h.connected);
+        tw_int(&t, have ? (int64_t)h.frames_ok : 0, 1);
+        tw_int(&t, have ? (int64_t)h.frames_bad : 0, 1);
+        tw_int(&t, have ? (int64_t)h.refused : 0, 1);
+        tw_int(&t, have ? (int64_t)h.dropped : 0, 1);
         tw_row_end(&t);
     }
     tw_end(&t, NULL, NULL);

@@ -87,6 +87,8 @@ typedef struct device {
     int64_t tokens_ms;
     int64_t last_seen_ms;
     int seen_dirty;
+    eco_live_dev_t health;     /* counters the HTTP face shows */
+    int health_dirty;
 } device_t;
 
 typedef struct server server_t;
@@ -648,7 +650,10 @@ static void on_conn_closed(uv_handle_t *h)
 {
     conn_t *c = (conn_t *)h;
     server_t *s = c->srv;
-    if (c->dev >= 0 && s->devs[c->dev].conn == c) s->devs[c->dev].conn = NULL;
+    if (c->dev >= 0 && s->devs[c->dev].conn == c) {
+        s->devs[c->dev].conn = NULL;
+        s->devs[c->dev].health_dirty = 1; /* no longer connected */
+    }
     if (c->prev) c->prev->next = c->next;
     else s->conns = c->next;
     if (c->next) c->next->prev = c->prev;
@@ -935,6 +940,16 @@ static int queue_obs(server_t *s, const eco_hj212_packet_t *pkt, int gran, const
 
 static void conn_set_device(conn_t *c, int32_t id);
 
+/* a broken frame on a connection whose device is known counts against that device */
+static void dev_count(conn_t *c, int refused)
+{
+    if (c->dev < 0) return;
+    device_t *d = &c->srv->devs[c->dev];
+    if (refused) d->health.refused++;
+    else d->health.frames_bad++;
+    d->health_dirty = 1;
+}
+
 static void handle_frame(conn_t *c, const eco_hj212_frame_t *fr, int64_t rx)
 {
     server_t *s = c->srv;
@@ -944,6 +959,7 @@ static void handle_frame(conn_t *c, const eco_hj212_frame_t *fr, int64_t rx)
     eco_hj212_opts_t opts = c->fr.opts;
     if (eco_hj212_parse(fr->segment, &opts, pkt, &err) < 0) {
         s->st.bad_syntax++;
+        dev_count(c, 0);
         eco_log(ECO_LOG_WARN, "%s: frame at stream offset %" PRIu64 " dropped: %s", c->peer, fr->offset, err.msg);
         return;
     }
@@ -976,6 +992,7 @@ static void handle_frame(conn_t *c, const eco_hj212_frame_t *fr, int64_t rx)
     device_t *d = &s->devs[id];
     if (!d->mn || !eco_slice_eq(pkt->pw, d->pw)) {
         s->st.auth_bad_pw++;
+        if (d->mn) d->health.refused++, d->health_dirty = 1;
         eco_log(ECO_LOG_WARN, "%s: MN=%s wrong PW: refused%s", c->peer, mn, s->cfg.quarantine ? ", quarantined" : "");
         quarantine(s, c, pkt, fr->segment, "wrong PW");
         refuse(c, pkt, 3);
@@ -986,6 +1003,9 @@ static void handle_frame(conn_t *c, const eco_hj212_frame_t *fr, int64_t rx)
     if (c->dev != id) conn_set_device(c, id); /* first frame of this device here: its profile and key */
     d->last_seen_ms = eco_now_ms();
     d->seen_dirty = 1;
+    d->health.frames_ok++;
+    d->health.last_seen_ms = d->last_seen_ms;
+    d->health_dirty = 1;
     d->conn = c;
     if (pkt->st.len && pkt->st.len < sizeof d->st) slice_cstr(pkt->st, d->st, sizeof d->st);
     d->flagver = pkt->has_flag && pkt->flag >= 0 ? (pkt->flag & ~3) : -1;
@@ -1014,6 +1034,7 @@ static void handle_frame(conn_t *c, const eco_hj212_frame_t *fr, int64_t rx)
     }
     if (!rate_ok(s, d)) {
         s->st.rate_limited++;
+        d->health.dropped++;
         if (s->st.rate_limited % 1000 == 1)
             eco_log(ECO_LOG_WARN, "%s: MN=%s over %.0f frames/s: frame dropped unacknowledged", c->peer, mn,
                     s->cfg.rate_per_device);
@@ -1026,6 +1047,7 @@ static void handle_frame(conn_t *c, const eco_hj212_frame_t *fr, int64_t rx)
     if (!amn) return;
     if (gran >= 0 && !pkt->has_time) {
         s->st.bad_time++;
+        d->health.dropped++;
         eco_log(ECO_LOG_WARN, "%s: MN=%s CN=%d without a valid DataTime: not stored, not acknowledged", c->peer, mn,
                 pkt->cn_num);
         return;
@@ -1139,6 +1161,7 @@ static void conn_process(conn_t *c, const unsigned char *data, size_t n)
                 if (c->closing) return;
             } else {
                 count_bad(s, r);
+                dev_count(c, 0);
                 if (r == ECO_EHJ212_CRYPTO) learn_key_from_error(c, &err);
                 eco_log(ECO_LOG_WARN, "%s: %s", c->peer, err.msg);
             }
@@ -1334,6 +1357,17 @@ static void live_counters(server_t *s)
     c.gaps_found = t->gaps_found;
     c.gaps_filled = t->gaps_filled;
     eco_live_set_counters(s->cfg.live, &c);
+    /* devices whose health changed this second */
+    int any = 0;
+    for (size_t i = 0; i < s->ndevs; i++) {
+        device_t *d = &s->devs[i];
+        if (!d->health_dirty || !d->mn) continue;
+        if (!any) eco_live_write_begin(s->cfg.live), any = 1;
+        d->health.connected = d->conn != NULL;
+        d->health_dirty = 0;
+        if (eco_live_dev_put(s->cfg.live, d->mn, &d->health) < 0) break;
+    }
+    if (any) eco_live_write_end(s->cfg.live);
 }
 
 static void on_sweep(uv_timer_t *t)

@@ -42,6 +42,11 @@ struct eco_live {
     eco_map_t mns;
     char **site;                  /* by mn id */
     size_t site_cap;
+    struct devslot {
+        eco_live_dev_t d;
+        int has;
+    } *dev;                       /* by mn id */
+    size_t dev_cap;
     entry_t *e;
     size_t ecap;
     uint64_t version;             /* under rw */
@@ -101,6 +106,7 @@ void eco_live_free(eco_live_t *l)
     if (!l) return;
     for (size_t i = 0; i < l->site_cap; i++) eco_free(l->site[i], l->site[i] ? strlen(l->site[i]) + 1 : 0);
     eco_free(l->site, l->site_cap * sizeof *l->site);
+    eco_free(l->dev, l->dev_cap * sizeof *l->dev);
     eco_map_free(&l->keys);
     eco_map_free(&l->mns);
     eco_free(l->e, l->ecap * sizeof *l->e);
@@ -178,6 +184,37 @@ int eco_live_site_put(eco_live_t *l, const char *mn, const char *site)
     l->site[id] = d;
     if (old) eco_free(old, strlen(old) + 1);
     return 0;
+}
+
+int eco_live_dev_put(eco_live_t *l, const char *mn, const eco_live_dev_t *d)
+{
+    int32_t id = eco_map_put(&l->mns, eco_slice_cstr(mn));
+    if (id < 0) return ECO_ENOMEM;
+    if ((size_t)id >= l->dev_cap) {
+        size_t nc = l->dev_cap ? l->dev_cap * 2 : 256;
+        while (nc <= (size_t)id) nc *= 2;
+        struct devslot *n = eco_realloc(l->dev, l->dev_cap * sizeof *n, nc * sizeof *n);
+        if (!n) return ECO_ENOMEM;
+        memset(n + l->dev_cap, 0, (nc - l->dev_cap) * sizeof *n);
+        l->dev = n;
+        l->dev_cap = nc;
+    }
+    l->dev[id].d = *d;
+    l->dev[id].has = 1;
+    return 0;
+}
+
+int eco_live_dev_get(eco_live_t *l, const char *mn, eco_live_dev_t *out)
+{
+    int found = 0;
+    pthread_rwlock_rdlock(&l->rw);
+    int32_t id = eco_map_get(&l->mns, eco_slice_cstr(mn));
+    if (id >= 0 && (size_t)id < l->dev_cap && l->dev[id].has) {
+        *out = l->dev[id].d;
+        found = 1;
+    }
+    pthread_rwlock_unlock(&l->rw);
+    return found;
 }
 
 static const char *site_by_id(const eco_live_t *l, int32_t id)

@@ -43,6 +43,16 @@ typedef struct eco_live_row {
 
 typedef int (*eco_live_cb)(void *ud, const eco_live_row_t *row); /* non-zero stops */
 
+/* A device's health as the ingest loop sees it (counters since the server started). */
+typedef struct eco_live_dev {
+    uint64_t frames_ok;      /* accepted (authenticated, parsed) */
+    uint64_t frames_bad;     /* broken on its connection (framing, CRC, syntax) */
+    uint64_t refused;        /* wrong password */
+    uint64_t dropped;        /* over its rate, or without a DataTime: not stored, not acknowledged */
+    int64_t last_seen_ms;    /* unix ms of its last good frame, 0 = not since the start */
+    int connected;
+} eco_live_dev_t;
+
 /* Event types carried by the ring. */
 typedef enum {
     ECO_LIVE_EV_VALUE = 0,   /* hour or day value, new or revised */
@@ -78,6 +88,10 @@ int eco_live_site_put(eco_live_t *l, const char *mn, const char *site);
 /** The site of a device ("" when unknown); valid until write_end. Only
  *  between write_begin/end (the writer's events carry it). */
 const char *eco_live_site_of(eco_live_t *l, const char *mn);
+/** A device's health; only between write_begin/end. 0 or ECO_ENOMEM. */
+int eco_live_dev_put(eco_live_t *l, const char *mn, const eco_live_dev_t *d);
+/** Its health as last published; 1 found, 0 not (any thread). */
+int eco_live_dev_get(eco_live_t *l, const char *mn, eco_live_dev_t *out);
 /** Clients that want minute/real-time value events: the writer formats
  *  them only while some do (they are most of the traffic). */
 void eco_live_fine_add(eco_live_t *l, int delta);

@@ -238,7 +238,7 @@ def test_main():
 
     # ---- data flows in
     rc_a, log_a = sim(srv, "air", 3, 3)
-    rc_w, log_w = sim(srv, "water", 1, 3)
+    rc_w, log_w = sim(srv, "water", 1, 3, ["--bad-rate", "0.1"])
     check(rc_a == 0 and rc_w == 0, "sim: every record acknowledged")
 
     # ---- openapi == docs == routes
@@ -359,6 +359,24 @@ def test_main():
     check(st == 200 and dj["count"] == 5 and b"123456" not in d and b'"pw"' not in d,
           "devices: listed, never with their passwords")
     check(any(x["online"] for x in dj["devices"]), "devices: those that sent are online")
+    # health counters: the simulator's frames and its corrupted ones, a wrong password
+    s = socket.create_connection(("127.0.0.1", srv.hj212), timeout=10)
+    s.sendall(frame("QN=20260501080000000;ST=32;CN=2051;PW=wrong;MN=EFF-1;Flag=5;CP=&&DataTime=20260501080000;"
+                    "w01001-Avg=7.1,w01001-Flag=N&&"))
+    s.recv(4096)
+    s.close()
+    ok = False
+    for _ in range(50):
+        dv = {x["mn"]: x for x in srv.json("/api/v1/devices")[1]["devices"]}
+        if dv["EFF-1"]["refused"] == 1:
+            ok = True
+            break
+        time.sleep(0.1)
+    a1d, w1d = dv["SIMA00000001"], dv["SIMW00000001"]
+    check(ok and dv["EFF-1"]["frames_ok"] == 0, f"devices: a wrong password counts as refused ({dv['EFF-1']})")
+    check(a1d["frames_ok"] > 100 and a1d["frames_bad"] == 0 and not a1d["connected"],
+          f"devices: frames accepted, none broken, disconnected after the run ({a1d})")
+    check(w1d["frames_bad"] > 0, f"devices: corrupted frames on its connection counted ({w1d})")
 
     # ---- bad parameters: 400 naming them
     for q, word in [("/api/v1/latest?kind=lake", "kind"), ("/api/v1/latest?granularity=week", "granularity"),
