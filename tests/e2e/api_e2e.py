@@ -456,6 +456,8 @@ def test_main():
     fr = re.search(r'ecobrain_frames_total\{result="ok"\} (\d+)', mt)
     check(st == 200 and fr and int(fr.group(1)) > 0 and "ecobrain_http_requests_total{route=" in mt and
           "ecobrain_sse_clients" in mt, "metrics: Prometheus text with frames and HTTP requests")
+    st, h, d = srv.req("/api/v1/latest", headers={"Origin": "https://evil.example"})
+    check("access-control-allow-origin" not in h, "CORS: off unless configured")
     st, h, d = srv.req("/api/v1/latest", method="HEAD")
     check(st == 200 and d == b"", "HEAD: headers only")
     check(srv.stop() == 0, "server: stops cleanly with SSE clients around")
@@ -467,7 +469,7 @@ def test_auth():
     cli = subprocess.run([EB, "token", "hash", rtok], capture_output=True, text=True).stdout.strip()
     check(cli == rh, "token hash: SHA-256 as the config holds it")
     srv = Server("auth", config=f"[http]\nread_token_sha256 = {rh}\nwrite_token_sha256 = {wh}\n"
-                                "max_body = 2048\ncatalogue_refresh_s = 1\n")
+                                "max_body = 2048\ncatalogue_refresh_s = 1\ncors_origin = https://gis.example.cn\n")
     srv.catalogue(SITES[:1], DEVICES[:1])
     srv.start()
     st, _, d = srv.req("/api/v1/sites")
@@ -480,6 +482,12 @@ def test_auth():
     check(st == 200, "auth: write token reads too")
     st, _, _ = srv.req("/healthz")
     check(st == 200, "auth: /healthz stays open")
+    st, h, _ = srv.req("/api/v1/sites", method="OPTIONS", headers={"Origin": "https://gis.example.cn",
+                                                                  "Access-Control-Request-Method": "GET"})
+    check(st == 204 and h.get("access-control-allow-origin") == "https://gis.example.cn" and
+          "Authorization" in h.get("access-control-allow-headers", ""), f"CORS: preflight answered ({st})")
+    st, h, _ = srv.req("/api/v1/sites", headers={"Authorization": f"Bearer {rtok}"})
+    check(h.get("access-control-allow-origin") == "https://gis.example.cn", "CORS: the configured origin on answers")
     body = json.dumps([{"code": "N1", "kind": "noise", "name": "新站", "city": "杭州市", "lon": 120.1, "lat": 30.2}])
     st, _, _ = srv.req("/api/v1/sites", method="POST", body=body, headers={"Authorization": f"Bearer {rtok}"})
     check(st == 403, f"auth: a read token cannot write, 403 ({st})")
