@@ -24,6 +24,7 @@ typedef struct eco_api_cfg {
     char cors_origin[256];    /* Access-Control-Allow-Origin; "" = no CORS headers */
     int max_connections;      /* default 256 */
     int max_sse_clients;      /* default 64 */
+    int max_per_ip;           /* connections from one address (default 64) */
     long max_body;            /* request body limit, bytes (default 1 MiB) */
     int readers;              /* read-only store connections (default 4) */
     int catalogue_refresh_s;  /* sites/devices reread this often (default 5) */

@@ -6,6 +6,7 @@
 
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "api/api.h"
@@ -59,6 +60,9 @@ typedef struct shared_body {
 struct eco_api {
     eco_api_cfg_t cfg;
     char data_dir[512];
+    char web_real[4096];      /* the web root, resolved (static files must resolve beneath it) */
+    int schema;               /* the store's, at start (/healthz reads no store) */
+    const char *backend;
     eco_live_t *live;
     struct MHD_Daemon *d;
     int port;
@@ -85,13 +89,14 @@ struct eco_api {
 
     pthread_t keeper;         /* catalogue refresh, AQI events */
     int keeper_started;
-    volatile int quit;
+    atomic_int quit;
     pthread_mutex_t quit_mu;
     pthread_cond_t quit_cv;
 
     pthread_mutex_t m_mu;     /* metrics */
     uint64_t *m_count;        /* [route][code class 0..5] */
     eco_hist_ms_t m_lat;
+    uint64_t m_lat_sum_us;
     int sse_clients;
     uint64_t sse_total, sse_lagged;
 };
@@ -162,7 +167,11 @@ int api_static(api_req_t *r);
 int api_stream(api_req_t *r);
 int api_openapi(api_req_t *r);
 
-/* keeper: AQI of one air site's latest hour, into j as an /aqi/latest entry; 0 when no hour */
-int api_aqi_entry(eco_api_t *a, const cat_t *c, const cat_site_t *st, eco_json_t *j, int64_t *hour_t);
+/* keeper: the /aqi/latest entry of each air site i with want[i], from one pass over the live
+ * table; cb gets the site index, the hour (its end), the AQI (-1 none), whether every pollutant
+ * the site reports has that hour, and the entry's JSON. 0 or ECO_ENOMEM. */
+typedef void (*api_aqi_cb)(void *ud, size_t site, int64_t hour_end, int aqi, int complete, const char *json,
+                           size_t n);
+int api_aqi_events(eco_api_t *a, const cat_t *c, const unsigned char *want, api_aqi_cb cb, void *ud);
 
 #endif

@@ -107,33 +107,10 @@ static void tw_num(tw_t *t, double v)
     }
 }
 
-/* a value as the instrument sent it when that text is a plain JSON number ("35.2"), else the double */
-static int json_number_ok(const char *s)
-{
-    size_t i = 0, digits = 0;
-    if (s[i] == '-') i++;
-    if (s[i] == '0' && s[i + 1] >= '0' && s[i + 1] <= '9') return 0; /* no leading zeros in JSON */
-    for (; s[i] >= '0' && s[i] <= '9'; i++) digits++;
-    if (s[i] == '.') {
-        i++;
-        size_t fd = 0;
-        for (; s[i] >= '0' && s[i] <= '9'; i++) fd++;
-        if (!fd) return 0;
-        digits += fd;
-    }
-    if (s[i] == 'e' || s[i] == 'E') {
-        i++;
-        if (s[i] == '+' || s[i] == '-') i++;
-        size_t ed = 0;
-        for (; s[i] >= '0' && s[i] <= '9'; i++) ed++;
-        if (!ed) return 0;
-    }
-    return digits && !s[i] && i < 40;
-}
-
+/* a value as the instrument sent it when that text is a JSON number ("35.2"; not ".5"), else the double */
 static void tw_numtext(tw_t *t, const char *text, double v)
 {
-    if (!text || !isfinite(v) || !json_number_ok(text)) {
+    if (!text || !isfinite(v) || !eco_json_number_ok(text, strlen(text))) {
         tw_num(t, v);
         return;
     }
@@ -249,15 +226,37 @@ static void cache_key_of(api_req_t *r)
     snprintf(r->cache_key, sizeof r->cache_key, "%s|%d", r->url, r->csv);
 }
 
+/* "|name=value" with '%', '|' and '=' of the value escaped, so that no value can pose as two
+ * arguments (site=A1|factor=x must not share a key with site=A1&factor=x); too long: no caching */
+static void cache_key_add(api_req_t *r, const char *name)
+{
+    const char *v = api_arg(r, name);
+    if (!v || !r->cache_key[0]) return;
+    size_t off = strlen(r->cache_key), cap = sizeof r->cache_key;
+    int n = snprintf(r->cache_key + off, cap - off, "|%s=", name);
+    if (n < 0 || (size_t)n >= cap - off) {
+        r->cache_key[0] = 0;
+        return;
+    }
+    off += (size_t)n;
+    for (; *v; v++) {
+        if (off + 4 >= cap) {
+            r->cache_key[0] = 0;
+            return;
+        }
+        if (*v == '%' || *v == '|' || *v == '=') off += (size_t)snprintf(r->cache_key + off, cap - off, "%%%02X", (unsigned char)*v);
+        else r->cache_key[off++] = *v;
+    }
+    r->cache_key[off] = 0;
+}
+
 /* ------------------------------------------------------------------ /healthz */
 
 static int r_healthz(api_req_t *r)
 {
-    eco_store_t *st = api_reader_get(r->api);
-    if (!st) return api_error(r, 503, "unavailable", "shutting down");
-    int v = eco_store_schema_version(st);
-    const char *be = eco_store_backend(st);
-    api_reader_put(r->api, st);
+    /* no store access: a liveness probe must answer even while every reader is busy */
+    int v = r->api->schema;
+    const char *be = r->api->backend;
     eco_json_t j;
     eco_json_init(&j, &r->out);
     eco_json_obj_begin(&j);
@@ -462,14 +461,8 @@ static int r_latest(api_req_t *r)
     /* the same question asked again before anything changed: the same bytes */
     uint64_t ver = eco_live_version(r->api->live);
     cache_key_of(r);
-    const char *args[] = {"kind", "site", "factor", "granularity"};
-    size_t off = strlen(r->cache_key);
-    for (int i = 0; i < 4; i++) {
-        const char *v = api_arg(r, args[i]);
-        if (v && off < sizeof r->cache_key)
-            off += (size_t)snprintf(r->cache_key + off, sizeof r->cache_key - off, "|%s=%s", args[i], v);
-    }
-    if (off >= sizeof r->cache_key) r->cache_key[0] = 0;
+    static const char *const args[] = {"kind", "site", "factor", "granularity"};
+    for (int i = 0; i < 4; i++) cache_key_add(r, args[i]);
     if (r->cache_key[0] && api_cache_try(r, ver, c->gen)) {
         api_cat_put(r->api, c);
         return 0;
@@ -500,11 +493,6 @@ typedef struct series_ctx {
 static int on_series(void *ud, const eco_obs_row_t *row)
 {
     series_ctx_t *x = ud;
-    if (x->have_cursor) { /* keyset: skip up to and including the cursor in (mn, time, factor) order */
-        int c = strcmp(row->mn, x->cur_mn);
-        if (c < 0 || (c == 0 && (row->t < x->cur_t || (row->t == x->cur_t && strcmp(row->factor, x->cur_factor) <= 0))))
-            return 0;
-    }
     if (x->n == x->limit) {
         x->more = 1;
         return 1;
@@ -585,10 +573,15 @@ static int r_series(api_req_t *r)
     q.to = to;
     q.time_major = 1;
     q.lean = 1;
-    /* one device: the cursor's time bounds the scan (devices come in MN order) */
-    if (x.have_cursor && mn && !strcmp(mn, x.cur_mn) && x.cur_t > q.from) q.from = x.cur_t;
+    if (x.have_cursor) { /* keyset: rows after the cursor in (mn, time, factor) order, in SQL */
+        q.after_mn = x.cur_mn;
+        q.after_t = x.cur_t;
+        q.after_factor = x.cur_factor;
+        /* one device: the cursor's time also bounds the scan itself */
+        if (mn && !strcmp(mn, x.cur_mn) && x.cur_t > q.from) q.from = x.cur_t;
+    }
     eco_store_t *st = api_reader_get(r->api);
-    if (!st) return api_error(r, 503, "unavailable", "shutting down");
+    if (!st) return api_error(r, 503, "unavailable", "no store connection free within 10 s (busy, or shutting down)");
     tw_t t;
     tw_begin(&t, r, "rows", cols, 7);
     x.t = &t;
@@ -622,105 +615,6 @@ typedef struct air_vals {
     int have[ECO_POL_N];
 } air_vals_t;
 
-typedef struct aqi_scan {
-    const cat_t *c;
-    const cat_site_t *s;
-    air_vals_t *av;
-} aqi_scan_t;
-
-static int on_aqi_scan(void *ud, const eco_live_row_t *row)
-{
-    aqi_scan_t *x = ud;
-    const eco_live_val_t *v = row->val[ECO_GRAN_HOUR];
-    if (!v) return 0;
-    const cat_site_t *s = site_of_mn(x->c, row->mn);
-    if (s != x->s) return 0;
-    int p = air_pol_of(api_factor_item(x->c, row->factor));
-    if (p < 0) return 0;
-    if (x->av->have[p] && x->av->t[p] >= v->t) return 0;
-    x->av->have[p] = 1;
-    x->av->t[p] = v->t;
-    /* a flagged hour (anything but N) is not a valid hour for the AQI */
-    x->av->v[p] = (!v->flag[0] || !strcmp(v->flag, "N")) ? v->value : NAN;
-    return 0;
-}
-
-int api_aqi_entry(eco_api_t *a, const cat_t *c, const cat_site_t *s, eco_json_t *j, int64_t *hour_t)
-{
-    air_vals_t av;
-    memset(&av, 0, sizeof av);
-    eco_time_t hour = INT64_MIN;
-    aqi_scan_t x = {c, s, &av};
-    eco_live_each(a->live, on_aqi_scan, &x);
-    for (int p = 0; p < ECO_POL_N; p++)
-        if (av.have[p] && av.t[p] > hour) hour = av.t[p];
-    if (hour == INT64_MIN) return 0;
-    double cin[ECO_AIR_NIND];
-    for (int i = 0; i < ECO_AIR_NIND; i++) cin[i] = ECO_AIR_NA;
-    for (int p = 0; p < ECO_POL_N; p++)
-        if (av.have[p] && av.t[p] == hour) cin[eco_air_pol_ind[p]] = av.v[p];
-    /* HJ 212 labels an hour by its start; HJ 633 publishes it at its end */
-    eco_time_t label = hour + 3600;
-    const eco_air_edition_t *ed = eco_air_edition_for_day(eco_time_day(label - 1));
-    if (!ed) return 0;
-    eco_air_aqi_t res;
-    eco_air_aqi_compute(ed, ECO_AIR_REALTIME, cin, NAN, ECO_MISSING_AUTO, &res);
-    *hour_t = label;
-    eco_json_obj_begin(j);
-    eco_json_key(j, "site");
-    eco_json_str(j, s->s.code);
-    eco_json_key(j, "name");
-    eco_json_str(j, s->s.name);
-    eco_json_key(j, "city");
-    eco_json_str(j, s->s.city);
-    eco_json_key(j, "lon");
-    eco_json_num(j, s->s.lon, -1);
-    eco_json_key(j, "lat");
-    eco_json_num(j, s->s.lat, -1);
-    eco_json_key(j, "time");
-    api_json_time(j, label);
-    eco_json_key(j, "edition");
-    eco_json_str(j, ed->name);
-    const eco_air_category_t *cat = res.aqi >= 0 ? eco_air_category(ed, res.aqi) : NULL;
-    eco_json_key(j, "aqi");
-    if (res.aqi >= 0) eco_json_int(j, res.aqi);
-    else eco_json_null(j);
-    eco_json_key(j, "level");
-    if (res.aqi >= 0) eco_json_int(j, eco_air_level(res.aqi));
-    else eco_json_null(j);
-    eco_json_key(j, "category");
-    if (cat) eco_json_str(j, cat->name_zh);
-    else eco_json_null(j);
-    eco_json_key(j, "category_en");
-    if (cat) eco_json_str(j, cat->name_en);
-    else eco_json_null(j);
-    eco_json_key(j, "color");
-    if (cat) eco_json_str(j, cat->colour_hex);
-    else eco_json_null(j);
-    char prim[64];
-    eco_air_primary_str(res.aqi > 50 ? res.primary : 0, prim, sizeof prim);
-    eco_json_key(j, "primary");
-    eco_json_str(j, prim);
-    eco_json_key(j, "iaqi");
-    eco_json_obj_begin(j);
-    for (int p = 0; p < ECO_POL_N; p++) {
-        int v = res.iaqi[eco_air_pol_ind[p]];
-        eco_json_key(j, eco_air_pol_key[p]);
-        if (v >= 0) eco_json_int(j, v);
-        else eco_json_null(j);
-    }
-    eco_json_obj_end(j);
-    eco_json_key(j, "values");
-    eco_json_obj_begin(j);
-    for (int p = 0; p < ECO_POL_N; p++) {
-        eco_json_key(j, eco_air_pol_key[p]);
-        eco_json_num(j, av.have[p] && av.t[p] == hour ? av.v[p] : NAN, -1);
-    }
-    eco_json_obj_end(j);
-    eco_json_obj_end(j);
-    return 1;
-}
-
 /* the table walked once for every air site: a site -> hour values index */
 typedef struct aqi_all {
     const cat_t *c;
@@ -742,77 +636,129 @@ static int on_aqi_all(void *ud, const eco_live_row_t *row)
     if (av->have[p] && av->t[p] >= v->t) return 0;
     av->have[p] = 1;
     av->t[p] = v->t;
+    /* a flagged hour (anything but N) is not a valid hour for the AQI */
     av->v[p] = (!v->flag[0] || !strcmp(v->flag, "N")) ? v->value : NAN;
+    return 0;
+}
+
+/* every air site's latest hour values (calloc'ed, one per site of c), or NULL */
+static air_vals_t *aqi_collect(eco_api_t *a, const cat_t *c)
+{
+    air_vals_t *av = calloc(c->nsites ? c->nsites : 1, sizeof *av);
+    if (!av) return NULL;
+    aqi_all_t x = {c, av};
+    eco_live_each(a->live, on_aqi_all, &x);
+    return av;
+}
+
+static const char *const aqi_cols[] = {"site", "name", "city", "lon", "lat", "time", "complete", "edition", "aqi",
+                                       "level", "category", "category_en", "color", "primary", "iaqi.so2",
+                                       "iaqi.no2", "iaqi.co", "iaqi.o3", "iaqi.pm10", "iaqi.pm2_5", "values.so2",
+                                       "values.no2", "values.co", "values.o3", "values.pm10", "values.pm2_5"};
+#define AQI_NCOLS 26
+
+/* One site's entry: the AQI (HJ 633, edition of the hour) of its latest hour. The hour is the
+ * newest any pollutant has; `complete` says every pollutant the site reports has that hour too
+ * (with several analysers the first to report must not pass for the hour). 0 when no hour. */
+static int aqi_row(tw_t *t, const cat_site_t *s, const air_vals_t *av, eco_time_t *label_out, int *aqi_out,
+                   int *complete_out)
+{
+    eco_time_t hour = INT64_MIN;
+    for (int p = 0; p < ECO_POL_N; p++)
+        if (av->have[p] && av->t[p] > hour) hour = av->t[p];
+    if (hour == INT64_MIN) return 0;
+    double cin[ECO_AIR_NIND];
+    int complete = 1;
+    for (int k = 0; k < ECO_AIR_NIND; k++) cin[k] = ECO_AIR_NA;
+    for (int p = 0; p < ECO_POL_N; p++) {
+        if (!av->have[p]) continue;
+        if (av->t[p] == hour) cin[eco_air_pol_ind[p]] = av->v[p];
+        else complete = 0;
+    }
+    /* HJ 212 labels an hour by its start; HJ 633 publishes it at its end */
+    eco_time_t label = hour + 3600;
+    const eco_air_edition_t *ed = eco_air_edition_for_day(eco_time_day(label - 1));
+    if (!ed) return 0;
+    eco_air_aqi_t res;
+    eco_air_aqi_compute(ed, ECO_AIR_REALTIME, cin, NAN, ECO_MISSING_AUTO, &res);
+    const eco_air_category_t *cat = res.aqi >= 0 ? eco_air_category(ed, res.aqi) : NULL;
+    char prim[64];
+    eco_air_primary_str(res.aqi > 50 ? res.primary : 0, prim, sizeof prim);
+    tw_row(t);
+    tw_str(t, s->s.code);
+    tw_str(t, s->s.name);
+    tw_str(t, s->s.city);
+    tw_num(t, s->s.lon);
+    tw_num(t, s->s.lat);
+    tw_time(t, label, 1);
+    tw_bool(t, complete);
+    tw_str(t, ed->name);
+    tw_int(t, res.aqi, res.aqi >= 0);
+    tw_int(t, res.aqi >= 0 ? eco_air_level(res.aqi) : 0, res.aqi >= 0);
+    tw_str(t, cat ? cat->name_zh : NULL);
+    tw_str(t, cat ? cat->name_en : NULL);
+    tw_str(t, cat ? cat->colour_hex : NULL);
+    tw_str(t, prim);
+    for (int p = 0; p < ECO_POL_N; p++) {
+        int v = res.iaqi[eco_air_pol_ind[p]];
+        tw_int(t, v, v >= 0);
+    }
+    for (int p = 0; p < ECO_POL_N; p++) tw_num(t, av->have[p] && av->t[p] == hour ? av->v[p] : NAN);
+    tw_row_end(t);
+    if (label_out) *label_out = label;
+    if (aqi_out) *aqi_out = res.aqi;
+    if (complete_out) *complete_out = complete;
+    return 1;
+}
+
+int api_aqi_events(eco_api_t *a, const cat_t *c, const unsigned char *want, api_aqi_cb cb, void *ud)
+{
+    air_vals_t *av = aqi_collect(a, c);
+    if (!av) return ECO_ENOMEM;
+    api_req_t fake;
+    memset(&fake, 0, sizeof fake);
+    fake.api = a;
+    for (size_t i = 0; i < c->nsites; i++) {
+        if (!want[i] || c->sites[i].s.kind != ECO_SITE_AIR) continue;
+        eco_buf_reset(&fake.out);
+        tw_t t;
+        memset(&t, 0, sizeof t);
+        t.r = &fake;
+        t.cols = aqi_cols;
+        t.ncols = AQI_NCOLS;
+        eco_json_init(&t.j, &fake.out);
+        eco_time_t label;
+        int aqi, complete;
+        if (!aqi_row(&t, &c->sites[i], &av[i], &label, &aqi, &complete) || eco_json_status(&t.j) < 0) continue;
+        cb(ud, i, label, aqi, complete, fake.out.data, fake.out.len);
+    }
+    eco_buf_free(&fake.out);
+    free(av);
     return 0;
 }
 
 static int r_aqi_latest(api_req_t *r)
 {
-    static const char *const cols[] = {"site", "name", "city", "lon", "lat", "time", "edition", "aqi", "level",
-                                       "category", "category_en", "color", "primary", "iaqi.so2", "iaqi.no2",
-                                       "iaqi.co", "iaqi.o3", "iaqi.pm10", "iaqi.pm2_5", "values.so2",
-                                       "values.no2", "values.co", "values.o3", "values.pm10", "values.pm2_5"};
     const char *city = api_arg(r, "city");
     cat_t *c = api_cat_get(r->api);
     uint64_t ver = eco_live_version(r->api->live);
     cache_key_of(r);
-    if (city) {
-        size_t off = strlen(r->cache_key);
-        if (snprintf(r->cache_key + off, sizeof r->cache_key - off, "|city=%s", city) >= (int)(sizeof r->cache_key - off))
-            r->cache_key[0] = 0;
-    }
+    cache_key_add(r, "city");
     if (r->cache_key[0] && api_cache_try(r, ver, c->gen)) {
         api_cat_put(r->api, c);
         return 0;
     }
-    air_vals_t *av = calloc(c->nsites ? c->nsites : 1, sizeof *av);
+    air_vals_t *av = aqi_collect(r->api, c);
     if (!av) {
         api_cat_put(r->api, c);
         return api_error(r, 500, "internal", "out of memory");
     }
-    aqi_all_t x = {c, av};
-    eco_live_each(r->api->live, on_aqi_all, &x);
     tw_t t;
-    tw_begin(&t, r, "sites", cols, 25);
+    tw_begin(&t, r, "sites", aqi_cols, AQI_NCOLS);
     for (size_t i = 0; i < c->nsites; i++) {
         const cat_site_t *s = &c->sites[i];
         if (s->s.kind != ECO_SITE_AIR || (city && strcmp(city, s->s.city))) continue;
-        eco_time_t hour = INT64_MIN;
-        for (int p = 0; p < ECO_POL_N; p++)
-            if (av[i].have[p] && av[i].t[p] > hour) hour = av[i].t[p];
-        if (hour == INT64_MIN) continue;
-        double cin[ECO_AIR_NIND];
-        for (int k = 0; k < ECO_AIR_NIND; k++) cin[k] = ECO_AIR_NA;
-        for (int p = 0; p < ECO_POL_N; p++)
-            if (av[i].have[p] && av[i].t[p] == hour) cin[eco_air_pol_ind[p]] = av[i].v[p];
-        eco_time_t label = hour + 3600;
-        const eco_air_edition_t *ed = eco_air_edition_for_day(eco_time_day(label - 1));
-        if (!ed) continue;
-        eco_air_aqi_t res;
-        eco_air_aqi_compute(ed, ECO_AIR_REALTIME, cin, NAN, ECO_MISSING_AUTO, &res);
-        const eco_air_category_t *cat = res.aqi >= 0 ? eco_air_category(ed, res.aqi) : NULL;
-        char prim[64];
-        eco_air_primary_str(res.aqi > 50 ? res.primary : 0, prim, sizeof prim);
-        tw_row(&t);
-        tw_str(&t, s->s.code);
-        tw_str(&t, s->s.name);
-        tw_str(&t, s->s.city);
-        tw_num(&t, s->s.lon);
-        tw_num(&t, s->s.lat);
-        tw_time(&t, label, 1);
-        tw_str(&t, ed->name);
-        tw_int(&t, res.aqi, res.aqi >= 0);
-        tw_int(&t, res.aqi >= 0 ? eco_air_level(res.aqi) : 0, res.aqi >= 0);
-        tw_str(&t, cat ? cat->name_zh : NULL);
-        tw_str(&t, cat ? cat->name_en : NULL);
-        tw_str(&t, cat ? cat->colour_hex : NULL);
-        tw_str(&t, prim);
-        for (int p = 0; p < ECO_POL_N; p++) {
-            int v = res.iaqi[eco_air_pol_ind[p]];
-            tw_int(&t, v, v >= 0);
-        }
-        for (int p = 0; p < ECO_POL_N; p++) tw_num(&t, av[i].have[p] && av[i].t[p] == hour ? av[i].v[p] : NAN);
-        tw_row_end(&t);
+        aqi_row(&t, s, &av[i], NULL, NULL, NULL);
     }
     tw_end(&t, NULL, NULL);
     free(av);
@@ -864,6 +810,13 @@ static int r_water_latest(api_req_t *r)
                                        "class_label", "color", "worst", "target", "meets"};
     const char *city = api_arg(r, "city");
     cat_t *c = api_cat_get(r->api);
+    uint64_t ver = eco_live_version(r->api->live);
+    cache_key_of(r);
+    cache_key_add(r, "city");
+    if (r->cache_key[0] && api_cache_try(r, ver, c->gen)) {
+        api_cat_put(r->api, c);
+        return 0;
+    }
     water_vals_t *wv = calloc(c->nsites ? c->nsites : 1, sizeof *wv);
     if (!wv) {
         api_cat_put(r->api, c);
@@ -915,6 +868,7 @@ static int r_water_latest(api_req_t *r)
     }
     tw_end(&t, NULL, NULL);
     free(wv);
+    api_cache_store(r, ver, c->gen);
     api_cat_put(r->api, c);
     return 0;
 }
@@ -996,7 +950,7 @@ static int r_alerts(api_req_t *r)
     eco_store_t *st = api_reader_get(r->api);
     if (!st) {
         free(x.v);
-        return api_error(r, 503, "unavailable", "shutting down");
+        return api_error(r, 503, "unavailable", "no store connection free within 10 s (busy, or shutting down)");
     }
     eco_err_t err;
     eco_err_clear(&err);
@@ -1076,6 +1030,7 @@ static int r_sites_post(api_req_t *r)
     eco_store_opts_t so;
     eco_store_opts_default(&so);
     so.create = 0;
+    so.catalogue_only = 1; /* sites only: no scan of every series' latest value */
     eco_store_t *st;
     eco_err_t err;
     eco_err_clear(&err);
@@ -1152,6 +1107,7 @@ static const param_def_t p_alerts[] = {
     {NULL, NULL, NULL}};
 static const param_def_t p_stream[] = {
     {"minute", "enum:0|1", "also minute and real-time values (many)"},
+    {"access_token", "string", "a read token, for EventSource clients that cannot send Authorization"},
     {NULL, NULL, NULL}};
 
 const route_t api_routes[] = {

@@ -57,6 +57,7 @@ void eco_api_cfg_default(eco_api_cfg_t *c)
     snprintf(c->host, sizeof c->host, "127.0.0.1");
     c->port = 8080;
     c->max_connections = 256;
+    c->max_per_ip = 64;
     c->max_sse_clients = 64;
     c->max_body = 1 << 20;
     c->readers = 4;
@@ -131,6 +132,7 @@ static int cfg_kv(void *ud, const char *sec, const char *key, const char *val)
     }
     INTKEY("max_connections", 1, 100000, max_connections)
     INTKEY("max_sse_clients", 0, 10000, max_sse_clients)
+    INTKEY("max_per_ip", 1, 100000, max_per_ip)
     INTKEY("readers", 1, 64, readers)
     INTKEY("catalogue_refresh_s", 1, 3600, catalogue_refresh_s)
     INTKEY("online_s", 1, 86400 * 7, online_s)
@@ -357,8 +359,13 @@ const char *api_factor_item(const cat_t *c, const char *code)
 
 eco_store_t *api_reader_get(eco_api_t *a)
 {
+    /* at most 10 s: a pool held by long reads must not hang every other request for good */
+    struct timespec dl;
+    clock_gettime(CLOCK_REALTIME, &dl);
+    dl.tv_sec += 10;
     pthread_mutex_lock(&a->pool_mu);
-    while (!a->nfree && !a->quit) pthread_cond_wait(&a->pool_cv, &a->pool_mu);
+    while (!a->nfree && !atomic_load(&a->quit))
+        if (pthread_cond_timedwait(&a->pool_cv, &a->pool_mu, &dl) == ETIMEDOUT) break;
     eco_store_t *s = a->nfree ? a->free_list[--a->nfree] : NULL;
     pthread_mutex_unlock(&a->pool_mu);
     return s;
@@ -410,7 +417,7 @@ int api_arg_time(api_req_t *r, const char *name, eco_time_t *t)
     char tmp[64];
     snprintf(tmp, sizeof tmp, "%s", v);
     size_t n = strlen(tmp);
-    if (n > 6 && tmp[n - 6] == ' ' && tmp[n - 3] == ':' && strchr(tmp, 'T')) tmp[n - 6] = '+';
+    if (n > 16 && tmp[n - 6] == ' ' && tmp[n - 3] == ':' && tmp[n - 9] == ':') tmp[n - 6] = '+'; /* "…20:00:00 08:00" */
     if (!*v || eco_time_parse(eco_slice_cstr(tmp), t) < 0)
         return api_error(r, 400, "bad_request",
                          "%s: '%s' is not a time (2026-11-28T20:00:00+08:00, 2026-11-28 20:00:00 or 2026-11-28)",
@@ -572,10 +579,11 @@ int api_metrics(api_req_t *r)
     eco_buf_printf(o,
                    "# HELP ecobrain_commits_total Store transactions.\n# TYPE ecobrain_commits_total counter\n"
                    "ecobrain_commits_total{result=\"ok\"} %" PRIu64 "\necobrain_commits_total{result=\"error\"} %" PRIu64
-                   "\n# HELP ecobrain_commit_seconds A batch's transaction, begin to commit returned.\n"
-                   "# TYPE ecobrain_commit_seconds summary\n"
+                   "\n# HELP ecobrain_commit_seconds A batch's transaction, begin to commit returned (quantiles since start).\n"
+                   "# TYPE ecobrain_commit_seconds gauge\n"
                    "ecobrain_commit_seconds{quantile=\"0.5\"} %.3f\necobrain_commit_seconds{quantile=\"0.99\"} %.3f\n"
-                   "# HELP ecobrain_ack_seconds Frame received to its 9014 written.\n# TYPE ecobrain_ack_seconds summary\n"
+                   "# HELP ecobrain_ack_seconds Frame received to its 9014 written (quantiles since start).\n"
+                   "# TYPE ecobrain_ack_seconds gauge\n"
                    "ecobrain_ack_seconds{quantile=\"0.5\"} %.3f\necobrain_ack_seconds{quantile=\"0.99\"} %.3f\n",
                    c.commits, c.commit_errors, c.commit_ms_p50 / 1e3, c.commit_ms_p99 / 1e3, c.ack_ms_p50 / 1e3,
                    c.ack_ms_p99 / 1e3);
@@ -585,31 +593,34 @@ int api_metrics(api_req_t *r)
                    "# HELP ecobrain_gaps_total Missing records noticed and filled.\n# TYPE ecobrain_gaps_total counter\n"
                    "ecobrain_gaps_total{state=\"found\"} %" PRIu64 "\necobrain_gaps_total{state=\"filled\"} %" PRIu64 "\n"
                    "# HELP ecobrain_series Series in the latest-value table.\n# TYPE ecobrain_series gauge\n"
-                   "ecobrain_series %" PRIu64 "\n",
-                   c.alerts, c.gaps_found, c.gaps_filled, eco_live_series(a->live));
+                   "ecobrain_series %" PRIu64 "\n"
+                   "# HELP ecobrain_events_dropped_total Live events too long for a ring slot (not streamed).\n"
+                   "# TYPE ecobrain_events_dropped_total counter\necobrain_events_dropped_total %" PRIu64 "\n",
+                   c.alerts, c.gaps_found, c.gaps_filled, eco_live_series(a->live), c.events_dropped);
     pthread_mutex_lock(&a->m_mu);
     eco_buf_puts(o, "# HELP ecobrain_http_requests_total HTTP requests, by route and status class.\n"
                     "# TYPE ecobrain_http_requests_total counter\n");
-    for (int i = 0; i < api_nroutes; i++)
+    for (int i = 0; i <= api_nroutes; i++) /* the last slot: no route (404s, CORS preflights) */
         for (int k = 1; k < 6; k++) {
             uint64_t n = a->m_count[i * 6 + k];
             if (n)
-                eco_buf_printf(o, "ecobrain_http_requests_total{route=\"%s\",code=\"%dxx\"} %" PRIu64 "\n",
-                               api_routes[i].path, k, n);
+                eco_buf_printf(o, "ecobrain_http_requests_total{route=\"%s\",method=\"%s\",code=\"%dxx\"} %" PRIu64 "\n",
+                               i < api_nroutes ? api_routes[i].path : "(none)", i < api_nroutes ? api_routes[i].method : "any",
+                               k, n);
         }
-    uint64_t n404 = a->m_count[api_nroutes * 6 + 4];
-    if (n404) eco_buf_printf(o, "ecobrain_http_requests_total{route=\"(none)\",code=\"4xx\"} %" PRIu64 "\n", n404);
     eco_buf_printf(o,
                    "# HELP ecobrain_http_request_seconds Time to answer (SSE excluded).\n"
                    "# TYPE ecobrain_http_request_seconds summary\n"
                    "ecobrain_http_request_seconds{quantile=\"0.5\"} %.3f\n"
                    "ecobrain_http_request_seconds{quantile=\"0.99\"} %.3f\n"
+                   "ecobrain_http_request_seconds_sum %.6f\n"
                    "ecobrain_http_request_seconds_count %" PRIu64 "\n"
                    "# HELP ecobrain_sse_clients Server-Sent Events clients connected.\n"
                    "# TYPE ecobrain_sse_clients gauge\necobrain_sse_clients %d\n"
                    "# HELP ecobrain_sse_lagged_total SSE clients told to resynchronise (fell behind).\n"
                    "# TYPE ecobrain_sse_lagged_total counter\necobrain_sse_lagged_total %" PRIu64 "\n",
-                   eco_hist_ms_pct(&a->m_lat, 0.5) / 1e3, eco_hist_ms_pct(&a->m_lat, 0.99) / 1e3, a->m_lat.n,
+                   eco_hist_ms_pct(&a->m_lat, 0.5) / 1e3, eco_hist_ms_pct(&a->m_lat, 0.99) / 1e3, a->m_lat_sum_us / 1e6,
+                   a->m_lat.n,
                    a->sse_clients, a->sse_lagged);
     pthread_mutex_unlock(&a->m_mu);
     r->status = 200;
@@ -655,9 +666,13 @@ int api_static(api_req_t *r)
             (ch == '/' && (u[i + 1] == '/' || u[i + 1] == '.')))
             return api_error(r, 404, "not_found", "%s: no such file", r->url);
     }
-    char path[1024];
+    char path[1024], real[PATH_MAX];
     snprintf(path, sizeof path, "%s%s", a->cfg.web_root, u);
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    /* what the name resolves to, symlinked directories included, must lie beneath the root */
+    size_t rl = strlen(a->web_real);
+    if (!realpath(path, real) || strncmp(real, a->web_real, rl) != 0 || real[rl] != '/')
+        return api_error(r, 404, "not_found", "%s: no such file", r->url);
+    int fd = open(real, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK); /* O_NONBLOCK: a FIFO must not hang us */
     struct stat sb;
     if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
         if (fd >= 0) close(fd);
@@ -708,16 +723,35 @@ static int authorise(api_req_t *r, int access)
     const char *list = access == ACCESS_WRITE ? a->cfg.write_tokens : a->cfg.read_tokens;
     if (access == ACCESS_READ && !a->cfg.read_tokens[0]) return 0;
     const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
-    if (!h || strncasecmp(h, "Bearer ", 7) != 0 || !h[7])
-        return api_error(r, 401, "unauthorized", "this needs 'Authorization: Bearer TOKEN'");
+    const char *tok = h && !strncasecmp(h, "Bearer ", 7) && h[7] ? h + 7 : NULL;
+    /* a browser's EventSource cannot send headers: the stream also takes ?access_token= */
+    if (!tok && r->route && r->route->fn == api_stream) tok = api_arg(r, "access_token");
+    if (!tok || !*tok) return api_error(r, 401, "unauthorized", "this needs 'Authorization: Bearer TOKEN'");
     char hex[65];
-    eco_api_token_hash(h + 7, hex);
+    eco_api_token_hash(tok, hex);
     if (token_in(list, hex)) return 0;
     if (access == ACCESS_READ && token_in(a->cfg.write_tokens, hex)) return 0; /* writing implies reading */
     /* a known token without the role: 403; unknown: 401 */
     if (access == ACCESS_WRITE && token_in(a->cfg.read_tokens, hex))
         return api_error(r, 403, "forbidden", "this token may read but not write");
     return api_error(r, 401, "unauthorized", "unknown token");
+}
+
+/* "zstd" among the Accept-Encoding codings, and not refused with q=0 */
+static int accepts_zstd(const char *ae)
+{
+    for (const char *p = ae; p && *p;) {
+        while (*p == ' ' || *p == ',') p++;
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n >= 4 && !strncasecmp(p, "zstd", 4) && (n == 4 || p[4] == ';' || p[4] == ' ')) {
+            const char *q = memchr(p, 'q', n);
+            if (q && q + 2 <= p + n && q[1] == '=' && strtod(q + 2, NULL) <= 0) return 0;
+            return 1;
+        }
+        p = e ? e + 1 : NULL;
+    }
+    return 0;
 }
 
 static void dispatch(api_req_t *r)
@@ -777,7 +811,7 @@ static void dispatch(api_req_t *r)
     r->status = 200;
     r->ctype = r->csv ? "text/csv; charset=utf-8" : "application/json";
     const char *ae = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Accept-Encoding");
-    r->zstd_ok = ae && strstr(ae, "zstd") != NULL;
+    r->zstd_ok = accepts_zstd(ae);
     rt->fn(r);
 }
 
@@ -799,6 +833,7 @@ static enum MHD_Result queue(api_req_t *r)
     if (r->cache_key[0]) MHD_add_response_header(resp, "Vary", "Accept-Encoding");
     if (r->api->cfg.cors_origin[0]) {
         MHD_add_response_header(resp, "Access-Control-Allow-Origin", r->api->cfg.cors_origin);
+        MHD_add_response_header(resp, "Access-Control-Expose-Headers", "X-Next-Cursor");
         MHD_add_response_header(resp, "Vary", "Origin");
     }
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
@@ -841,6 +876,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->done = 1;
     if (!strcmp(method, "OPTIONS") && a->cfg.cors_origin[0]) { /* CORS preflight */
         struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        if (!resp) return MHD_NO;
         MHD_add_response_header(resp, "Access-Control-Allow-Origin", a->cfg.cors_origin);
         MHD_add_response_header(resp, "Access-Control-Allow-Methods", "GET, POST, OPTIONS");
         MHD_add_response_header(resp, "Access-Control-Allow-Headers", "Authorization, Content-Type, Accept");
@@ -865,7 +901,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     int idx = r->route_idx >= 0 ? r->route_idx : api_nroutes;
     pthread_mutex_lock(&a->m_mu);
     a->m_count[idx * 6 + code_class(r->status)]++;
-    if (!(r->route && r->route->fn == api_stream)) eco_hist_ms_add(&a->m_lat, us / 1000);
+    if (!(r->route && r->route->fn == api_stream)) {
+        eco_hist_ms_add(&a->m_lat, us / 1000);
+        a->m_lat_sum_us += (uint64_t)us;
+    }
     pthread_mutex_unlock(&a->m_mu);
     if (r->shared) shared_unref(r->shared);
     eco_buf_free(&r->out);
@@ -913,34 +952,78 @@ static void keeper_refresh(eco_api_t *a)
     api_cat_put(a, old);
 }
 
-/* AQI events: after hour values of an air site arrive, its AQI is recomputed
- * and, when the hour or the figure changed, published. */
-typedef struct aqi_seen {
-    int64_t t;
+/* AQI events: after hour values of an air site arrive, its AQI is recomputed and, when the
+ * hour or the figure changed, published. State is kept by site code (a catalogue reload may
+ * reorder sites). An hour that only some of the site's pollutants have yet (several analysers,
+ * one reports first) is held back until the others arrive, or until 15 minutes after the hour
+ * ended, so the map does not flash a figure from half the data. */
+typedef struct aqi_state {
+    int64_t t;                /* hour (end) last published, INT64_MIN none */
     int aqi;
-} aqi_seen_t;
+    int64_t pending_hour;     /* an incomplete hour waiting, 0 none */
+} aqi_state_t;
 
-static void keeper_aqi(eco_api_t *a, uint64_t *cursor, aqi_seen_t **seen, size_t *nseen)
+typedef struct keeper {
+    eco_map_t codes;          /* site code -> index into st */
+    aqi_state_t *st;
+    size_t cap;
+    const cat_t *c;
+    unsigned char *want;
+    eco_api_t *a;
+    int published;
+} keeper_t;
+
+#define AQI_HOLD_S (15 * 60)
+
+static aqi_state_t *keeper_state(keeper_t *k, const char *code)
+{
+    int32_t id = eco_map_put(&k->codes, eco_slice_cstr(code));
+    if (id < 0) return NULL;
+    if ((size_t)id >= k->cap) {
+        size_t nc = k->cap ? k->cap * 2 : 256;
+        while (nc <= (size_t)id) nc *= 2;
+        aqi_state_t *n = realloc(k->st, nc * sizeof *n);
+        if (!n) return NULL;
+        for (size_t i = k->cap; i < nc; i++) n[i].t = INT64_MIN, n[i].aqi = -2, n[i].pending_hour = 0;
+        k->st = n;
+        k->cap = nc;
+    }
+    return &k->st[id];
+}
+
+static void on_aqi_entry(void *ud, size_t site, int64_t hour_end, int aqi, int complete, const char *json, size_t n)
+{
+    keeper_t *k = ud;
+    aqi_state_t *st = keeper_state(k, k->c->sites[site].s.code);
+    if (!st) return;
+    eco_time_t now = eco_time_from_utc(eco_now_ms() / 1000);
+    if (!complete && now < hour_end + AQI_HOLD_S) { /* wait for the rest of the hour's pollutants */
+        st->pending_hour = hour_end;
+        return;
+    }
+    st->pending_hour = 0;
+    if (st->t == hour_end && st->aqi == aqi) return;
+    st->t = hour_end;
+    st->aqi = aqi;
+    eco_live_event(k->a->live, ECO_LIVE_EV_AQI, json, n);
+    k->published = 1;
+}
+
+static void keeper_aqi(eco_api_t *a, keeper_t *k, uint64_t *cursor)
 {
     uint64_t head = eco_live_head(a->live);
-    if (head <= *cursor) return;
     uint64_t tail = eco_live_tail(a->live);
     if (*cursor + 1 < tail) *cursor = tail - 1;
     cat_t *c = api_cat_get(a);
-    if (*nseen < c->nsites) {
-        aqi_seen_t *n = realloc(*seen, c->nsites * sizeof *n);
-        if (!n) {
-            api_cat_put(a, c);
-            return;
-        }
-        for (size_t i = *nseen; i < c->nsites; i++) n[i].t = INT64_MIN, n[i].aqi = -2;
-        *seen = n;
-        *nseen = c->nsites;
+    unsigned char *want = calloc(c->nsites ? c->nsites : 1, 1);
+    if (!want) {
+        api_cat_put(a, c);
+        return;
     }
-    /* which air sites had hour values in the new events */
-    unsigned char *dirty = calloc(c->nsites ? c->nsites : 1, 1);
-    char buf[2048];
-    for (uint64_t s = *cursor + 1; s <= head && dirty; s++) {
+    int any = 0;
+    /* air sites with new hour values in the events since the last pass */
+    char buf[4096];
+    for (uint64_t s = *cursor + 1; s <= head; s++) {
         eco_live_ev_t type;
         size_t len;
         if (eco_live_read(a->live, s, &type, buf, sizeof buf, &len) < 0 || type != ECO_LIVE_EV_VALUE) continue;
@@ -950,48 +1033,46 @@ static void keeper_aqi(eco_api_t *a, uint64_t *cursor, aqi_seen_t **seen, size_t
         const char *e = strchr(m, '"');
         if (!e) continue;
         int32_t si = eco_map_get(&c->site_map, (eco_slice_t){m, (size_t)(e - m)});
-        if (si >= 0 && c->sites[si].s.kind == ECO_SITE_AIR) dirty[si] = 1;
+        if (si >= 0 && c->sites[si].s.kind == ECO_SITE_AIR) want[si] = 1, any = 1;
     }
     *cursor = head;
-    eco_buf_t out = {0};
-    for (size_t i = 0; dirty && i < c->nsites; i++) {
-        if (!dirty[i]) continue;
-        eco_buf_reset(&out);
-        eco_json_t j;
-        eco_json_init(&j, &out);
-        int64_t ht = 0;
-        if (api_aqi_entry(a, c, &c->sites[i], &j, &ht) <= 0 || eco_json_status(&j) < 0) continue;
-        /* the published figure is in the text; publish when the hour or the text changed */
-        const char *q = strstr(out.data, "\"aqi\":");
-        int aqi = q && q[6] != 'n' ? atoi(q + 6) : -1;
-        if ((*seen)[i].t == ht && (*seen)[i].aqi == aqi) continue;
-        (*seen)[i].t = ht;
-        (*seen)[i].aqi = aqi;
-        eco_live_event(a->live, ECO_LIVE_EV_AQI, out.data, out.len);
+    /* and those holding an incomplete hour back, once its time is up */
+    eco_time_t now = eco_time_from_utc(eco_now_ms() / 1000);
+    for (size_t i = 0; i < c->nsites; i++) {
+        if (c->sites[i].s.kind != ECO_SITE_AIR) continue;
+        int32_t id = eco_map_get(&k->codes, eco_slice_cstr(c->sites[i].s.code));
+        if (id >= 0 && k->st[id].pending_hour && now >= k->st[id].pending_hour + AQI_HOLD_S) want[i] = 1, any = 1;
     }
-    eco_buf_free(&out);
-    free(dirty);
+    if (any) {
+        k->c = c;
+        k->a = a;
+        k->published = 0;
+        api_aqi_events(a, c, want, on_aqi_entry, k);
+        if (k->published) eco_live_notify(a->live);
+    }
+    free(want);
     api_cat_put(a, c);
-    eco_live_notify(a->live);
 }
 
 static void *keeper_main(void *arg)
 {
     eco_api_t *a = arg;
     uint64_t cursor = eco_live_head(a->live);
-    aqi_seen_t *seen = NULL;
-    size_t nseen = 0;
+    keeper_t k;
+    memset(&k, 0, sizeof k);
+    eco_map_init(&k.codes);
     int64_t next_refresh = mono_us() + (int64_t)a->cfg.catalogue_refresh_s * 1000000;
-    while (!a->quit) {
+    while (!atomic_load(&a->quit)) {
         int w = eco_live_wait(a->live, cursor, 500);
-        if (a->quit || w == ECO_ECANCELED) break;
-        if (w > 0) keeper_aqi(a, &cursor, &seen, &nseen);
+        if (atomic_load(&a->quit) || w == ECO_ECANCELED) break;
+        keeper_aqi(a, &k, &cursor); /* also when nothing came: held-back hours may be due */
         if (mono_us() >= next_refresh) {
             keeper_refresh(a);
             next_refresh = mono_us() + (int64_t)a->cfg.catalogue_refresh_s * 1000000;
         }
     }
-    free(seen);
+    eco_map_free(&k.codes);
+    free(k.st);
     return NULL;
 }
 
@@ -1050,6 +1131,8 @@ int eco_api_start(eco_api_t **out, const eco_api_cfg_t *cfg, const char *data_di
         a->npool++;
         a->free_list[a->nfree++] = a->pool[i];
     }
+    a->schema = eco_store_schema_version(a->pool[0]);
+    a->backend = eco_store_backend(a->pool[0]);
     if (!(a->cat = cat_load(a->pool[0], 1, err))) {
         api_free(a);
         return err->code ? err->code : ECO_ENOMEM;
@@ -1060,6 +1143,10 @@ int eco_api_start(eco_api_t **out, const eco_api_cfg_t *cfg, const char *data_di
             api_free(a);
             return eco_err_set(err, ECO_ENOENT, "http: --web %s: not a directory (build it with `make web`)",
                                cfg->web_root);
+        }
+        if (!realpath(cfg->web_root, a->web_real)) {
+            api_free(a);
+            return eco_err_set(err, ECO_ENOENT, "http: --web %s: %s", cfg->web_root, strerror(errno));
         }
         char idx[600];
         snprintf(idx, sizeof idx, "%s/index.html", cfg->web_root);
@@ -1078,6 +1165,7 @@ int eco_api_start(eco_api_t **out, const eco_api_cfg_t *cfg, const char *data_di
                                 MHD_USE_ERROR_LOG,
                             (uint16_t)cfg->port, NULL, NULL, on_request, a, MHD_OPTION_SOCK_ADDR, &sa,
                             MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_per_ip,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
                             a, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE,
                             (unsigned)1024, MHD_OPTION_END);
@@ -1107,7 +1195,7 @@ int eco_api_start(eco_api_t **out, const eco_api_cfg_t *cfg, const char *data_di
 void eco_api_stop(eco_api_t *a)
 {
     if (!a) return;
-    a->quit = 1;
+    atomic_store(&a->quit, 1);
     pthread_mutex_lock(&a->pool_mu);
     pthread_cond_broadcast(&a->pool_cv);
     pthread_mutex_unlock(&a->pool_mu);

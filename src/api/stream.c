@@ -10,9 +10,12 @@
  * noticed. A client that reconnects with Last-Event-ID resumes where it left
  * off if the ring still holds that point, else it is told to reset.
  */
+#define _GNU_SOURCE /* POLLRDHUP */
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/internal.h"
 
@@ -23,16 +26,25 @@ typedef struct sse {
     uint64_t cursor;          /* last seq sent */
     int fine;                 /* minute/real-time values too */
     int hello_sent, pending_reset;
-    int64_t idle_ms;
+    int64_t last_write_ms;    /* monotonic: a keepalive after KEEPALIVE_MS without a write */
+    int fd;                   /* the connection's socket, to notice a client gone while idle */
     char buf[2048];
     size_t pend_off, pend_len; /* an event formatted but not yet fully handed over */
     char pend[2300];
 } sse_t;
 
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void sse_done(void *cls)
 {
     sse_t *s = cls;
     eco_api_t *a = s->api;
+    if (s->fine) eco_live_fine_add(a->live, -1);
     pthread_mutex_lock(&a->m_mu);
     a->sse_clients--;
     pthread_mutex_unlock(&a->m_mu);
@@ -55,6 +67,7 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *out, size_t max)
     sse_t *s = cls;
     eco_api_t *a = s->api;
     if (s->pend_len) return copy_pending(s, out, max);
+    s->last_write_ms = mono_ms(); /* called again: what was handed over is written */
     if (!s->hello_sent) {
         s->hello_sent = 1;
         s->pend_len = (size_t)snprintf(s->pend, sizeof s->pend, "retry: 3000\nevent: hello\nid: %llu\ndata: {\"seq\":%llu}\n\n",
@@ -82,7 +95,6 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *out, size_t max)
             s->pend_len = (size_t)snprintf(s->pend, sizeof s->pend, "event: %s\nid: %llu\ndata: %s\n\n",
                                            eco_live_ev_name(type), (unsigned long long)next, s->buf);
             if (s->pend_len >= sizeof s->pend) s->pend_len = 0; /* cannot happen: buf < pend - 64 */
-            s->idle_ms = 0;
             if (s->pend_len) return copy_pending(s, out, max);
             continue;
         }
@@ -92,15 +104,21 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *out, size_t max)
             s->pending_reset = 1;
             continue;
         }
-        int w = eco_live_wait(a->live, s->cursor, 1000);
-        if (w == ECO_ECANCELED) return MHD_CONTENT_READER_END_OF_STREAM;
-        if (w == 0 && (s->idle_ms += 1000) >= KEEPALIVE_MS) {
-            s->idle_ms = 0;
+        /* by the clock, not by waits: events this client filters out do not count as writes */
+        if (mono_ms() - s->last_write_ms >= KEEPALIVE_MS) {
             static const char ka[] = ": keepalive\n\n";
             size_t n = sizeof ka - 1 < max ? sizeof ka - 1 : max;
             memcpy(out, ka, n);
             return (ssize_t)n;
         }
+        /* a client that hung up is let go within a second, not at the next write */
+        if (s->fd >= 0) {
+            struct pollfd pf = {s->fd, POLLRDHUP, 0};
+            if (poll(&pf, 1, 0) > 0 && (pf.revents & (POLLRDHUP | POLLHUP | POLLERR)))
+                return MHD_CONTENT_READER_END_WITH_ERROR;
+        }
+        int w = eco_live_wait(a->live, s->cursor, 1000);
+        if (w == ECO_ECANCELED) return MHD_CONTENT_READER_END_OF_STREAM;
     }
 }
 
@@ -131,11 +149,14 @@ int api_stream(api_req_t *r)
     if (last && *last) {
         char *end;
         unsigned long long v = strtoull(last, &end, 10);
-        if (!*end && v <= s->cursor) {
-            if (v + 1 >= eco_live_tail(a->live)) s->cursor = v; /* still in the ring: resume */
-            else s->pending_reset = 1;
-        }
+        if (*end || v > s->cursor) s->pending_reset = 1; /* not ours (a restarted server counts anew) */
+        else if (v + 1 >= eco_live_tail(a->live)) s->cursor = v; /* still in the ring: resume */
+        else s->pending_reset = 1;
     }
+    s->last_write_ms = mono_ms();
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    s->fd = ci ? ci->connect_fd : -1;
+    if (s->fine) eco_live_fine_add(a->live, +1);
     r->resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, sse_read, s, sse_done);
     if (!r->resp) {
         sse_done(s);

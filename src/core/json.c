@@ -159,23 +159,34 @@ void eco_json_bool(eco_json_t *j, int v)
     eco_buf_puts(j->out, v ? "true" : "false");
 }
 
-void eco_json_number_text(eco_json_t *j, const char *s, size_t n)
+int eco_json_number_ok(const char *s, size_t n)
 {
-    /* only what a JSON number may hold; anything else would corrupt the document */
+    /* RFC 8259: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? — not ".5", "1.", "01", "+1" */
     size_t i = 0;
     if (i < n && s[i] == '-') i++;
-    size_t digits = 0;
-    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) digits++;
+    if (i >= n || s[i] < '0' || s[i] > '9') return 0;
+    if (s[i] == '0') i++;
+    else
+        while (i < n && s[i] >= '0' && s[i] <= '9') i++;
     if (i < n && s[i] == '.') {
-        i++;
-        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) digits++;
+        size_t d = ++i;
+        while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+        if (i == d) return 0;
     }
     if (i < n && (s[i] == 'e' || s[i] == 'E')) {
         i++;
         if (i < n && (s[i] == '+' || s[i] == '-')) i++;
-        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) digits++;
+        size_t d = i;
+        while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+        if (i == d) return 0;
     }
-    if (!digits || i != n) {
+    return i == n;
+}
+
+void eco_json_number_text(eco_json_t *j, const char *s, size_t n)
+{
+    /* only what a JSON number may hold; anything else would corrupt the document */
+    if (!eco_json_number_ok(s, n)) {
         j->error = ECO_EINVAL;
         eco_json_null(j);
         return;

@@ -42,6 +42,8 @@ void eco_json_bool(eco_json_t *j, int v);
 /** A number already formatted (e.g. with fixed decimals); text that is not a
  *  JSON number is refused (sticky ECO_EINVAL, null written). */
 void eco_json_number_text(eco_json_t *j, const char *s, size_t n);
+/** 1 when s[0..n) is a number as JSON writes it (RFC 8259: no ".5", "1.", "01", "+1"). */
+int eco_json_number_ok(const char *s, size_t n);
 void eco_json_null(eco_json_t *j);
 /** 0 when every call was well-formed and memory sufficed. */
 int eco_json_status(const eco_json_t *j);

@@ -376,10 +376,13 @@ static void json_time(eco_json_t *j, eco_time_t t)
 
 static void alert_event(server_t *s, batch_t *b, const eco_alert_t *a, int id)
 {
+    /* written inside the store's transaction: no live lock here. The site is put in front when
+     * the event is published after the commit ("{" + "\"site\":…," + the rest) */
+    (void)s;
     eco_buf_t *o = &b->alert_ev;
     eco_json_t j;
-    eco_live_write_begin(s->cfg.live);
-    const char *site = eco_live_site_of(s->cfg.live, a->mn);
+    eco_buf_puts(o, a->mn);
+    eco_buf_putc(o, 0);
     eco_json_init(&j, o);
     eco_json_obj_begin(&j);
     eco_json_key(&j, "id");
@@ -388,9 +391,6 @@ static void alert_event(server_t *s, batch_t *b, const eco_alert_t *a, int id)
     eco_json_str(&j, a->screen);
     eco_json_key(&j, "severity");
     eco_json_str(&j, a->severity);
-    eco_json_key(&j, "site");
-    eco_json_str(&j, site);
-    eco_live_write_end(s->cfg.live);
     eco_json_key(&j, "mn");
     eco_json_str(&j, a->mn);
     eco_json_key(&j, "factor");
@@ -427,7 +427,8 @@ static void publish(server_t *s, batch_t *b)
         int changed = eco_live_put(l, o->mn, o->factor, (int)o->gran, &v);
         int coarse = o->gran == ECO_GRAN_HOUR || o->gran == ECO_GRAN_DAY;
         if (!coarse && !fine) continue;
-        if (changed <= 0 && it->outcome != ECO_STORE_REVISED) continue;
+        /* NEW values are news even when older than the latest (gap fills, history) */
+        if (changed < 0 || (changed == 0 && it->outcome == ECO_STORE_SAME)) continue;
         eco_buf_reset(ev);
         eco_json_t j;
         eco_json_init(&j, ev);
@@ -452,13 +453,21 @@ static void publish(server_t *s, batch_t *b)
         if (eco_json_status(&j) == 0)
             eco_live_event(l, coarse ? ECO_LIVE_EV_VALUE : ECO_LIVE_EV_VALUE_FINE, ev->data, ev->len);
     }
-    eco_live_write_end(l);
-    for (size_t off = 0; off < b->alert_ev.len;) {
-        const char *p = b->alert_ev.data + off;
-        size_t n = strlen(p);
-        eco_live_event(l, ECO_LIVE_EV_ALERT, p, n);
-        off += n + 1;
+    for (size_t off = 0; off < b->alert_ev.len;) { /* "MN\0{json}\0" each */
+        const char *mn = b->alert_ev.data + off;
+        const char *js = mn + strlen(mn) + 1;
+        eco_buf_reset(ev);
+        eco_json_t j;
+        eco_json_init(&j, ev);
+        eco_json_obj_begin(&j);
+        eco_json_key(&j, "site");
+        eco_json_str(&j, eco_live_site_of(l, mn));
+        eco_buf_putc(ev, ',');
+        eco_buf_puts(ev, js + 1);
+        if (!ev->oom) eco_live_event(l, ECO_LIVE_EV_ALERT, ev->data, ev->len);
+        off = (size_t)(js - b->alert_ev.data) + strlen(js) + 1;
     }
+    eco_live_write_end(l);
     eco_live_notify(l);
 }
 

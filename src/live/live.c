@@ -10,6 +10,7 @@
  * seq % nslots. A reader asking for a seq older than head − nslots + 1 has
  * lagged (ECO_ENOENT) and must resynchronise.
  */
+#define _GNU_SOURCE /* pthread_rwlockattr_setkind_np */
 #include "live/live.h"
 
 #include <errno.h>
@@ -59,6 +60,7 @@ struct eco_live {
     uint64_t head;                /* newest seq, 0 = none */
     int closed;
     int fine;                     /* clients wanting minute values */
+    uint64_t dropped;             /* events longer than a slot */
     eco_live_counters_t ctr;
 };
 
@@ -76,7 +78,7 @@ const char *eco_live_ev_name(eco_live_ev_t t)
 eco_live_t *eco_live_new(size_t ring_slots, size_t slot_bytes)
 {
     if (!ring_slots) ring_slots = 16384;
-    if (!slot_bytes) slot_bytes = 1024;
+    if (!slot_bytes) slot_bytes = 2048;
     eco_live_t *l = eco_calloc(1, sizeof *l);
     if (!l) return NULL;
     l->nslots = ring_slots;
@@ -91,7 +93,13 @@ eco_live_t *eco_live_new(size_t ring_slots, size_t slot_bytes)
     }
     eco_map_init(&l->keys);
     eco_map_init(&l->mns);
-    pthread_rwlock_init(&l->rw, NULL);
+    /* glibc's default prefers readers: a stream of HTTP readers could keep the ingest writer out
+     * for good. Writers first: a reader waits at most for one batch's publication. */
+    pthread_rwlockattr_t ra;
+    pthread_rwlockattr_init(&ra);
+    pthread_rwlockattr_setkind_np(&ra, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    pthread_rwlock_init(&l->rw, &ra);
+    pthread_rwlockattr_destroy(&ra);
     pthread_mutex_init(&l->mu, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
@@ -300,8 +308,12 @@ uint64_t eco_live_series(eco_live_t *l)
 
 uint64_t eco_live_event(eco_live_t *l, eco_live_ev_t type, const char *json, size_t n)
 {
-    if (n >= l->slot_bytes) return 0;
     pthread_mutex_lock(&l->mu);
+    if (n >= l->slot_bytes) {
+        l->dropped++;
+        pthread_mutex_unlock(&l->mu);
+        return 0;
+    }
     uint64_t seq = ++l->head;
     size_t i = (size_t)(seq % l->nslots);
     l->slots[i].seq = seq;
@@ -394,5 +406,6 @@ void eco_live_get_counters(eco_live_t *l, eco_live_counters_t *c)
 {
     pthread_mutex_lock(&l->mu);
     *c = l->ctr;
+    c->events_dropped = l->dropped;
     pthread_mutex_unlock(&l->mu);
 }

@@ -69,9 +69,10 @@ typedef struct eco_live_counters {
     uint64_t values_new, values_same, values_revised, values_failed, commits, commit_errors, alerts;
     uint64_t commit_ms_p50, commit_ms_p99, commit_ms_max, ack_ms_p50, ack_ms_p99;
     uint64_t gaps_found, gaps_filled;
+    uint64_t events_dropped;  /* filled by eco_live_get_counters: events longer than a ring slot */
 } eco_live_counters_t;
 
-/** ring_slots events of at most slot_bytes each (0, 0 = 16384 × 1024). NULL on OOM. */
+/** ring_slots events of at most slot_bytes each (0, 0 = 16384 × 2048). NULL on OOM. */
 eco_live_t *eco_live_new(size_t ring_slots, size_t slot_bytes);
 void eco_live_free(eco_live_t *l);
 

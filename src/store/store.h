@@ -143,6 +143,9 @@ typedef struct eco_obs_query {
     eco_time_t from, to;     /* inclusive; INT64_MIN / INT64_MAX = open */
     int time_major;          /* order by device, granularity, time, factor (for pivots) */
     int lean;                /* fields, notes, received_ms and revisions not read ("", 0): faster */
+    /* keyset pagination (time_major with one granularity): only rows after (mn, t, factor) */
+    const char *after_mn, *after_factor; /* NULL = from the start */
+    eco_time_t after_t;
 } eco_obs_query_t;
 
 void eco_obs_query_init(eco_obs_query_t *q);
@@ -188,6 +191,7 @@ typedef struct eco_store_opts {
     int create;              /* create DIR and the database when missing (default 1) */
     int background_checkpoint; /* WAL checkpoints in a thread of their own (the server), not in commits */
     int cache_mb;            /* page cache of the connection (0 = 64 MiB) */
+    int catalogue_only;      /* a writer of sites/devices only: the latest-value cache is not loaded */
 } eco_store_opts_t;
 
 void eco_store_opts_default(eco_store_opts_t *o);

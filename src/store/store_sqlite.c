@@ -166,6 +166,7 @@ struct eco_store {
     int64_t *device_rowid;
     size_t ndevice_cap;
     int in_tx;
+    int catalogue_only;       /* opened without the latest-value cache: no values may be stored */
     /* undo log of the caches: what this transaction added or changed, so a rollback
      * (or a failed commit) leaves no cached row id or latest value the disk does not have */
     struct undo {
@@ -417,6 +418,7 @@ int eco_store_open(eco_store_t **out, const char *dir, const eco_store_opts_t *o
     eco_store_t *s = eco_calloc(1, sizeof *s);
     if (!s) return eco_err_set(err, ECO_ENOMEM, "store: out of memory");
     snprintf(s->path, sizeof s->path, "%s/ecobrain.db", dir);
+    s->catalogue_only = o->catalogue_only;
     eco_map_init(&s->series_map);
     eco_map_init(&s->device_map);
     int flags = o->readonly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | (o->create ? SQLITE_OPEN_CREATE : 0));
@@ -480,7 +482,7 @@ int eco_store_open(eco_store_t **out, const char *dir, const eco_store_opts_t *o
                 eco_store_close(s);
                 return r;
             }
-    if (!o->readonly && (r = load_latest(s, err)) < 0) {
+    if (!o->readonly && !o->catalogue_only && (r = load_latest(s, err)) < 0) {
         eco_store_close(s);
         return r;
     }
@@ -890,6 +892,8 @@ static void latest_update(eco_store_t *s, series_info_t *si, const eco_obs_t *o)
 int eco_store_obs_put(eco_store_t *s, const eco_obs_t *o, int *outcome, eco_err_t *err)
 {
     if (!s->in_tx) return eco_err_set(err, ECO_EINVAL, "%s: obs_put outside a transaction", s->path);
+    if (s->catalogue_only)
+        return eco_err_set(err, ECO_EINVAL, "%s: opened for the catalogue only: values cannot be stored", s->path);
     if ((unsigned)o->gran >= ECO_GRAN_N) return eco_err_set(err, ECO_EINVAL, "bad granularity %d", (int)o->gran);
     series_info_t *si;
     int r = series_resolve(s, o->mn, o->factor, &si, err);
@@ -1034,9 +1038,10 @@ int eco_store_obs_query(eco_store_t *s, const eco_obs_query_t *q, eco_obs_cb cb,
     int n = snprintf(full, sizeof full,
                      "SELECT d.mn, d.site, s.factor, o.gran, o.t, o.value, o.vtext, o.flag%s"
                      " FROM obs o JOIN series s ON s.id = o.series JOIN device d ON d.id = s.device"
-                     " WHERE o.t BETWEEN ?5 AND ?6%s%s%s%s ORDER BY %s",
+                     " WHERE o.t BETWEEN ?5 AND ?6%s%s%s%s%s ORDER BY %s",
                      q->lean ? "" : ", o.fields, o.notes, o.received_ms, o.rev", q->site ? " AND d.site = ?1" : "", q->mn ? " AND d.mn = ?2" : "",
                      q->factor ? " AND s.factor = ?3" : "", q->gran >= 0 ? " AND o.gran = ?4" : "",
+                     q->after_mn ? " AND (d.mn, o.t, s.factor) > (?7, ?8, ?9)" : "",
                      q->time_major ? "d.mn, o.gran, o.t, s.factor" : "d.mn, s.factor, o.gran, o.t");
     if (n < 0 || (size_t)n >= sizeof full) return eco_err_set(err, ECO_EINVAL, "store: query too long");
     sqlite3_stmt *st;
@@ -1047,6 +1052,11 @@ int eco_store_obs_query(eco_store_t *s, const eco_obs_query_t *q, eco_obs_cb cb,
     if (q->gran >= 0) sqlite3_bind_int(st, 4, q->gran);
     sqlite3_bind_int64(st, 5, q->from);
     sqlite3_bind_int64(st, 6, q->to);
+    if (q->after_mn) {
+        sqlite3_bind_text(st, 7, q->after_mn, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 8, q->after_t);
+        sqlite3_bind_text(st, 9, q->after_factor ? q->after_factor : "", -1, SQLITE_STATIC);
+    }
     int rc, r = 0;
     eco_obs_row_t row;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -438,13 +438,45 @@ def test_main():
     for x in (r1, r2, r3, r4):
         x.close()
 
+    # ---- review fixes: values as sent that JSON cannot hold, cache keys, minute events, metrics
+    s = socket.create_connection(("127.0.0.1", srv.hj212), timeout=10)
+    s.sendall(frame("QN=20260501090000000;ST=22;CN=2061;PW=p;MN=EFF-1;Flag=5;CP=&&DataTime=20260501090000;"
+                    "w01001-Avg=.5,w01001-Flag=N&&"))
+    s.recv(4096)
+    s.close()
+    st, _, d = srv.req("/api/v1/series?mn=EFF-1&factor=w01001&from=2026-05-01&to=2026-05-02")
+    try:
+        vals = [r["value"] for r in json.loads(d)["rows"]]
+    except ValueError:
+        vals = None
+    check(st == 200 and vals == [0.5], f"series: a value sent as '.5' is valid JSON 0.5 ({d[:120]!r})")
+    st, poisoned = srv.json("/api/v1/latest?site=A2%7Cfactor%3Da34002")
+    st, real = srv.json("/api/v1/latest?site=A2&factor=a34002")
+    check(poisoned["count"] == 0 and real["count"] >= 1, "latest: a value containing '|' cannot pose as two arguments")
+    st, _, m = srv.req("/metrics")
+    series_lines = [l.rsplit(" ", 1)[0] for l in m.decode().splitlines() if l and not l.startswith("#")]
+    check(len(series_lines) == len(set(series_lines)), "metrics: no series twice")
+    fine = Sse(srv.http, "/api/v1/stream?minute=1")
+    time.sleep(0.3)
+    rc_f, _ = sim(srv, "air", 1, 1)
+    check(fine.wait(lambda e: any(t == "value" and d and d.get("granularity") == "minute" for _, t, d in e), 15),
+          "sse: minute=1 streams minute values")
+    fine.close()
+    st, h, _ = srv.req("/api/v1/latest", headers={"Accept-Encoding": "zstd;q=0, gzip"})
+    check(h.get("content-encoding") is None, "zstd;q=0 is a refusal")
+    fut = Sse(srv.http, headers={"Last-Event-ID": "999999999"})
+    check(fut.wait(lambda e: any(t == "reset" for _, t, _ in e), 10), "sse: an id from another server run is told to reset")
+    fut.close()
+
+
     # ---- static files
     st, h, d = srv.req("/")
     check(st == 200 and b"ecobrain" in d and h.get("content-type", "").startswith("text/html"), "static: / is index.html")
     st, h, d = srv.req("/vendor/x.js")
     check(st == 200 and h.get("content-type", "").startswith("text/javascript"), "static: vendor files")
+    os.symlink(TMP, os.path.join(web, "up"))
     for p in ["/../secret.txt", "/%2e%2e/secret.txt", "/vendor/../../secret.txt", "/.hidden", "//etc/passwd",
-              "/vendor/..%2f..%2fsecret.txt"]:
+              "/vendor/..%2f..%2fsecret.txt", "/up/secret.txt"]:
         st, _, d = srv.req(p)
         check(st in (400, 404) and b"TOPSECRET" not in d, f"static: no traversal with {p} ({st})")
 
@@ -460,6 +492,14 @@ def test_main():
     check("access-control-allow-origin" not in h, "CORS: off unless configured")
     st, h, d = srv.req("/api/v1/latest", method="HEAD")
     check(st == 200 and d == b"", "HEAD: headers only")
+    gone = False
+    for _ in range(50):
+        mm = re.search(r"^ecobrain_sse_clients (\d+)", srv.req("/metrics")[2].decode(), re.M)
+        if mm and mm.group(1) == "0":
+            gone = True
+            break
+        time.sleep(0.1)
+    check(gone, "sse: clients that hung up are let go (no data needed to notice)")
     check(srv.stop() == 0, "server: stops cleanly with SSE clients around")
 
 

@@ -494,8 +494,12 @@ static void test_json_number_text(void **state)
     eco_json_arr_end(&j);
     assert_int_equal(eco_json_status(&j), 0);
     assert_string_equal(b.data, "[2.50,-0.7,1e-3,168]");
+    static const char *good[] = {"0", "-0", "0.5", "10", "1E+9", "-0.0e-0", "123456789012345678901234567890"};
+    for (size_t k = 0; k < sizeof good / sizeof *good; k++) assert_true(eco_json_number_ok(good[k], strlen(good[k])));
     /* text that is not a JSON number is refused, and the document stays valid */
-    static const char *bad[] = {"", "-", ".", "abc", "1,2", "NaN", "inf", "1.2.3", "\"1\"", "1 "};
+    static const char *bad[] = {"", "-", ".", "abc", "1,2", "NaN", "inf", "1.2.3", "\"1\"", "1 ",
+                                /* what instruments send and strtod reads, but JSON does not allow */
+                                ".5", "-.25", "1.", "01", "+1", "1e", "1e+", "-01.5", "00"};
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
         eco_buf_reset(&b);
         eco_json_init(&j, &b);
