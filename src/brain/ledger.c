@@ -73,7 +73,7 @@ void eco_pb_allowed(eco_pb_state_t from, char *buf, unsigned long n)
         if (w < 0 || (size_t)w >= n - off) break;
         off += (size_t)w;
     }
-    if (n && !buf[0]) snprintf(buf, n, "none (%s is final)", eco_pb_state_name(from));
+    if (n && !buf[0]) snprintf(buf, n, "none; %s is final", eco_pb_state_name(from));
 }
 
 int eco_pb_on_alert(eco_pb_state_t s)

@@ -6,13 +6,12 @@
  *
  * A problem groups the alerts of one key — (device MN, factor, kind) where the
  * kind is the screen that fired ("spike", "flat", ...) — while it is not
- * closed. Its life:
+ * closed. Its life (the whole table: next[] in ledger.c, docs/alerts.md):
  *
- *     open ──ack──> acknowledged ──assign──> assigned ──resolve──> resolved ──close──> closed
- *       │                 │                   │  ^ assign (again)     │  ^
- *       └──assign / resolve, from any active state ────────────────────┘  │
- *                                                                          │
- *     resolved ──reopen (a person) or a new alert of its key──> reopened ──┘ (ack, assign, resolve)
+ *     open --ack--> acknowledged --assign--> assigned --resolve--> resolved --close--> closed
+ *     (assign and resolve also straight from open, resolve from acknowledged, assign again
+ *      from assigned to hand it over)
+ *     resolved --reopen, or a new alert of its key--> reopened --ack|assign|resolve--> ...
  *
  * Active states (open, acknowledged, assigned, reopened) take new alerts as
  * they are; a resolved problem that gets one is reopened; closed is final (a
@@ -61,7 +60,7 @@ int eco_pb_action_parse(const char *s, eco_pb_action_t *action);
 int eco_pb_next(eco_pb_state_t from, eco_pb_action_t action);
 /** Open, acknowledged, assigned or reopened: new alerts attach as they are, hysteresis applies. */
 int eco_pb_active(eco_pb_state_t s);
-/** The actions allowed from `from`, comma-separated ("assign, resolve"), or "none (closed is final)". */
+/** The actions allowed from `from`, comma-separated ("assign, resolve"), or "none; closed is final". */
 void eco_pb_allowed(eco_pb_state_t from, char *buf, unsigned long n);
 
 /** The state a problem takes when an alert of its key arrives: itself when active, reopened

@@ -284,6 +284,7 @@ typedef struct eco_problem_query {
     int state;               /* -1 = any */
     const char *site, *mn;   /* NULL = any */
     long limit;              /* 0 = all */
+    int oldest_first;        /* by id ascending (default: newest first) */
 } eco_problem_query_t;
 
 void eco_problem_query_init(eco_problem_query_t *q);
@@ -308,7 +309,7 @@ int eco_store_problem_expire(eco_store_t *s, eco_time_t now, int64_t quiet_s, lo
 /** Put every stored alert not yet in the ledger into it, oldest first (stores from before
  *  schema v4, or written with the ledger off); then expire at now. *linked = alerts put. */
 int eco_store_problem_rebuild(eco_store_t *s, int64_t quiet_s, eco_time_t now, long *linked, eco_err_t *err);
-/** Problems matching q, newest first. ECO_EUNSUPPORTED on a read-only store older than v4. */
+/** Problems matching q, newest first (q->oldest_first: oldest first). ECO_EUNSUPPORTED on a read-only store older than v4. */
 int eco_store_problem_each(eco_store_t *s, const eco_problem_query_t *q, eco_problem_cb cb, void *ud, eco_err_t *err);
 /** The history of problem id, oldest first (every problem has at least its "open");
  *  id 0: every problem's, by problem then in order. */

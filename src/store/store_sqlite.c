@@ -1580,11 +1580,13 @@ int eco_store_problem_each(eco_store_t *s, const eco_problem_query_t *q, eco_pro
     int r = need_ledger(s, err);
     if (r < 0) return r;
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT id, kind, mn, site, factor, state, severity, assignee, due, first_t, last_t, alerts,"
-                           " opened, updated FROM problem WHERE (?1 = 0 OR id = ?1) AND (?2 IS NULL OR state = ?2)"
-                           " AND (?3 IS NULL OR site = ?3) AND (?4 IS NULL OR mn = ?4) ORDER BY id DESC LIMIT ?5",
-                           -1, &st, NULL) != SQLITE_OK)
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT id, kind, mn, site, factor, state, severity, assignee, due, first_t, last_t, alerts,"
+             " opened, updated FROM problem WHERE (?1 = 0 OR id = ?1) AND (?2 IS NULL OR state = ?2)"
+             " AND (?3 IS NULL OR site = ?3) AND (?4 IS NULL OR mn = ?4) ORDER BY id %s LIMIT ?5",
+             q->oldest_first ? "ASC" : "DESC");
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
         return db_err(s, err, "preparing the problem list");
     sqlite3_bind_int64(st, 1, q->id);
     if (q->state >= 0) sqlite3_bind_text(st, 2, eco_pb_state_name(q->state), -1, SQLITE_STATIC);

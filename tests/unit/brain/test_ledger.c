@@ -41,7 +41,7 @@ static void test_allowed_text(void **state)
     eco_pb_allowed(ECO_PB_RESOLVED, b, sizeof b);
     assert_string_equal(b, "close, reopen");
     eco_pb_allowed(ECO_PB_CLOSED, b, sizeof b);
-    assert_string_equal(b, "none (closed is final)");
+    assert_string_equal(b, "none; closed is final");
     char tiny[8];
     eco_pb_allowed(ECO_PB_OPEN, tiny, sizeof tiny); /* truncated, terminated */
     assert_true(strlen(tiny) < sizeof tiny);
