@@ -445,6 +445,64 @@ static void test_v3_store_and_rebuild(void **state)
     eco_store_close(s);
 }
 
+/* live linking (each alert as it is stored, sweeps on the way) and a rebuild over the same
+ * alerts give the same problems with the same histories, times included */
+static void feed(eco_store_t *s, int live)
+{
+    static const struct { const char *mn, *factor, *screen, *sev; int h; } a[] = {
+        {"MN1", "w01001", "spike", "medium", 0}, {"MN1", "w01001", "spike", "high", 3},
+        {"MN2", "w01001", "flat", "medium", 4},  {"MN1", "w01001", "spike", "high", 40},
+        {"MN1", "w01018", "stuck", "medium", 41}, {"MN2", "w01001", "flat", "medium", 90},
+        {"MN1", "w01001", "spike", "medium", 91}, {"MN1", "w01001", "spike", "high", 200}};
+    eco_err_t err;
+    for (size_t i = 0; i < sizeof a / sizeof a[0]; i++) {
+        long p;
+        alert_at(s, a[i].mn, a[i].factor, a[i].screen, a[i].sev, T0 + a[i].h * H, 24 * H, live ? &p : NULL);
+        if (live && i == 4) assert_int_equal(eco_store_problem_expire(s, T0 + 60 * H, 24 * H, NULL, &err), 0);
+    }
+    if (live) assert_int_equal(eco_store_problem_expire(s, T0 + 300 * H, 24 * H, NULL, &err), 0);
+    else assert_int_equal(eco_store_problem_rebuild(s, 24 * H, T0 + 300 * H, NULL, &err), 0);
+}
+
+static void test_live_equals_rebuild(void **state)
+{
+    (void)state;
+    eco_store_t *s = open_store(0, 0);
+    catalogue(s);
+    feed(s, 1);
+    got_t live = *problems(s, 0, -1);
+    hist_t hl = *history(s, 0);
+    eco_store_close(s);
+    char other[300];
+    snprintf(other, sizeof other, "%s/b", dir);
+    eco_store_opts_t o;
+    eco_store_opts_default(&o);
+    o.sync = ECO_SYNC_OFF;
+    eco_err_t err;
+    assert_int_equal(eco_store_open(&s, other, &o, &err), 0);
+    catalogue(s);
+    feed(s, 0);
+    got_t *rb = problems(s, 0, -1);
+    hist_t *hr = history(s, 0);
+    assert_int_equal(rb->n, live.n);
+    assert_int_equal(live.n, 3); /* three keys: the spike reopened twice and the flat after 86 quiet hours stay one each */
+    for (int i = 0; i < live.n; i++) {
+        assert_string_equal(rb->kind[i], live.kind[i]);
+        assert_string_equal(rb->state[i], live.state[i]);
+        assert_string_equal(rb->sev[i], live.sev[i]);
+        assert_int_equal(rb->p[i].alerts, live.p[i].alerts);
+        assert_int_equal(rb->p[i].first_t, live.p[i].first_t);
+        assert_int_equal(rb->p[i].last_t, live.p[i].last_t);
+        assert_int_equal(rb->p[i].updated, live.p[i].updated);
+    }
+    assert_int_equal(hr->n, hl.n);
+    for (int i = 0; i < hl.n; i++) {
+        assert_string_equal(hr->line[i], hl.line[i]);
+        assert_int_equal(hr->t[i], hl.t[i]);
+    }
+    eco_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -455,6 +513,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_idempotent_and_rollback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_append_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_v3_store_and_rebuild, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_live_equals_rebuild, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
