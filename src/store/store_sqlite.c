@@ -1034,138 +1034,6 @@ int eco_store_alert_each(eco_store_t *s, eco_time_t from, eco_time_t to, eco_ale
     return r;
 }
 
-/* ------------------------------------------------------------------ queries */
-
-static void row_from(sqlite3_stmt *st, eco_obs_row_t *row)
-{
-    memset(row, 0, sizeof *row);
-    row->mn = col_text(st, 0);
-    row->site = col_text(st, 1);
-    row->factor = col_text(st, 2);
-    row->gran = (eco_gran_t)sqlite3_column_int(st, 3);
-    row->t = sqlite3_column_int64(st, 4);
-    row->value = sqlite3_column_type(st, 5) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 5);
-    row->vtext = col_text(st, 6);
-    row->flag = col_text(st, 7);
-    row->fields = col_text(st, 8);
-    row->notes = col_text(st, 9);
-    row->received_ms = sqlite3_column_int64(st, 10);
-    row->revisions = sqlite3_column_int(st, 11);
-}
-
-int eco_store_obs_query(eco_store_t *s, const eco_obs_query_t *q, eco_obs_cb cb, void *ud, eco_err_t *err)
-{
-    const char *sql = "SELECT d.mn, d.site, s.factor, o.gran, o.t, o.value, o.vtext, o.flag, o.fields, o.notes,"
-                      " o.received_ms, o.rev"
-                      " FROM obs o JOIN series s ON s.id = o.series JOIN device d ON d.id = s.device"
-                      " WHERE (?1 IS NULL OR d.site = ?1) AND (?2 IS NULL OR d.mn = ?2)"
-                      " AND (?3 IS NULL OR s.factor = ?3) AND (?4 < 0 OR o.gran = ?4)"
-                      " AND o.t BETWEEN ?5 AND ?6";
-    char full[1024];
-    snprintf(full, sizeof full, "%s ORDER BY %s", sql,
-             q->time_major ? "d.mn, o.gran, o.t, s.factor" : "d.mn, s.factor, o.gran, o.t");
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, full, -1, &st, NULL) != SQLITE_OK) return db_err(s, err, "preparing the export");
-    if (q->site) sqlite3_bind_text(st, 1, q->site, -1, SQLITE_STATIC);
-    if (q->mn) sqlite3_bind_text(st, 2, q->mn, -1, SQLITE_STATIC);
-    if (q->factor) sqlite3_bind_text(st, 3, q->factor, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 4, q->gran);
-    sqlite3_bind_int64(st, 5, q->from);
-    sqlite3_bind_int64(st, 6, q->to);
-    int rc, r = 0;
-    eco_obs_row_t row;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        row_from(st, &row);
-        if (cb(ud, &row)) break;
-    }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) r = db_err(s, err, "reading stored values");
-    sqlite3_finalize(st);
-    return r;
-}
-
-int eco_store_obs_history(eco_store_t *s, const char *mn, const char *factor, eco_gran_t g, eco_time_t t,
-                          eco_obs_cb cb, void *ud, eco_err_t *err)
-{
-    const char *sql = "SELECT d.mn, d.site, s.factor, r.gran, r.t, r.value, r.vtext, r.flag, r.fields, r.notes,"
-                      " r.received_ms, r.replaced_ms"
-                      " FROM revision r JOIN series s ON s.id = r.series JOIN device d ON d.id = s.device"
-                      " WHERE d.mn = ?1 AND s.factor = ?2 AND r.gran = ?3 AND r.t = ?4 ORDER BY r.id";
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return db_err(s, err, "preparing history");
-    sqlite3_bind_text(st, 1, mn, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, factor, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, (int)g);
-    sqlite3_bind_int64(st, 4, t);
-    int rc, r = 0, i = 0;
-    eco_obs_row_t row;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        row_from(st, &row);
-        row.revisions = i++;
-        if (cb(ud, &row)) break;
-    }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) r = db_err(s, err, "reading history");
-    sqlite3_finalize(st);
-    return r;
-}
-
-int eco_store_latest(const eco_store_t *s, const char *mn, const char *factor, eco_gran_t g, eco_latest_t *out)
-{
-    char key[512];
-    size_t kl = series_key(key, sizeof key, mn, factor);
-    if (!kl || (unsigned)g >= ECO_GRAN_N) return 0;
-    int32_t id = eco_map_get(&s->series_map, (eco_slice_t){key, kl});
-    if (id < 0 || !(s->series[id].has_latest & (1u << g))) return 0;
-    *out = s->series[id].latest[g];
-    return 1;
-}
-
-int eco_store_latest_each(const eco_store_t *s, eco_latest_cb cb, void *ud)
-{
-    char mn[256];
-    uint32_t n = eco_map_size(&s->series_map);
-    for (uint32_t i = 0; i < n; i++) {
-        const series_info_t *si = &s->series[i];
-        if (!si->has_latest) continue;
-        const char *key = eco_map_key(&s->series_map, i);
-        const char *sep = strchr(key, '\x1f');
-        if (!sep || (size_t)(sep - key) >= sizeof mn) continue;
-        memcpy(mn, key, (size_t)(sep - key));
-        mn[sep - key] = 0;
-        for (int g = 0; g < ECO_GRAN_N; g++)
-            if ((si->has_latest & (1u << g)) && cb(ud, mn, sep + 1, (eco_gran_t)g, &si->latest[g])) return 1;
-    }
-    return 0;
-}
-
-int eco_store_completeness(eco_store_t *s, const char *mn, eco_day_t from, eco_day_t to, eco_completeness_cb cb,
-                           void *ud, eco_err_t *err)
-{
-    const char *sql = "SELECT d.mn, o.gran, o.t / 86400 AS day, count(DISTINCT o.t)"
-                      " FROM obs o JOIN series s ON s.id = o.series JOIN device d ON d.id = s.device"
-                      " WHERE (?1 IS NULL OR d.mn = ?1) AND o.t BETWEEN ?2 AND ?3"
-                      " GROUP BY d.mn, o.gran, day ORDER BY d.mn, o.gran, day";
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return db_err(s, err, "preparing completeness");
-    if (mn) sqlite3_bind_text(st, 1, mn, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, eco_time_from_day(from));
-    sqlite3_bind_int64(st, 3, eco_time_from_day(to) + ECO_DAY_S - 1);
-    static const int expected[ECO_GRAN_N] = {0, 1440, 24, 1};
-    int rc, r = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        eco_completeness_row_t row;
-        row.mn = col_text(st, 0);
-        row.gran = (eco_gran_t)sqlite3_column_int(st, 1);
-        row.day = (eco_day_t)sqlite3_column_int64(st, 2);
-        row.records = sqlite3_column_int(st, 3);
-        row.expected = (unsigned)row.gran < ECO_GRAN_N ? expected[row.gran] : 0;
-        if (cb(ud, &row)) break;
-    }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) r = db_err(s, err, "computing completeness");
-    sqlite3_finalize(st);
-    return r;
-}
-
 /* ------------------------------------------------------------------ the problem ledger (v4)
  *
  * The rules (states, actions, hysteresis) are src/brain/ledger.c's; here they are applied
@@ -1662,6 +1530,138 @@ int eco_store_problem_alerts(eco_store_t *s, long id, eco_alert_cb cb, void *ud,
         if (cb(ud, &a)) break;
     }
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) r = db_err(s, err, "reading a problem's alerts");
+    sqlite3_finalize(st);
+    return r;
+}
+
+/* ------------------------------------------------------------------ queries */
+
+static void row_from(sqlite3_stmt *st, eco_obs_row_t *row)
+{
+    memset(row, 0, sizeof *row);
+    row->mn = col_text(st, 0);
+    row->site = col_text(st, 1);
+    row->factor = col_text(st, 2);
+    row->gran = (eco_gran_t)sqlite3_column_int(st, 3);
+    row->t = sqlite3_column_int64(st, 4);
+    row->value = sqlite3_column_type(st, 5) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 5);
+    row->vtext = col_text(st, 6);
+    row->flag = col_text(st, 7);
+    row->fields = col_text(st, 8);
+    row->notes = col_text(st, 9);
+    row->received_ms = sqlite3_column_int64(st, 10);
+    row->revisions = sqlite3_column_int(st, 11);
+}
+
+int eco_store_obs_query(eco_store_t *s, const eco_obs_query_t *q, eco_obs_cb cb, void *ud, eco_err_t *err)
+{
+    const char *sql = "SELECT d.mn, d.site, s.factor, o.gran, o.t, o.value, o.vtext, o.flag, o.fields, o.notes,"
+                      " o.received_ms, o.rev"
+                      " FROM obs o JOIN series s ON s.id = o.series JOIN device d ON d.id = s.device"
+                      " WHERE (?1 IS NULL OR d.site = ?1) AND (?2 IS NULL OR d.mn = ?2)"
+                      " AND (?3 IS NULL OR s.factor = ?3) AND (?4 < 0 OR o.gran = ?4)"
+                      " AND o.t BETWEEN ?5 AND ?6";
+    char full[1024];
+    snprintf(full, sizeof full, "%s ORDER BY %s", sql,
+             q->time_major ? "d.mn, o.gran, o.t, s.factor" : "d.mn, s.factor, o.gran, o.t");
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, full, -1, &st, NULL) != SQLITE_OK) return db_err(s, err, "preparing the export");
+    if (q->site) sqlite3_bind_text(st, 1, q->site, -1, SQLITE_STATIC);
+    if (q->mn) sqlite3_bind_text(st, 2, q->mn, -1, SQLITE_STATIC);
+    if (q->factor) sqlite3_bind_text(st, 3, q->factor, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, q->gran);
+    sqlite3_bind_int64(st, 5, q->from);
+    sqlite3_bind_int64(st, 6, q->to);
+    int rc, r = 0;
+    eco_obs_row_t row;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        row_from(st, &row);
+        if (cb(ud, &row)) break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) r = db_err(s, err, "reading stored values");
+    sqlite3_finalize(st);
+    return r;
+}
+
+int eco_store_obs_history(eco_store_t *s, const char *mn, const char *factor, eco_gran_t g, eco_time_t t,
+                          eco_obs_cb cb, void *ud, eco_err_t *err)
+{
+    const char *sql = "SELECT d.mn, d.site, s.factor, r.gran, r.t, r.value, r.vtext, r.flag, r.fields, r.notes,"
+                      " r.received_ms, r.replaced_ms"
+                      " FROM revision r JOIN series s ON s.id = r.series JOIN device d ON d.id = s.device"
+                      " WHERE d.mn = ?1 AND s.factor = ?2 AND r.gran = ?3 AND r.t = ?4 ORDER BY r.id";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return db_err(s, err, "preparing history");
+    sqlite3_bind_text(st, 1, mn, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, factor, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, (int)g);
+    sqlite3_bind_int64(st, 4, t);
+    int rc, r = 0, i = 0;
+    eco_obs_row_t row;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        row_from(st, &row);
+        row.revisions = i++;
+        if (cb(ud, &row)) break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) r = db_err(s, err, "reading history");
+    sqlite3_finalize(st);
+    return r;
+}
+
+int eco_store_latest(const eco_store_t *s, const char *mn, const char *factor, eco_gran_t g, eco_latest_t *out)
+{
+    char key[512];
+    size_t kl = series_key(key, sizeof key, mn, factor);
+    if (!kl || (unsigned)g >= ECO_GRAN_N) return 0;
+    int32_t id = eco_map_get(&s->series_map, (eco_slice_t){key, kl});
+    if (id < 0 || !(s->series[id].has_latest & (1u << g))) return 0;
+    *out = s->series[id].latest[g];
+    return 1;
+}
+
+int eco_store_latest_each(const eco_store_t *s, eco_latest_cb cb, void *ud)
+{
+    char mn[256];
+    uint32_t n = eco_map_size(&s->series_map);
+    for (uint32_t i = 0; i < n; i++) {
+        const series_info_t *si = &s->series[i];
+        if (!si->has_latest) continue;
+        const char *key = eco_map_key(&s->series_map, i);
+        const char *sep = strchr(key, '\x1f');
+        if (!sep || (size_t)(sep - key) >= sizeof mn) continue;
+        memcpy(mn, key, (size_t)(sep - key));
+        mn[sep - key] = 0;
+        for (int g = 0; g < ECO_GRAN_N; g++)
+            if ((si->has_latest & (1u << g)) && cb(ud, mn, sep + 1, (eco_gran_t)g, &si->latest[g])) return 1;
+    }
+    return 0;
+}
+
+int eco_store_completeness(eco_store_t *s, const char *mn, eco_day_t from, eco_day_t to, eco_completeness_cb cb,
+                           void *ud, eco_err_t *err)
+{
+    const char *sql = "SELECT d.mn, o.gran, o.t / 86400 AS day, count(DISTINCT o.t)"
+                      " FROM obs o JOIN series s ON s.id = o.series JOIN device d ON d.id = s.device"
+                      " WHERE (?1 IS NULL OR d.mn = ?1) AND o.t BETWEEN ?2 AND ?3"
+                      " GROUP BY d.mn, o.gran, day ORDER BY d.mn, o.gran, day";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_err(s, err, "preparing completeness");
+    if (mn) sqlite3_bind_text(st, 1, mn, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, eco_time_from_day(from));
+    sqlite3_bind_int64(st, 3, eco_time_from_day(to) + ECO_DAY_S - 1);
+    static const int expected[ECO_GRAN_N] = {0, 1440, 24, 1};
+    int rc, r = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        eco_completeness_row_t row;
+        row.mn = col_text(st, 0);
+        row.gran = (eco_gran_t)sqlite3_column_int(st, 1);
+        row.day = (eco_day_t)sqlite3_column_int64(st, 2);
+        row.records = sqlite3_column_int(st, 3);
+        row.expected = (unsigned)row.gran < ECO_GRAN_N ? expected[row.gran] : 0;
+        if (cb(ud, &row)) break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) r = db_err(s, err, "computing completeness");
     sqlite3_finalize(st);
     return r;
 }
