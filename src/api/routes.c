@@ -983,6 +983,309 @@ static int r_alerts(api_req_t *r)
     return 0;
 }
 
+/* ------------------------------------------------------------------ /ledger (the problem ledger)
+ *
+ * Reads go through the read-only pool; an action opens a writable handle of its own for the
+ * request, as POST /sites does, and the store applies the ledger's rules (src/brain/ledger.c)
+ * in one transaction with its history row. */
+
+static const char *const ledger_cols[] = {"id",          "state",      "severity", "kind",     "site",
+                                          "mn",          "factor",     "alerts",   "first_alert",
+                                          "last_alert",  "assignee",   "due",      "opened",   "updated"};
+
+static void ledger_str_or_null(eco_json_t *j, const char *k, const char *v)
+{
+    eco_json_key(j, k);
+    if (v && *v) eco_json_str(j, v);
+    else eco_json_null(j);
+}
+
+static void ledger_problem_json(eco_json_t *j, const eco_problem_t *p)
+{
+    eco_json_obj_begin(j);
+    eco_json_key(j, "id");
+    eco_json_int(j, p->id);
+    eco_json_key(j, "state");
+    eco_json_str(j, eco_pb_state_name(p->state));
+    eco_json_key(j, "severity");
+    eco_json_str(j, p->severity);
+    eco_json_key(j, "kind");
+    eco_json_str(j, p->kind);
+    eco_json_key(j, "site");
+    eco_json_str(j, p->site);
+    eco_json_key(j, "mn");
+    eco_json_str(j, p->mn);
+    eco_json_key(j, "factor");
+    eco_json_str(j, p->factor);
+    eco_json_key(j, "alerts");
+    eco_json_int(j, p->alerts);
+    eco_json_key(j, "first_alert");
+    api_json_time(j, p->first_t);
+    eco_json_key(j, "last_alert");
+    api_json_time(j, p->last_t);
+    ledger_str_or_null(j, "assignee", p->assignee);
+    ledger_str_or_null(j, "due", p->due);
+    eco_json_key(j, "opened");
+    api_json_time(j, p->opened);
+    eco_json_key(j, "updated");
+    api_json_time(j, p->updated);
+    eco_json_obj_end(j);
+}
+
+static int on_ledger_row(void *ud, const eco_problem_t *p)
+{
+    tw_t *t = ud;
+    tw_row(t);
+    tw_int(t, p->id, 1);
+    tw_str(t, eco_pb_state_name(p->state));
+    tw_str(t, p->severity);
+    tw_str(t, p->kind);
+    tw_str(t, p->site);
+    tw_str(t, p->mn);
+    tw_str(t, p->factor);
+    tw_int(t, p->alerts, 1);
+    tw_time(t, p->first_t, 1);
+    tw_time(t, p->last_t, 1);
+    tw_str(t, p->assignee[0] ? p->assignee : NULL);
+    tw_str(t, p->due[0] ? p->due : NULL);
+    tw_time(t, p->opened, 1);
+    tw_time(t, p->updated, 1);
+    tw_row_end(t);
+    return 0;
+}
+
+static int ledger_state_arg(api_req_t *r, int *state)
+{
+    *state = -1;
+    const char *s = api_arg(r, "state");
+    if (!s) return 0;
+    eco_pb_state_t st;
+    if (eco_pb_state_parse(s, &st) < 0)
+        return api_error(r, 400, "bad_request",
+                         "state: '%s' is not open, acknowledged, assigned, resolved, closed or reopened", s);
+    *state = (int)st;
+    return 0;
+}
+
+static int ledger_store_error(api_req_t *r, const eco_err_t *err)
+{
+    if (err->code == ECO_ENOENT) return api_error(r, 404, "not_found", "%s", err->msg);
+    if (err->code == ECO_EINVAL) return api_error(r, 400, "bad_request", "%s", err->msg);
+    if (err->code == ECO_EUNSUPPORTED) return api_error(r, 503, "store", "%s", err->msg);
+    return api_error(r, 500, "store", "%s", err->msg);
+}
+
+static int r_ledger(api_req_t *r)
+{
+    eco_problem_query_t q;
+    eco_problem_query_init(&q);
+    long limit = 200;
+    if (ledger_state_arg(r, &q.state) < 0 || api_arg_long(r, "limit", 1, 5000, &limit) < 0) return -1;
+    q.limit = limit;
+    q.site = api_arg(r, "site");
+    eco_store_t *st = api_reader_get(r->api);
+    if (!st) return api_error(r, 503, "unavailable", "shutting down");
+    tw_t t;
+    tw_begin(&t, r, "problems", ledger_cols, 14);
+    eco_err_t err;
+    eco_err_clear(&err);
+    int rc = eco_store_problem_each(st, &q, on_ledger_row, &t, &err);
+    api_reader_put(r->api, st);
+    if (rc < 0) {
+        eco_buf_reset(&r->out);
+        return ledger_store_error(r, &err);
+    }
+    tw_end(&t, NULL, NULL);
+    return 0;
+}
+
+static int on_ledger_one(void *ud, const eco_problem_t *p)
+{
+    eco_json_t *j = ud;
+    eco_json_key(j, "problem");
+    ledger_problem_json(j, p);
+    return 1;
+}
+
+static int on_ledger_event(void *ud, const eco_problem_event_t *e)
+{
+    eco_json_t *j = ud;
+    eco_json_obj_begin(j);
+    eco_json_key(j, "time");
+    api_json_time(j, e->t);
+    eco_json_key(j, "by");
+    eco_json_str(j, e->by);
+    eco_json_key(j, "action");
+    eco_json_str(j, e->action);
+    ledger_str_or_null(j, "from", e->from_state);
+    eco_json_key(j, "to");
+    eco_json_str(j, e->to_state);
+    ledger_str_or_null(j, "assignee", e->assignee);
+    ledger_str_or_null(j, "due", e->due);
+    eco_json_key(j, "alert");
+    if (e->alert > 0) eco_json_int(j, e->alert);
+    else eco_json_null(j);
+    eco_json_key(j, "note");
+    eco_json_str(j, e->note);
+    eco_json_obj_end(j);
+    return 0;
+}
+
+static int on_ledger_alert(void *ud, const eco_alert_t *a)
+{
+    eco_json_t *j = ud;
+    eco_json_obj_begin(j);
+    eco_json_key(j, "id");
+    eco_json_int(j, a->id);
+    eco_json_key(j, "screen");
+    eco_json_str(j, a->screen);
+    eco_json_key(j, "severity");
+    eco_json_str(j, a->severity);
+    eco_json_key(j, "site");
+    eco_json_str(j, a->site ? a->site : "");
+    eco_json_key(j, "mn");
+    eco_json_str(j, a->mn);
+    eco_json_key(j, "factor");
+    eco_json_str(j, a->factor);
+    eco_json_key(j, "granularity");
+    eco_json_str(j, eco_gran_name(a->gran));
+    eco_json_key(j, "time");
+    api_json_time(j, a->t);
+    eco_json_key(j, "evidence");
+    eco_json_str(j, a->evidence ? a->evidence : "");
+    eco_json_key(j, "created");
+    api_json_ms(j, a->created_ms);
+    eco_json_obj_end(j);
+    return 0;
+}
+
+/* {"problem":{...},"alerts":[...],"history":[...]} of problem id into r->out; 0, or < 0 after answering */
+static int ledger_item_json(api_req_t *r, eco_store_t *st, long id)
+{
+    eco_err_t err;
+    eco_err_clear(&err);
+    eco_problem_query_t q;
+    eco_problem_query_init(&q);
+    q.id = id;
+    eco_json_t j;
+    eco_json_init(&j, &r->out);
+    eco_json_obj_begin(&j);
+    size_t mark = r->out.len;
+    int rc = eco_store_problem_each(st, &q, on_ledger_one, &j, &err);
+    if (rc == 0 && r->out.len == mark) rc = eco_err_set(&err, ECO_ENOENT, "problem %ld: no such problem", id);
+    if (rc == 0) {
+        eco_json_key(&j, "alerts");
+        eco_json_arr_begin(&j);
+        rc = eco_store_problem_alerts(st, id, on_ledger_alert, &j, &err);
+        eco_json_arr_end(&j);
+    }
+    if (rc == 0) {
+        eco_json_key(&j, "history");
+        eco_json_arr_begin(&j);
+        rc = eco_store_problem_history(st, id, on_ledger_event, &j, &err);
+        eco_json_arr_end(&j);
+    }
+    eco_json_obj_end(&j);
+    if (rc < 0) {
+        eco_buf_reset(&r->out);
+        return ledger_store_error(r, &err);
+    }
+    if (eco_json_status(&j) < 0) return api_error(r, 500, "internal", "out of memory writing the answer");
+    return 0;
+}
+
+static int r_ledger_item(api_req_t *r)
+{
+    long id = 0;
+    if (api_arg_long(r, "id", 1, 2147483647L, &id) < 0) return -1;
+    if (!id) return api_error(r, 400, "bad_request", "id is required (/api/v1/ledger/item?id=N)");
+    eco_store_t *st = api_reader_get(r->api);
+    if (!st) return api_error(r, 503, "unavailable", "shutting down");
+    int rc = ledger_item_json(r, st, id);
+    api_reader_put(r->api, st);
+    return rc;
+}
+
+static int r_ledger_action(api_req_t *r)
+{
+    json_error_t je;
+    json_t *root = json_loadb(r->upload.data ? r->upload.data : "", r->upload.len, 0, &je);
+    if (!root)
+        return api_error(r, 400, "bad_request", "body: not JSON (line %d column %d: %s)", je.line, je.column, je.text);
+    static const char *const keys[] = {"id", "action", "by", "to", "due", "note"};
+    const char *sv[6] = {NULL, NULL, NULL, NULL, NULL, NULL}; /* action, by, to, due, note at 1..5 */
+    int bad = 0;
+    if (!json_is_object(root)) {
+        bad = api_error(r, 400, "bad_request", "body: a JSON object {\"id\":N,\"action\":\"ack\",\"by\":\"…\"}");
+    } else {
+        const char *k;
+        json_t *v;
+        json_object_foreach(root, k, v) {
+            int ki = -1;
+            for (int i = 0; i < 6; i++)
+                if (!strcmp(k, keys[i])) ki = i;
+            if (ki < 0) {
+                bad = api_error(r, 400, "bad_request", "body: unknown key '%s' (keys: id, action, by, to, due, note)", k);
+                break;
+            }
+            if (ki == 0 && !json_is_integer(v)) {
+                bad = api_error(r, 400, "bad_request", "id: a problem id (an integer)");
+                break;
+            }
+            if (ki > 0 && !json_is_string(v) && !json_is_null(v)) {
+                bad = api_error(r, 400, "bad_request", "%s: a string", k);
+                break;
+            }
+            if (ki > 0) sv[ki] = json_is_string(v) ? json_string_value(v) : NULL;
+        }
+    }
+    json_t *idv = bad ? NULL : json_object_get(root, "id");
+    eco_pb_action_t action = ECO_PA_ACK;
+    if (!bad && !idv) bad = api_error(r, 400, "bad_request", "id is required");
+    if (!bad && (json_integer_value(idv) <= 0 || json_integer_value(idv) > 2147483647L))
+        bad = api_error(r, 400, "bad_request", "id: %lld is not a problem id", (long long)json_integer_value(idv));
+    if (!bad && !sv[1]) bad = api_error(r, 400, "bad_request", "action is required (ack, assign, resolve, close, reopen)");
+    if (!bad && eco_pb_action_parse(sv[1], &action) < 0)
+        bad = api_error(r, 400, "bad_request", "action: '%s' is not ack, assign, resolve, close or reopen", sv[1]);
+    if (!bad && (!sv[2] || !*sv[2])) bad = api_error(r, 400, "bad_request", "by is required (who is acting)");
+    if (bad) {
+        json_decref(root);
+        return -1;
+    }
+    long id = (long)json_integer_value(idv);
+    eco_store_opts_t so;
+    eco_store_opts_default(&so);
+    so.create = 0;
+    eco_store_t *st;
+    eco_err_t err;
+    eco_err_clear(&err);
+    if (eco_store_open(&st, r->api->data_dir, &so, &err) < 0) {
+        json_decref(root);
+        return api_error(r, 503, "store", "%s", err.msg);
+    }
+    eco_problem_change_t c = {action, sv[2], sv[3], sv[4], sv[5], eco_time_from_utc(eco_now_ms() / 1000)};
+    eco_pb_state_t to;
+    int rc = eco_store_problem_transition(st, id, &c, &to, &err);
+    if (rc == 0) {
+        eco_log(ECO_LOG_INFO, "http: ledger: problem %ld %s by %s -> %s", id, eco_pb_action_name(action), sv[2],
+                eco_pb_state_name(to));
+        rc = ledger_item_json(r, st, id);
+    } else {
+        rc = ledger_store_error(r, &err);
+    }
+    eco_store_close(st);
+    json_decref(root);
+    r->ctype = "application/json";
+    return rc;
+}
+
+static const param_def_t p_ledger[] = {
+    {"state", "enum:open|acknowledged|assigned|resolved|closed|reopened", "one state"},
+    {"site", "string", "site code"},
+    {"limit", "integer", "newest N, 1..5000 (default 200)"},
+    {NULL, NULL, NULL}};
+static const param_def_t p_ledger_item[] = {{"id", "integer", "the problem's id (required)"}, {NULL, NULL, NULL}};
+
 /* ------------------------------------------------------------------ POST /sites */
 
 static const char *jstr(json_t *o, const char *k)
@@ -1122,6 +1425,9 @@ const route_t api_routes[] = {
     {"GET", "/api/v1/aqi/latest", "Real-time AQI (HJ 633) of each air site's latest hour", "air", r_aqi_latest, ACCESS_READ, 1, p_city, 0},
     {"GET", "/api/v1/water/latest", "GB 3838 class of each water site's latest hour", "water", r_water_latest, ACCESS_READ, 1, p_city, 0},
     {"GET", "/api/v1/alerts", "Alerts, newest first", "alerts", r_alerts, ACCESS_READ, 1, p_alerts, 0},
+    {"GET", "/api/v1/ledger", "The problem ledger: problems grouped from alerts, newest first", "ledger", r_ledger, ACCESS_READ, 1, p_ledger, 0},
+    {"GET", "/api/v1/ledger/item", "One problem with its alerts and history", "ledger", r_ledger_item, ACCESS_READ, 0, p_ledger_item, 0},
+    {"POST", "/api/v1/ledger/action", "Act on a problem: ack, assign, resolve, close, reopen (write role)", "ledger", r_ledger_action, ACCESS_WRITE, 0, NULL, 0},
     {"GET", "/api/v1/stream", "Live events (Server-Sent Events)", "live", api_stream, ACCESS_READ, 0, p_stream, 0},
     {"GET", "/", "The dashboard and its files", "dashboard", api_static, ACCESS_OPEN, 0, NULL, 1},
 };

@@ -43,6 +43,7 @@ int cmd_catalog(int argc, char **argv); /* argv[0] = "site", "device" or "factor
 int cmd_rank(int argc, char **argv);
 int cmd_targets(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
+int cmd_ledger(int argc, char **argv);
 struct eco_air_period;
 /* `air assess` with its own options, handing every (entity, period) statistic to cb
  * instead of writing a table (prev: the same period a year earlier, or NULL). */

@@ -29,6 +29,7 @@ static void usage(FILE *f)
           "  noise assess          GB 3096-2008 / HJ 640-2012 noise levels and compliance\n"
           "  radiation assess      ambient gamma dose rate against its background\n"
           "  alerts list|scan      data-quality alerts raised on stored values (spikes, flat lines, ...)\n"
+          "  ledger list|show|ack|assign|resolve|close|reopen|export|rebuild  the problem ledger (问题台账)\n"
           "  targets report        where each target of a plan stands: to date, projected, required, status\n"
           "  rank                  rank cities/counties/sites by composite index, PM2.5, good days or a custom index\n"
           "  serve                 receive HJ 212 over TCP into the durable store (9014 after commit);\n"
@@ -86,6 +87,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "token")) return cmd_token(argc - 1, argv + 1);
     if (!strcmp(cmd, "rank")) return cmd_rank(argc - 1, argv + 1);
     if (!strcmp(cmd, "alerts")) return cmd_alerts(argc - 1, argv + 1);
+    if (!strcmp(cmd, "ledger")) return cmd_ledger(argc - 1, argv + 1);
     if (!strcmp(cmd, "targets")) return cmd_targets(argc - 1, argv + 1);
     if (!strcmp(cmd, "sim")) return cmd_sim(argc - 1, argv + 1);
     if (!strcmp(cmd, "export")) return cmd_export(argc - 1, argv + 1);

@@ -31,6 +31,9 @@
  *   batch_rows = 5000
  *   max_pending_rows = 200000
  *   cache_mb = 256              ; page cache of the writer's connection
+ *   [ledger]
+ *   enabled = true              ; new alerts grouped into problems (docs/alerts.md)
+ *   quiet_hours = 24            ; hysteresis: resolved after this long without an alert (0 = never)
  */
 #include <ini.h>
 #include <stdio.h>
@@ -139,6 +142,9 @@ static int on_kv(void *ud, const char *sec, const char *key, const char *val)
         INT_KEY("cache_mb", cache_mb, 2, 1 << 20)
         INT_KEY("batch_rows", batch_rows, 1, 10000000)
         INT_KEY("max_pending_rows", max_pending_rows, 1, 100000000)
+    } else if (!strcmp(sec, "ledger")) {
+        BOOL_KEY("enabled", ledger)
+        INT_KEY("quiet_hours", ledger_quiet_h, 0, 24 * 366)
     } else if (!strcmp(sec, "http")) {
         return 1; /* the HTTP face reads its own section */
     }

@@ -50,6 +50,8 @@ typedef struct eco_ingest_cfg {
     int clock_set;            /* set a device's clock (CN 1012) when it drifts or asks (default 1) */
     int clock_max_drift_s;    /* drift tolerated before setting it (default 60) */
     int screens;              /* data-quality screens on every new value, alerts stored (default 1) */
+    int ledger;               /* each new alert into the problem ledger, same transaction (default 1) */
+    int ledger_quiet_h;       /* hysteresis: an active problem with no alert this long is resolved (default 24) */
     eco_live_t *live;         /* not a setting: the table the HTTP face reads (NULL = none) */
 } eco_ingest_cfg_t;
 

@@ -67,6 +67,8 @@ void eco_ingest_cfg_default(eco_ingest_cfg_t *c)
     c->clock_set = 1;
     c->clock_max_drift_s = 60;
     c->screens = 1;
+    c->ledger = 1;
+    c->ledger_quiet_h = ECO_LEDGER_QUIET_DEFAULT_S / 3600;
 }
 
 /* ------------------------------------------------------------------ types */
@@ -230,6 +232,7 @@ struct server {
     eco_gaps_policy_t gp;
     uint64_t qn_last;
     eco_screener_t *screener;  /* writer thread only: data-quality screens of new values */
+    int64_t ledger_swept_us;   /* writer thread only: last hysteresis sweep of the problem ledger */
     int load_failed;           /* the catalogue could not be loaded whole */
     double q_tokens;           /* quarantine rows allowed now (token bucket, 100/s, burst 1000) */
     int64_t q_tokens_ms;
@@ -517,12 +520,25 @@ static void batch_commit(server_t *s, batch_t *b)
                                  evt, o->received_ms, NULL, 0};
                 if ((r = eco_store_alert_put(s->store, &a, &err)) < 0) goto fail;
                 b->n_alerts++;
+                a.id = r;
+                if (s->cfg.ledger && a.id > 0 && /* the problem ledger, in the same transaction */
+                    eco_store_problem_put(s->store, &a, (int64_t)s->cfg.ledger_quiet_h * 3600, NULL, &err) < 0) {
+                    r = err.code < 0 ? err.code : ECO_EIO;
+                    goto fail;
+                }
                 if (s->cfg.live) alert_event(s, b, &a, r);
             }
         }
     }
     for (size_t i = 0; i < b->seen.n; i++)
         if ((r = eco_store_device_seen(s->store, b->seen.v[i].mn, b->seen.v[i].ms, &err)) < 0) goto fail;
+    if (s->cfg.ledger && s->cfg.ledger_quiet_h > 0 && t0 - s->ledger_swept_us >= 60 * 1000000LL) {
+        /* hysteresis on the clock, once a minute: problems quiet for quiet_hours are resolved */
+        s->ledger_swept_us = t0;
+        if ((r = eco_store_problem_expire(s->store, eco_time_from_utc(eco_now_ms() / 1000),
+                                          (int64_t)s->cfg.ledger_quiet_h * 3600, NULL, &err)) < 0)
+            goto fail;
+    }
     if ((r = eco_store_tx_commit(s->store, &err)) < 0) goto fail;
     b->result = 0;
     b->commit_us = mono_us() - t0;

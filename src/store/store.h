@@ -33,6 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "brain/ledger.h"
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/time.h"
@@ -240,6 +241,86 @@ int eco_store_raw_put(eco_store_t *s, int64_t received_ms, const char *mn, int c
 int eco_store_alert_put(eco_store_t *s, const eco_alert_t *a, eco_err_t *err);
 /** Alerts whose reading time is in [from, to], oldest first. */
 int eco_store_alert_each(eco_store_t *s, eco_time_t from, eco_time_t to, eco_alert_cb cb, void *ud, eco_err_t *err);
+
+/* ------------------------------------------------------------------ the problem ledger (schema v4) */
+
+/* A problem groups the alerts of one (device MN, factor, kind = screen) while it
+ * is not closed; states and actions in src/brain/ledger.h, docs/alerts.md.
+ * Every change — an alert attached, an action, an automatic resolution — adds
+ * a problem_event row; nothing of the ledger is deleted or overwritten without
+ * one. Strings are owned by the store until the callback returns. */
+typedef struct eco_problem {
+    long id;
+    const char *kind;        /* the screen ("spike") */
+    const char *mn, *site, *factor;
+    eco_pb_state_t state;
+    const char *severity;    /* the highest of its alerts */
+    const char *assignee;    /* "" none */
+    const char *due;         /* "YYYY-MM-DD" or "" */
+    eco_time_t first_t, last_t; /* reading times of its first and last alert */
+    long alerts;             /* how many alerts it groups */
+    eco_time_t opened, updated; /* Beijing time it was opened / last changed */
+} eco_problem_t;
+
+typedef struct eco_problem_event {
+    long id, problem;
+    eco_time_t t;            /* Beijing time of the change */
+    const char *by;          /* who ("ecobrain" for the platform itself) */
+    const char *action;      /* "open", "alert", "ack", "assign", "resolve", "close", "reopen", "auto-resolve" */
+    const char *from_state;  /* "" for "open" */
+    const char *to_state;
+    const char *note;
+    const char *assignee, *due; /* as they were after the change */
+    long alert;              /* the alert that caused it, 0 none */
+} eco_problem_event_t;
+
+/* A change asked for by a person. */
+typedef struct eco_problem_change {
+    eco_pb_action_t action;
+    const char *by;          /* required */
+    const char *to;          /* assign: required */
+    const char *due;         /* assign: optional "YYYY-MM-DD" */
+    const char *note;        /* optional */
+    eco_time_t t;            /* when (Beijing time) */
+} eco_problem_change_t;
+
+typedef struct eco_problem_query {
+    long id;                 /* 0 = any */
+    int state;               /* -1 = any */
+    const char *site, *mn;   /* NULL = any */
+    long limit;              /* 0 = all */
+    int oldest_first;        /* by id ascending (default: newest first) */
+} eco_problem_query_t;
+
+void eco_problem_query_init(eco_problem_query_t *q);
+
+typedef int (*eco_problem_cb)(void *ud, const eco_problem_t *p);
+typedef int (*eco_problem_event_cb)(void *ud, const eco_problem_event_t *e);
+
+/** Put a stored alert (a->id from eco_store_alert_put; a->site ignored) into the ledger:
+ *  attached to the not-closed problem of its key (reopened if resolved; if it had been quiet
+ *  for quiet_s before the alert, first resolved by ecobrain as of that moment), else a new
+ *  problem. Idempotent: an alert already linked changes nothing. Runs in the caller's
+ *  transaction if one is open, else in its own. *problem = its problem id (may be NULL). */
+int eco_store_problem_put(eco_store_t *s, const eco_alert_t *a, int64_t quiet_s, long *problem, eco_err_t *err);
+/** A person's action on problem id. ECO_ENOENT unknown id; ECO_EINVAL an action its state
+ *  does not allow (the message names both), or a missing by/to, or a bad due date.
+ *  *state_out = the new state (may be NULL). Own transaction unless one is open. */
+int eco_store_problem_transition(eco_store_t *s, long id, const eco_problem_change_t *c, eco_pb_state_t *state_out,
+                                 eco_err_t *err);
+/** Hysteresis: resolve (by "ecobrain") every active problem whose last alert is quiet_s or more
+ *  before now. *n = how many (may be NULL). */
+int eco_store_problem_expire(eco_store_t *s, eco_time_t now, int64_t quiet_s, long *n, eco_err_t *err);
+/** Put every stored alert not yet in the ledger into it, oldest first (stores from before
+ *  schema v4, or written with the ledger off); then expire at now. *linked = alerts put. */
+int eco_store_problem_rebuild(eco_store_t *s, int64_t quiet_s, eco_time_t now, long *linked, eco_err_t *err);
+/** Problems matching q, newest first (q->oldest_first: oldest first). ECO_EUNSUPPORTED on a read-only store older than v4. */
+int eco_store_problem_each(eco_store_t *s, const eco_problem_query_t *q, eco_problem_cb cb, void *ud, eco_err_t *err);
+/** The history of problem id, oldest first (every problem has at least its "open");
+ *  id 0: every problem's, by problem then in order. */
+int eco_store_problem_history(eco_store_t *s, long id, eco_problem_event_cb cb, void *ud, eco_err_t *err);
+/** The alerts of problem id, oldest first. */
+int eco_store_problem_alerts(eco_store_t *s, long id, eco_alert_cb cb, void *ud, eco_err_t *err);
 
 /** Stream the current revision of stored values matching q, ordered by
  *  device, factor, granularity, time. */

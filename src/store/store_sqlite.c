@@ -7,7 +7,7 @@
  * acknowledges it (the cost is one fsync per group commit, not per value —
  * see docs/ingest.md for the measurement).
  *
- * Layout (schema version 3; migrations below run in order, each in its own
+ * Layout (schema version 4; migrations below run in order, each in its own
  * transaction, recorded in PRAGMA user_version):
  *   site(code, kind, name, province, city, county, basin, river, lon, lat, zone)
  *   device(id, mn, pw, edition, sm4_key, profile, site, registered_ms, last_seen_ms)
@@ -19,6 +19,12 @@
  *   raw_upload(received_ms, mn, cn, t, segment)  uploads that are not observations
  *   factor(code, name, unit, item)             catalogue overrides of the code tables (v2)
  *   alert(screen, severity, mn, factor, gran, t, evidence, created_ms)   screens that fired (v3)
+ *   problem(kind, mn, site, factor, state, severity, assignee, due, first_t, last_t, alerts,
+ *           opened, updated)                   the problem ledger (v4): alerts grouped by key
+ *   problem_event(problem, t, actor, action, from_state, to_state, note, assignee, due, alert)
+ *                                              its history, append-only (triggers refuse
+ *                                              UPDATE and DELETE; problems cannot be deleted)
+ *   problem_alert(alert, problem)              which problem each alert belongs to (v4)
  *
  * Hot path: obs_put is one prepared INSERT ... ON CONFLICT DO NOTHING; only a
  * conflict (a resend or a revision) costs a SELECT. Series ids are resolved
@@ -179,6 +185,7 @@ struct eco_store {
     size_t nundo, capundo;
     int undo_oom;             /* the log could not grow: drop the caches wholesale on rollback */
     eco_store_stats_t stats;
+    sqlite3_stmt *lst[16];    /* the ledger's statements, prepared on first use (store_ledger below) */
     char path[4096];
     /* background checkpointer */
     pthread_t ckpt;
@@ -272,6 +279,29 @@ static const char *const migrations[] = {
     " factor TEXT NOT NULL, gran INTEGER NOT NULL, t INTEGER NOT NULL, evidence TEXT NOT NULL,"
     " created_ms INTEGER NOT NULL);"
     "CREATE INDEX alert_t ON alert(t);",
+    /* 3 -> 4: the problem ledger (docs/alerts.md): problems, their append-only history, alert links */
+    "CREATE TABLE problem(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, mn TEXT NOT NULL,"
+    " site TEXT NOT NULL DEFAULT '', factor TEXT NOT NULL, state TEXT NOT NULL, severity TEXT NOT NULL,"
+    " assignee TEXT NOT NULL DEFAULT '', due TEXT NOT NULL DEFAULT '', first_t INTEGER NOT NULL,"
+    " last_t INTEGER NOT NULL, alerts INTEGER NOT NULL DEFAULT 0, opened INTEGER NOT NULL,"
+    " updated INTEGER NOT NULL);"
+    "CREATE INDEX problem_key ON problem(mn, factor, kind, state);"
+    "CREATE INDEX problem_state ON problem(state, last_t);"
+    "CREATE TABLE problem_event(id INTEGER PRIMARY KEY, problem INTEGER NOT NULL REFERENCES problem(id),"
+    " t INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, from_state TEXT NOT NULL,"
+    " to_state TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', assignee TEXT NOT NULL DEFAULT '',"
+    " due TEXT NOT NULL DEFAULT '', alert INTEGER);"
+    "CREATE INDEX problem_event_problem ON problem_event(problem);"
+    "CREATE TABLE problem_alert(alert INTEGER PRIMARY KEY, problem INTEGER NOT NULL REFERENCES problem(id));"
+    "CREATE INDEX problem_alert_problem ON problem_alert(problem);"
+    "CREATE TRIGGER problem_event_append_only_u BEFORE UPDATE ON problem_event"
+    " BEGIN SELECT RAISE(ABORT, 'problem_event is append-only'); END;"
+    "CREATE TRIGGER problem_event_append_only_d BEFORE DELETE ON problem_event"
+    " BEGIN SELECT RAISE(ABORT, 'problem_event is append-only'); END;"
+    "CREATE TRIGGER problem_never_deleted BEFORE DELETE ON problem"
+    " BEGIN SELECT RAISE(ABORT, 'problems are never deleted'); END;"
+    "CREATE TRIGGER problem_alert_never_deleted BEFORE DELETE ON problem_alert"
+    " BEGIN SELECT RAISE(ABORT, 'alert links are never deleted'); END;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -504,6 +534,7 @@ void eco_store_close(eco_store_t *s)
         sqlite3_close(s->ckpt_db);
     }
     for (int i = 0; i < ST_N; i++) sqlite3_finalize(s->st[i]);
+    for (size_t i = 0; i < sizeof s->lst / sizeof s->lst[0]; i++) sqlite3_finalize(s->lst[i]);
     if (s->in_tx) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     if (s->db) sqlite3_close(s->db);
     eco_map_free(&s->series_map);
@@ -1003,6 +1034,506 @@ int eco_store_alert_each(eco_store_t *s, eco_time_t from, eco_time_t to, eco_ale
         if (cb(ud, &a)) break;
     }
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) r = db_err(s, err, "listing alerts");
+    sqlite3_finalize(st);
+    return r;
+}
+
+/* ------------------------------------------------------------------ the problem ledger (v4)
+ *
+ * The rules (states, actions, hysteresis) are src/brain/ledger.c's; here they are applied
+ * inside one transaction each, and every change writes its problem_event row in the same
+ * transaction as the change itself. Times are Beijing civil seconds. */
+
+enum {
+    LS_LINKED,
+    LS_FIND,
+    LS_SITE,
+    LS_INSERT,
+    LS_ATTACH,
+    LS_EVENT,
+    LS_LINK,
+    LS_GET,
+    LS_SET,
+    LS_QUIET,
+    LS_N
+};
+
+static const char *const ledger_sql[LS_N] = {
+    [LS_LINKED] = "SELECT problem FROM problem_alert WHERE alert=?1",
+    [LS_FIND] = "SELECT id, state, last_t, severity, assignee, due FROM problem"
+                " WHERE mn=?1 AND factor=?2 AND kind=?3 AND state<>'closed' ORDER BY id DESC LIMIT 1",
+    [LS_SITE] = "SELECT site FROM device WHERE mn=?1",
+    [LS_INSERT] = "INSERT INTO problem(kind,mn,site,factor,state,severity,first_t,last_t,alerts,opened,updated)"
+                  " VALUES(?1,?2,?3,?4,'open',?5,?6,?6,1,?7,?7)",
+    [LS_ATTACH] = "UPDATE problem SET state=?2, severity=?3, first_t=min(first_t,?4), last_t=max(last_t,?4),"
+                  " alerts=alerts+1, updated=?5 WHERE id=?1",
+    [LS_EVENT] = "INSERT INTO problem_event(problem,t,actor,action,from_state,to_state,note,assignee,due,alert)"
+                 " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+    [LS_LINK] = "INSERT INTO problem_alert(alert,problem) VALUES(?1,?2)",
+    [LS_GET] = "SELECT state, assignee, due, last_t FROM problem WHERE id=?1",
+    [LS_SET] = "UPDATE problem SET state=?2, assignee=?3, due=?4, updated=?5 WHERE id=?1",
+    [LS_QUIET] = "SELECT id, state, last_t, assignee, due FROM problem"
+                 " WHERE state IN ('open','acknowledged','assigned','reopened') AND last_t<=?1 ORDER BY id",
+};
+
+static sqlite3_stmt *lstmt(eco_store_t *s, int which, eco_err_t *err)
+{
+    if (!s->lst[which] &&
+        sqlite3_prepare_v3(s->db, ledger_sql[which], -1, SQLITE_PREPARE_PERSISTENT, &s->lst[which], NULL) != SQLITE_OK) {
+        db_err(s, err, "preparing a ledger statement");
+        return NULL;
+    }
+    sqlite3_reset(s->lst[which]);
+    sqlite3_clear_bindings(s->lst[which]);
+    return s->lst[which];
+}
+
+static int need_ledger(eco_store_t *s, eco_err_t *err)
+{
+    int v = eco_store_schema_version(s);
+    if (v < 0) return db_err(s, err, "reading the schema version");
+    if (v < 4)
+        return eco_err_set(err, ECO_EUNSUPPORTED,
+                           "%s: schema version %d predates the problem ledger (version 4): open the store "
+                           "writable once (`ecobrain ledger rebuild --data DIR`) to add it",
+                           s->path, v);
+    return 0;
+}
+
+void eco_problem_query_init(eco_problem_query_t *q)
+{
+    memset(q, 0, sizeof q[0]);
+    q->state = -1;
+}
+
+static int tx_auto_begin(eco_store_t *s, int *began, eco_err_t *err)
+{
+    *began = 0;
+    if (s->in_tx) return 0;
+    int r = eco_store_tx_begin(s, err);
+    if (r == 0) *began = 1;
+    return r;
+}
+
+static int tx_auto_end(eco_store_t *s, int began, int r, eco_err_t *err)
+{
+    if (!began) return r;
+    if (r < 0) {
+        eco_store_tx_rollback(s);
+        return r;
+    }
+    return eco_store_tx_commit(s, err);
+}
+
+typedef struct pb_ev {
+    long problem;
+    eco_time_t t;
+    const char *by, *action, *from, *to, *note, *assignee, *due;
+    long alert;
+} pb_ev_t;
+
+static int event_put(eco_store_t *s, const pb_ev_t *e, eco_err_t *err)
+{
+    sqlite3_stmt *st = lstmt(s, LS_EVENT, err);
+    if (!st) return err ? err->code : ECO_EIO;
+    sqlite3_bind_int64(st, 1, e->problem);
+    sqlite3_bind_int64(st, 2, e->t);
+    bind_text_or_empty(st, 3, e->by);
+    bind_text_or_empty(st, 4, e->action);
+    bind_text_or_empty(st, 5, e->from);
+    bind_text_or_empty(st, 6, e->to);
+    bind_text_or_empty(st, 7, e->note);
+    bind_text_or_empty(st, 8, e->assignee);
+    bind_text_or_empty(st, 9, e->due);
+    if (e->alert > 0) sqlite3_bind_int64(st, 10, e->alert);
+    return step_done(s, st, err, "writing the problem history");
+}
+
+static int state_of_text(const char *t)
+{
+    eco_pb_state_t st;
+    return eco_pb_state_parse(t, &st) == 0 ? (int)st : -1;
+}
+
+/* an active problem quiet for quiet_s: resolved by ecobrain as of the moment it became quiet */
+static int auto_resolve(eco_store_t *s, long id, eco_pb_state_t from, eco_time_t last_t, int64_t quiet_s,
+                        const char *assignee, const char *due, eco_err_t *err)
+{
+    eco_time_t at = last_t + quiet_s;
+    sqlite3_stmt *st = lstmt(s, LS_SET, err);
+    if (!st) return err ? err->code : ECO_EIO;
+    sqlite3_bind_int64(st, 1, id);
+    bind_text_or_empty(st, 2, eco_pb_state_name(ECO_PB_RESOLVED));
+    bind_text_or_empty(st, 3, assignee);
+    bind_text_or_empty(st, 4, due);
+    sqlite3_bind_int64(st, 5, at);
+    int r = step_done(s, st, err, "resolving a quiet problem");
+    if (r < 0) return r;
+    char note[96];
+    snprintf(note, sizeof note, "no alert for %lld h", (long long)(quiet_s / ECO_HOUR_S));
+    if (quiet_s % ECO_HOUR_S) snprintf(note, sizeof note, "no alert for %lld s", (long long)quiet_s);
+    pb_ev_t e = {id, at, "ecobrain", "auto-resolve", eco_pb_state_name(from), eco_pb_state_name(ECO_PB_RESOLVED),
+                 note, assignee, due, 0};
+    return event_put(s, &e, err);
+}
+
+static int problem_put_tx(eco_store_t *s, const eco_alert_t *a, int64_t quiet_s, long *problem, eco_err_t *err)
+{
+    sqlite3_stmt *st;
+    int rc, r;
+    /* already linked: nothing to do (rebuild after live linking, a replay) */
+    if (!(st = lstmt(s, LS_LINKED, err))) return err ? err->code : ECO_EIO;
+    sqlite3_bind_int64(st, 1, a->id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        if (problem) *problem = (long)sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        return 0;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return db_err(s, err, "looking up an alert's problem");
+
+    eco_time_t at = a->created_ms > 0 ? eco_time_from_utc(a->created_ms / 1000) : a->t;
+    char evnote[160];
+    char tb[32];
+    eco_time_format_full(a->t, tb, sizeof tb);
+    snprintf(evnote, sizeof evnote, "alert %ld: %s (%s) at %s", a->id, a->screen ? a->screen : "",
+             a->severity ? a->severity : "", tb);
+
+    if (!(st = lstmt(s, LS_FIND, err))) return err ? err->code : ECO_EIO;
+    bind_text_or_empty(st, 1, a->mn);
+    bind_text_or_empty(st, 2, a->factor);
+    bind_text_or_empty(st, 3, a->screen);
+    rc = sqlite3_step(st);
+    long id = 0;
+    if (rc == SQLITE_ROW) {
+        id = (long)sqlite3_column_int64(st, 0);
+        int state = state_of_text(col_text(st, 1));
+        eco_time_t last_t = sqlite3_column_int64(st, 2);
+        char sev[32], assignee[256], due[32];
+        snprintf(sev, sizeof sev, "%s", col_text(st, 3));
+        snprintf(assignee, sizeof assignee, "%s", col_text(st, 4));
+        snprintf(due, sizeof due, "%s", col_text(st, 5));
+        sqlite3_reset(st);
+        if (state < 0) return eco_err_set(err, ECO_EIO, "%s: problem %ld has an unknown state", s->path, id);
+        if (eco_pb_active((eco_pb_state_t)state) && eco_pb_quiet(last_t, a->t, quiet_s)) {
+            /* quiet before this alert came: resolved as of then, and this alert reopens it */
+            if ((r = auto_resolve(s, id, (eco_pb_state_t)state, last_t, quiet_s, assignee, due, err)) < 0) return r;
+            state = ECO_PB_RESOLVED;
+            if (at < last_t + quiet_s) at = last_t + quiet_s; /* the history stays in time order */
+        }
+        int to = eco_pb_on_alert((eco_pb_state_t)state);
+        if (to < 0) return eco_err_set(err, ECO_EIO, "%s: problem %ld is closed but was found open", s->path, id);
+        if (!(st = lstmt(s, LS_ATTACH, err))) return err ? err->code : ECO_EIO;
+        sqlite3_bind_int64(st, 1, id);
+        bind_text_or_empty(st, 2, eco_pb_state_name(to));
+        bind_text_or_empty(st, 3, eco_pb_severity_max(sev, a->severity ? a->severity : ""));
+        sqlite3_bind_int64(st, 4, a->t);
+        sqlite3_bind_int64(st, 5, at);
+        if ((r = step_done(s, st, err, "attaching an alert to its problem")) < 0) return r;
+        pb_ev_t e = {id, at, "ecobrain", "alert", eco_pb_state_name(state), eco_pb_state_name(to), evnote,
+                     assignee, due, a->id};
+        if ((r = event_put(s, &e, err)) < 0) return r;
+    } else {
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) return db_err(s, err, "looking up a problem");
+        char site[256] = "";
+        if (!(st = lstmt(s, LS_SITE, err))) return err ? err->code : ECO_EIO;
+        bind_text_or_empty(st, 1, a->mn);
+        if (sqlite3_step(st) == SQLITE_ROW) snprintf(site, sizeof site, "%s", col_text(st, 0));
+        sqlite3_reset(st);
+        if (!(st = lstmt(s, LS_INSERT, err))) return err ? err->code : ECO_EIO;
+        bind_text_or_empty(st, 1, a->screen);
+        bind_text_or_empty(st, 2, a->mn);
+        bind_text_or_empty(st, 3, site);
+        bind_text_or_empty(st, 4, a->factor);
+        bind_text_or_empty(st, 5, a->severity);
+        sqlite3_bind_int64(st, 6, a->t);
+        sqlite3_bind_int64(st, 7, at);
+        if ((r = step_done(s, st, err, "opening a problem")) < 0) return r;
+        id = (long)sqlite3_last_insert_rowid(s->db);
+        pb_ev_t e = {id, at, "ecobrain", "open", "", eco_pb_state_name(ECO_PB_OPEN), evnote, "", "", a->id};
+        if ((r = event_put(s, &e, err)) < 0) return r;
+    }
+    if (!(st = lstmt(s, LS_LINK, err))) return err ? err->code : ECO_EIO;
+    sqlite3_bind_int64(st, 1, a->id);
+    sqlite3_bind_int64(st, 2, id);
+    if ((r = step_done(s, st, err, "linking an alert to its problem")) < 0) return r;
+    if (problem) *problem = id;
+    return 0;
+}
+
+int eco_store_problem_put(eco_store_t *s, const eco_alert_t *a, int64_t quiet_s, long *problem, eco_err_t *err)
+{
+    if (a->id <= 0) return eco_err_set(err, ECO_EINVAL, "%s: ledger: an alert without an id (store it first)", s->path);
+    if (!a->mn || !*a->mn || !a->factor || !*a->factor || !a->screen || !*a->screen)
+        return eco_err_set(err, ECO_EINVAL, "%s: ledger: alert %ld lacks its MN, factor or screen", s->path, a->id);
+    int r = need_ledger(s, err), began;
+    if (r < 0) return r;
+    if ((r = tx_auto_begin(s, &began, err)) < 0) return r;
+    r = problem_put_tx(s, a, quiet_s, problem, err);
+    return tx_auto_end(s, began, r, err);
+}
+
+static int valid_due(const char *due, char *norm, size_t n)
+{
+    eco_day_t d;
+    if (eco_day_parse(eco_slice_cstr(due), &d) < 0) return -1;
+    eco_day_format(d, norm, n);
+    return 0;
+}
+
+int eco_store_problem_transition(eco_store_t *s, long id, const eco_problem_change_t *c, eco_pb_state_t *state_out,
+                                 eco_err_t *err)
+{
+    const char *act = eco_pb_action_name(c->action);
+    if ((unsigned)c->action >= ECO_PA_NACTIONS)
+        return eco_err_set(err, ECO_EINVAL, "problem %ld: unknown action %d", id, (int)c->action);
+    if (!c->by || !*c->by) return eco_err_set(err, ECO_EINVAL, "problem %ld: %s: who is acting (by) is required", id, act);
+    if (c->action == ECO_PA_ASSIGN && (!c->to || !*c->to))
+        return eco_err_set(err, ECO_EINVAL, "problem %ld: assign: to whom (to) is required", id);
+    if (c->action != ECO_PA_ASSIGN && ((c->to && *c->to) || (c->due && *c->due)))
+        return eco_err_set(err, ECO_EINVAL, "problem %ld: %s: 'to' and 'due' go with assign only", id, act);
+    char due[32] = "";
+    if (c->due && *c->due && valid_due(c->due, due, sizeof due) < 0)
+        return eco_err_set(err, ECO_EINVAL, "problem %ld: assign: due '%s' is not a date (YYYY-MM-DD)", id, c->due);
+    int r = need_ledger(s, err), began;
+    if (r < 0) return r;
+    if ((r = tx_auto_begin(s, &began, err)) < 0) return r;
+    sqlite3_stmt *st = lstmt(s, LS_GET, err);
+    if (!st) return tx_auto_end(s, began, err ? err->code : ECO_EIO, err);
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        r = rc == SQLITE_DONE ? eco_err_set(err, ECO_ENOENT, "problem %ld: no such problem", id)
+                              : db_err(s, err, "reading a problem");
+        return tx_auto_end(s, began, r, err);
+    }
+    int from = state_of_text(col_text(st, 0));
+    char assignee[256], olddue[32];
+    snprintf(assignee, sizeof assignee, "%s", col_text(st, 1));
+    snprintf(olddue, sizeof olddue, "%s", col_text(st, 2));
+    sqlite3_reset(st);
+    int to = from < 0 ? -1 : eco_pb_next((eco_pb_state_t)from, c->action);
+    if (to < 0) {
+        char allowed[96];
+        eco_pb_allowed(from < 0 ? ECO_PB_CLOSED : (eco_pb_state_t)from, allowed, sizeof allowed);
+        r = eco_err_set(err, ECO_EINVAL, "problem %ld is %s: '%s' is not allowed (allowed: %s)", id,
+                        eco_pb_state_name(from), act, allowed);
+        return tx_auto_end(s, began, r, err);
+    }
+    if (c->action == ECO_PA_ASSIGN) {
+        snprintf(assignee, sizeof assignee, "%s", c->to);
+        if (due[0]) snprintf(olddue, sizeof olddue, "%s", due);
+    }
+    if (!(st = lstmt(s, LS_SET, err))) return tx_auto_end(s, began, err ? err->code : ECO_EIO, err);
+    sqlite3_bind_int64(st, 1, id);
+    bind_text_or_empty(st, 2, eco_pb_state_name(to));
+    bind_text_or_empty(st, 3, assignee);
+    bind_text_or_empty(st, 4, olddue);
+    sqlite3_bind_int64(st, 5, c->t);
+    r = step_done(s, st, err, "changing a problem");
+    if (r == 0) {
+        pb_ev_t e = {id, c->t, c->by, act, eco_pb_state_name(from), eco_pb_state_name(to), c->note ? c->note : "",
+                     assignee, olddue, 0};
+        r = event_put(s, &e, err);
+    }
+    if (r == 0 && state_out) *state_out = (eco_pb_state_t)to;
+    return tx_auto_end(s, began, r, err);
+}
+
+static int expire_tx(eco_store_t *s, eco_time_t now, int64_t quiet_s, long *n, eco_err_t *err)
+{
+    /* collected first: the rows change under the scan otherwise */
+    typedef struct { long id; int state; eco_time_t last_t; char assignee[256], due[32]; } q_t;
+    q_t *v = NULL;
+    size_t nv = 0, cap = 0;
+    int r = 0, rc;
+    sqlite3_stmt *st = lstmt(s, LS_QUIET, err);
+    if (!st) return err ? err->code : ECO_EIO;
+    sqlite3_bind_int64(st, 1, now - quiet_s);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (nv == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            q_t *nvp = eco_realloc(v, cap * sizeof *v, nc * sizeof *v);
+            if (!nvp) {
+                r = eco_err_set(err, ECO_ENOMEM, "%s: out of memory resolving quiet problems", s->path);
+                break;
+            }
+            v = nvp;
+            cap = nc;
+        }
+        q_t *q = &v[nv++];
+        q->id = (long)sqlite3_column_int64(st, 0);
+        q->state = state_of_text(col_text(st, 1));
+        q->last_t = sqlite3_column_int64(st, 2);
+        snprintf(q->assignee, sizeof q->assignee, "%s", col_text(st, 3));
+        snprintf(q->due, sizeof q->due, "%s", col_text(st, 4));
+    }
+    if (r == 0 && rc != SQLITE_DONE) r = db_err(s, err, "finding quiet problems");
+    sqlite3_reset(st);
+    for (size_t i = 0; i < nv && r == 0; i++)
+        r = auto_resolve(s, v[i].id, (eco_pb_state_t)v[i].state, v[i].last_t, quiet_s, v[i].assignee, v[i].due, err);
+    if (r == 0 && n) *n = (long)nv;
+    eco_free(v, cap * sizeof *v);
+    return r;
+}
+
+int eco_store_problem_expire(eco_store_t *s, eco_time_t now, int64_t quiet_s, long *n, eco_err_t *err)
+{
+    if (n) *n = 0;
+    if (quiet_s <= 0) return 0;
+    int r = need_ledger(s, err), began;
+    if (r < 0) return r;
+    if ((r = tx_auto_begin(s, &began, err)) < 0) return r;
+    r = expire_tx(s, now, quiet_s, n, err);
+    return tx_auto_end(s, began, r, err);
+}
+
+int eco_store_problem_rebuild(eco_store_t *s, int64_t quiet_s, eco_time_t now, long *linked, eco_err_t *err)
+{
+    if (linked) *linked = 0;
+    int r = need_ledger(s, err), began;
+    if (r < 0) return r;
+    if ((r = tx_auto_begin(s, &began, err)) < 0) return r;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT a.id, a.screen, a.severity, a.mn, a.factor, a.gran, a.t, a.evidence, a.created_ms"
+                           " FROM alert a WHERE NOT EXISTS (SELECT 1 FROM problem_alert pa WHERE pa.alert = a.id)"
+                           " AND (a.t > ?1 OR (a.t = ?1 AND a.id > ?2)) ORDER BY a.t, a.id LIMIT 256",
+                           -1, &st, NULL) != SQLITE_OK)
+        return tx_auto_end(s, began, db_err(s, err, "preparing the ledger rebuild"), err);
+    /* in pages, each copied out before it is put: the scan must not see its own inserts */
+    typedef struct { long id; int gran; eco_time_t t; int64_t created_ms; char screen[32], sev[16], mn[128], factor[64]; } row_t;
+    row_t *page = eco_malloc(256 * sizeof *page);
+    if (!page) r = eco_err_set(err, ECO_ENOMEM, "%s: out of memory rebuilding the ledger", s->path);
+    eco_time_t kt = INT64_MIN;
+    long kid = 0;
+    while (r == 0) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, kt);
+        sqlite3_bind_int64(st, 2, kid);
+        int n = 0, rc = SQLITE_DONE;
+        while (n < 256 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+            row_t *w = &page[n++];
+            w->id = (long)sqlite3_column_int64(st, 0);
+            snprintf(w->screen, sizeof w->screen, "%s", col_text(st, 1));
+            snprintf(w->sev, sizeof w->sev, "%s", col_text(st, 2));
+            snprintf(w->mn, sizeof w->mn, "%s", col_text(st, 3));
+            snprintf(w->factor, sizeof w->factor, "%s", col_text(st, 4));
+            w->gran = sqlite3_column_int(st, 5);
+            w->t = sqlite3_column_int64(st, 6);
+            w->created_ms = sqlite3_column_int64(st, 8);
+        }
+        if (n < 256 && rc != SQLITE_DONE) {
+            r = db_err(s, err, "reading alerts for the ledger");
+            break;
+        }
+        sqlite3_reset(st);
+        if (n == 0) break;
+        for (int i = 0; i < n && r == 0; i++) {
+            eco_alert_t a = {page[i].screen, page[i].sev, page[i].mn, page[i].factor, (eco_gran_t)page[i].gran,
+                             page[i].t, "", page[i].created_ms, NULL, page[i].id};
+            r = problem_put_tx(s, &a, quiet_s, NULL, err);
+            if (r == 0 && linked) (*linked)++;
+        }
+        kt = page[n - 1].t;
+        kid = page[n - 1].id;
+    }
+    sqlite3_finalize(st);
+    eco_free(page, 256 * sizeof *page);
+    if (r == 0) r = quiet_s > 0 ? expire_tx(s, now, quiet_s, NULL, err) : 0;
+    return tx_auto_end(s, began, r, err);
+}
+
+int eco_store_problem_each(eco_store_t *s, const eco_problem_query_t *q, eco_problem_cb cb, void *ud, eco_err_t *err)
+{
+    int r = need_ledger(s, err);
+    if (r < 0) return r;
+    sqlite3_stmt *st;
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT id, kind, mn, site, factor, state, severity, assignee, due, first_t, last_t, alerts,"
+             " opened, updated FROM problem WHERE (?1 = 0 OR id = ?1) AND (?2 IS NULL OR state = ?2)"
+             " AND (?3 IS NULL OR site = ?3) AND (?4 IS NULL OR mn = ?4) ORDER BY id %s LIMIT ?5",
+             q->oldest_first ? "ASC" : "DESC");
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_err(s, err, "preparing the problem list");
+    sqlite3_bind_int64(st, 1, q->id);
+    if (q->state >= 0) sqlite3_bind_text(st, 2, eco_pb_state_name(q->state), -1, SQLITE_STATIC);
+    if (q->site) sqlite3_bind_text(st, 3, q->site, -1, SQLITE_STATIC);
+    if (q->mn) sqlite3_bind_text(st, 4, q->mn, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, q->limit > 0 ? q->limit : -1);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        eco_problem_t p;
+        p.id = (long)sqlite3_column_int64(st, 0);
+        p.kind = col_text(st, 1);
+        p.mn = col_text(st, 2);
+        p.site = col_text(st, 3);
+        p.factor = col_text(st, 4);
+        int state = state_of_text(col_text(st, 5));
+        p.state = state < 0 ? ECO_PB_OPEN : (eco_pb_state_t)state;
+        p.severity = col_text(st, 6);
+        p.assignee = col_text(st, 7);
+        p.due = col_text(st, 8);
+        p.first_t = sqlite3_column_int64(st, 9);
+        p.last_t = sqlite3_column_int64(st, 10);
+        p.alerts = (long)sqlite3_column_int64(st, 11);
+        p.opened = sqlite3_column_int64(st, 12);
+        p.updated = sqlite3_column_int64(st, 13);
+        if (cb(ud, &p)) break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) r = db_err(s, err, "listing problems");
+    sqlite3_finalize(st);
+    return r;
+}
+
+int eco_store_problem_history(eco_store_t *s, long id, eco_problem_event_cb cb, void *ud, eco_err_t *err)
+{
+    int r = need_ledger(s, err);
+    if (r < 0) return r;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT id, problem, t, actor, action, from_state, to_state, note, assignee, due,"
+                           " coalesce(alert, 0) FROM problem_event WHERE (?1 = 0 OR problem = ?1) ORDER BY problem, id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_err(s, err, "preparing the problem history");
+    sqlite3_bind_int64(st, 1, id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        eco_problem_event_t e = {(long)sqlite3_column_int64(st, 0), (long)sqlite3_column_int64(st, 1),
+                                 sqlite3_column_int64(st, 2), col_text(st, 3), col_text(st, 4), col_text(st, 5),
+                                 col_text(st, 6), col_text(st, 7), col_text(st, 8), col_text(st, 9),
+                                 (long)sqlite3_column_int64(st, 10)};
+        if (cb(ud, &e)) break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) r = db_err(s, err, "reading the problem history");
+    sqlite3_finalize(st);
+    return r;
+}
+
+int eco_store_problem_alerts(eco_store_t *s, long id, eco_alert_cb cb, void *ud, eco_err_t *err)
+{
+    int r = need_ledger(s, err);
+    if (r < 0) return r;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT a.id, a.screen, a.severity, a.mn, a.factor, a.gran, a.t, a.evidence, a.created_ms,"
+                           " coalesce(d.site, '') FROM problem_alert pa JOIN alert a ON a.id = pa.alert"
+                           " LEFT JOIN device d ON d.mn = a.mn WHERE pa.problem = ?1 ORDER BY a.t, a.id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_err(s, err, "preparing a problem's alerts");
+    sqlite3_bind_int64(st, 1, id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        eco_alert_t a = {col_text(st, 1), col_text(st, 2), col_text(st, 3), col_text(st, 4),
+                         (eco_gran_t)sqlite3_column_int(st, 5), sqlite3_column_int64(st, 6), col_text(st, 7),
+                         sqlite3_column_int64(st, 8), col_text(st, 9), (long)sqlite3_column_int64(st, 0)};
+        if (cb(ud, &a)) break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) r = db_err(s, err, "reading a problem's alerts");
     sqlite3_finalize(st);
     return r;
 }

@@ -16,11 +16,15 @@ What is checked, each against something other than the API itself:
   screens, Last-Event-ID resume, a `reset` when the client fell out of the
   buffer, a 503 over max_sse_clients;
 - static files: served from --web, no path traversal;
-- /healthz and /metrics.
+- /healthz and /metrics;
+- the problem ledger: a pH spike over HJ 212 opens a problem that is acknowledged, assigned, resolved
+  and closed through the API (write token; 403 for a read token), refusals are 400s naming state and
+  action, the history is complete, and the CLI (`ecobrain ledger`) shows and acts on the same ledger.
 Every server listens on 127.0.0.1 on a port the kernel picks and is stopped here.
 Exit 0 pass, 1 fail, 77 skip.
 """
 import csv
+import datetime
 import hashlib
 import http.client
 import io
@@ -251,7 +255,7 @@ def test_main():
     docs = documented_routes()
     check(spec == docs, f"openapi: the same routes as docs/api.md (only in openapi {sorted(spec - docs)}, "
                         f"only in docs {sorted(docs - spec)})")
-    need = {"/api/v1/series": "?site=A1", "/api/v1/stream": None}
+    need = {"/api/v1/series": "?site=A1", "/api/v1/stream": None, "/api/v1/ledger/item": None}
     for m, p in sorted(spec):
         if m != "GET" or need.get(p, "") is None:
             continue
@@ -556,12 +560,178 @@ def test_auth():
     check(srv.stop() == 0, "auth server stops")
 
 
+def send_ph(srv, base, ph, mn="EFF-1", pw="p"):
+    """pH (w01001) minute records at base + i minutes over one connection; returns the replies seen."""
+    s = socket.create_connection(("127.0.0.1", srv.hj212), timeout=10)
+    for i, v in enumerate(ph):
+        t = base + datetime.timedelta(minutes=i)
+        s.sendall(frame(f"QN={t:%Y%m%d%H%M%S}{i:03d};ST=32;CN=2051;PW={pw};MN={mn};Flag=5;"
+                        f"CP=&&DataTime={t:%Y%m%d%H%M%S};w01001-Avg={v},w01001-Flag=N&&"))
+    got = b""
+    end = time.time() + 20
+    while got.count(b"\r\n") < len(ph) and time.time() < end:
+        got += s.recv(65536)
+    s.close()
+    return got.count(b"\r\n")
+
+
+def test_ledger():
+    rtok, wtok = "ledger-reader", "ledger-writer"
+    rh, wh = hashlib.sha256(rtok.encode()).hexdigest(), hashlib.sha256(wtok.encode()).hexdigest()
+    R, W = {"Authorization": f"Bearer {rtok}"}, {"Authorization": f"Bearer {wtok}"}
+    srv = Server("ledger", config=f"[http]\nread_token_sha256 = {rh}\nwrite_token_sha256 = {wh}\n"
+                                  "[ledger]\nquiet_hours = 24\n")
+    srv.catalogue(SITES, DEVICES)
+    srv.start()
+    # readings of the last hour (Beijing time), so that the hysteresis sweep leaves the problem open
+    now = datetime.datetime.utcnow() + datetime.timedelta(hours=8)
+    base = now.replace(second=0, microsecond=0) - datetime.timedelta(minutes=45)
+    ph = [7.88, 7.90, 7.87, 7.89, 7.91, 7.90, 7.88, 7.89, 7.90, 7.91, 9.34, 10.21, 8.47, 7.92, 7.90, 7.89]
+    check(send_ph(srv, base, ph) == len(ph), "ledger: the pH readings acknowledged")
+
+    def act(body, headers=W):
+        st, _, d = srv.req("/api/v1/ledger/action", method="POST", body=json.dumps(body), headers=headers)
+        try:
+            return st, json.loads(d)
+        except ValueError:
+            return st, {}
+
+    st, led = srv.json("/api/v1/ledger", headers=R)
+    ps = (led or {}).get("problems", [])
+    check(st == 200 and len(ps) == 1 and ps[0]["state"] == "open" and ps[0]["kind"] == "spike" and
+          ps[0]["site"] == "P1" and ps[0]["mn"] == "EFF-1" and ps[0]["factor"] == "w01001" and
+          ps[0]["severity"] == "high" and ps[0]["alerts"] == 1 and ps[0]["assignee"] is None,
+          f"ledger: the spike opened one problem ({ps})")
+    pid = ps[0]["id"] if ps else 0
+    st, al = srv.json("/api/v1/alerts?from=2000-01-01", headers=R)
+    alerts = (al or {}).get("alerts", [])
+    st, it = srv.json(f"/api/v1/ledger/item?id={pid}", headers=R)
+    check(st == 200 and it and len(alerts) == 1 and [a["id"] for a in it["alerts"]] == [alerts[0]["id"]] and
+          it["alerts"][0]["evidence"] == alerts[0]["evidence"],
+          "ledger/item: the problem's alert is the stored alert")
+    h0 = (it or {}).get("history", [])
+    check(len(h0) == 1 and h0[0]["action"] == "open" and h0[0]["by"] == "ecobrain" and h0[0]["from"] is None and
+          h0[0]["to"] == "open" and h0[0]["alert"] == alerts[0]["id"], f"ledger/item: opened by the alert ({h0})")
+    st, _ = srv.json("/api/v1/ledger")
+    check(st == 401, "ledger: reading needs the token when reads are protected")
+
+    # ---- access and refusals
+    st, _ = act({"id": pid, "action": "ack", "by": "李科长"}, headers=R)
+    check(st == 403, f"ledger/action: a read token cannot act, 403 ({st})")
+    st, _ = act({"id": pid, "action": "ack", "by": "李科长"}, headers={})
+    check(st == 401, f"ledger/action: no token, 401 ({st})")
+    st, e = act({"id": pid, "action": "close", "by": "李科长"})
+    check(st == 400 and "is open" in e.get("detail", "") and "'close'" in e.get("detail", ""),
+          f"ledger/action: close on an open problem is a 400 naming both ({e.get('detail')})")
+    st, e = act({"id": pid, "action": "delete", "by": "李科长"})
+    check(st == 400 and "delete" in e.get("detail", ""), f"ledger/action: an unknown action, 400 ({e.get('detail')})")
+    st, e = act({"id": 99999, "action": "ack", "by": "李科长"})
+    check(st == 404 and "99999" in e.get("detail", ""), f"ledger/action: an unknown id, 404 ({st})")
+    st, e = act({"id": pid, "action": "ack"})
+    check(st == 400 and "by" in e.get("detail", ""), "ledger/action: who acts is required")
+    st, e = act({"id": pid, "action": "ack", "by": "x", "nott": "typo"})
+    check(st == 400 and "nott" in e.get("detail", ""), "ledger/action: an unknown key is a 400 naming it")
+    st, _, d = srv.req("/api/v1/ledger/action", method="POST", body=b"{oops", headers=W)
+    check(st == 400 and "not JSON" in json.loads(d)["detail"], "ledger/action: bad JSON, 400")
+
+    # ---- the life of the problem
+    st, a1 = act({"id": pid, "action": "ack", "by": "李科长", "note": "收到"})
+    check(st == 200 and a1.get("problem", {}).get("state") == "acknowledged", f"ledger: acknowledged ({st})")
+    st, e = act({"id": pid, "action": "ack", "by": "李科长"})
+    check(st == 400 and "is acknowledged" in e.get("detail", "") and "'ack'" in e.get("detail", ""),
+          f"ledger: acknowledging twice is a 400 naming state and action ({e.get('detail')})")
+    st, e = act({"id": pid, "action": "assign", "by": "李科长"})
+    check(st == 400 and "to" in e.get("detail", ""), "ledger: assign needs to whom")
+    st, e = act({"id": pid, "action": "assign", "by": "李科长", "to": "王工", "due": "2026-02-30"})
+    check(st == 400 and "2026-02-30" in e.get("detail", ""), "ledger: a bad due date is a 400 naming it")
+    st, a2 = act({"id": pid, "action": "assign", "by": "李科长", "to": "王工", "due": "2026-12-10",
+                  "note": "请今天到现场"})
+    p2 = a2.get("problem", {})
+    check(st == 200 and p2.get("state") == "assigned" and p2.get("assignee") == "王工" and p2.get("due") == "2026-12-10",
+          f"ledger: assigned with a due date ({p2})")
+    st, a3 = act({"id": pid, "action": "resolve", "by": "王工", "note": "pH 探头已校准"})
+    check(st == 200 and a3.get("problem", {}).get("state") == "resolved", "ledger: resolved")
+    st, a4 = act({"id": pid, "action": "close", "by": "李科长"})
+    check(st == 200 and a4.get("problem", {}).get("state") == "closed", "ledger: closed")
+    st, e = act({"id": pid, "action": "reopen", "by": "李科长"})
+    check(st == 400 and "is closed" in e.get("detail", "") and "'reopen'" in e.get("detail", ""),
+          f"ledger: a closed problem stays closed ({e.get('detail')})")
+    st, it = srv.json(f"/api/v1/ledger/item?id={pid}", headers=R)
+    h = (it or {}).get("history", [])
+    chain = [(x["action"], x["by"], x["from"], x["to"]) for x in h]
+    check(chain == [("open", "ecobrain", None, "open"), ("ack", "李科长", "open", "acknowledged"),
+                    ("assign", "李科长", "acknowledged", "assigned"), ("resolve", "王工", "assigned", "resolved"),
+                    ("close", "李科长", "resolved", "closed")],
+          f"ledger: the history is complete, refusals left no trace ({chain})")
+    check([x["note"] for x in h[1:]] == ["收到", "请今天到现场", "pH 探头已校准", ""] and
+          h[2]["assignee"] == "王工" and h[2]["due"] == "2026-12-10", "ledger: notes, assignee and due in the history")
+    times = [x["time"] for x in h]
+    check(times == sorted(times), "ledger: history in time order")
+
+    # ---- list: filters, CSV = JSON, bad parameters
+    for q, n in [("state=closed", 1), ("state=open", 0), ("site=P1", 1), ("site=A1", 0), ("limit=1", 1)]:
+        st, l2 = srv.json(f"/api/v1/ledger?{q}", headers=R)
+        check(st == 200 and l2["count"] == n, f"ledger: ?{q} gives {n} ({l2 and l2['count']})")
+    for q, word in [("state=gone", "state"), ("limit=0", "limit"), ("stat=open", "stat")]:
+        st, _, d = srv.req(f"/api/v1/ledger?{q}", headers=R)
+        check(st == 400 and word in json.loads(d).get("detail", ""), f"ledger: 400 for ?{q}")
+    st, _, d = srv.req("/api/v1/ledger/item", headers=R)
+    check(st == 400 and "id" in json.loads(d).get("detail", ""), "ledger/item: id is required")
+    st, _, d = srv.req("/api/v1/ledger/item?id=424242", headers=R)
+    check(st == 404, "ledger/item: an unknown id, 404")
+    st, _, d = srv.req("/api/v1/ledger?format=csv", headers=R)
+    rows = list(csv.DictReader(io.StringIO(d.decode())))
+    st, lj = srv.json("/api/v1/ledger", headers=R)
+    check(st == 200 and [(r["id"], r["state"], r["assignee"], r["last_alert"]) for r in rows] ==
+          [(str(p["id"]), p["state"], p["assignee"] or "", p["last_alert"]) for p in lj["problems"]],
+          "ledger: CSV carries the same rows as JSON")
+
+    # ---- closed is final: the spike again opens a new problem; the CLI sees and acts on the same ledger
+    check(send_ph(srv, base + datetime.timedelta(minutes=20), ph) == len(ph), "ledger: a second spike acknowledged")
+    st, led = srv.json("/api/v1/ledger", headers=R)
+    ps = (led or {}).get("problems", [])
+    check(st == 200 and len(ps) == 2 and ps[0]["state"] == "open" and ps[0]["id"] != pid and ps[1]["state"] == "closed",
+          f"ledger: after close, a new alert opens a new problem ({[(p['id'], p['state']) for p in ps]})")
+    new = ps[0]["id"] if ps else 0
+    cli = subprocess.run([EB, "ledger", "show", str(pid), "--data", srv.data, "--format", "json"],
+                         capture_output=True, text=True)
+    try:
+        cj = json.loads(cli.stdout)
+    except ValueError:
+        cj = {}
+    check(cli.returncode == 0 and cj.get("problem", {}).get("state") == "closed" and
+          [(x["action"], x["by"], x["from"], x["to"], x["note"]) for x in cj.get("history", [])] ==
+          [(x["action"], x["by"], x["from"], x["to"], x["note"]) for x in h],
+          f"CLI: ledger show gives the API's history ({cli.stderr.strip()})")
+    cli = subprocess.run([EB, "ledger", "list", "--data", srv.data, "--format", "csv"], capture_output=True, text=True)
+    cl = list(csv.DictReader(io.StringIO(cli.stdout)))
+    check(cli.returncode == 0 and [(r["id"], r["state"]) for r in cl] == [(str(p["id"]), p["state"]) for p in ps],
+          "CLI: ledger list shows the API's problems")
+    cli = subprocess.run([EB, "ledger", "reopen", str(pid), "--data", srv.data, "--by", "cli"],
+                         capture_output=True, text=True)
+    check(cli.returncode == 2 and "is closed" in cli.stderr and "'reopen'" in cli.stderr,
+          f"CLI: the same refusal ({cli.stderr.strip()})")
+    cli = subprocess.run([EB, "ledger", "ack", str(new), "--data", srv.data, "--by", "值班员", "--note", "cli"],
+                         capture_output=True, text=True)
+    st, it2 = srv.json(f"/api/v1/ledger/item?id={new}", headers=R)
+    h2 = (it2 or {}).get("history", [])
+    check(cli.returncode == 0 and it2 and it2["problem"]["state"] == "acknowledged" and h2[-1]["by"] == "值班员" and
+          h2[-1]["note"] == "cli", f"CLI: an ack from the CLI is in the API's history ({cli.stderr.strip()})")
+    cli = subprocess.run([EB, "ledger", "export", "--data", srv.data], capture_output=True, text=True)
+    ex = list(csv.DictReader(io.StringIO(cli.stdout)))
+    check(cli.returncode == 0 and len(ex) == len(h) + len(h2) and
+          [r["action"] for r in ex if r["problem"] == str(pid)] == [x["action"] for x in h],
+          f"CLI: ledger export has every problem with its whole history ({len(ex)} rows)")
+    check(srv.stop() == 0, "ledger server stops")
+
+
 def main():
     if not os.access(EB, os.X_OK):
         print(f"skip: {EB} not built")
         return 77
     test_main()
     test_auth()
+    test_ledger()
     print(f"{checks - failures}/{checks} checks passed")
     return 1 if failures else 0
 

@@ -86,7 +86,7 @@ static void test_upsert_semantics(void **state)
     eco_store_t *s = open_rw();
     eco_err_t err;
     eco_err_clear(&err);
-    assert_int_equal(eco_store_schema_version(s), 3);
+    assert_int_equal(eco_store_schema_version(s), 4);
     assert_int_equal(eco_store_device_register(s, "MN1", "pw", 1, &err), 1);
     assert_int_equal(eco_store_device_register(s, "MN1", "other", 2, &err), 0); /* existing: untouched */
     eco_time_t t = 1777593600;
@@ -282,6 +282,20 @@ static void test_config(void **state)
     assert_non_null(strstr(err.msg, "sometimes"));
     write_file(path, "[hj212]\nmax_connections = -1\n");
     assert_int_equal(eco_ingest_cfg_load(&c, path, &err), ECO_EPARSE);
+    /* the ledger's settings: on with 24 quiet hours unless told otherwise */
+    eco_ingest_cfg_default(&c);
+    assert_int_equal(c.ledger, 1);
+    assert_int_equal(c.ledger_quiet_h, 24);
+    write_file(path, "[ledger]\nenabled = false\nquiet_hours = 6\n");
+    assert_int_equal(eco_ingest_cfg_load(&c, path, &err), 0);
+    assert_int_equal(c.ledger, 0);
+    assert_int_equal(c.ledger_quiet_h, 6);
+    write_file(path, "[ledger]\nquiet_hours = -1\n");
+    assert_int_equal(eco_ingest_cfg_load(&c, path, &err), ECO_EPARSE);
+    assert_non_null(strstr(err.msg, "quiet_hours"));
+    write_file(path, "[ledger]\nquiet = 6\n");
+    assert_int_equal(eco_ingest_cfg_load(&c, path, &err), ECO_EPARSE);
+    assert_non_null(strstr(err.msg, "quiet"));
     char host[64];
     int port;
     assert_int_equal(eco_ingest_parse_addr(":6001", host, sizeof host, &port), 0);
