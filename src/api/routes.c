@@ -1256,6 +1256,7 @@ static int r_ledger_action(api_req_t *r)
     eco_store_opts_t so;
     eco_store_opts_default(&so);
     so.create = 0;
+    so.catalogue_only = 1; /* the ledger only: no scan of every series' latest value */
     eco_store_t *st;
     eco_err_t err;
     eco_err_clear(&err);

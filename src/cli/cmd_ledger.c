@@ -274,6 +274,7 @@ static int open_store(const char *sub, const opts_t *o, int readonly, eco_store_
     eco_store_opts_default(&so);
     so.readonly = readonly;
     so.create = 0; /* the ledger of a store that is not there is an error, not a new store */
+    so.catalogue_only = 1; /* no values are written here: the latest-value cache is not needed */
     eco_err_t err;
     eco_err_clear(&err);
     if (eco_store_open(st, o->data, &so, &err) < 0) {
