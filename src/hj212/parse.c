@@ -1397,6 +1397,206 @@ static int cp_general(pctx_t *c, fstate_t *fs, const masks_t *mk, size_t s, size
     return cp_entry(c, fs, seg, s, e, q, d, blanks);
 }
 
+static inline void fstate_init(fstate_t *fs)
+{
+    fs->hashed = fs->regroup = fs->dups = 0;
+    fs->flag_seen[0] = fs->flag_seen[1] = fs->flag_ok[0] = fs->flag_ok[1] = 0;
+    fs->seen = 0;
+}
+
+/* The numbers of fields [from, k->nfields), added by a slow path of the
+ * stream reading: what numbers() makes of them. */
+static void numbers_from(eco_hj212_packet_t *k, uint32_t from, const char *end)
+{
+    for (uint32_t i = from; i < k->nfields; i++) k->fields[i].num = parse_num(k->fields[i].value.ptr, k->fields[i].value.len, end);
+}
+
+#if HJ212_WINDOWS
+/* A value's number read from the padded copy (b: the value there, 8 bytes
+ * readable past it; p: the same bytes in the segment): exactly what
+ * numbers() makes of p[0, n), the same functions on the same bytes. */
+static inline double num_padded(const char *b, size_t n, const char *p)
+{
+    if (n - 2 < 7) return parse_num_word(load8(b), n, p);
+    if (n == 1) {
+        unsigned d = (unsigned)(unsigned char)b[0] - '0';
+        return d < 10 ? (double)d : NAN;
+    }
+    return parse_num_scalar(p, n);
+}
+
+/* A field the stream loop does not store itself (cold): through
+ * add_field_k, with the keys made again here rather than kept alive in the
+ * loop; the new fields' numbers made after. */
+static __attribute__((noinline)) int sb_field_slow(pctx_t *c, fstate_t *fs, const char *b, size_t s, size_t D,
+                                                   size_t Q, size_t e)
+{
+    const char *seg = c->seg;
+    size_t cl = D - s, ns = Q - D - 1;
+    uint64_t ckey = load8(b + s) & lenmask[cl < 8 ? cl : 8];
+    uint64_t skey = load8(b + D + 1) & lenmask[ns < 8 ? ns : 8];
+    uint32_t before = c->pkt->nfields;
+    int rc = add_field_k(c, fs, slice_at(seg + s, cl), ckey, slice_at(seg + D + 1, ns), skey,
+                         slice_at(seg + Q + 1, e - Q - 1));
+    numbers_from(c->pkt, before, seg + c->n);
+    return rc;
+}
+
+/* An entry from s by the general reading (cold); *e: its end. */
+static __attribute__((noinline)) int sb_general(pctx_t *c, fstate_t *fs, masks_t *mk, size_t s, size_t ce, size_t *e)
+{
+    uint32_t before = c->pkt->nfields;
+    int rc = cp_general(c, fs, masks(mk, c->seg, c->n), s, ce, e);
+    numbers_from(c->pkt, before, c->seg + c->n);
+    return rc;
+}
+
+/* The CP by the stream reading (sb_build's comment), in a function of its
+ * own so that its loop keeps its state in registers. An entry
+ * "code-Suffix=value" is three pops; it is stored here when its code is the
+ * last factor's, or is new (its bit in fs.seen clear), known and the
+ * factors still few (LINEAR_MAX); its suffix known, at most 8 bytes and not
+ * yet seen in the factor; its data flag (a -Flag) in the table; its number
+ * converted at once from the padded copy. A "Key=value" parameter is two
+ * pops and cp_param. Anything else: the field through add_field_k
+ * (sb_field_slow), or the entry from its start through the general reading
+ * (sb_general), the loop's state written back before (FLUSH) and read
+ * again after (RELOAD). That state is the last factor's (it is always
+ * k->nfactors - 1): its key, the suffixes it has, and where its fields
+ * added since the last FLUSH begin (lf_start; a FLUSH adds them to its n
+ * and writes their fs.fidx). Its code is compared by key alone: codes here
+ * hold no NUL byte, so a key of at most 8 bytes fixes the length too
+ * (lf_key is 0 when there is no such last factor). */
+static __attribute__((noinline)) int parse_cp_stream(pctx_t *c, masks_t *mk, const void *sbv, size_t cs, size_t ce)
+{
+    const sbits_t *sb = sbv;
+    eco_hj212_packet_t *k = c->pkt;
+    const char *seg = c->seg, *b = sb->buf;
+    const uint64_t *M = sb->m;
+    fstate_t fs; /* large, but only the slots in use are ever touched */
+    fstate_init(&fs);
+    uint32_t nfields = 0, lf_mask = 0, lf_start = 0;
+    uint64_t lf_key = 0;
+    size_t s = cs, base, e;
+    uint64_t x;
+    int rc;
+#define CLOSE_RUN()                                                                                                    \
+    do {                                                                                                               \
+        if (k->nfactors) {                                                                                             \
+            uint32_t lf_ = k->nfactors - 1;                                                                            \
+            fs.sid_mask[lf_] = lf_mask;                                                                                \
+            k->factors[lf_].n += nfields - lf_start;                                                                   \
+            for (uint32_t i_ = lf_start; i_ < nfields; i_++) fs.fidx[i_] = (uint16_t)lf_;                              \
+        }                                                                                                              \
+    } while (0)
+#define FLUSH()                                                                                                        \
+    do {                                                                                                               \
+        CLOSE_RUN();                                                                                                   \
+        k->nfields = nfields;                                                                                          \
+    } while (0)
+#define RELOAD()                                                                                                       \
+    do {                                                                                                               \
+        nfields = lf_start = k->nfields;                                                                               \
+        lf_key = 0;                                                                                                    \
+        if (k->nfactors) {                                                                                             \
+            uint32_t lf_ = k->nfactors - 1;                                                                            \
+            if (k->factors[lf_].code.len - 1 < 8) lf_key = fs.ckey[lf_];                                               \
+            lf_mask = fs.sid_mask[lf_];                                                                                \
+        }                                                                                                              \
+    } while (0)
+    SB_SEEK(cs);
+    for (;;) { /* s < ce here */
+        size_t D, Q;
+        SB_POP(D);
+        if (__builtin_expect(b[D] != '-' || D == s, 0)) goto param; /* a parameter, or odd */
+        SB_POP(Q);
+        if (__builtin_expect(b[Q] != '=', 0)) goto general; /* no '=', or a second '-' before it */
+        if (__builtin_expect(b[Q + 1] == '/' && b[Q + 2] == '/' && Q + 2 < ce, 0)) goto general; /* an -Info log */
+        do SB_POP(e);
+        while (b[e] == '=' || b[e] == '-'); /* the ';' put at ce ends the last entry */
+        {
+            size_t cl = D - s, ns = Q - D - 1;
+            /* a code of 1..8 bytes, a suffix of 1..8 (known below: 2..8) */
+            if (__builtin_expect(((cl - 1) | (ns - 1)) >= 8 || nfields >= ECO_HJ212_MAX_FIELDS, 0)) goto field;
+            uint64_t skey = load8(b + D + 1) & lenmask[ns];
+            const sfx_t *sx = &sfx_table[((skey ^ (uint64_t)ns) * SFX_MUL) >> 58];
+            if (__builtin_expect(sx->len != ns || word8(sx->name) != skey, 0)) goto field;
+            uint64_t ckey = load8(b + s) & lenmask[cl];
+            uint32_t bit = 1u << sx->sid;
+            if (ckey != lf_key) {
+                /* a new factor, made here when surely new, known and the
+                 * factors are still searched linearly */
+                const eco_hj212_code_t *info;
+                uint64_t cb = code_bit(ckey);
+                if ((fs.seen & cb) || k->nfactors >= LINEAR_MAX ||
+                    !(info = eco_hj212_code_find_key(slice_at(seg + s, cl), ckey, k->st)))
+                    goto field;
+                CLOSE_RUN();
+                eco_hj212_factor_t *fc = &k->factors[k->nfactors];
+                fc->code = slice_at(seg + s, cl);
+                fc->info = info;
+                fc->first = nfields;
+                fc->n = 0;
+                fs.ckey[k->nfactors] = ckey;
+                fs.nunknown[k->nfactors] = 0;
+                k->nfactors++;
+                fs.seen |= cb;
+                lf_key = ckey;
+                lf_mask = 0;
+                lf_start = nfields;
+            } else if (__builtin_expect(lf_mask & bit, 0)) {
+                goto field; /* a suffix given twice: add_field_k records it */
+            }
+            size_t nv = e - Q - 1;
+            if (sx->sid == SID_FLAG && !flag_known(&fs, slice_at(seg + Q + 1, nv), k->edition)) goto field;
+            lf_mask |= bit;
+            eco_hj212_field_t *fl = &k->fields[nfields];
+            fl->suffix = slice_at(seg + D + 1, ns);
+            fl->value = slice_at(seg + Q + 1, nv);
+            fl->num = num_padded(b + Q + 1, nv, seg + Q + 1);
+            nfields++;
+            goto next;
+        }
+    field:
+        FLUSH();
+        rc = sb_field_slow(c, &fs, b, s, D, Q, e);
+        RELOAD();
+        if (rc) return rc;
+        goto next;
+    param:
+        if (b[D] != '=' || D == s) goto general; /* no '=', an empty entry, key or code */
+        Q = D;
+        if (b[Q + 1] == '/' && b[Q + 2] == '/' && Q + 2 < ce) goto general; /* an -Info log */
+        do SB_POP(e);
+        while (b[e] == '=' || b[e] == '-');
+        rc = cp_param(c, slice_at(seg + s, Q - s), slice_at(seg + Q + 1, e - Q - 1)); /* no factor or field */
+        if (rc) return rc;
+        goto next;
+    general:
+        FLUSH();
+        rc = sb_general(c, &fs, mk, s, ce, &e);
+        RELOAD();
+        if (rc) return rc;
+        if (e < ce) SB_SEEK(e + 1);
+    next:
+        s = e + 1;
+        if (__builtin_expect(s >= ce, 0)) {
+            if (e < ce) /* the CP ends with ';' or ',' (JV-0453) */
+                note_once(c, ONCE_EMPTY, ECO_HJ212_N_SEPARATOR, seg + ce - 1, "a ';' or ',' before the closing \"&&\"");
+            break;
+        }
+    }
+    FLUSH();
+#undef CLOSE_RUN
+#undef FLUSH
+#undef RELOAD
+    if (fs.regroup) regroup(k, &fs);
+    if (fs.dups) dedupe(c, k);
+    return 0;
+}
+#endif
+
+
 /* The data area seg[cs, ce), entry by entry.
  *
  * Fast path (SSE2), for the entries nearly every packet is made of: an
@@ -1414,6 +1614,11 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, const void *sbv, s
     eco_hj212_packet_t *k = c->pkt;
     const char *seg = c->seg;
     if (ce == cs) return 0;
+#if HJ212_WINDOWS
+    if (sbv) return parse_cp_stream(c, mk, sbv, cs, ce); /* the stream reading */
+#else
+    (void)sbv;
+#endif
     fstate_t fs; /* large, but only the slots in use are ever touched */
     fs.hashed = fs.regroup = fs.dups = 0;
     fs.flag_seen[0] = fs.flag_seen[1] = fs.flag_ok[0] = fs.flag_ok[1] = 0;
@@ -1459,109 +1664,6 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, const void *sbv, s
 #endif
     size_t s = cs;
     int rc = 0;
-#if HJ212_WINDOWS
-    if (sbv) { /* the stream reading (sb_build's comment) */
-        const sbits_t *sb = sbv;
-        const char *b = sb->buf;
-        const uint64_t *M = sb->m;
-        size_t base, e;
-        uint64_t x;
-        SB_SEEK(cs);
-        for (;;) {
-            if (s >= ce) {
-                note_once(c, ONCE_EMPTY, ECO_HJ212_N_SEPARATOR, seg + ce - 1, "a ';' or ',' before the closing \"&&\"");
-                break;
-            }
-            size_t p0, D, Q;
-            SB_POP(p0);
-            if (p0 == s) goto sgeneral; /* an empty entry, key or code */
-            if (b[p0] == '-') {
-                D = p0;
-                SB_POP(Q);
-                if (b[Q] != '=') goto sgeneral; /* no '=', or a second '-' before it */
-            } else if (b[p0] == '=') {
-                D = NONE;
-                Q = p0;
-            } else {
-                goto sgeneral; /* no '=' */
-            }
-            if (b[Q + 1] == '/' && b[Q + 2] == '/' && Q + 2 < ce) goto sgeneral; /* an -Info log */
-            do SB_POP(e);
-            while (b[e] == '=' || b[e] == '-'); /* the ';' put at ce ends the last entry */
-            {
-                eco_slice_t val = slice_at(seg + Q + 1, e - Q - 1);
-                if (D != NONE) {
-                    size_t cl = D - s, ns = Q - D - 1;
-                    uint64_t ckey = load8(b + s) & lenmask[cl < 8 ? cl : 8];
-                    uint64_t skey = load8(b + D + 1) & lenmask[ns < 8 ? ns : 8];
-                    const sfx_t *sx = &sfx_table[((skey ^ (uint64_t)ns) * SFX_MUL) >> 58];
-                    eco_slice_t code = slice_at(seg + s, cl), suffix = slice_at(seg + D + 1, ns);
-                    int quick = cl - 1 < 8 && sx->len == ns && ns - 2 <= 6 && word8(sx->name) == skey &&
-                                nfields < ECO_HJ212_MAX_FIELDS &&
-                                (sx->sid != SID_FLAG || flag_known(&fs, val, k->edition));
-                    if (quick && !(cl == lf_len && ckey == lf_key)) {
-                        /* a new factor, made here when surely new, known and
-                         * the factors are still searched linearly */
-                        const eco_hj212_code_t *info;
-                        uint64_t cb = code_bit(ckey);
-                        if (!(fs.seen & cb) && k->nfactors < LINEAR_MAX &&
-                            (info = eco_hj212_code_find_key(code, ckey, k->st)) != NULL) {
-                            if (lf_len != NONE) {
-                                fs.sid_mask[lf] = lf_mask;
-                                k->factors[lf].n = lf_n;
-                            }
-                            lf = k->nfactors++;
-                            eco_hj212_factor_t *fc = &k->factors[lf];
-                            fc->code = code;
-                            fc->info = info;
-                            fc->first = nfields;
-                            fs.ckey[lf] = ckey;
-                            fs.nunknown[lf] = 0;
-                            fs.seen |= cb;
-                            lf_len = cl;
-                            lf_key = ckey;
-                            lf_mask = 0;
-                            lf_n = 0;
-                        } else {
-                            quick = 0;
-                        }
-                    }
-                    if (quick) {
-                        uint32_t bit = 1u << sx->sid;
-                        dups |= lf_mask & bit;
-                        lf_mask |= bit;
-                        eco_hj212_field_t *fl = &k->fields[nfields];
-                        fl->suffix = suffix;
-                        fl->value = val;
-                        fs.fidx[nfields] = (uint16_t)lf;
-                        nfields++;
-                        lf_n++;
-                    } else {
-                        FLUSH();
-                        rc = add_field_k(c, &fs, code, ckey, suffix, skey, val);
-                        RELOAD();
-                    }
-                } else {
-                    rc = cp_param(c, slice_at(seg + s, Q - s), val);
-                }
-                if (rc) return rc;
-            }
-            goto snext;
-        sgeneral:
-            FLUSH();
-            rc = cp_general(c, &fs, masks(mk, seg, c->n), s, ce, &e);
-            RELOAD();
-            if (rc) return rc;
-            if (e < ce) SB_SEEK(e + 1);
-        snext:
-            if (e >= ce) break;
-            s = e + 1;
-        }
-        goto done;
-    }
-#else
-    (void)sbv;
-#endif
     for (;;) {
         if (s >= ce) { /* the CP ends with ';' or ',' (JV-0453) */
             note_once(c, ONCE_EMPTY, ECO_HJ212_N_SEPARATOR, seg + ce - 1, "a ';' or ',' before the closing \"&&\"");
@@ -1726,9 +1828,6 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, const void *sbv, s
         if (e >= ce) break;
         s = e + 1;
     }
-#if HJ212_WINDOWS
-done:
-#endif
     FLUSH();
 #undef FLUSH
 #undef RELOAD
