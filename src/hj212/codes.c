@@ -528,6 +528,9 @@ typedef struct code_slot {
 
 static code_slot_t code_hash[CODE_HASH_SIZE];
 static pthread_once_t code_hash_once = PTHREAD_ONCE_INIT;
+/* set (release) once code_hash is built: a look-up that sees it (acquire)
+ * sees the table, and skips the call to pthread_once */
+static int code_hash_ready;
 
 static inline uint64_t code_key(const char *p, size_t n)
 {
@@ -580,6 +583,7 @@ static void code_hash_init(void)
     for (size_t i = 0; i < NELEM(gas_2005); i++)
         code_slot_put(gas_2005[i].c2005, strlen(gas_2005[i].c2005))->gas =
             find_2017(eco_slice_cstr(gas_2005[i].c2017));
+    __atomic_store_n(&code_hash_ready, 1, __ATOMIC_RELEASE);
 }
 
 /* The reference: binary searches over the tables (what the hash holds). */
@@ -620,7 +624,8 @@ const eco_hj212_code_t *eco_hj212_code_find_key(eco_slice_t code, uint64_t key, 
 {
     if (!code.ptr || code.len == 0 || code.len > 8)
         return NULL;
-    pthread_once(&code_hash_once, code_hash_init);
+    if (__builtin_expect(!__atomic_load_n(&code_hash_ready, __ATOMIC_ACQUIRE), 0))
+        pthread_once(&code_hash_once, code_hash_init);
     for (uint32_t i = code_slot_of(key, code.len);; i = (i + 1) & (CODE_HASH_SIZE - 1)) {
         const code_slot_t *s = &code_hash[i];
         if (!s->len)

@@ -734,30 +734,119 @@ typedef struct sbits {
     uint64_t m[SB_WORDS];
 } sbits_t;
 
-/* buf and m for seg[0, ce); 1 when every byte there is in 0x21..0x7F */
-static int sb_build(sbits_t *sb, const char *seg, size_t ce)
+/* buf and m for seg[0, ce); 1 when every byte there is in 0x21..0x7F.
+ * One pass copies and marks: the whole 64-byte blocks of seg[0, ce) are
+ * read from the segment, stored into buf and marked; the last, partial
+ * block (it holds the ';' put at ce) is assembled in buf — 'a' padding,
+ * its bytes, the ';' — and marked from there. Bytes of buf past the last
+ * block's end are 'a' up to 64 further (loads of 8 bytes at any position
+ * up to ce stay in written bytes). AVX2 where the processor has it
+ * (sb_build_avx2: the same bits, 32 bytes a step), SSE2 otherwise. */
+static inline uint64_t sb_mark64_sse2(const char *src, char *dst, __m128i *odd)
 {
-    char *b = sb->buf;
-    memcpy(b, seg, ce);
-    b[ce] = ';';
-    memset(b + ce + 1, 'a', SB_PAD - 1);
-    size_t nb = (ce + 1 + 63) / 64;
     const __m128i semi = _mm_set1_epi8(';'), equal = _mm_set1_epi8('='), minus = _mm_set1_epi8('-'),
                   one = _mm_set1_epi8(1), sp1 = _mm_set1_epi8(0x21);
-    __m128i odd = _mm_setzero_si128();
-    for (size_t w = 0; w < nb; w++) {
-        uint64_t m = 0;
-        for (int k = 0; k < 4; k++) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + 64 * w + 16 * k));
-            /* v | 1 == '-' for ',' (0x2C) and '-' (0x2D) */
-            __m128i a = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, semi), _mm_cmpeq_epi8(v, equal)),
-                                     _mm_cmpeq_epi8(_mm_or_si128(v, one), minus));
-            m |= (uint64_t)(unsigned)_mm_movemask_epi8(a) << (16 * k);
-            odd = _mm_or_si128(odd, _mm_cmplt_epi8(v, sp1)); /* signed: >= 0x80 too */
-        }
-        sb->m[w] = m;
+    uint64_t m = 0;
+    for (int k = 0; k < 4; k++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(src + 16 * k));
+        if (dst) _mm_storeu_si128((__m128i *)(void *)(dst + 16 * k), v);
+        /* v | 1 == '-' for ',' (0x2C) and '-' (0x2D) */
+        __m128i a = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, semi), _mm_cmpeq_epi8(v, equal)),
+                                 _mm_cmpeq_epi8(_mm_or_si128(v, one), minus));
+        m |= (uint64_t)(unsigned)_mm_movemask_epi8(a) << (16 * k);
+        *odd = _mm_or_si128(*odd, _mm_cmplt_epi8(v, sp1)); /* signed: >= 0x80 too */
     }
+    return m;
+}
+
+/* the last block of seg[0, ce) at buf + at (at = ce rounded down to 64) */
+static inline void sb_tail(char *b, const char *seg, size_t at, size_t ce)
+{
+    memset(b + at, 'a', 128);
+    memcpy(b + at, seg + at, ce - at);
+    b[ce] = ';';
+}
+
+static int sb_build_sse2(sbits_t *sb, const char *seg, size_t ce)
+{
+    char *b = sb->buf;
+    size_t full = ce / 64;
+    __m128i odd = _mm_setzero_si128();
+    for (size_t w = 0; w < full; w++) sb->m[w] = sb_mark64_sse2(seg + 64 * w, b + 64 * w, &odd);
+    sb_tail(b, seg, 64 * full, ce);
+    sb->m[full] = sb_mark64_sse2(b + 64 * full, NULL, &odd);
     return _mm_movemask_epi8(odd) == 0;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HJ212_AVX2 1
+__attribute__((target("avx2"))) static inline uint64_t sb_mark64_avx2(const char *src, char *dst, __m256i *odd)
+{
+    const __m256i semi = _mm256_set1_epi8(';'), equal = _mm256_set1_epi8('='), minus = _mm256_set1_epi8('-'),
+                  one = _mm256_set1_epi8(1), sp1 = _mm256_set1_epi8(0x21);
+    __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)src);
+    __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(src + 32));
+    if (dst) {
+        _mm256_storeu_si256((__m256i *)(void *)dst, v0);
+        _mm256_storeu_si256((__m256i *)(void *)(dst + 32), v1);
+    }
+    __m256i a0 = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v0, semi), _mm256_cmpeq_epi8(v0, equal)),
+                                 _mm256_cmpeq_epi8(_mm256_or_si256(v0, one), minus));
+    __m256i a1 = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v1, semi), _mm256_cmpeq_epi8(v1, equal)),
+                                 _mm256_cmpeq_epi8(_mm256_or_si256(v1, one), minus));
+    *odd = _mm256_or_si256(*odd, _mm256_or_si256(_mm256_cmpgt_epi8(sp1, v0), _mm256_cmpgt_epi8(sp1, v1)));
+    return (uint64_t)(uint32_t)_mm256_movemask_epi8(a0) | (uint64_t)(uint32_t)_mm256_movemask_epi8(a1) << 32;
+}
+
+__attribute__((target("avx2"))) static int sb_build_avx2(sbits_t *sb, const char *seg, size_t ce)
+{
+    char *b = sb->buf;
+    size_t full = ce / 64;
+    __m256i odd = _mm256_setzero_si256();
+    for (size_t w = 0; w < full; w++) sb->m[w] = sb_mark64_avx2(seg + 64 * w, b + 64 * w, &odd);
+    sb_tail(b, seg, 64 * full, ce);
+    sb->m[full] = sb_mark64_avx2(b + 64 * full, NULL, &odd);
+    return _mm256_testz_si256(odd, odd);
+}
+
+/* 1 when the processor has AVX2 (asked once; a benign race: every thread
+ * finds the same answer) */
+static int isa_cap = 1; /* eco_hj212_parse_limit_isa */
+static int have_avx2(void)
+{
+    static int cached = -1;
+    int c = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (__builtin_expect(c < 0, 0)) {
+        __builtin_cpu_init();
+        c = __builtin_cpu_supports("avx2") ? 1 : 0;
+        __atomic_store_n(&cached, c, __ATOMIC_RELAXED);
+    }
+    return c & __atomic_load_n(&isa_cap, __ATOMIC_RELAXED);
+}
+#endif
+
+/* Not in hj212.h: the unit tests limit the parser to SSE2 (level 0) or let
+ * it use AVX2 where there is one (1, the default), to compare the two.
+ * Returns the level before. */
+int eco_hj212_parse_limit_isa(int level);
+int eco_hj212_parse_limit_isa(int level)
+{
+#ifdef HJ212_AVX2
+    return __atomic_exchange_n(&isa_cap, level ? 1 : 0, __ATOMIC_RELAXED);
+#else
+    (void)level;
+    return 0;
+#endif
+}
+
+/* sb_build_avx2 or sb_build_sse2 (the same bits: the unit test compares them) */
+static int sb_build(sbits_t *sb, const char *seg, size_t ce)
+{
+#ifdef HJ212_AVX2
+    if (have_avx2()) return sb_build_avx2(sb, seg, ce);
+#endif
+    return sb_build_sse2(sb, seg, ce);
 }
 
 /* popping the marks in order: x holds the unpopped marks of the word at base */
@@ -1414,14 +1503,46 @@ static void numbers_from(eco_hj212_packet_t *k, uint32_t from, const char *end)
 #if HJ212_WINDOWS
 /* A value's number read from the padded copy (b: the value there, 8 bytes
  * readable past it; p: the same bytes in the segment): exactly what
- * numbers() makes of p[0, n), the same functions on the same bytes. */
+ * numbers() makes of p[0, n). The usual value — 1 to 8 bytes of digits
+ * with at most one '.', no sign — in one word: the lowest '.' squeezed out
+ * (a second one is then a byte that is no digit), '0' subtracted from the
+ * n digits left, every one of them checked to be 0..9 (a byte below '0'
+ * wraps to >= 0x80, one above '9' reaches 0x80 when 0x76 is added), the
+ * digits put at the word's top and combined as in parse_num_word, the
+ * integer (< 10^8) divided by 10^decimals: the very arithmetic of
+ * parse_num_word, so the same double. Anything else (a sign, a longer
+ * value, not a number) takes numbers()'s way. */
 static inline double num_padded(const char *b, size_t n, const char *p)
 {
-    if (n - 2 < 7) return parse_num_word(load8(b), n, p);
-    if (n == 1) {
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    if (n == 1) { /* data flags ("N") and one-digit values */
         unsigned d = (unsigned)(unsigned char)b[0] - '0';
         return d < 10 ? (double)d : NAN;
     }
+    if (__builtin_expect(n - 2 < 7, 1)) {
+        uint64_t x = load8(b) & lenmask[n];
+        uint64_t t = x ^ (0x2Eull * ones); /* '.' bytes become zero */
+        uint64_t z = (t - ones) & ~t & highs;
+        size_t nd = n, frac = 0;
+        if (z) {
+            size_t d = (unsigned)__builtin_ctzll(z) >> 3;
+            uint64_t lo = lenmask[d];
+            x = (x & lo) | ((x >> 8) & ~lo);
+            nd = n - 1;
+            frac = nd - d;
+        }
+        uint64_t dv = x - ((0x30ull * ones) & lenmask[nd]);
+        if (__builtin_expect(nd != 0 && !((dv | (dv + 0x7676767676767676ull)) & highs & lenmask[nd]), 1)) {
+            uint64_t v = dv << (8 * (8 - nd));
+            v = v * 10 + (v >> 8);
+            v = (((v & 0x000000FF000000FFull) * (100 + (1000000ull << 32))) +
+                 (((v >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32)))) >>
+                32;
+            double r = (double)(uint32_t)v;
+            return frac ? r / pow10_exact[frac] : r;
+        }
+    }
+    if (n - 2 < 7) return parse_num_word(load8(b), n, p);
     return parse_num_scalar(p, n);
 }
 
