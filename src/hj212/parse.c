@@ -69,6 +69,7 @@
  */
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -856,7 +857,7 @@ static int sb_build(sbits_t *sb, const char *seg, size_t ce)
             base += 64;                                                                                                \
             x = M[base >> 6];                                                                                          \
         }                                                                                                              \
-        (pos) = base + (size_t)__builtin_ctzll(x);                                                                     \
+        (pos) = base + (unsigned)__builtin_ctzll(x);                                                                   \
         x &= x - 1;                                                                                                    \
     } while (0)
 #define SB_SEEK(at)                                                                                                    \
@@ -873,6 +874,29 @@ static int sb_header(pctx_t *c, hdr_t *h, const sbits_t *sb, size_t to)
 {
 #define K2(a, b) ((uint64_t)(unsigned char)(a) | (uint64_t)(unsigned char)(b) << 8)
 #define K4(a, b, c, d) (K2(a, b) | K2(c, d) << 16)
+    /* the keys by H_*, and where each value goes */
+    static const uint64_t hkey[H_RF + 1] = {0,
+                                            K2('Q', 'N'),
+                                            K2('S', 'T'),
+                                            K2('C', 'N'),
+                                            K2('P', 'W'),
+                                            K2('M', 'N'),
+                                            K4('F', 'l', 'a', 'g'),
+                                            K4('P', 'N', 'U', 'M'),
+                                            K2('P', 'N') | (uint64_t)'O' << 16,
+                                            K2('R', 'F')};
+    static const uint16_t hoff[H_RF + 1] = {0,
+                                            offsetof(eco_hj212_packet_t, qn),
+                                            offsetof(eco_hj212_packet_t, st),
+                                            offsetof(eco_hj212_packet_t, cn),
+                                            offsetof(eco_hj212_packet_t, pw),
+                                            offsetof(eco_hj212_packet_t, mn),
+                                            offsetof(eco_hj212_packet_t, flag_text),
+                                            offsetof(eco_hj212_packet_t, pnum_text),
+                                            offsetof(eco_hj212_packet_t, pno_text),
+                                            offsetof(eco_hj212_packet_t, rf)};
+#undef K2
+#undef K4
     eco_hj212_packet_t *k = c->pkt;
     const char *seg = c->seg, *b = sb->buf;
     const uint64_t *M = sb->m;
@@ -888,49 +912,20 @@ static int sb_header(pctx_t *c, hdr_t *h, const sbits_t *sb, size_t to)
         while (b[e] == '=' || b[e] == '-');
         if (b[e] != ';' || e >= to) goto refuse; /* ',', "Flag=5CP=&&" */
         uint64_t key = load8(b + s) & lenmask[q - s];
-        int hk;
-        if (key == K2('Q', 'N'))
-            hk = H_QN;
-        else if (key == K2('S', 'T'))
-            hk = H_ST;
-        else if (key == K2('C', 'N'))
-            hk = H_CN;
-        else if (key == K2('P', 'W'))
-            hk = H_PW;
-        else if (key == K2('M', 'N'))
-            hk = H_MN;
-        else if (key == K4('F', 'l', 'a', 'g'))
-            hk = H_FLAG;
-        else if (key == K4('P', 'N', 'U', 'M'))
-            hk = H_PNUM;
-        else if (key == (K2('P', 'N') | (uint64_t)'O' << 16))
-            hk = H_PNO;
-        else if (key == K2('R', 'F'))
-            hk = H_RF;
-        else
-            goto refuse;
-        if (hk <= rank) goto refuse; /* repeated or out of order */
+        /* a known key after the last one (in the standard's order the
+         * first compare finds it); repeated or out of order: refused */
+        int hk = rank + 1;
+        while (hk <= H_RF && hkey[hk] != key) hk++;
+        if (hk > H_RF) goto refuse;
         rank = hk;
         seen |= 1u << hk;
-        eco_slice_t val = slice_at(seg + q + 1, e - q - 1);
-        switch (hk) {
-        case H_QN: k->qn = val; break;
-        case H_ST: k->st = val; break;
-        case H_CN: k->cn = val; break;
-        case H_PW: k->pw = val; break;
-        case H_MN: k->mn = val; break;
-        case H_FLAG: k->flag_text = val; break;
-        case H_PNUM: k->pnum_text = val; break;
-        case H_PNO: k->pno_text = val; break;
-        case H_RF: k->rf = val; break;
-        }
+        eco_slice_t *dst = (eco_slice_t *)(void *)((char *)k + hoff[hk]);
+        *dst = slice_at(seg + q + 1, e - q - 1);
         s = e + 1;
     }
     h->rank_max = rank;
     h->seen = seen;
     return 1;
-#undef K2
-#undef K4
 refuse:
     {
         const eco_slice_t empty = {seg, 0};
@@ -1596,28 +1591,32 @@ static __attribute__((noinline)) int parse_cp_stream(pctx_t *c, masks_t *mk, con
     const uint64_t *M = sb->m;
     fstate_t fs; /* large, but only the slots in use are ever touched */
     fstate_init(&fs);
-    uint32_t nfields = 0, lf_mask = 0, lf_start = 0;
+    eco_hj212_field_t *fl = k->fields; /* the next field: k->fields[nfields] */
+    eco_hj212_field_t *const fl_end = k->fields + ECO_HJ212_MAX_FIELDS;
+    uint32_t lf_mask = 0, lf_start = 0;
     uint64_t lf_key = 0;
     size_t s = cs, base, e;
     uint64_t x;
     int rc;
+#define NFIELDS() ((uint32_t)(fl - k->fields))
 #define CLOSE_RUN()                                                                                                    \
     do {                                                                                                               \
         if (k->nfactors) {                                                                                             \
-            uint32_t lf_ = k->nfactors - 1;                                                                            \
+            uint32_t lf_ = k->nfactors - 1, nf_ = NFIELDS();                                                           \
             fs.sid_mask[lf_] = lf_mask;                                                                                \
-            k->factors[lf_].n += nfields - lf_start;                                                                   \
-            for (uint32_t i_ = lf_start; i_ < nfields; i_++) fs.fidx[i_] = (uint16_t)lf_;                              \
+            k->factors[lf_].n += nf_ - lf_start;                                                                       \
+            for (uint32_t i_ = lf_start; i_ < nf_; i_++) fs.fidx[i_] = (uint16_t)lf_;                                  \
         }                                                                                                              \
     } while (0)
 #define FLUSH()                                                                                                        \
     do {                                                                                                               \
         CLOSE_RUN();                                                                                                   \
-        k->nfields = nfields;                                                                                          \
+        k->nfields = NFIELDS();                                                                                        \
     } while (0)
 #define RELOAD()                                                                                                       \
     do {                                                                                                               \
-        nfields = lf_start = k->nfields;                                                                               \
+        lf_start = k->nfields;                                                                                         \
+        fl = k->fields + k->nfields;                                                                                   \
         lf_key = 0;                                                                                                    \
         if (k->nfactors) {                                                                                             \
             uint32_t lf_ = k->nfactors - 1;                                                                            \
@@ -1625,6 +1624,9 @@ static __attribute__((noinline)) int parse_cp_stream(pctx_t *c, masks_t *mk, con
             lf_mask = fs.sid_mask[lf_];                                                                                \
         }                                                                                                              \
     } while (0)
+#define POP_END()                                                                                                      \
+    do SB_POP(e);                                                                                                      \
+    while (b[e] == '=' || b[e] == '-') /* the ';' put at ce ends the last entry */
     SB_SEEK(cs);
     for (;;) { /* s < ce here */
         size_t D, Q;
@@ -1633,17 +1635,18 @@ static __attribute__((noinline)) int parse_cp_stream(pctx_t *c, masks_t *mk, con
         SB_POP(Q);
         if (__builtin_expect(b[Q] != '=', 0)) goto general; /* no '=', or a second '-' before it */
         if (__builtin_expect(b[Q + 1] == '/' && b[Q + 2] == '/' && Q + 2 < ce, 0)) goto general; /* an -Info log */
-        do SB_POP(e);
-        while (b[e] == '=' || b[e] == '-'); /* the ';' put at ce ends the last entry */
         {
+            /* a code of 1..8 bytes, a known suffix of 2..8 (1..8 here, and
+             * no suffix in the table has 1 byte); the end is popped last,
+             * once the code and suffix are done with */
             size_t cl = D - s, ns = Q - D - 1;
-            /* a code of 1..8 bytes, a suffix of 1..8 (known below: 2..8) */
-            if (__builtin_expect(((cl - 1) | (ns - 1)) >= 8 || nfields >= ECO_HJ212_MAX_FIELDS, 0)) goto field;
+            if (__builtin_expect(((cl - 1) | (ns - 1)) >= 8 || fl >= fl_end, 0)) goto field_pop;
             uint64_t skey = load8(b + D + 1) & lenmask[ns];
             const sfx_t *sx = &sfx_table[((skey ^ (uint64_t)ns) * SFX_MUL) >> 58];
-            if (__builtin_expect(sx->len != ns || word8(sx->name) != skey, 0)) goto field;
+            if (__builtin_expect(sx->len != ns || word8(sx->name) != skey, 0)) goto field_pop;
             uint64_t ckey = load8(b + s) & lenmask[cl];
-            uint32_t bit = 1u << sx->sid;
+            unsigned sid = sx->sid;
+            uint32_t bit = 1u << sid;
             if (ckey != lf_key) {
                 /* a new factor, made here when surely new, known and the
                  * factors are still searched linearly */
@@ -1651,33 +1654,36 @@ static __attribute__((noinline)) int parse_cp_stream(pctx_t *c, masks_t *mk, con
                 uint64_t cb = code_bit(ckey);
                 if ((fs.seen & cb) || k->nfactors >= LINEAR_MAX ||
                     !(info = eco_hj212_code_find_key(slice_at(seg + s, cl), ckey, k->st)))
-                    goto field;
+                    goto field_pop;
                 CLOSE_RUN();
-                eco_hj212_factor_t *fc = &k->factors[k->nfactors];
+                uint32_t nf = NFIELDS(), f = k->nfactors;
+                eco_hj212_factor_t *fc = &k->factors[f];
                 fc->code = slice_at(seg + s, cl);
                 fc->info = info;
-                fc->first = nfields;
+                fc->first = nf;
                 fc->n = 0;
-                fs.ckey[k->nfactors] = ckey;
-                fs.nunknown[k->nfactors] = 0;
-                k->nfactors++;
+                fs.ckey[f] = ckey;
+                fs.nunknown[f] = 0;
+                k->nfactors = f + 1;
                 fs.seen |= cb;
                 lf_key = ckey;
                 lf_mask = 0;
-                lf_start = nfields;
+                lf_start = nf;
             } else if (__builtin_expect(lf_mask & bit, 0)) {
-                goto field; /* a suffix given twice: add_field_k records it */
+                goto field_pop; /* a suffix given twice: add_field_k records it */
             }
+            POP_END();
             size_t nv = e - Q - 1;
-            if (sx->sid == SID_FLAG && !flag_known(&fs, slice_at(seg + Q + 1, nv), k->edition)) goto field;
+            if (sid == SID_FLAG && !flag_known(&fs, slice_at(seg + Q + 1, nv), k->edition)) goto field;
             lf_mask |= bit;
-            eco_hj212_field_t *fl = &k->fields[nfields];
             fl->suffix = slice_at(seg + D + 1, ns);
             fl->value = slice_at(seg + Q + 1, nv);
             fl->num = num_padded(b + Q + 1, nv, seg + Q + 1);
-            nfields++;
+            fl++;
             goto next;
         }
+    field_pop:
+        POP_END();
     field:
         FLUSH();
         rc = sb_field_slow(c, &fs, b, s, D, Q, e);
@@ -1688,8 +1694,7 @@ static __attribute__((noinline)) int parse_cp_stream(pctx_t *c, masks_t *mk, con
         if (b[D] != '=' || D == s) goto general; /* no '=', an empty entry, key or code */
         Q = D;
         if (b[Q + 1] == '/' && b[Q + 2] == '/' && Q + 2 < ce) goto general; /* an -Info log */
-        do SB_POP(e);
-        while (b[e] == '=' || b[e] == '-');
+        POP_END();
         rc = cp_param(c, slice_at(seg + s, Q - s), slice_at(seg + Q + 1, e - Q - 1)); /* no factor or field */
         if (rc) return rc;
         goto next;
@@ -1708,9 +1713,11 @@ static __attribute__((noinline)) int parse_cp_stream(pctx_t *c, masks_t *mk, con
         }
     }
     FLUSH();
+#undef NFIELDS
 #undef CLOSE_RUN
 #undef FLUSH
 #undef RELOAD
+#undef POP_END
     if (fs.regroup) regroup(k, &fs);
     if (fs.dups) dedupe(c, k);
     return 0;
