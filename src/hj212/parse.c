@@ -33,10 +33,13 @@
  *   stream   (SSE2, little-endian) a segment whose bytes before the closing
  *            "&&" are all 0x21..0x7F (no blank, control byte or UTF-8: nearly
  *            every packet) is copied with padding and its ; , = - marked in
- *            one bitmap pass; the header and every CP entry are then read by
- *            popping marks in order (sb_build's comment). An entry that does
- *            not have the usual shape is read by the general reading from
- *            its start. Other segments take the windows below.
+ *            the same pass (AVX2 where the processor has it); the header and
+ *            every CP entry are then read by popping marks in order
+ *            (sb_build's comment), the CP by a function of its own
+ *            (parse_cp_stream) that stores the usual field and converts its
+ *            number at once from the padded copy. An entry that does not
+ *            have the usual shape is read by the general reading from its
+ *            start. Other segments take the windows below.
  *   general  the segment classified once into bitmaps of separators (; ,),
  *            '=' and '-' (plus "is there a blank anywhere", so clean packets
  *            never trim); the header walks their union, each CP entry takes
@@ -57,11 +60,12 @@
  * last factor's state (suffixes seen, field count) stays in locals, a new
  * factor whose code is surely new (a per-packet bit set) and known is made
  * inline, suffixes are found by a multiplicative perfect hash of their word,
- * one-byte data flags are judged once per packet. Numbers are converted
- * after the fields are read, all in one pass (independent conversions
- * overlap): up to 8 characters in one word (SWAR), longer ones by an exact
- * loop (at most 19 digits and 22 decimals: integer / power of ten, correctly
- * rounded), anything else by strtod. A code-table look-up is one hash probe
+ * one-byte data flags are judged once per packet. Numbers: up to 8
+ * characters in one word (SWAR), longer ones by an exact loop (at most 19
+ * digits and 22 decimals: integer / power of ten, correctly rounded),
+ * anything else by strtod — converted as each field is stored by the stream
+ * reading (num_padded), after the fields are read, in one pass, by the
+ * others; the unit test checks two million random values against strtod. A code-table look-up is one hash probe
  * (with the code's word at hand); CN and ST names by branch-free binary
  * search; nothing is allocated, and the packet's big arrays are never
  * cleared, only counted.
