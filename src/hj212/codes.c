@@ -527,7 +527,11 @@ typedef struct code_slot {
 } code_slot_t;
 
 static code_slot_t code_hash[CODE_HASH_SIZE];
+static void names_index_init(void); /* the CN and ST indexes below, built with the hash */
 static pthread_once_t code_hash_once = PTHREAD_ONCE_INIT;
+/* set (release) once code_hash is built: a look-up that sees it (acquire)
+ * sees the table, and skips the call to pthread_once */
+static int code_hash_ready;
 
 static inline uint64_t code_key(const char *p, size_t n)
 {
@@ -580,6 +584,15 @@ static void code_hash_init(void)
     for (size_t i = 0; i < NELEM(gas_2005); i++)
         code_slot_put(gas_2005[i].c2005, strlen(gas_2005[i].c2005))->gas =
             find_2017(eco_slice_cstr(gas_2005[i].c2017));
+    names_index_init();
+    __atomic_store_n(&code_hash_ready, 1, __ATOMIC_RELEASE);
+}
+
+/* the tables above, built on first use */
+static inline void codes_ready(void)
+{
+    if (__builtin_expect(!__atomic_load_n(&code_hash_ready, __ATOMIC_ACQUIRE), 0))
+        pthread_once(&code_hash_once, code_hash_init);
 }
 
 /* The reference: binary searches over the tables (what the hash holds). */
@@ -620,7 +633,7 @@ const eco_hj212_code_t *eco_hj212_code_find_key(eco_slice_t code, uint64_t key, 
 {
     if (!code.ptr || code.len == 0 || code.len > 8)
         return NULL;
-    pthread_once(&code_hash_once, code_hash_init);
+    codes_ready();
     for (uint32_t i = code_slot_of(key, code.len);; i = (i + 1) & (CODE_HASH_SIZE - 1)) {
         const code_slot_t *s = &code_hash[i];
         if (!s->len)
@@ -661,7 +674,10 @@ static const struct {
     {"91", "系统交互"},
 };
 
-const char *eco_hj212_st_name(eco_slice_t st)
+/* The binary search over st_names (what st_index holds for "00".."99"). Not
+ * in hj212.h: the unit test compares the two. */
+const char *eco_hj212_st_name_slow(eco_slice_t st);
+const char *eco_hj212_st_name_slow(eco_slice_t st)
 {
     if (!st.ptr)
         return NULL;
@@ -679,6 +695,23 @@ const char *eco_hj212_st_name(eco_slice_t st)
         n -= half;
     }
     return st_is(st, st_names[base].st) ? st_names[base].name : NULL;
+}
+
+/* The name of ST "dd" (two digits: nearly every packet's) from an index of
+ * the hundred, built once with the code hash; any other ST by the search. */
+static uint8_t st_index[100]; /* st_names index + 1, 0: none */
+
+const char *eco_hj212_st_name(eco_slice_t st)
+{
+    if (st.ptr && st.len == 2) {
+        unsigned a = (unsigned)(unsigned char)st.ptr[0] - '0', b = (unsigned)(unsigned char)st.ptr[1] - '0';
+        if (a < 10 && b < 10) {
+            codes_ready();
+            unsigned i = st_index[a * 10 + b];
+            return i ? st_names[i - 1].name : NULL;
+        }
+    }
+    return eco_hj212_st_name_slow(st);
 }
 
 /* ------------------------------------------------------------------ CN, Table 9 */
@@ -752,7 +785,10 @@ static const struct {
     {9021, "心跳/登录（厂商扩展，非标准）"}, /* 2005-era vendors, not in any edition */
 };
 
-const char *eco_hj212_cn_name(int cn)
+/* The binary search over cn_names (what cn_index holds). Not in hj212.h:
+ * the unit test compares the two. */
+const char *eco_hj212_cn_name_slow(int cn);
+const char *eco_hj212_cn_name_slow(int cn)
 {
     /* a binary search whose steps compile to conditional moves: it runs for
      * every packet, and the branches of the usual one are a coin toss each */
@@ -763,6 +799,29 @@ const char *eco_hj212_cn_name(int cn)
         n -= half;
     }
     return cn_names[base].cn == cn ? cn_names[base].name : NULL;
+}
+
+/* CN -> cn_names index + 1 (0: none), built once with the code hash: the
+ * name of the packet's CN is one load. */
+static uint8_t cn_index[10000];
+
+const char *eco_hj212_cn_name(int cn)
+{
+    if (cn < 0 || cn > 9999) return NULL;
+    codes_ready();
+    unsigned i = cn_index[cn];
+    return i ? cn_names[i - 1].name : NULL;
+}
+
+static void names_index_init(void)
+{
+    _Static_assert(NELEM(cn_names) < 255 && NELEM(st_names) < 255, "indexes are bytes");
+    for (size_t i = 0; i < NELEM(cn_names); i++) /* sorted: a repeated CN keeps its last entry, as the search */
+        if (cn_names[i].cn >= 0 && cn_names[i].cn <= 9999) cn_index[cn_names[i].cn] = (uint8_t)(i + 1);
+    for (size_t i = 0; i < NELEM(st_names); i++) {
+        unsigned a = (unsigned)(unsigned char)st_names[i].st[0] - '0', b = (unsigned)(unsigned char)st_names[i].st[1] - '0';
+        if (a < 10 && b < 10 && st_names[i].st[2] == '\0') st_index[a * 10 + b] = (uint8_t)(i + 1);
+    }
 }
 
 /* Uploads the platform acknowledges with 9014 when the ack bit is set:

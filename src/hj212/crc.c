@@ -230,30 +230,167 @@ static inline uint16_t fold_finish(uint64_t acc)
     return crc_t[v];
 }
 
+/* Segments of 32 bytes or more are folded a vector at a time with no
+ * byte-by-byte tail: after the whole vectors, the last 32 bytes of the
+ * segment are loaded again (their start, n - 32, is in the same lanes as
+ * the words: 32 is a multiple of 8) and the bytes already folded masked
+ * off (tail_mask). The printable check just looks at those bytes again,
+ * and at the first 16 or 32 (the head, n % 8 bytes, is folded by
+ * fold_head). SSE2 32 bytes a step, AVX2 (where the processor has it) 64;
+ * shorter segments word by word. */
+static const unsigned char tail_mask[64] = {
+    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+
+/* the segment word by word (any length; the reference for the vector passes) */
+static uint16_t crc_words(const unsigned char *p, size_t n, int *printable)
+{
+    size_t r = n & 7;
+    uint64_t acc = fold_head(p, r);
+    for (size_t i = r; i < n; i += 8) acc ^= le64(p + i);
+    if (printable) {
+        int bad = 0;
+        for (size_t k = 0; k < n; k++) bad |= p[k] < 0x20 || p[k] >= 0x7F;
+        *printable = !bad;
+    }
+    return fold_finish(acc);
+}
+
+#if defined(__SSE2__)
+/* n >= 32; text: also the printable check (*printable) */
+static inline __attribute__((always_inline)) uint16_t crc_sse2(const unsigned char *p, size_t n, int text,
+                                                               int *printable)
+{
+    size_t r = n & 7, i = r;
+    uint64_t acc = fold_head(p, r);
+    const __m128i lo = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F);
+    __m128i a0 = _mm_setzero_si128(), a1 = _mm_setzero_si128(), odd = _mm_setzero_si128();
+#define ODD(v) _mm_or_si128(_mm_cmplt_epi8((v), lo), _mm_cmpeq_epi8((v), del)) /* signed: >= 0x80 too */
+    for (; i + 32 <= n; i += 32) {
+        __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        __m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 16));
+        a0 = _mm_xor_si128(a0, v0);
+        a1 = _mm_xor_si128(a1, v1);
+        if (text) odd = _mm_or_si128(odd, _mm_or_si128(ODD(v0), ODD(v1)));
+    }
+    if (i < n) { /* 8, 16 or 24 bytes left: the last 32, those before i masked off */
+        size_t rem = n - i;
+        __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)(p + n - 32));
+        __m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(p + n - 16));
+        a0 = _mm_xor_si128(a0, _mm_and_si128(v0, _mm_loadu_si128((const __m128i *)(const void *)(tail_mask + rem))));
+        a1 = _mm_xor_si128(a1,
+                           _mm_and_si128(v1, _mm_loadu_si128((const __m128i *)(const void *)(tail_mask + rem + 16))));
+        if (text) odd = _mm_or_si128(odd, _mm_or_si128(ODD(v0), ODD(v1)));
+    }
+    if (text) {
+        __m128i h = _mm_loadu_si128((const __m128i *)(const void *)p); /* the head */
+        *printable = _mm_movemask_epi8(_mm_or_si128(odd, ODD(h))) == 0;
+    }
+#undef ODD
+    a0 = _mm_xor_si128(a0, a1);
+    a0 = _mm_xor_si128(a0, _mm_unpackhi_epi64(a0, a0));
+    acc ^= (uint64_t)_mm_cvtsi128_si64(a0);
+    return fold_finish(acc);
+}
+#endif
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define CRC_AVX2 1
+__attribute__((target("avx2"))) static inline uint16_t crc_avx2(const unsigned char *p, size_t n, int text,
+                                                                int *printable)
+{
+    size_t r = n & 7, i = r;
+    uint64_t acc = fold_head(p, r);
+    const __m256i lo = _mm256_set1_epi8(0x20), del = _mm256_set1_epi8(0x7F);
+    __m256i a = _mm256_setzero_si256(), odd = _mm256_setzero_si256();
+#define ODD(v) _mm256_or_si256(_mm256_cmpgt_epi8(lo, (v)), _mm256_cmpeq_epi8((v), del))
+    for (; i + 64 <= n; i += 64) {
+        __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
+        __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(p + i + 32));
+        a = _mm256_xor_si256(a, _mm256_xor_si256(v0, v1));
+        if (text) odd = _mm256_or_si256(odd, _mm256_or_si256(ODD(v0), ODD(v1)));
+    }
+    if (i + 32 <= n) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
+        a = _mm256_xor_si256(a, v);
+        if (text) odd = _mm256_or_si256(odd, ODD(v));
+        i += 32;
+    }
+    if (i < n) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + n - 32));
+        a = _mm256_xor_si256(
+            a, _mm256_and_si256(v, _mm256_loadu_si256((const __m256i *)(const void *)(tail_mask + (n - i)))));
+        if (text) odd = _mm256_or_si256(odd, ODD(v));
+    }
+    if (text) {
+        __m256i h = _mm256_loadu_si256((const __m256i *)(const void *)p);
+        odd = _mm256_or_si256(odd, ODD(h));
+        *printable = _mm256_testz_si256(odd, odd);
+    }
+#undef ODD
+    __m128i x = _mm_xor_si128(_mm256_castsi256_si128(a), _mm256_extracti128_si256(a, 1));
+    x = _mm_xor_si128(x, _mm_unpackhi_epi64(x, x));
+    acc ^= (uint64_t)_mm_cvtsi128_si64(x);
+    return fold_finish(acc);
+}
+__attribute__((target("avx2"))) static uint16_t crc_avx2_plain(const unsigned char *p, size_t n)
+{
+    return crc_avx2(p, n, 0, NULL);
+}
+__attribute__((target("avx2"))) static uint16_t crc_avx2_text(const unsigned char *p, size_t n, int *printable)
+{
+    return crc_avx2(p, n, 1, printable);
+}
+
+static int crc_isa_cap = 1; /* eco_hj212_crc_limit_isa */
+static int crc_have_avx2(void)
+{
+    static int cached = -1; /* a benign race: every thread finds the same answer */
+    int c = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (__builtin_expect(c < 0, 0)) {
+        __builtin_cpu_init();
+        c = __builtin_cpu_supports("avx2") ? 1 : 0;
+        __atomic_store_n(&cached, c, __ATOMIC_RELAXED);
+    }
+    return c & __atomic_load_n(&crc_isa_cap, __ATOMIC_RELAXED);
+}
+#endif
+
+/* Not in hj212.h: the unit tests limit the CRC to SSE2 (0) or let it use
+ * AVX2 where there is one (1, the default). Returns the level before. */
+int eco_hj212_crc_limit_isa(int level);
+int eco_hj212_crc_limit_isa(int level)
+{
+#ifdef CRC_AVX2
+    return __atomic_exchange_n(&crc_isa_cap, level ? 1 : 0, __ATOMIC_RELAXED);
+#else
+    (void)level;
+    return 0;
+#endif
+}
+
 uint16_t eco_hj212_crc(const void *data, size_t n)
 {
     const unsigned char *p = data; /* unsigned: the signed-char pitfall of §1.1 */
     if (n == 0) return 0xFFFF;
-    size_t r = n & 7, i = r;
-    uint64_t acc = fold_head(p, r);
 #if defined(__SSE2__)
-    __m128i a0 = _mm_setzero_si128(), a1 = _mm_setzero_si128();
-    for (; i + 32 <= n; i += 32) {
-        a0 = _mm_xor_si128(a0, _mm_loadu_si128((const __m128i *)(const void *)(p + i)));
-        a1 = _mm_xor_si128(a1, _mm_loadu_si128((const __m128i *)(const void *)(p + i + 16)));
-    }
-    a0 = _mm_xor_si128(a0, a1);
-    a0 = _mm_xor_si128(a0, _mm_unpackhi_epi64(a0, a0));
-    acc ^= (uint64_t)_mm_cvtsi128_si64(a0);
+    if (n >= 32) {
+#ifdef CRC_AVX2
+        if (crc_have_avx2()) return crc_avx2_plain(p, n);
 #endif
-    for (; i < n; i += 8) acc ^= le64(p + i);
-    return fold_finish(acc);
+        return crc_sse2(p, n, 0, NULL);
+    }
+#endif
+    return crc_words(p, n, NULL);
 }
 
 /* The CRC and, in the same pass over the bytes, whether every byte is
  * printable ASCII (0x20..0x7E) — the framer's two questions about every
  * segment (frame.c: a plain frame with the right CRC needs no look at
- * encryption). The SSE2 compares ride along the XOR fold. Not in hj212.h:
+ * encryption). The vector compares ride along the XOR fold. Not in hj212.h:
  * frame.c declares it. *printable: 1 or 0. */
 uint16_t eco_hj212_crc_text(const void *data, size_t n, int *printable);
 uint16_t eco_hj212_crc_text(const void *data, size_t n, int *printable)
@@ -263,31 +400,15 @@ uint16_t eco_hj212_crc_text(const void *data, size_t n, int *printable)
         *printable = 1;
         return 0xFFFF;
     }
-    size_t r = n & 7, i = r;
-    uint64_t acc = fold_head(p, r);
-    int bad = 0;
-    for (size_t k = 0; k < r; k++) bad |= p[k] < 0x20 || p[k] >= 0x7F;
 #if defined(__SSE2__)
-    const __m128i lo = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F);
-    __m128i a0 = _mm_setzero_si128(), a1 = _mm_setzero_si128(), odd = _mm_setzero_si128();
-    for (; i + 32 <= n; i += 32) {
-        __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        __m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 16));
-        a0 = _mm_xor_si128(a0, v0);
-        a1 = _mm_xor_si128(a1, v1);
-        /* signed compares: bytes >= 0x80 are negative, so below 0x20 too */
-        odd = _mm_or_si128(odd, _mm_or_si128(_mm_cmplt_epi8(v0, lo), _mm_cmpeq_epi8(v0, del)));
-        odd = _mm_or_si128(odd, _mm_or_si128(_mm_cmplt_epi8(v1, lo), _mm_cmpeq_epi8(v1, del)));
-    }
-    a0 = _mm_xor_si128(a0, a1);
-    a0 = _mm_xor_si128(a0, _mm_unpackhi_epi64(a0, a0));
-    acc ^= (uint64_t)_mm_cvtsi128_si64(a0);
-    bad |= _mm_movemask_epi8(odd) != 0;
+    if (n >= 32) {
+#ifdef CRC_AVX2
+        if (crc_have_avx2()) return crc_avx2_text(p, n, printable);
 #endif
-    for (size_t k = i; k < n; k++) bad |= p[k] < 0x20 || p[k] >= 0x7F;
-    for (; i < n; i += 8) acc ^= le64(p + i);
-    *printable = !bad;
-    return fold_finish(acc);
+        return crc_sse2(p, n, 1, printable);
+    }
+#endif
+    return crc_words(p, n, printable);
 }
 
 /* CRC-16/MODBUS: the byte goes into the LOW byte (crc ^ b), init 0xFFFF. */

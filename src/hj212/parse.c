@@ -33,10 +33,13 @@
  *   stream   (SSE2, little-endian) a segment whose bytes before the closing
  *            "&&" are all 0x21..0x7F (no blank, control byte or UTF-8: nearly
  *            every packet) is copied with padding and its ; , = - marked in
- *            one bitmap pass; the header and every CP entry are then read by
- *            popping marks in order (sb_build's comment). An entry that does
- *            not have the usual shape is read by the general reading from
- *            its start. Other segments take the windows below.
+ *            the same pass (AVX2 where the processor has it); the header and
+ *            every CP entry are then read by popping marks in order
+ *            (sb_build's comment), the CP by a function of its own
+ *            (parse_cp_stream) that stores the usual field and converts its
+ *            number at once from the padded copy. An entry that does not
+ *            have the usual shape is read by the general reading from its
+ *            start. Other segments take the windows below.
  *   general  the segment classified once into bitmaps of separators (; ,),
  *            '=' and '-' (plus "is there a blank anywhere", so clean packets
  *            never trim); the header walks their union, each CP entry takes
@@ -57,11 +60,12 @@
  * last factor's state (suffixes seen, field count) stays in locals, a new
  * factor whose code is surely new (a per-packet bit set) and known is made
  * inline, suffixes are found by a multiplicative perfect hash of their word,
- * one-byte data flags are judged once per packet. Numbers are converted
- * after the fields are read, all in one pass (independent conversions
- * overlap): up to 8 characters in one word (SWAR), longer ones by an exact
- * loop (at most 19 digits and 22 decimals: integer / power of ten, correctly
- * rounded), anything else by strtod. A code-table look-up is one hash probe
+ * one-byte data flags are judged once per packet. Numbers: up to 8
+ * characters in one word (SWAR), longer ones by an exact loop (at most 19
+ * digits and 22 decimals: integer / power of ten, correctly rounded),
+ * anything else by strtod — converted as each field is stored by the stream
+ * reading (num_padded), after the fields are read, in one pass, by the
+ * others; the unit test checks two million random values against strtod. A code-table look-up is one hash probe
  * (with the code's word at hand); CN and ST names by branch-free binary
  * search; nothing is allocated, and the packet's big arrays are never
  * cleared, only counted.
@@ -69,6 +73,7 @@
  */
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -734,30 +739,119 @@ typedef struct sbits {
     uint64_t m[SB_WORDS];
 } sbits_t;
 
-/* buf and m for seg[0, ce); 1 when every byte there is in 0x21..0x7F */
-static int sb_build(sbits_t *sb, const char *seg, size_t ce)
+/* buf and m for seg[0, ce); 1 when every byte there is in 0x21..0x7F.
+ * One pass copies and marks: the whole 64-byte blocks of seg[0, ce) are
+ * read from the segment, stored into buf and marked; the last, partial
+ * block (it holds the ';' put at ce) is assembled in buf — 'a' padding,
+ * its bytes, the ';' — and marked from there. Bytes of buf past the last
+ * block's end are 'a' up to 64 further (loads of 8 bytes at any position
+ * up to ce stay in written bytes). AVX2 where the processor has it
+ * (sb_build_avx2: the same bits, 32 bytes a step), SSE2 otherwise. */
+static inline uint64_t sb_mark64_sse2(const char *src, char *dst, __m128i *odd)
 {
-    char *b = sb->buf;
-    memcpy(b, seg, ce);
-    b[ce] = ';';
-    memset(b + ce + 1, 'a', SB_PAD - 1);
-    size_t nb = (ce + 1 + 63) / 64;
     const __m128i semi = _mm_set1_epi8(';'), equal = _mm_set1_epi8('='), minus = _mm_set1_epi8('-'),
                   one = _mm_set1_epi8(1), sp1 = _mm_set1_epi8(0x21);
-    __m128i odd = _mm_setzero_si128();
-    for (size_t w = 0; w < nb; w++) {
-        uint64_t m = 0;
-        for (int k = 0; k < 4; k++) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + 64 * w + 16 * k));
-            /* v | 1 == '-' for ',' (0x2C) and '-' (0x2D) */
-            __m128i a = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, semi), _mm_cmpeq_epi8(v, equal)),
-                                     _mm_cmpeq_epi8(_mm_or_si128(v, one), minus));
-            m |= (uint64_t)(unsigned)_mm_movemask_epi8(a) << (16 * k);
-            odd = _mm_or_si128(odd, _mm_cmplt_epi8(v, sp1)); /* signed: >= 0x80 too */
-        }
-        sb->m[w] = m;
+    uint64_t m = 0;
+    for (int k = 0; k < 4; k++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(src + 16 * k));
+        if (dst) _mm_storeu_si128((__m128i *)(void *)(dst + 16 * k), v);
+        /* v | 1 == '-' for ',' (0x2C) and '-' (0x2D) */
+        __m128i a = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, semi), _mm_cmpeq_epi8(v, equal)),
+                                 _mm_cmpeq_epi8(_mm_or_si128(v, one), minus));
+        m |= (uint64_t)(unsigned)_mm_movemask_epi8(a) << (16 * k);
+        *odd = _mm_or_si128(*odd, _mm_cmplt_epi8(v, sp1)); /* signed: >= 0x80 too */
     }
+    return m;
+}
+
+/* the last block of seg[0, ce) at buf + at (at = ce rounded down to 64) */
+static inline void sb_tail(char *b, const char *seg, size_t at, size_t ce)
+{
+    memset(b + at, 'a', 128);
+    memcpy(b + at, seg + at, ce - at);
+    b[ce] = ';';
+}
+
+static int sb_build_sse2(sbits_t *sb, const char *seg, size_t ce)
+{
+    char *b = sb->buf;
+    size_t full = ce / 64;
+    __m128i odd = _mm_setzero_si128();
+    for (size_t w = 0; w < full; w++) sb->m[w] = sb_mark64_sse2(seg + 64 * w, b + 64 * w, &odd);
+    sb_tail(b, seg, 64 * full, ce);
+    sb->m[full] = sb_mark64_sse2(b + 64 * full, NULL, &odd);
     return _mm_movemask_epi8(odd) == 0;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HJ212_AVX2 1
+__attribute__((target("avx2"))) static inline uint64_t sb_mark64_avx2(const char *src, char *dst, __m256i *odd)
+{
+    const __m256i semi = _mm256_set1_epi8(';'), equal = _mm256_set1_epi8('='), minus = _mm256_set1_epi8('-'),
+                  one = _mm256_set1_epi8(1), sp1 = _mm256_set1_epi8(0x21);
+    __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)src);
+    __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(src + 32));
+    if (dst) {
+        _mm256_storeu_si256((__m256i *)(void *)dst, v0);
+        _mm256_storeu_si256((__m256i *)(void *)(dst + 32), v1);
+    }
+    __m256i a0 = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v0, semi), _mm256_cmpeq_epi8(v0, equal)),
+                                 _mm256_cmpeq_epi8(_mm256_or_si256(v0, one), minus));
+    __m256i a1 = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v1, semi), _mm256_cmpeq_epi8(v1, equal)),
+                                 _mm256_cmpeq_epi8(_mm256_or_si256(v1, one), minus));
+    *odd = _mm256_or_si256(*odd, _mm256_or_si256(_mm256_cmpgt_epi8(sp1, v0), _mm256_cmpgt_epi8(sp1, v1)));
+    return (uint64_t)(uint32_t)_mm256_movemask_epi8(a0) | (uint64_t)(uint32_t)_mm256_movemask_epi8(a1) << 32;
+}
+
+__attribute__((target("avx2"))) static int sb_build_avx2(sbits_t *sb, const char *seg, size_t ce)
+{
+    char *b = sb->buf;
+    size_t full = ce / 64;
+    __m256i odd = _mm256_setzero_si256();
+    for (size_t w = 0; w < full; w++) sb->m[w] = sb_mark64_avx2(seg + 64 * w, b + 64 * w, &odd);
+    sb_tail(b, seg, 64 * full, ce);
+    sb->m[full] = sb_mark64_avx2(b + 64 * full, NULL, &odd);
+    return _mm256_testz_si256(odd, odd);
+}
+
+/* 1 when the processor has AVX2 (asked once; a benign race: every thread
+ * finds the same answer) */
+static int isa_cap = 1; /* eco_hj212_parse_limit_isa */
+static int have_avx2(void)
+{
+    static int cached = -1;
+    int c = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (__builtin_expect(c < 0, 0)) {
+        __builtin_cpu_init();
+        c = __builtin_cpu_supports("avx2") ? 1 : 0;
+        __atomic_store_n(&cached, c, __ATOMIC_RELAXED);
+    }
+    return c & __atomic_load_n(&isa_cap, __ATOMIC_RELAXED);
+}
+#endif
+
+/* Not in hj212.h: the unit tests limit the parser to SSE2 (level 0) or let
+ * it use AVX2 where there is one (1, the default), to compare the two.
+ * Returns the level before. */
+int eco_hj212_parse_limit_isa(int level);
+int eco_hj212_parse_limit_isa(int level)
+{
+#ifdef HJ212_AVX2
+    return __atomic_exchange_n(&isa_cap, level ? 1 : 0, __ATOMIC_RELAXED);
+#else
+    (void)level;
+    return 0;
+#endif
+}
+
+/* sb_build_avx2 or sb_build_sse2 (the same bits: the unit test compares them) */
+static int sb_build(sbits_t *sb, const char *seg, size_t ce)
+{
+#ifdef HJ212_AVX2
+    if (have_avx2()) return sb_build_avx2(sb, seg, ce);
+#endif
+    return sb_build_sse2(sb, seg, ce);
 }
 
 /* popping the marks in order: x holds the unpopped marks of the word at base */
@@ -767,7 +861,7 @@ static int sb_build(sbits_t *sb, const char *seg, size_t ce)
             base += 64;                                                                                                \
             x = M[base >> 6];                                                                                          \
         }                                                                                                              \
-        (pos) = base + (size_t)__builtin_ctzll(x);                                                                     \
+        (pos) = base + (unsigned)__builtin_ctzll(x);                                                                   \
         x &= x - 1;                                                                                                    \
     } while (0)
 #define SB_SEEK(at)                                                                                                    \
@@ -784,6 +878,29 @@ static int sb_header(pctx_t *c, hdr_t *h, const sbits_t *sb, size_t to)
 {
 #define K2(a, b) ((uint64_t)(unsigned char)(a) | (uint64_t)(unsigned char)(b) << 8)
 #define K4(a, b, c, d) (K2(a, b) | K2(c, d) << 16)
+    /* the keys by H_*, and where each value goes */
+    static const uint64_t hkey[H_RF + 1] = {0,
+                                            K2('Q', 'N'),
+                                            K2('S', 'T'),
+                                            K2('C', 'N'),
+                                            K2('P', 'W'),
+                                            K2('M', 'N'),
+                                            K4('F', 'l', 'a', 'g'),
+                                            K4('P', 'N', 'U', 'M'),
+                                            K2('P', 'N') | (uint64_t)'O' << 16,
+                                            K2('R', 'F')};
+    static const uint16_t hoff[H_RF + 1] = {0,
+                                            offsetof(eco_hj212_packet_t, qn),
+                                            offsetof(eco_hj212_packet_t, st),
+                                            offsetof(eco_hj212_packet_t, cn),
+                                            offsetof(eco_hj212_packet_t, pw),
+                                            offsetof(eco_hj212_packet_t, mn),
+                                            offsetof(eco_hj212_packet_t, flag_text),
+                                            offsetof(eco_hj212_packet_t, pnum_text),
+                                            offsetof(eco_hj212_packet_t, pno_text),
+                                            offsetof(eco_hj212_packet_t, rf)};
+#undef K2
+#undef K4
     eco_hj212_packet_t *k = c->pkt;
     const char *seg = c->seg, *b = sb->buf;
     const uint64_t *M = sb->m;
@@ -799,49 +916,20 @@ static int sb_header(pctx_t *c, hdr_t *h, const sbits_t *sb, size_t to)
         while (b[e] == '=' || b[e] == '-');
         if (b[e] != ';' || e >= to) goto refuse; /* ',', "Flag=5CP=&&" */
         uint64_t key = load8(b + s) & lenmask[q - s];
-        int hk;
-        if (key == K2('Q', 'N'))
-            hk = H_QN;
-        else if (key == K2('S', 'T'))
-            hk = H_ST;
-        else if (key == K2('C', 'N'))
-            hk = H_CN;
-        else if (key == K2('P', 'W'))
-            hk = H_PW;
-        else if (key == K2('M', 'N'))
-            hk = H_MN;
-        else if (key == K4('F', 'l', 'a', 'g'))
-            hk = H_FLAG;
-        else if (key == K4('P', 'N', 'U', 'M'))
-            hk = H_PNUM;
-        else if (key == (K2('P', 'N') | (uint64_t)'O' << 16))
-            hk = H_PNO;
-        else if (key == K2('R', 'F'))
-            hk = H_RF;
-        else
-            goto refuse;
-        if (hk <= rank) goto refuse; /* repeated or out of order */
+        /* a known key after the last one (in the standard's order the
+         * first compare finds it); repeated or out of order: refused */
+        int hk = rank + 1;
+        while (hk <= H_RF && hkey[hk] != key) hk++;
+        if (hk > H_RF) goto refuse;
         rank = hk;
         seen |= 1u << hk;
-        eco_slice_t val = slice_at(seg + q + 1, e - q - 1);
-        switch (hk) {
-        case H_QN: k->qn = val; break;
-        case H_ST: k->st = val; break;
-        case H_CN: k->cn = val; break;
-        case H_PW: k->pw = val; break;
-        case H_MN: k->mn = val; break;
-        case H_FLAG: k->flag_text = val; break;
-        case H_PNUM: k->pnum_text = val; break;
-        case H_PNO: k->pno_text = val; break;
-        case H_RF: k->rf = val; break;
-        }
+        eco_slice_t *dst = (eco_slice_t *)(void *)((char *)k + hoff[hk]);
+        *dst = slice_at(seg + q + 1, e - q - 1);
         s = e + 1;
     }
     h->rank_max = rank;
     h->seen = seen;
     return 1;
-#undef K2
-#undef K4
 refuse:
     {
         const eco_slice_t empty = {seg, 0};
@@ -1397,6 +1485,250 @@ static int cp_general(pctx_t *c, fstate_t *fs, const masks_t *mk, size_t s, size
     return cp_entry(c, fs, seg, s, e, q, d, blanks);
 }
 
+static inline void fstate_init(fstate_t *fs)
+{
+    fs->hashed = fs->regroup = fs->dups = 0;
+    fs->flag_seen[0] = fs->flag_seen[1] = fs->flag_ok[0] = fs->flag_ok[1] = 0;
+    fs->seen = 0;
+}
+
+/* The numbers of fields [from, k->nfields), added by a slow path of the
+ * stream reading: what numbers() makes of them. */
+static void numbers_from(eco_hj212_packet_t *k, uint32_t from, const char *end)
+{
+    for (uint32_t i = from; i < k->nfields; i++) k->fields[i].num = parse_num(k->fields[i].value.ptr, k->fields[i].value.len, end);
+}
+
+#if HJ212_WINDOWS
+/* A value's number read from the padded copy (b: the value there, 8 bytes
+ * readable past it; p: the same bytes in the segment): exactly what
+ * numbers() makes of p[0, n). The usual value — 1 to 8 bytes of digits
+ * with at most one '.', no sign — in one word: the lowest '.' squeezed out
+ * (a second one is then a byte that is no digit), '0' subtracted from the
+ * n digits left, every one of them checked to be 0..9 (a byte below '0'
+ * wraps to >= 0x80, one above '9' reaches 0x80 when 0x76 is added), the
+ * digits put at the word's top and combined as in parse_num_word, the
+ * integer (< 10^8) divided by 10^decimals: the very arithmetic of
+ * parse_num_word, so the same double. Anything else (a sign, a longer
+ * value, not a number) takes numbers()'s way. */
+static inline double num_padded(const char *b, size_t n, const char *p)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    if (n == 1) { /* data flags ("N") and one-digit values */
+        unsigned d = (unsigned)(unsigned char)b[0] - '0';
+        return d < 10 ? (double)d : NAN;
+    }
+    if (__builtin_expect(n - 2 < 7, 1)) {
+        uint64_t x = load8(b) & lenmask[n];
+        uint64_t t = x ^ (0x2Eull * ones); /* '.' bytes become zero */
+        uint64_t z = (t - ones) & ~t & highs;
+        size_t nd = n, frac = 0;
+        if (z) {
+            size_t d = (unsigned)__builtin_ctzll(z) >> 3;
+            uint64_t lo = lenmask[d];
+            x = (x & lo) | ((x >> 8) & ~lo);
+            nd = n - 1;
+            frac = nd - d;
+        }
+        uint64_t dv = x - ((0x30ull * ones) & lenmask[nd]);
+        if (__builtin_expect(nd != 0 && !((dv | (dv + 0x7676767676767676ull)) & highs & lenmask[nd]), 1)) {
+            uint64_t v = dv << (8 * (8 - nd));
+            v = v * 10 + (v >> 8);
+            v = (((v & 0x000000FF000000FFull) * (100 + (1000000ull << 32))) +
+                 (((v >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32)))) >>
+                32;
+            double r = (double)(uint32_t)v;
+            return frac ? r / pow10_exact[frac] : r;
+        }
+    }
+    if (n - 2 < 7) return parse_num_word(load8(b), n, p);
+    return parse_num_scalar(p, n);
+}
+
+/* A field the stream loop does not store itself (cold): through
+ * add_field_k, with the keys made again here rather than kept alive in the
+ * loop; the new fields' numbers made after. */
+static __attribute__((noinline)) int sb_field_slow(pctx_t *c, fstate_t *fs, const char *b, size_t s, size_t D,
+                                                   size_t Q, size_t e)
+{
+    const char *seg = c->seg;
+    size_t cl = D - s, ns = Q - D - 1;
+    uint64_t ckey = load8(b + s) & lenmask[cl < 8 ? cl : 8];
+    uint64_t skey = load8(b + D + 1) & lenmask[ns < 8 ? ns : 8];
+    uint32_t before = c->pkt->nfields;
+    int rc = add_field_k(c, fs, slice_at(seg + s, cl), ckey, slice_at(seg + D + 1, ns), skey,
+                         slice_at(seg + Q + 1, e - Q - 1));
+    numbers_from(c->pkt, before, seg + c->n);
+    return rc;
+}
+
+/* An entry from s by the general reading (cold); *e: its end. */
+static __attribute__((noinline)) int sb_general(pctx_t *c, fstate_t *fs, masks_t *mk, size_t s, size_t ce, size_t *e)
+{
+    uint32_t before = c->pkt->nfields;
+    int rc = cp_general(c, fs, masks(mk, c->seg, c->n), s, ce, e);
+    numbers_from(c->pkt, before, c->seg + c->n);
+    return rc;
+}
+
+/* The CP by the stream reading (sb_build's comment), in a function of its
+ * own so that its loop keeps its state in registers. An entry
+ * "code-Suffix=value" is three pops; it is stored here when its code is the
+ * last factor's, or is new (its bit in fs.seen clear), known and the
+ * factors still few (LINEAR_MAX); its suffix known, at most 8 bytes and not
+ * yet seen in the factor; its data flag (a -Flag) in the table; its number
+ * converted at once from the padded copy. A "Key=value" parameter is two
+ * pops and cp_param. Anything else: the field through add_field_k
+ * (sb_field_slow), or the entry from its start through the general reading
+ * (sb_general), the loop's state written back before (FLUSH) and read
+ * again after (RELOAD). That state is the last factor's (it is always
+ * k->nfactors - 1): its key, the suffixes it has, and where its fields
+ * added since the last FLUSH begin (lf_start; a FLUSH adds them to its n
+ * and writes their fs.fidx). Its code is compared by key alone: codes here
+ * hold no NUL byte, so a key of at most 8 bytes fixes the length too
+ * (lf_key is 0 when there is no such last factor). */
+static __attribute__((noinline)) int parse_cp_stream(pctx_t *c, masks_t *mk, const void *sbv, size_t cs, size_t ce)
+{
+    const sbits_t *sb = sbv;
+    eco_hj212_packet_t *k = c->pkt;
+    const char *seg = c->seg, *b = sb->buf;
+    const uint64_t *M = sb->m;
+    fstate_t fs; /* large, but only the slots in use are ever touched */
+    fstate_init(&fs);
+    eco_hj212_field_t *fl = k->fields; /* the next field: k->fields[nfields] */
+    eco_hj212_field_t *const fl_end = k->fields + ECO_HJ212_MAX_FIELDS;
+    uint32_t lf_mask = 0, lf_start = 0;
+    uint64_t lf_key = 0;
+    size_t s = cs, base, e;
+    uint64_t x;
+    int rc;
+#define NFIELDS() ((uint32_t)(fl - k->fields))
+#define CLOSE_RUN()                                                                                                    \
+    do {                                                                                                               \
+        if (k->nfactors) {                                                                                             \
+            uint32_t lf_ = k->nfactors - 1, nf_ = NFIELDS();                                                           \
+            fs.sid_mask[lf_] = lf_mask;                                                                                \
+            k->factors[lf_].n += nf_ - lf_start;                                                                       \
+            for (uint32_t i_ = lf_start; i_ < nf_; i_++) fs.fidx[i_] = (uint16_t)lf_;                                  \
+        }                                                                                                              \
+    } while (0)
+#define FLUSH()                                                                                                        \
+    do {                                                                                                               \
+        CLOSE_RUN();                                                                                                   \
+        k->nfields = NFIELDS();                                                                                        \
+    } while (0)
+#define RELOAD()                                                                                                       \
+    do {                                                                                                               \
+        lf_start = k->nfields;                                                                                         \
+        fl = k->fields + k->nfields;                                                                                   \
+        lf_key = 0;                                                                                                    \
+        if (k->nfactors) {                                                                                             \
+            uint32_t lf_ = k->nfactors - 1;                                                                            \
+            if (k->factors[lf_].code.len - 1 < 8) lf_key = fs.ckey[lf_];                                               \
+            lf_mask = fs.sid_mask[lf_];                                                                                \
+        }                                                                                                              \
+    } while (0)
+#define POP_END()                                                                                                      \
+    do SB_POP(e);                                                                                                      \
+    while (b[e] == '=' || b[e] == '-') /* the ';' put at ce ends the last entry */
+    SB_SEEK(cs);
+    for (;;) { /* s < ce here */
+        size_t D, Q;
+        SB_POP(D);
+        if (__builtin_expect(b[D] != '-' || D == s, 0)) goto param; /* a parameter, or odd */
+        SB_POP(Q);
+        if (__builtin_expect(b[Q] != '=', 0)) goto general; /* no '=', or a second '-' before it */
+        if (__builtin_expect(b[Q + 1] == '/' && b[Q + 2] == '/' && Q + 2 < ce, 0)) goto general; /* an -Info log */
+        {
+            /* a code of 1..8 bytes, a known suffix of 2..8 (1..8 here, and
+             * no suffix in the table has 1 byte); the end is popped last,
+             * once the code and suffix are done with */
+            size_t cl = D - s, ns = Q - D - 1;
+            if (__builtin_expect(((cl - 1) | (ns - 1)) >= 8 || fl >= fl_end, 0)) goto field_pop;
+            uint64_t skey = load8(b + D + 1) & lenmask[ns];
+            const sfx_t *sx = &sfx_table[((skey ^ (uint64_t)ns) * SFX_MUL) >> 58];
+            if (__builtin_expect(sx->len != ns || word8(sx->name) != skey, 0)) goto field_pop;
+            uint64_t ckey = load8(b + s) & lenmask[cl];
+            unsigned sid = sx->sid;
+            uint32_t bit = 1u << sid;
+            if (ckey != lf_key) {
+                /* a new factor, made here when surely new, known and the
+                 * factors are still searched linearly */
+                const eco_hj212_code_t *info;
+                uint64_t cb = code_bit(ckey);
+                if ((fs.seen & cb) || k->nfactors >= LINEAR_MAX ||
+                    !(info = eco_hj212_code_find_key(slice_at(seg + s, cl), ckey, k->st)))
+                    goto field_pop;
+                CLOSE_RUN();
+                uint32_t nf = NFIELDS(), f = k->nfactors;
+                eco_hj212_factor_t *fc = &k->factors[f];
+                fc->code = slice_at(seg + s, cl);
+                fc->info = info;
+                fc->first = nf;
+                fc->n = 0;
+                fs.ckey[f] = ckey;
+                fs.nunknown[f] = 0;
+                k->nfactors = f + 1;
+                fs.seen |= cb;
+                lf_key = ckey;
+                lf_mask = 0;
+                lf_start = nf;
+            } else if (__builtin_expect(lf_mask & bit, 0)) {
+                goto field_pop; /* a suffix given twice: add_field_k records it */
+            }
+            POP_END();
+            size_t nv = e - Q - 1;
+            if (sid == SID_FLAG && !flag_known(&fs, slice_at(seg + Q + 1, nv), k->edition)) goto field;
+            lf_mask |= bit;
+            fl->suffix = slice_at(seg + D + 1, ns);
+            fl->value = slice_at(seg + Q + 1, nv);
+            fl->num = num_padded(b + Q + 1, nv, seg + Q + 1);
+            fl++;
+            goto next;
+        }
+    field_pop:
+        POP_END();
+    field:
+        FLUSH();
+        rc = sb_field_slow(c, &fs, b, s, D, Q, e);
+        RELOAD();
+        if (rc) return rc;
+        goto next;
+    param:
+        if (b[D] != '=' || D == s) goto general; /* no '=', an empty entry, key or code */
+        Q = D;
+        if (b[Q + 1] == '/' && b[Q + 2] == '/' && Q + 2 < ce) goto general; /* an -Info log */
+        POP_END();
+        rc = cp_param(c, slice_at(seg + s, Q - s), slice_at(seg + Q + 1, e - Q - 1)); /* no factor or field */
+        if (rc) return rc;
+        goto next;
+    general:
+        FLUSH();
+        rc = sb_general(c, &fs, mk, s, ce, &e);
+        RELOAD();
+        if (rc) return rc;
+        if (e < ce) SB_SEEK(e + 1);
+    next:
+        s = e + 1;
+        if (__builtin_expect(s >= ce, 0)) {
+            if (e < ce) /* the CP ends with ';' or ',' (JV-0453) */
+                note_once(c, ONCE_EMPTY, ECO_HJ212_N_SEPARATOR, seg + ce - 1, "a ';' or ',' before the closing \"&&\"");
+            break;
+        }
+    }
+    FLUSH();
+#undef NFIELDS
+#undef CLOSE_RUN
+#undef FLUSH
+#undef RELOAD
+#undef POP_END
+    if (fs.regroup) regroup(k, &fs);
+    if (fs.dups) dedupe(c, k);
+    return 0;
+}
+#endif
+
+
 /* The data area seg[cs, ce), entry by entry.
  *
  * Fast path (SSE2), for the entries nearly every packet is made of: an
@@ -1414,6 +1746,11 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, const void *sbv, s
     eco_hj212_packet_t *k = c->pkt;
     const char *seg = c->seg;
     if (ce == cs) return 0;
+#if HJ212_WINDOWS
+    if (sbv) return parse_cp_stream(c, mk, sbv, cs, ce); /* the stream reading */
+#else
+    (void)sbv;
+#endif
     fstate_t fs; /* large, but only the slots in use are ever touched */
     fs.hashed = fs.regroup = fs.dups = 0;
     fs.flag_seen[0] = fs.flag_seen[1] = fs.flag_ok[0] = fs.flag_ok[1] = 0;
@@ -1459,109 +1796,6 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, const void *sbv, s
 #endif
     size_t s = cs;
     int rc = 0;
-#if HJ212_WINDOWS
-    if (sbv) { /* the stream reading (sb_build's comment) */
-        const sbits_t *sb = sbv;
-        const char *b = sb->buf;
-        const uint64_t *M = sb->m;
-        size_t base, e;
-        uint64_t x;
-        SB_SEEK(cs);
-        for (;;) {
-            if (s >= ce) {
-                note_once(c, ONCE_EMPTY, ECO_HJ212_N_SEPARATOR, seg + ce - 1, "a ';' or ',' before the closing \"&&\"");
-                break;
-            }
-            size_t p0, D, Q;
-            SB_POP(p0);
-            if (p0 == s) goto sgeneral; /* an empty entry, key or code */
-            if (b[p0] == '-') {
-                D = p0;
-                SB_POP(Q);
-                if (b[Q] != '=') goto sgeneral; /* no '=', or a second '-' before it */
-            } else if (b[p0] == '=') {
-                D = NONE;
-                Q = p0;
-            } else {
-                goto sgeneral; /* no '=' */
-            }
-            if (b[Q + 1] == '/' && b[Q + 2] == '/' && Q + 2 < ce) goto sgeneral; /* an -Info log */
-            do SB_POP(e);
-            while (b[e] == '=' || b[e] == '-'); /* the ';' put at ce ends the last entry */
-            {
-                eco_slice_t val = slice_at(seg + Q + 1, e - Q - 1);
-                if (D != NONE) {
-                    size_t cl = D - s, ns = Q - D - 1;
-                    uint64_t ckey = load8(b + s) & lenmask[cl < 8 ? cl : 8];
-                    uint64_t skey = load8(b + D + 1) & lenmask[ns < 8 ? ns : 8];
-                    const sfx_t *sx = &sfx_table[((skey ^ (uint64_t)ns) * SFX_MUL) >> 58];
-                    eco_slice_t code = slice_at(seg + s, cl), suffix = slice_at(seg + D + 1, ns);
-                    int quick = cl - 1 < 8 && sx->len == ns && ns - 2 <= 6 && word8(sx->name) == skey &&
-                                nfields < ECO_HJ212_MAX_FIELDS &&
-                                (sx->sid != SID_FLAG || flag_known(&fs, val, k->edition));
-                    if (quick && !(cl == lf_len && ckey == lf_key)) {
-                        /* a new factor, made here when surely new, known and
-                         * the factors are still searched linearly */
-                        const eco_hj212_code_t *info;
-                        uint64_t cb = code_bit(ckey);
-                        if (!(fs.seen & cb) && k->nfactors < LINEAR_MAX &&
-                            (info = eco_hj212_code_find_key(code, ckey, k->st)) != NULL) {
-                            if (lf_len != NONE) {
-                                fs.sid_mask[lf] = lf_mask;
-                                k->factors[lf].n = lf_n;
-                            }
-                            lf = k->nfactors++;
-                            eco_hj212_factor_t *fc = &k->factors[lf];
-                            fc->code = code;
-                            fc->info = info;
-                            fc->first = nfields;
-                            fs.ckey[lf] = ckey;
-                            fs.nunknown[lf] = 0;
-                            fs.seen |= cb;
-                            lf_len = cl;
-                            lf_key = ckey;
-                            lf_mask = 0;
-                            lf_n = 0;
-                        } else {
-                            quick = 0;
-                        }
-                    }
-                    if (quick) {
-                        uint32_t bit = 1u << sx->sid;
-                        dups |= lf_mask & bit;
-                        lf_mask |= bit;
-                        eco_hj212_field_t *fl = &k->fields[nfields];
-                        fl->suffix = suffix;
-                        fl->value = val;
-                        fs.fidx[nfields] = (uint16_t)lf;
-                        nfields++;
-                        lf_n++;
-                    } else {
-                        FLUSH();
-                        rc = add_field_k(c, &fs, code, ckey, suffix, skey, val);
-                        RELOAD();
-                    }
-                } else {
-                    rc = cp_param(c, slice_at(seg + s, Q - s), val);
-                }
-                if (rc) return rc;
-            }
-            goto snext;
-        sgeneral:
-            FLUSH();
-            rc = cp_general(c, &fs, masks(mk, seg, c->n), s, ce, &e);
-            RELOAD();
-            if (rc) return rc;
-            if (e < ce) SB_SEEK(e + 1);
-        snext:
-            if (e >= ce) break;
-            s = e + 1;
-        }
-        goto done;
-    }
-#else
-    (void)sbv;
-#endif
     for (;;) {
         if (s >= ce) { /* the CP ends with ';' or ',' (JV-0453) */
             note_once(c, ONCE_EMPTY, ECO_HJ212_N_SEPARATOR, seg + ce - 1, "a ';' or ',' before the closing \"&&\"");
@@ -1726,9 +1960,6 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, const void *sbv, s
         if (e >= ce) break;
         s = e + 1;
     }
-#if HJ212_WINDOWS
-done:
-#endif
     FLUSH();
 #undef FLUSH
 #undef RELOAD

@@ -279,6 +279,30 @@ static void test_cn_names(void **state)
             fail_msg("CN %d should be unknown", none[i]);
 }
 
+/* codes.c answers CN and two-digit ST names from indexes built once; the
+ * binary searches they replace stay as the reference: every CN 0..9999 (and
+ * some outside), every two-byte ST, some trimmed or odd ones */
+const char *eco_hj212_cn_name_slow(int cn);
+const char *eco_hj212_st_name_slow(eco_slice_t st);
+
+static void test_name_indexes(void **state)
+{
+    (void)state;
+    for (int cn = -3; cn <= 10003; cn++) assert_ptr_equal(eco_hj212_cn_name(cn), eco_hj212_cn_name_slow(cn));
+    for (int a = 0; a < 256; a++)
+        for (int b = 0; b < 256; b++) {
+            char st[2] = {(char)a, (char)b};
+            eco_slice_t sl = {st, 2};
+            assert_ptr_equal(eco_hj212_st_name(sl), eco_hj212_st_name_slow(sl));
+        }
+    static const char *const odd[] = {"", "2", "222", " 22", "22 ", "\t31", "A0", "9"};
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++)
+        assert_ptr_equal(eco_hj212_st_name(eco_slice_cstr(odd[i])), eco_hj212_st_name_slow(eco_slice_cstr(odd[i])));
+    assert_ptr_equal(eco_hj212_st_name((eco_slice_t){NULL, 0}), NULL);
+    assert_non_null(eco_hj212_st_name(eco_slice_cstr(" 22")));
+    assert_non_null(eco_hj212_cn_name(2011));
+}
+
 static void test_cn_is_upload(void **state)
 {
     (void)state;
@@ -627,6 +651,7 @@ int main(void)
         cmocka_unit_test(test_cn_names),        cmocka_unit_test(test_cn_is_upload),
         cmocka_unit_test(test_rtn_names),       cmocka_unit_test(test_data_flags),
         cmocka_unit_test(test_against_notes),   cmocka_unit_test(test_hash_matches_search),
+        cmocka_unit_test(test_name_indexes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -79,13 +79,15 @@ static unsigned rnd8(void)
     return (unsigned)(rng >> 32) & 0xFF;
 }
 
-static void test_against_bitwise(void **state)
+int eco_hj212_crc_limit_isa(int level);
+
+static void against_bitwise(void)
 {
-    (void)state;
     unsigned char buf[1100];
-    /* every length up to 80 (all the 16/8/1 stride tails), then random longer ones */
-    for (int round = 0; round < 3000; round++) {
-        size_t n = round < 81 * 4 ? (size_t)(round / 4) : (size_t)(rnd8() * 4 + rnd8() % 4);
+    /* every length up to 300 (all the 64/32/8/1 stride tails and masked
+     * last vectors), then random longer ones */
+    for (int round = 0; round < 4000; round++) {
+        size_t n = round < 301 * 4 ? (size_t)(round / 4) : (size_t)(rnd8() * 4 + rnd8() % 4);
         for (size_t i = 0; i < n; i++) buf[i] = (unsigned char)rnd8();
         /* bytes >= 0x80 must not sign-extend (notes §1.1 pitfall) */
         if (n && round % 3 == 0) buf[n - 1] |= 0x80;
@@ -98,6 +100,17 @@ static void test_against_bitwise(void **state)
         for (size_t i = 0; i < 300; i++) buf[off + i] = (unsigned char)rnd8();
         assert_int_equal(eco_hj212_crc(buf + off, 300), ref_crc(buf + off, 300));
     }
+}
+
+/* at both levels: SSE2, and AVX2 where the machine has it */
+static void test_against_bitwise(void **state)
+{
+    (void)state;
+    int was = eco_hj212_crc_limit_isa(0);
+    against_bitwise();
+    eco_hj212_crc_limit_isa(1);
+    against_bitwise();
+    eco_hj212_crc_limit_isa(was);
 }
 
 /* Every CRC is one of the 256 table values (the register only keeps its high
@@ -163,10 +176,9 @@ static void test_shared_vectors(void **state)
  * (inside a 16-byte block, in the tail, the last byte) */
 uint16_t eco_hj212_crc_text(const void *data, size_t n, int *printable);
 
-static void test_crc_text(void **state)
+static void crc_text(void)
 {
-    (void)state;
-    unsigned char buf[200] = {0};
+    unsigned char buf[300] = {0};
     uint32_t r = 12345;
     for (size_t n = 0; n <= sizeof buf; n++) {
         for (size_t i = 0; i < n; i++) {
@@ -185,6 +197,16 @@ static void test_crc_text(void **state)
             buf[i] = keep;
         }
     }
+}
+
+static void test_crc_text(void **state)
+{
+    (void)state;
+    int was = eco_hj212_crc_limit_isa(0);
+    crc_text();
+    eco_hj212_crc_limit_isa(1);
+    crc_text();
+    eco_hj212_crc_limit_isa(was);
 }
 
 /* crc.c folds the segment into eight byte lanes because H^8 is the identity

@@ -742,9 +742,10 @@ static void test_fast_path_equals_general(void **state)
  * bytes made "//", ";;" ..., and closed "//...//" logs put anywhere; also every segment cut at every
  * length. Whatever the reading taken, the packet must be the same, note
  * for note and number for number. */
-static void test_stream_reading_on_mutations(void **state)
+int eco_hj212_parse_limit_isa(int level);
+
+static void stream_mutations(void)
 {
-    (void)state;
     static const char *const base[] = {
         "QN=20260401000000017;ST=22;CN=2011;PW=123456;MN=AQ3201000000000000000017;Flag=5;CP=&&DataTime="
         "20260401000000;a21026-Rtd=12,a21026-Flag=N;a21004-Rtd=45,a21004-Flag=N;a21005-Rtd=1.234,a21005-Flag=N;"
@@ -800,6 +801,147 @@ static void test_stream_reading_on_mutations(void **state)
     }
 }
 
+/* at both levels of the marking pass: SSE2, and AVX2 where the machine has it */
+static void test_stream_reading_on_mutations(void **state)
+{
+    (void)state;
+    int was = eco_hj212_parse_limit_isa(0);
+    stream_mutations();
+    eco_hj212_parse_limit_isa(1);
+    stream_mutations();
+    eco_hj212_parse_limit_isa(was);
+}
+
+/* ------------------------------------------------------------------ numbers == strtod, random uploads */
+
+static uint64_t rng = 0x9E3779B97F4A7C15ull;
+static uint64_t rnd(void) /* xorshift64 */
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+/* a value of the shapes HJ 212 uploads carry, and their near misses:
+ * [sign] digits [. digits], 1 to 12 bytes mostly, leading/trailing zeros,
+ * ".5", "5.", a lone sign or dot, exponents, two dots or signs, letters */
+static size_t rnd_value(char *v)
+{
+    size_t n = 0;
+    unsigned r = (unsigned)(rnd() % 100);
+    if (r < 3) { /* odd ones */
+        static const char *const odd[] = {"N", ".", "-", "+", "-.", "1e5", "2E-3", "1.2.3", "1-2", "--1", "+-1",
+                                          "0x10", "inf", "nan", "1,5", "00", "-0", "+0.0", ".0", "0.", "9.e1",
+                                          "12345678", "123456789", "99999999.", "-99999999", ".00000001"};
+        const char *o = odd[rnd() % (sizeof odd / sizeof odd[0])];
+        n = strlen(o);
+        memcpy(v, o, n);
+        return n;
+    }
+    if (rnd() % 6 == 0) v[n++] = rnd() % 3 ? '-' : '+';
+    size_t ni = (size_t)(rnd() % (r < 80 ? 5 : 12)), nf = (size_t)(rnd() % (r < 80 ? 4 : 9));
+    if (ni + nf == 0) ni = 1;
+    for (size_t i = 0; i < ni; i++) v[n++] = (char)('0' + rnd() % 10);
+    if (nf || rnd() % 8 == 0) v[n++] = '.';
+    for (size_t i = 0; i < nf; i++) v[n++] = (char)('0' + rnd() % 10);
+    return n;
+}
+
+/* Two million random values through the parser (the stream reading, then
+ * the general one for some packets): each field's number is bit for bit
+ * what strtod makes of its text (eco_slice_to_double), NAN when strtod
+ * would not take all of it. */
+static void test_numbers_against_strtod(void **state)
+{
+    (void)state;
+    static const char *const codes[] = {"a21026", "a21004", "a21005", "a34002", "a34004", "a01001", "a01002",
+                                        "w01018", "w21003", "w00000"};
+    static const char *const sfx[] = {"Rtd", "Min", "Avg", "Max", "ZsRtd", "ZsMin", "ZsAvg", "ZsMax", "Cou"};
+    static char seg[4096];
+    size_t total = 0;
+    for (int round = 0; total < 2000000; round++) {
+        size_t n = (size_t)snprintf(seg, sizeof seg,
+                                    "QN=20260401000000017;ST=22;CN=2011;PW=123456;MN=AQ32;Flag=5;CP=&&DataTime="
+                                    "20260401000000");
+        size_t nv = 0;
+        for (size_t c = 0; c < sizeof codes / sizeof codes[0]; c++)
+            for (size_t k = 0; k < sizeof sfx / sizeof sfx[0]; k++) {
+                n += (size_t)snprintf(seg + n, sizeof seg - n, "%c%s-%s=", k ? ',' : ';', codes[c], sfx[k]);
+                n += rnd_value(seg + n);
+                nv++;
+            }
+        memcpy(seg + n, "&&", 2);
+        n += 2;
+        eco_slice_t sl = {seg, n};
+        eco_err_t err;
+        assert_int_equal(eco_hj212_parse(sl, NULL, &pkt, &err), 0);
+        assert_int_equal(pkt.nfields, nv);
+        for (uint32_t i = 0; i < pkt.nfields; i++) {
+            const eco_hj212_field_t *f = &pkt.fields[i];
+            double want;
+            if (eco_slice_to_double(f->value, &want) == 0) {
+                if (memcmp(&want, &f->num, sizeof want) != 0)
+                    fail_msg("'%.*s': %.17g, strtod %.17g", (int)f->value.len, f->value.ptr, f->num, want);
+            } else if (!isnan(f->num)) {
+                fail_msg("'%.*s': %.17g, strtod: not a number", (int)f->value.len, f->value.ptr, f->num);
+            }
+        }
+        if (round % 64 == 0) assert_same_parse(sl, "random values");
+        total += nv;
+    }
+}
+
+/* Random uploads like the benchmark's (air, CEMS and effluent factors, a
+ * random subset, 2011/2051/2061 suffixes, flags, values of every shape
+ * above), some with a factor sent twice or apart, an unknown suffix or
+ * code, a 2005 code, a -Info log, a blank: the stream reading, at both
+ * levels of its marking pass, gives the packet of the general reading. */
+static void test_random_uploads_fast_equals_general(void **state)
+{
+    (void)state;
+    static const char *const codes[] = {"a21026", "a21004", "a21005", "a05024", "a34002", "a34004", "a01001",
+                                        "a01002", "a01006", "a01007", "a01008", "a00000", "a01011", "a01012",
+                                        "a01013", "a01014", "a19001", "a21002", "a34013", "a24088", "w00000",
+                                        "w01001", "w01018", "w21003", "w21011", "w21001", "w01012", "w01010",
+                                        "011", "B01", "a9999x", "SB1", "i3331x"};
+    static const char *const sfx[] = {"Rtd", "Min", "Avg", "Max", "ZsRtd", "ZsAvg", "Cou", "Flag", "EFlag",
+                                      "SampleTime", "Ala", "Foo", "Info", ""};
+    static char seg[2048];
+    int was = eco_hj212_parse_limit_isa(1);
+    for (int round = 0; round < 20000; round++) {
+        eco_hj212_parse_limit_isa(round & 1);
+        size_t n = (size_t)snprintf(seg, sizeof seg,
+                                    "QN=20260401000000017;ST=%s;CN=%s;PW=123456;MN=AQ3201000000000000000017;Flag=%s;"
+                                    "CP=&&DataTime=20260401000000",
+                                    rnd() % 2 ? "22" : "31", rnd() % 3 ? "2051" : "2011", rnd() % 9 ? "5" : "4");
+        int nfac = 1 + (int)(rnd() % 14);
+        for (int f = 0; f < nfac && n < 1700; f++) {
+            const char *code = codes[rnd() % (rnd() % 8 ? 28 : sizeof codes / sizeof codes[0])];
+            int nf = 1 + (int)(rnd() % 5);
+            for (int k = 0; k < nf && n < 1700; k++) {
+                const char *sx = sfx[rnd() % (rnd() % 10 ? 8 : sizeof sfx / sizeof sfx[0])];
+                n += (size_t)snprintf(seg + n, sizeof seg - n, "%c%s-%s=", k ? ',' : ';', code, sx);
+                if (!strcmp(sx, "Flag") || !strcmp(sx, "EFlag")) {
+                    static const char fl[] = "NNNNNNNNFMSDCTBnPx";
+                    seg[n++] = fl[rnd() % (sizeof fl - 1)];
+                } else if (!strcmp(sx, "Info") && rnd() % 2) {
+                    n += (size_t)snprintf(seg + n, sizeof seg - n, "//log;a=1,b-2//");
+                } else {
+                    n += rnd_value(seg + n);
+                }
+            }
+        }
+        if (rnd() % 50 == 0) seg[rnd() % n] = ' ';
+        memcpy(seg + n, "&&", 2);
+        n += 2;
+        char what[48];
+        snprintf(what, sizeof what, "random upload %d", round);
+        assert_same_parse((eco_slice_t){seg, n}, what);
+    }
+    eco_hj212_parse_limit_isa(was);
+}
+
 /* QN and DataTime are checked digit by digit 8 at a time: a stray byte in
  * any position, of any kind, is seen */
 static void test_digit_checks(void **state)
@@ -832,6 +974,8 @@ int main(void)
         cmocka_unit_test(test_factor_info_by_st), cmocka_unit_test(test_fast_path_equals_general),
         cmocka_unit_test(test_digit_checks),
         cmocka_unit_test(test_stream_reading_on_mutations),
+        cmocka_unit_test(test_numbers_against_strtod),
+        cmocka_unit_test(test_random_uploads_fast_equals_general),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
