@@ -29,6 +29,7 @@ typedef struct eco_api_cfg {
     int catalogue_refresh_s;  /* sites/devices reread this often (default 5) */
     int online_s;             /* a device seen within this long is online (default 600) */
     int sse_buffer;           /* live events kept for SSE clients to catch up (default 16384) */
+    char targets_plan[512];   /* the plan GET /api/v1/targets reports on ("" = not configured) */
 } eco_api_cfg_t;
 
 void eco_api_cfg_default(eco_api_cfg_t *c);

@@ -156,6 +156,8 @@ int api_metrics(api_req_t *r);
 int api_static(api_req_t *r);
 int api_stream(api_req_t *r);
 int api_openapi(api_req_t *r);
+/* routes_brain.c */
+int api_targets(api_req_t *r);
 
 /* keeper: AQI of one air site's latest hour, into j as an /aqi/latest entry; 0 when no hour */
 int api_aqi_entry(eco_api_t *a, const cat_t *c, const cat_site_t *st, eco_json_t *j, int64_t *hour_t);
