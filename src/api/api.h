@@ -31,6 +31,7 @@ typedef struct eco_api_cfg {
     int online_s;             /* a device seen within this long is online (default 600) */
     int sse_buffer;           /* live events kept for SSE clients to catch up (default 16384) */
     int snapshot_ms;          /* /latest and /aqi/latest answers may be this old (default 1000; 0 = always current) */
+    char targets_plan[512];   /* the plan GET /api/v1/targets reports on ("" = not configured) */
 } eco_api_cfg_t;
 
 void eco_api_cfg_default(eco_api_cfg_t *c);

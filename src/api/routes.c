@@ -25,166 +25,7 @@
 #include "standards/water.h"
 #include "water/water.h"
 
-/* ------------------------------------------------------------------ table writer */
-
-typedef struct tw {
-    api_req_t *r;
-    eco_json_t j;
-    int csv;
-    const char *const *cols;
-    int ncols, col;
-    long rows;
-    char open_prefix[32];     /* nested object open in the current row (JSON) */
-} tw_t;
-
-static void tw_begin(tw_t *t, api_req_t *r, const char *key, const char *const *cols, int ncols)
-{
-    memset(t, 0, sizeof *t);
-    t->r = r;
-    t->csv = r->csv;
-    t->cols = cols;
-    t->ncols = ncols;
-    if (t->csv) {
-        for (int i = 0; i < ncols; i++) {
-            if (i) eco_buf_putc(&r->out, ',');
-            eco_buf_put_csv_field(&r->out, cols[i], strlen(cols[i]));
-        }
-        eco_buf_puts(&r->out, "\r\n");
-        return;
-    }
-    eco_json_init(&t->j, &r->out);
-    eco_json_obj_begin(&t->j);
-    eco_json_key(&t->j, key);
-    eco_json_arr_begin(&t->j);
-}
-
-static void tw_row(tw_t *t)
-{
-    t->col = 0;
-    t->open_prefix[0] = 0;
-    if (!t->csv) eco_json_obj_begin(&t->j);
-}
-
-/* position on the next column: a separator (CSV) or its key (JSON) */
-static void tw_next(tw_t *t)
-{
-    const char *name = t->cols[t->col];
-    if (t->csv) {
-        if (t->col) eco_buf_putc(&t->r->out, ',');
-    } else {
-        const char *dot = strchr(name, '.');
-        size_t pl = dot ? (size_t)(dot - name) : 0;
-        if (t->open_prefix[0] && (!dot || strlen(t->open_prefix) != pl || strncmp(t->open_prefix, name, pl))) {
-            eco_json_obj_end(&t->j);
-            t->open_prefix[0] = 0;
-        }
-        if (dot && !t->open_prefix[0] && pl < sizeof t->open_prefix) {
-            memcpy(t->open_prefix, name, pl);
-            t->open_prefix[pl] = 0;
-            eco_json_key(&t->j, t->open_prefix);
-            eco_json_obj_begin(&t->j);
-        }
-        eco_json_key(&t->j, dot ? dot + 1 : name);
-    }
-    t->col++;
-}
-
-static void tw_str(tw_t *t, const char *s)
-{
-    tw_next(t);
-    if (t->csv) eco_buf_put_csv_field(&t->r->out, s ? s : "", s ? strlen(s) : 0);
-    else if (s) eco_json_str(&t->j, s);
-    else eco_json_null(&t->j);
-}
-
-static void tw_num(tw_t *t, double v)
-{
-    tw_next(t);
-    if (t->csv) {
-        if (isfinite(v)) eco_buf_put_double(&t->r->out, v, -1);
-    } else {
-        eco_json_num(&t->j, v, -1);
-    }
-}
-
-/* a value as the instrument sent it when that text is a JSON number ("35.2"; not ".5"), else the double */
-static void tw_numtext(tw_t *t, const char *text, double v)
-{
-    if (!text || !isfinite(v) || !eco_json_number_ok(text, strlen(text))) {
-        tw_num(t, v);
-        return;
-    }
-    tw_next(t);
-    if (t->csv) eco_buf_puts(&t->r->out, text);
-    else eco_json_number_text(&t->j, text, strlen(text));
-}
-
-static void tw_int(tw_t *t, int64_t v, int present)
-{
-    tw_next(t);
-    if (t->csv) {
-        if (present) eco_buf_printf(&t->r->out, "%" PRId64, v);
-    } else if (present) {
-        eco_json_int(&t->j, v);
-    } else {
-        eco_json_null(&t->j);
-    }
-}
-
-static void tw_bool(tw_t *t, int v)
-{
-    tw_next(t);
-    if (t->csv) eco_buf_puts(&t->r->out, v ? "true" : "false");
-    else eco_json_bool(&t->j, v);
-}
-
-static void tw_time(tw_t *t, eco_time_t v, int present)
-{
-    char b[40];
-    if (present) eco_time_format_iso(v, b, sizeof b);
-    tw_str(t, present ? b : NULL);
-}
-
-static void tw_strs(tw_t *t, const char *const *v, int n) /* JSON array; CSV ';'-joined */
-{
-    tw_next(t);
-    if (t->csv) {
-        eco_buf_t tmp = {0};
-        for (int i = 0; i < n; i++) {
-            if (i) eco_buf_putc(&tmp, ';');
-            eco_buf_puts(&tmp, v[i]);
-        }
-        eco_buf_put_csv_field(&t->r->out, tmp.data ? tmp.data : "", tmp.len);
-        eco_buf_free(&tmp);
-        return;
-    }
-    eco_json_arr_begin(&t->j);
-    for (int i = 0; i < n; i++) eco_json_str(&t->j, v[i]);
-    eco_json_arr_end(&t->j);
-}
-
-static void tw_row_end(tw_t *t)
-{
-    t->rows++;
-    if (t->csv) {
-        eco_buf_puts(&t->r->out, "\r\n");
-        return;
-    }
-    if (t->open_prefix[0]) eco_json_obj_end(&t->j);
-    eco_json_obj_end(&t->j);
-}
-
-/* JSON: close the array and add count (and what extra() writes); CSV: nothing more */
-static void tw_end(tw_t *t, void (*extra)(eco_json_t *j, void *ud), void *ud)
-{
-    if (t->csv) return;
-    eco_json_arr_end(&t->j);
-    eco_json_key(&t->j, "count");
-    eco_json_int(&t->j, t->rows);
-    if (extra) extra(&t->j, ud);
-    eco_json_obj_end(&t->j);
-    if (eco_json_status(&t->j) < 0) api_error(t->r, 500, "internal", "out of memory writing the answer");
-}
+#include "api/tw.h"
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -1409,6 +1250,10 @@ static const param_def_t p_alerts[] = {
     {"site", "string", "site code"},
     {"limit", "integer", "newest N, 1..5000 (default 200)"},
     {NULL, NULL, NULL}};
+static const param_def_t p_targets[] = {
+    {"as_of", "time", "the date the report is made on (default today, Beijing); clamped to the plan's year"},
+    {"lang", "enum:zh|en", "language of status_text, goal and reason (default zh)"},
+    {NULL, NULL, NULL}};
 static const param_def_t p_stream[] = {
     {"minute", "enum:0|1", "also minute and real-time values (many)"},
     {"access_token", "string", "a read token, for EventSource clients that cannot send Authorization"},
@@ -1429,6 +1274,7 @@ const route_t api_routes[] = {
     {"GET", "/api/v1/ledger", "The problem ledger: problems grouped from alerts, newest first", "ledger", r_ledger, ACCESS_READ, 1, p_ledger, 0},
     {"GET", "/api/v1/ledger/item", "One problem with its alerts and history", "ledger", r_ledger_item, ACCESS_READ, 0, p_ledger_item, 0},
     {"POST", "/api/v1/ledger/action", "Act on a problem: ack, assign, resolve, close, reopen (write role)", "ledger", r_ledger_action, ACCESS_WRITE, 0, NULL, 0},
+    {"GET", "/api/v1/targets", "Where each target of the configured plan stands", "brain", api_targets, ACCESS_READ, 1, p_targets, 0},
     {"GET", "/api/v1/stream", "Live events (Server-Sent Events)", "live", api_stream, ACCESS_READ, 0, p_stream, 0},
     {"GET", "/", "The dashboard and its files", "dashboard", api_static, ACCESS_OPEN, 0, NULL, 1},
 };

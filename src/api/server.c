@@ -118,6 +118,7 @@ static int cfg_kv(void *ud, const char *sec, const char *key, const char *val)
         return 1;
     }
     if (!strcmp(key, "web_root")) return snprintf(c->web_root, sizeof c->web_root, "%s", val), 1;
+    if (!strcmp(key, "targets_plan")) return snprintf(c->targets_plan, sizeof c->targets_plan, "%s", val), 1;
     if (!strcmp(key, "cors_origin")) return snprintf(c->cors_origin, sizeof c->cors_origin, "%s", val), 1;
     if (!strcmp(key, "read_token_sha256") || !strcmp(key, "write_token_sha256")) {
         if (!hex64_list_ok(val)) {

@@ -54,7 +54,6 @@ const char *eco_cmp_text(eco_cmp_t op);   /* "<", "≤", ">", "≥" */
 int eco_cmp_parse(const char *s, eco_cmp_t *op);
 const char *eco_tgt_status_name(eco_tgt_status_t s, int zh); /* "on track" / "按进度" ... */
 
-#endif
 
 /* ------------------------------------------------------------------ plans (target files) */
 
@@ -89,3 +88,45 @@ typedef struct eco_plan {
  *                   basis (date|2012|2026), unit
  *  0, or < 0 with msg naming file:line. */
 int eco_plan_load(eco_plan_t *p, const char *path, char *msg, size_t n);
+
+/* ------------------------------------------------------------------ the report of a plan */
+
+#include <stddef.h>
+
+#include "air/assess.h"
+
+/* Where the statistics come from: the hourly CSV through the assessment (the CLI's --input) or the
+ * store's values in arrays (air/grid.h). level: province|city|county|site; basis: date|2012|2026. */
+typedef void (*eco_tgt_ent_cb)(void *ud, const char *entity, const eco_air_period_t *st);
+typedef struct eco_tgt_source {
+    void *ud;
+    /** 1 found (out set), 0 no such entity, < 0 error (stops the report). Entity "province" also
+     *  names the only entity of the level. */
+    int (*stat)(void *ud, const char *level, const char *basis, const char *entity, eco_day_t from, eco_day_t to,
+                eco_air_period_t *out);
+    /** Every entity of the level, in byte order of names. 0 or < 0. */
+    int (*each)(void *ud, const char *level, const char *basis, eco_day_t from, eco_day_t to, eco_tgt_ent_cb cb,
+                void *cbud);
+} eco_tgt_source_t;
+
+typedef struct eco_tgt_row {
+    const eco_target_def_t *def;
+    const char *key;            /* met on_track at_risk missed no_data not_evaluated no_base */
+    const char *status;         /* in the report's language */
+    int decimals;               /* of the statistic */
+    double value;               /* to date (NAN none) */
+    double target;              /* the limit (a change target: base × (1 + change)); NAN when unknown */
+    double projected, required; /* NAN when none */
+    double completeness;        /* % of the days elapsed with a valid daily value; NAN when not evaluated */
+    const char *unit;
+    char goal[96], to_date[48], compl_txt[24], proj[48], req[64], reason[512], furthest[256];
+} eco_tgt_row_t;
+
+/** Evaluate every target of the plan as of `asof` (clamped to the plan's year; before it: ECO_ERANGE).
+ *  rows: plan->n entries. *N, *D: days in the year and elapsed. zh: reason texts in Chinese. 0, or the
+ *  source's error. Indicators: air.pm2_5_mean, air.pm10_mean, air.o3_8h_p90, air.composite,
+ *  air.good_ratio, air.days_moderate, air.days_heavy; others are "not evaluated". */
+int eco_tgt_report(const eco_plan_t *plan, eco_day_t asof, int zh, const eco_tgt_source_t *src, eco_tgt_row_t *rows,
+                   int *N, int *D);
+
+#endif

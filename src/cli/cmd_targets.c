@@ -19,8 +19,11 @@
 #include <unistd.h>
 
 #include "air/assess.h"
+#include "air/grid.h"
 #include "brain/targets.h"
 #include "cli.h"
+#include "core/error.h"
+#include "store/store.h"
 
 typedef struct ent_stat {
     char name[96];
@@ -41,6 +44,8 @@ typedef struct tctx {
     statset_t sets[MAX_SETS];
     int nsets;
     int full;                  /* more statistic sets were needed than MAX_SETS */
+    int exit;                  /* the exit status of a failed source */
+    eco_air_grid_t *grid;      /* --data: the store's values */
 } tctx_t;
 
 static void on_period(void *ud, const char *entity, const char *label, const eco_air_period_t *st,
@@ -108,44 +113,47 @@ static const eco_air_period_t *find(const statset_t *s, const char *entity)
     return NULL;
 }
 
-typedef struct ind_info {
-    const char *key;
-    eco_tgt_kind_t kind;
-    int decimals;
-    const char *zh, *en, *unit;
-} ind_info_t;
-
-static const ind_info_t inds[] = {
-    {"air.pm2_5_mean", ECO_TGT_LEVEL, 0, "PM2.5平均浓度", "PM2.5 mean", "µg/m³"},
-    {"air.pm10_mean", ECO_TGT_LEVEL, 0, "PM10平均浓度", "PM10 mean", "µg/m³"},
-    {"air.o3_8h_p90", ECO_TGT_LEVEL, 0, "O3日最大8小时第90百分位", "O3 MDA8 P90", "µg/m³"},
-    {"air.composite", ECO_TGT_LEVEL, 2, "综合指数", "composite index", ""},
-    {"air.good_ratio", ECO_TGT_RATIO, 1, "优良天数比例", "good-day ratio", "%"},
-    {"air.days_moderate", ECO_TGT_COUNT, 0, "中度污染天数", "moderate-pollution days", "d"},
-    {"air.days_heavy", ECO_TGT_COUNT, 0, "重度及以上污染天数", "heavy-pollution days", "d"},
-};
-
-/* value of an indicator in a period's statistics, and the days behind it */
-static double ind_value(const ind_info_t *in, const eco_air_period_t *s, int *valid)
+/* the CSV source: the assessment over the input, one statistic set per (level, basis, range) */
+static int csv_stat(void *ud, const char *level, const char *basis, const char *entity, eco_day_t from, eco_day_t to,
+                    eco_air_period_t *out)
 {
-    *valid = 0;
-    if (!s) return NAN;
-    const char *k = in->key + 4;
-    if (!strcmp(k, "pm2_5_mean") || !strcmp(k, "pm10_mean") || !strcmp(k, "o3_8h_p90")) {
-        eco_air_ind_t i = k[1] == 'm' && k[2] == '2' ? ECO_AIR_PM25 : k[0] == 'p' ? ECO_AIR_PM10 : ECO_AIR_O3_8H;
-        *valid = s->nvalid[i];
-        if (!s->nvalid[i]) return NAN;
-        return i == ECO_AIR_O3_8H ? s->pct[i] : s->mean[i];
+    tctx_t *c = ud;
+    statset_t *s = stats(c, level, basis, from, to);
+    if (c->full) {
+        fprintf(stderr, "ecobrain targets report: more than %d statistic sets needed\n", MAX_SETS);
+        return c->exit = EXIT_RUNTIME, ECO_ENOMEM;
     }
-    if (!strcmp(k, "composite")) {
-        *valid = s->days_with_data;
-        return s->composite;
+    if (s && s->rc == EXIT_RUNTIME) return c->exit = EXIT_RUNTIME, ECO_ENOMEM;
+    if (s && s->rc && s->n == 0) { /* the assessment refused its input: say so, do not report "no data" */
+        fprintf(stderr, "ecobrain targets report: the air assessment could not read the input (see above)\n");
+        return c->exit = s->rc, ECO_EPARSE;
     }
-    *valid = s->aqi_days;
-    if (!s->aqi_days) return NAN;
-    if (!strcmp(k, "good_ratio")) return s->good_ratio;
-    if (!strcmp(k, "days_moderate")) return s->moderate_days;
-    return s->heavy_days;
+    const eco_air_period_t *f = find(s, entity);
+    if (!f) return 0;
+    *out = *f;
+    return 1;
+}
+
+static int csv_each(void *ud, const char *level, const char *basis, eco_day_t from, eco_day_t to, eco_tgt_ent_cb cb,
+                    void *cbud)
+{
+    tctx_t *c = ud;
+    statset_t *s = stats(c, level, basis, from, to);
+    for (size_t k = 0; s && k < s->n; k++) cb(cbud, s->e[k].name, &s->e[k].st);
+    return 0;
+}
+
+/* the store's source: its values in arrays (air/grid.h), read once */
+static int grid_stat(void *ud, const char *level, const char *basis, const char *entity, eco_day_t from, eco_day_t to,
+                     eco_air_period_t *out)
+{
+    return eco_air_grid_stat(ud, level, basis, entity, from, to, out);
+}
+
+static int grid_each(void *ud, const char *level, const char *basis, eco_day_t from, eco_day_t to, eco_tgt_ent_cb cb,
+                     void *cbud)
+{
+    return eco_air_grid_each(ud, level, basis, from, to, cb, cbud);
 }
 
 static void usage(FILE *f)
@@ -164,7 +172,9 @@ static void usage(FILE *f)
           f);
 }
 
-static int targets_run(tctx_t *cp, const char *config, const char *asof_s, const char *lang, int fmt);
+
+static int targets_run(tctx_t *cp, const char *config, const char *asof_s, const char *lang, int fmt,
+                       const char *data);
 
 int cmd_targets(int argc, char **argv)
 {
@@ -208,20 +218,13 @@ int cmd_targets(int argc, char **argv)
     }
     if (optind < argc) return cli_usage_error("targets report", "unexpected argument '%s'", argv[optind]);
     if (!config) return cli_usage_error("targets report", "--config PLAN.ini is required");
-    char tmp_hourly[512] = "", tmp_sites[512] = "";
-    if (!c.input && data) { /* the store's hourly air data and air sites, through temporary tables */
-        int r = cli_store_air_files(data, tmp_hourly, tmp_sites, sizeof tmp_hourly);
-        if (r) return r;
-        c.input = tmp_hourly;
-        if (!c.sites) c.sites = tmp_sites;
-    }
-    if (!c.input) return cli_usage_error("targets report", "--input HOURLY.csv or --data DIR is required");
-    int rr = targets_run(&c, config, asof_s, lang, fmt);
-    if (tmp_hourly[0]) unlink(tmp_hourly), unlink(tmp_sites);
-    return rr;
+    if (!c.input && !data) return cli_usage_error("targets report", "--input HOURLY.csv or --data DIR is required");
+    if (!c.input && c.hl)
+        return cli_usage_error("targets report", "--hour-label is for --input: the store knows each hour's start");
+    return targets_run(&c, config, asof_s, lang, fmt, c.input ? NULL : data);
 }
 
-static int targets_run(tctx_t *cp, const char *config, const char *asof_s, const char *lang, int fmt)
+static int targets_run(tctx_t *cp, const char *config, const char *asof_s, const char *lang, int fmt, const char *data)
 {
     tctx_t c = *cp;
     int zh = !strcmp(lang, "zh");
@@ -249,174 +252,68 @@ static int targets_run(tctx_t *cp, const char *config, const char *asof_s, const
         free(plan);
         return cli_usage_error("targets report", "--as-of is before the plan's year %d", Y);
     }
-    eco_day_t p0 = eco_day_from_civil(Y - 1, 1, 1), p1 = y0 - 1;
-    /* last year's dates matching the rest of this year (29 Feb falls on 1 Mar) */
-    int ay, am, ad;
-    eco_day_to_civil(asof + 1, &ay, &am, &ad);
-    eco_day_t rest0 = asof < y1 ? eco_day_from_civil(Y - 1, am, am == 2 && ad == 29 ? 28 : ad) : 0;
-    int N = (int)(y1 - y0 + 1), D = (int)(asof - y0 + 1);
+    eco_air_grid_t grid;
+    if (data) { /* last year and this year to the as-of date, straight from the store into arrays */
+        eco_store_t *st;
+        int r0 = cli_store_open("targets report", data, 1, &st);
+        if (r0) {
+            free(plan);
+            return r0;
+        }
+        eco_err_t err;
+        eco_err_clear(&err);
+        int r = eco_store_air_grid(st, (eco_time_t)eco_day_from_civil(Y - 1, 1, 1) * 86400,
+                                   (eco_time_t)(asof + 1) * 86400 - 1, &grid, &err);
+        eco_store_close(st);
+        if (r < 0) {
+            fprintf(stderr, "ecobrain targets report: %s: %s\n", data, err.msg);
+            free(plan);
+            return r == ECO_ENODATA ? EXIT_USAGE : EXIT_RUNTIME;
+        }
+        c.grid = &grid;
+    }
 
     static const char *const cols[] = {"target", "title", "indicator", "scope", "basis", "goal", "to_date", "completeness",
                                        "projected", "required", "status", "reason", "furthest"};
+    int rc = 0, N = 0, D = 0;
+    eco_tgt_row_t *rows = calloc((size_t)(plan->n ? plan->n : 1), sizeof *rows);
+    eco_tgt_source_t src = {&c, csv_stat, csv_each};
+    if (c.grid) src = (eco_tgt_source_t){c.grid, grid_stat, grid_each};
+    int er = rows ? eco_tgt_report(plan, asof, zh, &src, rows, &N, &D) : ECO_ENOMEM;
+    if (er < 0) {
+        if (!c.exit) fprintf(stderr, "ecobrain targets report: %s\n", eco_strerror(er));
+        rc = c.exit ? c.exit : EXIT_RUNTIME;
+    }
     char asof_txt[16];
     eco_day_format(asof, asof_txt, sizeof asof_txt);
     if (fmt == TBL_TEXT)
-        printf("%s — %s %s（%d/%d %s）\n", plan->name[0] ? plan->name : config, zh ? "截至" : "as of", asof_txt, D, N,
-               zh ? "天" : "days");
+        printf("%s — %s %s（%d/%d %s）\n", plan->name[0] ? plan->name : config, zh ? "截至" : "as of", asof_txt,
+               (int)(asof - y0 + 1), (int)(y1 - y0 + 1), zh ? "天" : "days");
     cli_table_t t;
     tbl_begin(&t, stdout, fmt, cols, 13);
-    int rc = 0;
-    for (int i = 0; i < plan->n; i++) {
-        eco_target_def_t *td = &plan->t[i];
-        const ind_info_t *in = NULL;
-        for (size_t k = 0; k < sizeof inds / sizeof *inds; k++)
-            if (!strcmp(inds[k].key, td->indicator)) in = &inds[k];
-        char goal[96] = "", to_date[48] = "", compl[24] = "", proj[48] = "", req[64] = "", reason[512] = "",
-             furthest[256] = "";
-        const char *status = "";
-        if (!in) {
-            status = zh ? "未评估" : "not evaluated";
-            snprintf(reason, sizeof reason, zh ? "指标 %s 尚不能由本命令计算（需要水质等输入，尚未实现）"
-                                               : "indicator %s is not computed by this command yet (needs water or other input)",
-                     td->indicator);
-            if (td->has_value) snprintf(goal, sizeof goal, "%s %g%s", eco_cmp_text(td->cmp), td->value, td->unit);
-        } else {
-            statset_t *cur = stats(&c, td->level, td->basis, y0, asof);
-            statset_t *last = stats(&c, td->level, td->basis, p0, p1);
-            statset_t *rest = asof < y1 ? stats(&c, td->level, td->basis, rest0, p1) : NULL;
-            if ((cur && cur->rc == EXIT_RUNTIME) || (last && last->rc == EXIT_RUNTIME) ||
-                (rest && rest->rc == EXIT_RUNTIME) || c.full) {
-                if (c.full) fprintf(stderr, "ecobrain targets report: more than %d statistic sets needed\n", MAX_SETS);
-                rc = EXIT_RUNTIME;
-                break;
-            }
-            if (cur && cur->rc && cur->n == 0) { /* the assessment refused its input: say so, do not report "no data" */
-                fprintf(stderr, "ecobrain targets report: the air assessment could not read the input (see above)\n");
-                rc = cur->rc;
-                break;
-            }
-            const eco_air_period_t *sc = find(cur, td->scope), *sl = find(last, td->scope), *sr = find(rest, td->scope);
-            int valid = 0, vl = 0, vr = 0;
-            double m = ind_value(in, sc, &valid), base = ind_value(in, sl, &vl), hr = ind_value(in, sr, &vr);
-            eco_tgt_in_t ti = {in->kind, td->cmp, td->value, N, D, valid, m, hr, in->decimals};
-            int ok = 1;
-            if (td->has_change) {
-                if (!isfinite(base)) {
-                    ok = 0;
-                    status = zh ? "无基数" : "no base";
-                    snprintf(reason, sizeof reason, zh ? "%d年无有效数据，无法计算变化目标" : "no valid data for %d: the change target has no base",
-                             Y - 1);
-                } else {
-                    ti.target = base * (1 + td->change_pct / 100.0);
-                    snprintf(goal, sizeof goal, "%+g%% (%d: %.*f → %s %.1f)", td->change_pct, Y - 1, in->decimals, base,
-                             eco_cmp_text(td->cmp), ti.target);
-                }
-            } else {
-                snprintf(goal, sizeof goal, "%s %g%s%s", eco_cmp_text(td->cmp), td->value, (td->unit[0] ? td->unit : in->unit)[0] && strcmp(td->unit[0] ? td->unit : in->unit, "%") ? " " : "", td->unit[0] ? td->unit : in->unit);
-            }
-            if (ok) {
-                eco_tgt_out_t to;
-                eco_tgt_eval(&ti, &to);
-                status = eco_tgt_status_name(to.status, zh);
-                int dec = in->decimals;
-                if (isfinite(m)) snprintf(to_date, sizeof to_date, "%.*f", dec, m);
-                snprintf(compl, sizeof compl, "%.0f%%", 100.0 * valid / (D ? D : 1)); /* valid days of the days elapsed */
-                if (isfinite(to.projected)) snprintf(proj, sizeof proj, "%.*f", dec + 1, to.projected);
-                int R = N - D;
-                if (to.status == ECO_ST_NO_DATA) {
-                    snprintf(reason, sizeof reason, zh ? "无有效数据" : "no valid data to date");
-                } else if (R == 0) {
-                    snprintf(reason, sizeof reason, zh ? "全年%s %.*f，目标 %s" : "the year's %s is %.*f; goal %s",
-                             zh ? in->zh : in->en, dec, m, goal);
-                } else if (in->kind == ECO_TGT_LEVEL) {
-                    snprintf(req, sizeof req, "%.*f", dec + 1, to.required);
-                    if (zh)
-                        snprintf(reason, sizeof reason, "前%d天均值 %.*f；余下%d天均值须%s %.*f 才能达到 %s；%s预计全年 %.*f",
-                                 D, dec, m, R, eco_cmp_text(td->cmp), dec + 1, to.required, goal,
-                                 isfinite(hr) ? "按去年同期水平" : "按当前水平", dec + 1, to.projected);
-                    else
-                        snprintf(reason, sizeof reason,
-                                 "mean %.*f over the first %d days; the remaining %d days must average %s %.*f to meet "
-                                 "%s; projected %.*f (%s)",
-                                 dec, m, D, R, eco_cmp_text(td->cmp), dec + 1, to.required, goal, dec + 1, to.projected,
-                                 to.method);
-                    if (!to.feasible) strncat(reason, zh ? "（已不可能）" : " (no longer possible)", sizeof reason - strlen(reason) - 1);
-                } else if (in->kind == ECO_TGT_RATIO) {
-                    snprintf(req, sizeof req, "%.1f%%", to.required);
-                    if (zh)
-                        snprintf(reason, sizeof reason, "前%d天优良比例 %.1f%%；余下%d天中须有 %.1f%% 为优良；%s预计全年 %.1f%%", D,
-                                 m, R, to.required, isfinite(hr) ? "按去年同期水平" : "按当前水平", to.projected);
-                    else
-                        snprintf(reason, sizeof reason,
-                                 "%.1f%% good over the first %d days; %.1f%% of the remaining %d days must be good; "
-                                 "projected %.1f%% (%s)",
-                                 m, D, to.required, R, to.projected, to.method);
-                    if (!to.feasible) strncat(reason, zh ? "（已不可能）" : " (no longer possible)", sizeof reason - strlen(reason) - 1);
-                } else {
-                    snprintf(req, sizeof req, "%.0f", to.required);
-                    if (zh)
-                        snprintf(reason, sizeof reason, "已发生 %.0f 天；全年上限 %.1f 天，余下%d天最多还可有 %.0f 天；%s预计全年 %.1f 天",
-                                 m, ti.target, R, floor(to.required), isfinite(hr) ? "按去年同期水平" : "按当前频率",
-                                 to.projected);
-                    else
-                        snprintf(reason, sizeof reason,
-                                 "%.0f days so far; the cap for the year is %.1f, so at most %.0f more in the remaining %d "
-                                 "days; projected %.1f (%s)",
-                                 m, ti.target, floor(to.required), R, to.projected, to.method);
-                    if (!to.feasible) strncat(reason, zh ? "（已超出）" : " (already over)", sizeof reason - strlen(reason) - 1);
-                }
-                /* a province-wide target: the cities furthest from it */
-                if (!strcmp(td->level, "province") && to.status != ECO_ST_NO_DATA) {
-                    statset_t *cities = stats(&c, "city", td->basis, y0, asof);
-                    typedef struct fr {
-                        const char *name;
-                        double v;
-                    } fr_t;
-                    fr_t best[3] = {{NULL, 0}, {NULL, 0}, {NULL, 0}};
-                    int upper = td->cmp == ECO_CMP_LT || td->cmp == ECO_CMP_LE;
-                    for (size_t k = 0; cities && k < cities->n; k++) {
-                        int vv;
-                        double v = ind_value(in, &cities->e[k].st, &vv);
-                        if (!isfinite(v)) continue;
-                        double lim = in->kind == ECO_TGT_COUNT ? ti.target * D / N : ti.target;
-                        double gap = upper ? v - lim : lim - v;
-                        if (gap <= 0) continue;
-                        for (int b = 0; b < 3; b++) {
-                            double bg = best[b].name ? (upper ? best[b].v - lim : lim - best[b].v) : -1;
-                            if (gap > bg) {
-                                memmove(&best[b + 1], &best[b], (size_t)(2 - b) * sizeof best[0]);
-                                best[b].name = cities->e[k].name;
-                                best[b].v = v;
-                                break;
-                            }
-                        }
-                    }
-                    for (int b = 0; b < 3 && best[b].name; b++) {
-                        char one[80];
-                        snprintf(one, sizeof one, "%s%s %.*f", b ? "; " : "", best[b].name, in->decimals, best[b].v);
-                        strncat(furthest, one, sizeof furthest - strlen(furthest) - 1);
-                    }
-                }
-            }
-        }
+    for (int i = 0; i < plan->n && er == 0; i++) {
+        const eco_target_def_t *td = &plan->t[i];
+        const eco_tgt_row_t *rw = &rows[i];
         tbl_row_begin(&t);
         tbl_str(&t, td->id);
         tbl_str(&t, td->title);
         tbl_str(&t, td->indicator);
         tbl_str(&t, td->scope);
         tbl_str(&t, !strcmp(td->basis, "date") ? (zh ? "按数据日期" : "by date") : td->basis);
-        tbl_str(&t, goal);
-        tbl_str(&t, to_date);
-        tbl_str(&t, compl);
-        tbl_str(&t, proj);
-        tbl_str(&t, req);
-        tbl_str(&t, status);
-        tbl_str(&t, reason);
-        tbl_str(&t, furthest);
+        tbl_str(&t, rw->goal);
+        tbl_str(&t, rw->to_date);
+        tbl_str(&t, rw->compl_txt);
+        tbl_str(&t, rw->proj);
+        tbl_str(&t, rw->req);
+        tbl_str(&t, rw->status);
+        tbl_str(&t, rw->reason);
+        tbl_str(&t, rw->furthest);
         tbl_row_end(&t);
     }
     int io = tbl_end(&t);
     for (int i = 0; i < c.nsets; i++) free(c.sets[i].e);
+    if (c.grid) eco_air_grid_free(c.grid);
+    free(rows);
     free(plan);
     return io ? EXIT_RUNTIME : rc;
 }

@@ -349,4 +349,30 @@ typedef int (*eco_completeness_cb)(void *ud, const eco_completeness_row_t *row);
 int eco_store_completeness(eco_store_t *s, const char *mn, eco_day_t from, eco_day_t to, eco_completeness_cb cb,
                            void *ud, eco_err_t *err);
 
+
+/* ---- targets/rankings reads */
+
+/* One stored hour value: the k-th series asked for, its DataTime (the hour's start), its text as sent and
+ * its flag; valid during the callback only. Non-zero from the callback stops the read and is returned. */
+typedef int (*eco_hour_value_cb)(void *ud, size_t k, eco_time_t t, const char *vtext, size_t vlen, const char *flag);
+
+/** The hour values (granularity hour, current revision) of the series (mn[k], factor[k]), k = 0..n-1 in
+ *  that order, each in time order, within [from, to]: one range scan of the observations' key per series,
+ *  no sort and no join per row. A series that does not exist gives nothing. 0, or < 0 with err. */
+int eco_store_hour_values(eco_store_t *s, const char *const *mn, const char *const *factor, size_t n, eco_time_t from,
+                          eco_time_t to, eco_hour_value_cb cb, void *ud, eco_err_t *err);
+
+/** The earliest and latest hour value of the same series within [from, to] (two key look-ups per series);
+ *  *first > *last when there is none. 0, or < 0 with err. */
+int eco_store_hour_span(eco_store_t *s, const char *const *mn, const char *const *factor, size_t n, eco_time_t from,
+                        eco_time_t to, eco_time_t *first, eco_time_t *last, eco_err_t *err);
+
+
+struct eco_air_grid;
+/** The hourly air values of every ambient-air site within [from, to] into g (air/grid.h; freed by the
+ *  caller with eco_air_grid_free): the hour records (CN 2061) of the factors whose item is an air
+ *  pollutant, from the devices at air sites, with the rules of the export's hourly table. The grid spans
+ *  the days that hold data. 0, ECO_ENODATA (nothing), or < 0 with err. */
+int eco_store_air_grid(eco_store_t *s, eco_time_t from, eco_time_t to, struct eco_air_grid *g, eco_err_t *err);
+
 #endif

@@ -1681,3 +1681,99 @@ int eco_store_completeness(eco_store_t *s, const char *mn, eco_day_t from, eco_d
     sqlite3_finalize(st);
     return r;
 }
+
+/* ---- targets/rankings reads */
+
+static int series_id_of(eco_store_t *s, sqlite3_stmt *q, const char *mn, const char *factor, int64_t *id)
+{
+    sqlite3_reset(q);
+    sqlite3_bind_text(q, 1, mn, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, factor, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(q, 0);
+        return 1;
+    }
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+#define SERIES_ID_SQL "SELECT s.id FROM series s JOIN device d ON d.id = s.device WHERE d.mn = ?1 AND s.factor = ?2"
+
+int eco_store_hour_values(eco_store_t *s, const char *const *mn, const char *const *factor, size_t n, eco_time_t from,
+                          eco_time_t to, eco_hour_value_cb cb, void *ud, eco_err_t *err)
+{
+    sqlite3_stmt *qid = NULL, *qv = NULL;
+    if (sqlite3_prepare_v2(s->db, SERIES_ID_SQL, -1, &qid, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db,
+                           "SELECT t, vtext, flag FROM obs WHERE series = ?1 AND gran = 2 AND t BETWEEN ?2 AND ?3"
+                           " ORDER BY t",
+                           -1, &qv, NULL) != SQLITE_OK) {
+        sqlite3_finalize(qid);
+        return db_err(s, err, "preparing the hour read");
+    }
+    int r = 0;
+    for (size_t k = 0; k < n && !r; k++) {
+        int64_t id;
+        int f = series_id_of(s, qid, mn[k], factor[k], &id);
+        if (f < 0) {
+            r = db_err(s, err, "finding a series");
+            break;
+        }
+        if (!f) continue;
+        sqlite3_reset(qv);
+        sqlite3_bind_int64(qv, 1, id);
+        sqlite3_bind_int64(qv, 2, from);
+        sqlite3_bind_int64(qv, 3, to);
+        int rc;
+        while ((rc = sqlite3_step(qv)) == SQLITE_ROW) {
+            const char *vt = (const char *)sqlite3_column_text(qv, 1);
+            size_t vl = (size_t)sqlite3_column_bytes(qv, 1);
+            const char *fl = (const char *)sqlite3_column_text(qv, 2);
+            if ((r = cb(ud, k, sqlite3_column_int64(qv, 0), vt ? vt : "", vl, fl ? fl : "")) != 0) break;
+        }
+        if (!r && rc != SQLITE_DONE) r = db_err(s, err, "reading hour values");
+    }
+    sqlite3_finalize(qid);
+    sqlite3_finalize(qv);
+    return r;
+}
+
+int eco_store_hour_span(eco_store_t *s, const char *const *mn, const char *const *factor, size_t n, eco_time_t from,
+                        eco_time_t to, eco_time_t *first, eco_time_t *last, eco_err_t *err)
+{
+    *first = INT64_MAX;
+    *last = INT64_MIN;
+    sqlite3_stmt *qid = NULL, *q[2] = {NULL, NULL};
+    static const char *const sql[2] = {
+        "SELECT t FROM obs WHERE series = ?1 AND gran = 2 AND t BETWEEN ?2 AND ?3 ORDER BY t LIMIT 1",
+        "SELECT t FROM obs WHERE series = ?1 AND gran = 2 AND t BETWEEN ?2 AND ?3 ORDER BY t DESC LIMIT 1"};
+    int r = 0;
+    if (sqlite3_prepare_v2(s->db, SERIES_ID_SQL, -1, &qid, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, sql[0], -1, &q[0], NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, sql[1], -1, &q[1], NULL) != SQLITE_OK)
+        r = db_err(s, err, "preparing the hour span");
+    for (size_t k = 0; k < n && !r; k++) {
+        int64_t id;
+        int f = series_id_of(s, qid, mn[k], factor[k], &id);
+        if (f < 0) r = db_err(s, err, "finding a series");
+        if (f <= 0) continue;
+        for (int e = 0; e < 2 && !r; e++) {
+            sqlite3_reset(q[e]);
+            sqlite3_bind_int64(q[e], 1, id);
+            sqlite3_bind_int64(q[e], 2, from);
+            sqlite3_bind_int64(q[e], 3, to);
+            int rc = sqlite3_step(q[e]);
+            if (rc == SQLITE_ROW) {
+                eco_time_t t = sqlite3_column_int64(q[e], 0);
+                if (t < *first) *first = t;
+                if (t > *last) *last = t;
+            } else if (rc != SQLITE_DONE) {
+                r = db_err(s, err, "reading the hour span");
+            }
+        }
+    }
+    sqlite3_finalize(qid);
+    sqlite3_finalize(q[0]);
+    sqlite3_finalize(q[1]);
+    return r;
+}

@@ -255,7 +255,8 @@ def test_main():
     docs = documented_routes()
     check(spec == docs, f"openapi: the same routes as docs/api.md (only in openapi {sorted(spec - docs)}, "
                         f"only in docs {sorted(docs - spec)})")
-    need = {"/api/v1/series": "?site=A1", "/api/v1/stream": None, "/api/v1/ledger/item": None}
+    need = {"/api/v1/series": "?site=A1", "/api/v1/stream": None, "/api/v1/ledger/item": None,
+            "/api/v1/targets": None}
     for m, p in sorted(spec):
         if m != "GET" or need.get(p, "") is None:
             continue
@@ -263,6 +264,8 @@ def test_main():
         check(st == 200, f"route answers: GET {p} -> {st}")
     st, _, d = srv.req("/api/v1/nothing")
     check(st == 404 and json.loads(d)["error"] == "not_found", "unknown route: 404 with a JSON error")
+    st, _, d = srv.req("/api/v1/targets")
+    check(st == 404 and json.loads(d)["error"] == "not_configured", f"targets without a plan: 404 not_configured ({st})")
     st, _, d = srv.req("/api/v1/latest", method="POST", body=b"{}")
     check(st == 405, f"wrong method: 405 ({st})")
 
@@ -723,6 +726,80 @@ def test_ledger():
           [r["action"] for r in ex if r["problem"] == str(pid)] == [x["action"] for x in h],
           f"CLI: ledger export has every problem with its whole history ({len(ex)} rows)")
     check(srv.stop() == 0, "ledger server stops")
+PLAN = """[plan]
+name = 测试目标
+year = 2025
+[target pm25]
+title = PM2.5
+indicator = air.pm2_5_mean
+comparator = <
+value = 30
+[target good]
+indicator = air.good_ratio
+comparator = >=
+value = 90
+[target hz]
+indicator = air.pm10_mean
+scope = 杭州市
+level = city
+comparator = <=
+value = 60
+[target a1]
+indicator = air.pm2_5_mean
+scope = A1
+level = site
+comparator = <
+value = 35
+[target mod]
+indicator = air.days_moderate
+comparator = <=
+value = 5
+"""
+
+
+def test_brain():
+    plan = os.path.join(TMP, "plan.ini")
+    with open(plan, "w") as f:
+        f.write(PLAN)
+    srv = Server("brain", config=f"[http]\ntargets_plan = {plan}\n")
+    srv.catalogue(SITES, DEVICES)
+    srv.start()
+    subprocess.run([EB, "sim", "--target", f"127.0.0.1:{srv.hj212}", "--devices", "3", "--kind", "air",
+                    "--interval-ms", "1", "--duration", "3", "--start", "2025-06-01 00:00:00", "--seed", "9",
+                    "--quiet"], capture_output=True, text=True, timeout=300)
+    for lang in ("en", "zh"):
+        st, js = srv.json(f"/api/v1/targets?as_of=2025-06-02&lang={lang}")
+        cli = subprocess.run([EB, "targets", "report", "--config", plan, "--data", srv.data, "--as-of", "2025-06-02",
+                              "--format", "csv", "--lang", lang], capture_output=True, text=True)
+        rows = list(csv.DictReader(io.StringIO(cli.stdout)))
+        api = (js or {}).get("targets", [])
+        check(st == 200 and cli.returncode == 0 and len(api) == len(rows) == 5,
+              f"targets ({lang}): one entry per target, as the CLI ({st}, {len(api)} vs {len(rows)})")
+        same = all(a["id"] == c["target"] and a["status_text"] == c["status"] and a["reason"] == c["reason"]
+                   and a["goal"] == c["goal"] and a["furthest"] == c["furthest"]
+                   and ((a["value"] is None and c["to_date"] == "") or
+                        (a["value"] is not None and c["to_date"] != "" and abs(a["value"] - float(c["to_date"])) < 1e-9))
+                   for a, c in zip(api, rows))
+        check(api and same, f"targets ({lang}): value, status, goal, reason and furthest equal the CLI's report")
+    st, js = srv.json("/api/v1/targets?as_of=2025-06-02&lang=en")
+    api = (js or {}).get("targets", [])
+    check(all(isinstance(a["value"], (int, float)) and isinstance(a["target"], (int, float)) for a in api),
+          "targets: every entry has a numeric value and target (the dashboard's gauges)")
+    check(all(a["status"] in ("on_track", "at_risk", "missed", "met", "no_data") for a in api)
+          and js.get("as_of") == "2025-06-02" and js.get("days_elapsed") == 153 and js.get("days_total") == 365,
+          f"targets: status keys, as_of and days ({js.get('as_of')}, {js.get('days_elapsed')}/{js.get('days_total')})")
+    pm = next((a for a in api if a["id"] == "pm25"), {})
+    check(pm.get("comparator") == "<" and pm.get("target") == 30 and pm.get("scope") == "province"
+          and pm.get("period") == "2025-01-01..2025-12-31" and pm.get("completeness") is not None,
+          f"targets: comparator, target, scope, period, completeness ({pm})")
+    st, c = srv.csv("/api/v1/targets?as_of=2025-06-02&lang=en&format=csv")
+    check(st == 200 and [r["id"] for r in c] == [a["id"] for a in api] and
+          all(r["reason"] == a["reason"] for r, a in zip(c, api)), "targets: CSV carries the same rows")
+    st, _, d = srv.req("/api/v1/targets?as_of=2024-05-01")
+    check(st == 400 and b"as_of" in d, f"targets: as_of before the plan's year is a 400 naming it ({st})")
+    st, _, d = srv.req("/api/v1/targets?as_of=tomorrow")
+    check(st == 400, f"targets: a bad as_of is a 400 ({st})")
+    srv.stop()
 
 
 def main():
@@ -732,6 +809,7 @@ def main():
     test_main()
     test_auth()
     test_ledger()
+    test_brain()
     print(f"{checks - failures}/{checks} checks passed")
     return 1 if failures else 0
 

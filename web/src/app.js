@@ -409,17 +409,27 @@
     eb[which] = 'ok';
     var rows = firstArray(r.data, which) || [];
     if (!rows.length) { el.innerHTML = '<div class="placeholder">' + esc(t('no_data')) + '</div>'; return; }
-    if (which === 'targets' && rows.every(function (x) { return typeof x.value === 'number' && typeof x.target === 'number'; })) {
-      // Gauges: value against target, when the entries carry both.
-      el.innerHTML = '<div class="gauges">' + rows.map(function (_, i) { return '<div class="gauge" id="gauge-' + i + '"></div>'; }).join('') + '</div>';
-      rows.forEach(function (x, i) {
+    var num = function (x) { return typeof x.value === 'number' && typeof x.target === 'number'; };
+    if (which === 'targets' && rows.some(num)) {
+      // Gauges: value against target for the entries that carry both (the others, e.g. water targets
+      // not evaluated yet, are listed under them). Green is the side of the target the plan asks for
+      // (below for "<", above for ">="); the figure is coloured by status.
+      var gauges = rows.filter(num), rest = rows.filter(function (x) { return !num(x); });
+      var stColour = { on_track: '#2ecc71', met: '#2ecc71', at_risk: '#f39c12', missed: '#e74c3c' };
+      el.innerHTML = '<div class="gauges">' + gauges.map(function (_, i) { return '<div class="gauge" id="gauge-' + i + '"></div>'; }).join('') + '</div>' +
+        (rest.length ? '<table class="tbl"><tbody>' + rest.map(function (x) {
+          return '<tr><td>' + esc(x.name || x.indicator || '') + '</td><td>' + esc(x.status_text || x.status || '—') + '</td></tr>';
+        }).join('') + '</tbody></table>' : '');
+      gauges.forEach(function (x, i) {
         var g = echarts.init($('gauge-' + i));
         var max = Math.max(x.target * 1.5, x.value * 1.1, 1);
+        var upper = x.comparator !== '>' && x.comparator !== '>=';
+        var zones = upper ? [[x.target / max, '#2ecc71'], [1, '#e74c3c']] : [[x.target / max, '#e74c3c'], [1, '#2ecc71']];
         g.setOption({ series: [{ type: 'gauge', min: 0, max: +max.toPrecision(2), radius: '90%',
-          axisLine: { lineStyle: { width: 8, color: [[x.target / max, '#2ecc71'], [1, '#e74c3c']] } },
+          axisLine: { lineStyle: { width: 8, color: zones } },
           axisLabel: { show: false }, splitLine: { length: 6 }, axisTick: { show: false },
           pointer: { width: 3 }, title: { color: '#8da3bd', fontSize: 11, offsetCenter: [0, '70%'] },
-          detail: { color: '#e6eef7', fontSize: 14, offsetCenter: [0, '40%'] },
+          detail: { color: stColour[x.status] || '#e6eef7', fontSize: 14, offsetCenter: [0, '40%'] },
           data: [{ value: x.value, name: String(x.name || x.label || x.entity || x.indicator || '') }] }] });
         gaugeCharts.push(g);
       });
