@@ -29,7 +29,8 @@ subprocess.run([eb, "site", "import", "--data", data, f"{tmp}/sites.csv"], check
 subprocess.run([eb, "device", "import", "--data", data, f"{tmp}/devices.csv"], check=True, capture_output=True)
 log = open(f"{tmp}/serve.log", "w")
 with open(f"{tmp}/serve.ini", "w") as f:
-    f.write("[store]\nsync = off\n")
+    # the simulator sends a minute a millisecond: lift the per-device rate limit, or most frames wait for resends
+    f.write("[store]\nsync = off\n[hj212]\nrate_per_device = 1000000\nrate_burst = 1000000\n")
 srv = subprocess.Popen([eb, "serve", "--data", data, "--hj212", "127.0.0.1:0", "--port-file", f"{tmp}/port",
                         "--config", f"{tmp}/serve.ini"],
                        stdout=log, stderr=log)
@@ -44,8 +45,7 @@ def sim(kind, ndev, seed):
                            "--seed", str(seed), "--quiet"], capture_output=True, text=True, timeout=300)
 ra, rc_ = sim("air", 4, 3), sim("cems", 1, 5)
 srv.send_signal(signal.SIGTERM); srv.wait(timeout=60); log.close()
-# on a loaded machine not every record is acknowledged within the drain: what was stored is what counts
-check(ra.returncode in (0, 1) and rc_.returncode in (0, 1), f"sim ran ({ra.stderr.strip()[-200:]})")
+check(ra.returncode == 0 and rc_.returncode == 0, f"sim: every record acknowledged ({ra.stderr.strip()[-200:]})")
 air = subprocess.run([eb, "export", "--data", data, "--format", "air"], capture_output=True, text=True)
 with open(f"{tmp}/hourly.csv", "w") as f: f.write(air.stdout)
 rows = air.stdout.count("\n") - 1
