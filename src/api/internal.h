@@ -166,6 +166,8 @@ int api_metrics(api_req_t *r);
 int api_static(api_req_t *r);
 int api_stream(api_req_t *r);
 int api_openapi(api_req_t *r);
+int api_air_assess(api_req_t *r);
+int api_aqi_daily(api_req_t *r);
 /* routes_brain.c */
 int api_targets(api_req_t *r);
 

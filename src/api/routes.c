@@ -1254,6 +1254,17 @@ static const param_def_t p_targets[] = {
     {"as_of", "time", "the date the report is made on (default today, Beijing); clamped to the plan's year"},
     {"lang", "enum:zh|en", "language of status_text, goal and reason (default zh)"},
     {NULL, NULL, NULL}};
+static const param_def_t p_assess[] = {
+    {"by", "enum:site|city|county|province", "entity level (default city)"},
+    {"period", "string", "YYYY-MM, YYYY-Qn, YYYY, a day or FROM..TO (default the last complete month)"},
+    {"basis", "enum:date|2012|2026", "editions: each day's own (default) or one for the whole period"},
+    {"entity", "string", "only this entity"},
+    {NULL, NULL, NULL}};
+static const param_def_t p_daily[] = {
+    {"site", "string", "site code"},
+    {"city", "string", "city as the catalogue has it"},
+    {"period", "string", "YYYY-MM, a day or FROM..TO (default the last 7 days; over 31 days needs a site)"},
+    {NULL, NULL, NULL}};
 static const param_def_t p_stream[] = {
     {"minute", "enum:0|1", "also minute and real-time values (many)"},
     {"access_token", "string", "a read token, for EventSource clients that cannot send Authorization"},
@@ -1269,6 +1280,8 @@ const route_t api_routes[] = {
     {"GET", "/api/v1/latest", "Latest value of every series, from memory", "data", r_latest, ACCESS_READ, 1, p_latest, 0},
     {"GET", "/api/v1/series", "Values over a time range, keyset-paginated", "data", r_series, ACCESS_READ, 1, p_series, 0},
     {"GET", "/api/v1/aqi/latest", "Real-time AQI (HJ 633) of each air site's latest hour", "air", r_aqi_latest, ACCESS_READ, 1, p_city, 0},
+    {"GET", "/api/v1/aqi/daily", "Daily AQI (HJ 633) and daily values (HJ 663) of air sites, from stored hours", "air", api_aqi_daily, ACCESS_READ, 1, p_daily, 0},
+    {"GET", "/api/v1/air/assess", "HJ 663 assessment of sites or regions over a period, from stored hours", "air", api_air_assess, ACCESS_READ, 1, p_assess, 0},
     {"GET", "/api/v1/water/latest", "GB 3838 class of each water site's latest hour", "water", r_water_latest, ACCESS_READ, 1, p_city, 0},
     {"GET", "/api/v1/alerts", "Alerts, newest first", "alerts", r_alerts, ACCESS_READ, 1, p_alerts, 0},
     {"GET", "/api/v1/ledger", "The problem ledger: problems grouped from alerts, newest first", "ledger", r_ledger, ACCESS_READ, 1, p_ledger, 0},

@@ -802,6 +802,53 @@ def test_brain():
     srv.stop()
 
 
+def test_air():
+    """/air/assess and /aqi/daily against `air assess` on the store's exported hourly table."""
+    srv = Server("air", config="[hj212]\nrate_per_device = 1000000\nrate_burst = 1000000\n[store]\nsync = off\n")
+    srv.catalogue(SITES[:3], DEVICES[:3])
+    srv.start()
+    # three stations, two and a half days of minutes from 2026-02-27 (across the 2026-03-01 switch)
+    r = subprocess.run([EB, "sim", "--target", f"127.0.0.1:{srv.hj212}", "--devices", "3", "--kind", "air",
+                        "--interval-ms", "1", "--duration", "3.6", "--start", "2026-02-27 00:00:00", "--seed", "11",
+                        "--quiet"], capture_output=True, text=True, timeout=300)
+    check(r.returncode == 0, f"air: every record acknowledged ({r.stderr.strip()[-200:]})")
+    sites = os.path.join(srv.dir, "sites-air.csv")
+    with open(sites, "w") as f:
+        f.write("site,city,county,province\nA1,杭州市,西湖区,浙江省\nA2,杭州市,钱塘区,浙江省\nA3,宁波市,海曙区,浙江省\n")
+    hourly = subprocess.run([EB, "export", "--data", srv.data, "--format", "air"], capture_output=True, text=True).stdout
+    cols = "entity,pm2_5_mean,pm10_mean,o3_8h_p90,composite_index,good_days,good_ratio"
+    for by, period in [("city", "2026-02-27..2026-02-28"), ("site", "2026-02-27..2026-02-28"),
+                       ("province", "2026-02-27..2026-03-01")]:
+        cli = subprocess.run([EB, "air", "assess", "--period", period, "--by", by, "--sites", sites, "--format", "csv",
+                              "--columns", cols, "-"], input=hourly, capture_output=True, text=True)
+        want = list(csv.DictReader(io.StringIO(cli.stdout)))
+        st, got = srv.csv(f"/api/v1/air/assess?by={by}&period={period}&format=csv")
+        same = len(want) == len(got) and len(want) > 0 and all(
+            all((w[k] == "" and g[k] == "") or (w[k] != "" and g[k] != "" and float(w[k]) == float(g[k]))
+                for k in cols.split(",")[1:]) and w["entity"] == g["entity"] for w, g in zip(want, got))
+        check(st == 200 and same, f"air/assess by {by} {period}: the figures of `air assess` ({want[:1]} vs {got[:1]})")
+    # daily AQI of a site: the same days and figures as `air assess --period day`
+    cli = subprocess.run([EB, "air", "assess", "--period", "day", "--by", "site", "--format", "csv",
+                          "--columns", "entity,period,aqi,category,pm2_5", "-"], input=hourly, capture_output=True,
+                         text=True)
+    want = [w for w in csv.DictReader(io.StringIO(cli.stdout)) if w["entity"] == "A1"
+            and "2026-02-27" <= w["period"] <= "2026-03-01"]
+    st, dj = srv.json("/api/v1/aqi/daily?site=A1&period=2026-02-27..2026-03-01")
+    got = (dj or {}).get("days", [])
+    same = len(want) == len(got) == 3 and all(
+        w["period"] == g["date"] and w["aqi"] == ("" if g["aqi"] is None else str(g["aqi"]))
+        and w["category"] == (g["category"] or "") for w, g in zip(want, got))
+    check(st == 200 and same, f"aqi/daily: the days of `air assess --period day` ({want} vs {got})")
+    check(got and got[-1]["edition"] == "2026" and got[0]["edition"] == "2012",
+          "aqi/daily: each day under the edition in force (2026-03-01 switch)")
+    for q, word in [("/api/v1/air/assess?period=2026-13", "period"), ("/api/v1/air/assess?by=street", "by"),
+                    ("/api/v1/air/assess?basis=2019", "basis"), ("/api/v1/aqi/daily?period=2026-01-01..2026-03-31", "31 days"),
+                    ("/api/v1/air/assess?period=2024-01-01..2026-01-01", "366")]:
+        st, _, d = srv.req(q)
+        check(st == 400 and word in json.loads(d).get("detail", ""), f"400 for {q}")
+    check(srv.stop() == 0, "air server stops")
+
+
 def main():
     if not os.access(EB, os.X_OK):
         print(f"skip: {EB} not built")
@@ -810,6 +857,7 @@ def main():
     test_auth()
     test_ledger()
     test_brain()
+    test_air()
     print(f"{checks - failures}/{checks} checks passed")
     return 1 if failures else 0
 
