@@ -131,6 +131,10 @@ int cmd_serve(int argc, char **argv)
         else return cli_usage_error("serve", "--sync '%s': full, normal or off", sync);
     }
     if (port_file) snprintf(cfg.port_file, sizeof cfg.port_file, "%s", port_file);
+    if (strlen(data) + sizeof "/gaps.state" <= sizeof cfg.gaps_state) {
+        memcpy(cfg.gaps_state, data, strlen(data));
+        memcpy(cfg.gaps_state + strlen(data), "/gaps.state", sizeof "/gaps.state");
+    }
     eco_log_set_level(verbose ? ECO_LOG_DEBUG : quiet ? ECO_LOG_WARN : ECO_LOG_INFO);
     eco_log_set_plain(0);
     eco_api_cfg_t acfg;

@@ -53,6 +53,7 @@ typedef struct eco_ingest_cfg {
     int ledger;               /* each new alert into the problem ledger, same transaction (default 1) */
     int ledger_quiet_h;       /* hysteresis: an active problem with no alert this long is resolved (default 24) */
     eco_live_t *live;         /* not a setting: the table the HTTP face reads (NULL = none) */
+    char gaps_state[512];     /* where gap state survives restarts (serve: DIR/gaps.state; "" = nowhere) */
 } eco_ingest_cfg_t;
 
 void eco_ingest_cfg_default(eco_ingest_cfg_t *c);

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "core/alloc.h"
@@ -229,6 +230,7 @@ struct server {
     eco_hist_ms_t lat_hist;    /* frame received -> 9014 written */
     eco_hist_ms_t commit_hist; /* a batch's transaction */
     int64_t last_stats_ms;
+    int64_t last_gaps_save_ms;
     eco_gaps_policy_t gp;
     uint64_t qn_last;
     eco_screener_t *screener;  /* writer thread only: data-quality screens of new values */
@@ -1354,6 +1356,8 @@ static void on_flush_timer(uv_timer_t *t)
     maybe_handover(s, 1);
 }
 
+static void gaps_save(server_t *s);
+
 /* the counters /metrics shows, once a second */
 static void live_counters(server_t *s)
 {
@@ -1431,6 +1435,10 @@ static void on_sweep(uv_timer_t *t)
     }
     if (!s->draining && s->cfg.gap_requests) gap_sweep(s);
     if (s->cfg.live) live_counters(s);
+    if (s->cfg.gap_requests && now - s->last_gaps_save_ms >= 60000) {
+        s->last_gaps_save_ms = now;
+        gaps_save(s);
+    }
     if (s->cfg.stats_interval_s > 0 && now - s->last_stats_ms >= (int64_t)s->cfg.stats_interval_s * 1000) {
         s->last_stats_ms = now;
         stats_log(s);
@@ -1507,6 +1515,112 @@ static int seed_live(void *ud, const char *mn, const char *factor, eco_gran_t g,
     return eco_live_put(ud, mn, factor, (int)g, &v) < 0;
 }
 
+/* ------------------------------------------------------------------ gap state across restarts */
+
+/* Why: the gaps a server has noticed live in memory; a restart would forget them, and worse,
+ * would not notice the records missed while it was down (a device that does not back-fill by
+ * itself). So (1) each device's latest record time per granularity is taken from the store at
+ * start — the first record after the restart shows a gap over the downtime (hour and day steps
+ * are fixed; a minute step must be known, see 2); (2) the whole state (latest time, learnt
+ * step, open gaps and their tries) is written to DIR/gaps.state every minute and at exit
+ * (write, fsync, rename) and read back at start. A crash loses at most a minute of it. */
+
+static int seed_gaps(void *ud, const char *mn, const char *factor, eco_gran_t g, const eco_latest_t *lt)
+{
+    (void)factor;
+    server_t *s = ud;
+    if (g < ECO_GRAN_MINUTE || g > ECO_GRAN_DAY) return 0;
+    int32_t id = eco_map_get(&s->dev_map, eco_slice_cstr(mn));
+    if (id < 0) return 0;
+    eco_gaps_t *gs = &s->devs[id].gaps[g - 1];
+    if (lt->t > gs->last) gs->last = lt->t;
+    return 0;
+}
+
+static void gaps_save(server_t *s)
+{
+    if (!s->cfg.gaps_state[0]) return;
+    char tmp[600];
+    snprintf(tmp, sizeof tmp, "%s.tmp", s->cfg.gaps_state);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        eco_log(ECO_LOG_WARN, "gap state not saved: %s: %s", tmp, strerror(errno));
+        return;
+    }
+    fputs("# ecobrain gap state 1: mn gran last step fixed n (begin end tries)*\n", f);
+    for (size_t i = 0; i < s->ndevs; i++) {
+        const device_t *d = &s->devs[i];
+        if (!d->mn) continue;
+        for (int k = 0; k < 3; k++) {
+            const eco_gaps_t *g = &d->gaps[k];
+            if (!g->last && !g->n) continue;
+            fprintf(f, "%s\t%d\t%lld\t%d\t%d\t%d", d->mn, k + 1, (long long)g->last, g->step, g->fixed, g->n);
+            for (int j = 0; j < g->n; j++)
+                fprintf(f, "\t%lld\t%lld\t%d", (long long)g->g[j].begin, (long long)g->g[j].end, g->g[j].tries);
+            fputc('\n', f);
+        }
+    }
+    int bad = fflush(f) != 0 || fsync(fileno(f)) != 0;
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp, s->cfg.gaps_state) != 0) {
+        eco_log(ECO_LOG_WARN, "gap state not saved: %s: %s", s->cfg.gaps_state, strerror(errno));
+        unlink(tmp);
+    }
+}
+
+static void gaps_load(server_t *s)
+{
+    if (!s->cfg.gaps_state[0]) return;
+    FILE *f = fopen(s->cfg.gaps_state, "r");
+    if (!f) return; /* none yet */
+    char line[4096];
+    int ln = 0, loaded = 0, bad = 0;
+    int64_t now = (int64_t)(uv_hrtime() / 1000000); /* the loop's clock (uv_now), which gaps run on */
+    while (fgets(line, sizeof line, f)) {
+        ln++;
+        if (line[0] == '#' || line[0] == '\n') continue;
+        char mn[128];
+        int gran, step, fixed, n, off = 0;
+        long long last;
+        if (sscanf(line, "%127s %d %lld %d %d %d%n", mn, &gran, &last, &step, &fixed, &n, &off) != 6 || gran < 1 ||
+            gran > 3 || n < 0 || n > ECO_GAPS_MAX || step < 0) {
+            if (bad++ < 3) eco_log(ECO_LOG_WARN, "%s:%d: not a gap state line: skipped", s->cfg.gaps_state, ln);
+            continue;
+        }
+        int32_t id = eco_map_get(&s->dev_map, eco_slice_cstr(mn));
+        if (id < 0) continue; /* a device no longer in the catalogue */
+        eco_gaps_t *g = &s->devs[id].gaps[gran - 1];
+        eco_gaps_t nw = *g;
+        nw.n = 0;
+        const char *p = line + off;
+        int ok = 1;
+        for (int j = 0; j < n && ok; j++) {
+            long long b, e;
+            int tries, used = 0;
+            if (sscanf(p, "%lld %lld %d%n", &b, &e, &tries, &used) != 3 || b > e || tries < 0) ok = 0;
+            else {
+                nw.g[nw.n].begin = b;
+                nw.g[nw.n].end = e;
+                nw.g[nw.n].tries = tries;
+                nw.g[nw.n].next_ms = now + s->gp.grace_ms; /* our clock restarted: asked again after the grace */
+                nw.n++;
+                p += used;
+            }
+        }
+        if (!ok) {
+            if (bad++ < 3) eco_log(ECO_LOG_WARN, "%s:%d: a gap that is not begin end tries: line skipped", s->cfg.gaps_state, ln);
+            continue;
+        }
+        if (last > nw.last) nw.last = last; /* the store may know a later record (written after the save) */
+        if (!nw.fixed && step) nw.step = step;
+        *g = nw;
+        loaded++;
+    }
+    fclose(f);
+    eco_log(ECO_LOG_INFO, "gap state: %d device-granularities read from %s%s", loaded, s->cfg.gaps_state,
+            bad ? " (some lines skipped)" : "");
+}
+
 int eco_ingest_serve(const eco_ingest_cfg_t *cfg, eco_store_t *store, eco_ingest_stats_t *stats, eco_err_t *err)
 {
     server_t *s = eco_calloc(1, sizeof *s);
@@ -1546,6 +1660,10 @@ int eco_ingest_serve(const eco_ingest_cfg_t *cfg, eco_store_t *store, eco_ingest
             if (s->devs[i].mn && s->devs[i].site && *s->devs[i].site)
                 eco_live_site_put(cfg->live, s->devs[i].mn, s->devs[i].site);
         eco_live_write_end(cfg->live);
+    }
+    if (cfg->gap_requests) { /* the gap trackers start from what the store and the last run knew */
+        eco_store_latest_each(store, seed_gaps, s);
+        gaps_load(s);
     }
     eco_log(ECO_LOG_INFO, "%zu devices in the catalogue%s", s->ndevs,
             cfg->open_registration ? "; open registration is ON (unknown MNs are registered)" : "");
@@ -1609,6 +1727,7 @@ int eco_ingest_serve(const eco_ingest_cfg_t *cfg, eco_store_t *store, eco_ingest
 
     uv_run(&s->loop, UV_RUN_DEFAULT);
 
+    if (cfg->gap_requests) gaps_save(s);
     stats_log(s);
 out_loop:
     if (s->writer_started) {

@@ -497,6 +497,53 @@ def test_store_to_engines():
           f"engines: rank --data gives what rank gives on the exported table ({a.stdout.strip()[:200]} {a.stderr.strip()[:200]})")
 
 
+def test_gaps_restart():
+    """Gaps survive a restart (DIR/gaps.state), and a restart notices what was missed while it was down."""
+    hour = "QN=2026050200000%04d;ST=22;CN=2061;PW=p;MN=GAP-2;Flag=5;CP=&&DataTime=20260502%02d0000;a34004-Avg=%d,a34004-Flag=N&&"
+
+    def wait_req(c, begin, timeout=10):
+        end = time.time() + timeout
+        while time.time() < end:
+            r = next((r for r in c.replies if field(r, "CN") == "2061" and field(r, "BeginTime") == begin), None)
+            if r:
+                return r
+            time.sleep(0.05)
+        return None
+
+    srv = Server("gaps_restart", config="[hj212]\ngap_grace_s = 600\n")
+    subprocess.run([EB, "device", "add", "--data", srv.data, "--mn", "GAP-2", "--pw", "p"], check=True)
+    srv.start()
+    c = Client(srv.port)
+    for i, h in enumerate((8, 9, 12)):  # 10:00 and 11:00 missing; not asked for before the restart (grace 600 s)
+        c.send(frame(hour % (i, h, 30 + h)))
+    check(c.wait_replies(3), "gaps/restart: three hours acknowledged")
+    c.close()
+    srv.stop()
+    state = open(os.path.join(srv.data, "gaps.state")).read() if os.path.exists(os.path.join(srv.data, "gaps.state")) else ""
+    # Beijing civil seconds of 2026-05-02 10:00 and 11:00
+    check("GAP-2\t2\t" in state and "\t1777716000\t1777719600\t0" in state,
+          f"gaps/restart: the open gap is saved at exit ({state.strip()[-120:]})")
+    srv.config = "[hj212]\ngap_grace_s = 0\ngap_retry_s = 1\n"
+    srv.start()
+    c = Client(srv.port)
+    c.send(frame(hour % (3, 13, 43)))
+    r = wait_req(c, "20260502100000")
+    check(r is not None and field(r, "EndTime") == "20260502110000",
+          f"gaps/restart: the gap noticed before the restart is asked for after it ({r})")
+    c.close()
+    srv.stop()
+    # a crash loses the state file: the store still tells where each device was
+    os.unlink(os.path.join(srv.data, "gaps.state"))
+    srv.start()
+    c = Client(srv.port)
+    c.send(frame(hour % (4, 16, 46)))  # 14:00 and 15:00 missed while the server was down
+    r = wait_req(c, "20260502140000")
+    check(r is not None and field(r, "EndTime") == "20260502150000",
+          f"gaps/restart: hours missed while the server was down are noticed from the store ({r})")
+    c.close()
+    srv.stop()
+
+
 # ---------------------------------------------------------------- data-quality alerts
 
 def test_alerts():
@@ -611,6 +658,7 @@ def main():
     test_limits()
     test_gaps_clock()
     test_store_to_engines()
+    test_gaps_restart()
     test_alerts()
     test_sm4_devices()
     test_crash()
