@@ -260,11 +260,23 @@ static int r_devices(api_req_t *r)
 
 /* ------------------------------------------------------------------ /latest */
 
+/* The table is copied out under the live lock (pointers to its keys stay valid: keys are
+ * never removed) and written out after it: formatting 12,000 rows inside the lock would hold
+ * up the ingest writer, and with it every reader queued behind the writer. */
+typedef struct latest_item {
+    const char *mn, *factor;
+    int32_t site;             /* catalogue index, -1 none */
+    int gran;
+    eco_live_val_t v;
+} latest_item_t;
+
 typedef struct latest_ctx {
-    tw_t *t;
     const cat_t *c;
     int kind, gran;
     const char *site, *factor;
+    latest_item_t *v;
+    size_t n, cap;
+    int oom;
 } latest_ctx_t;
 
 static int on_latest(void *ud, const eco_live_row_t *row)
@@ -276,16 +288,19 @@ static int on_latest(void *ud, const eco_live_row_t *row)
     if (x->site && (!s || strcmp(x->site, s->s.code))) return 0;
     for (int g = 0; g < ECO_LIVE_NGRAN; g++) {
         if (!row->val[g] || (x->gran >= 0 && g != x->gran)) continue;
-        const eco_live_val_t *v = row->val[g];
-        tw_row(x->t);
-        tw_str(x->t, s ? s->s.code : "");
-        tw_str(x->t, row->mn);
-        tw_str(x->t, row->factor);
-        tw_str(x->t, eco_gran_name((eco_gran_t)g));
-        tw_time(x->t, v->t, 1);
-        tw_num(x->t, v->value);
-        tw_str(x->t, v->flag);
-        tw_row_end(x->t);
+        if (x->n == x->cap) {
+            size_t nc = x->cap ? x->cap * 2 : 4096;
+            latest_item_t *nv = realloc(x->v, nc * sizeof *nv);
+            if (!nv) return x->oom = 1;
+            x->v = nv;
+            x->cap = nc;
+        }
+        latest_item_t *it = &x->v[x->n++];
+        it->mn = row->mn;
+        it->factor = row->factor;
+        it->site = s ? (int32_t)(s - x->c->sites) : -1;
+        it->gran = g;
+        it->v = *row->val[g];
     }
     return 0;
 }
@@ -308,10 +323,30 @@ static int r_latest(api_req_t *r)
         api_cat_put(r->api, c);
         return 0;
     }
+    x.v = NULL;
+    x.n = x.cap = 0;
+    x.oom = 0;
+    eco_live_each(r->api->live, on_latest, &x);
+    if (x.oom) {
+        free(x.v);
+        api_cat_put(r->api, c);
+        return api_error(r, 500, "internal", "out of memory");
+    }
     tw_t t;
     tw_begin(&t, r, "rows", cols, 7);
-    x.t = &t;
-    eco_live_each(r->api->live, on_latest, &x);
+    for (size_t i = 0; i < x.n; i++) {
+        const latest_item_t *it = &x.v[i];
+        tw_row(&t);
+        tw_str(&t, it->site >= 0 ? c->sites[it->site].s.code : "");
+        tw_str(&t, it->mn);
+        tw_str(&t, it->factor);
+        tw_str(&t, eco_gran_name((eco_gran_t)it->gran));
+        tw_time(&t, it->v.t, 1);
+        tw_num(&t, it->v.value);
+        tw_str(&t, it->v.flag);
+        tw_row_end(&t);
+    }
+    free(x.v);
     tw_end(&t, NULL, NULL);
     api_cache_store(r, ver, c->gen);
     api_cat_put(r->api, c);

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -50,7 +51,7 @@ struct eco_live {
     size_t dev_cap;
     entry_t *e;
     size_t ecap;
-    uint64_t version;             /* under rw */
+    _Atomic uint64_t version;     /* written under rw; read without it (a cache check must not wait) */
 
     pthread_mutex_t mu;           /* ring, counters, closed */
     pthread_cond_t cv;
@@ -288,13 +289,7 @@ int eco_live_get(eco_live_t *l, const char *mn, const char *factor, int gran, ec
     return found;
 }
 
-uint64_t eco_live_version(eco_live_t *l)
-{
-    pthread_rwlock_rdlock(&l->rw);
-    uint64_t v = l->version;
-    pthread_rwlock_unlock(&l->rw);
-    return v;
-}
+uint64_t eco_live_version(eco_live_t *l) { return atomic_load(&l->version); }
 
 uint64_t eco_live_series(eco_live_t *l)
 {
