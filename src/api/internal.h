@@ -170,6 +170,8 @@ int api_air_assess(api_req_t *r);
 int api_aqi_daily(api_req_t *r);
 /* routes_brain.c */
 int api_targets(api_req_t *r);
+int api_rankings(api_req_t *r);
+extern const param_def_t api_p_rankings[];
 
 /* keeper: the /aqi/latest entry of each air site i with want[i], from one pass over the live
  * table; cb gets the site index, the hour (its end), the AQI (-1 none), whether every pollutant

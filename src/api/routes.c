@@ -1323,6 +1323,7 @@ const route_t api_routes[] = {
     {"GET", "/api/v1/ledger/item", "One problem with its alerts and history", "ledger", r_ledger_item, ACCESS_READ, 0, p_ledger_item, 0},
     {"POST", "/api/v1/ledger/action", "Act on a problem: ack, assign, resolve, close, reopen (write role)", "ledger", r_ledger_action, ACCESS_WRITE, 0, NULL, 0},
     {"GET", "/api/v1/targets", "Where each target of the configured plan stands", "brain", api_targets, ACCESS_READ, 1, p_targets, 0},
+    {"GET", "/api/v1/rankings", "Rankings by the composite index, its change, PM2.5 or good days", "brain", api_rankings, ACCESS_READ, 1, api_p_rankings, 0},
     {"GET", "/api/v1/stream", "Live events (Server-Sent Events)", "live", api_stream, ACCESS_READ, 0, p_stream, 0},
     {"GET", "/", "The dashboard and its files", "dashboard", api_static, ACCESS_OPEN, 0, NULL, 1},
 };

@@ -14,39 +14,16 @@
 
 #include "air/grid.h"
 #include "api/tw.h"
+#include "brain/rank.h"
 #include "store/store.h"
 
 /* ------------------------------------------------------------------ periods */
 
-/* "2026-10", "2026-Q3", "2026", "2026-10-01..2026-10-31" or a single day "2026-10-05"; 0 or -1 */
+/* the rankings' periods ("2026-10", "2026-Q3", "2026", "FROM..TO") or a single day "2026-10-05"; 0 or -1 */
 static int parse_period(const char *s, eco_day_t *from, eco_day_t *to)
 {
-    int y, m, q, n = 0;
-    const char *dots = strstr(s, "..");
-    if (dots) {
-        char a[32];
-        size_t al = (size_t)(dots - s);
-        if (al >= sizeof a) return -1;
-        memcpy(a, s, al);
-        a[al] = 0;
-        if (eco_day_parse(eco_slice_cstr(a), from) < 0 || eco_day_parse(eco_slice_cstr(dots + 2), to) < 0) return -1;
-        return *from <= *to ? 0 : -1;
-    }
-    if (sscanf(s, "%4d-Q%1d%n", &y, &q, &n) == 2 && !s[n] && q >= 1 && q <= 4) {
-        *from = eco_day_from_civil(y, 3 * q - 2, 1);
-        *to = eco_day_from_civil(y, 3 * q, eco_days_in_month(y, 3 * q));
-        return 0;
-    }
-    if (sscanf(s, "%4d-%2d%n", &y, &m, &n) == 2 && !s[n] && m >= 1 && m <= 12 && n == 7) {
-        *from = eco_day_from_civil(y, m, 1);
-        *to = eco_day_from_civil(y, m, eco_days_in_month(y, m));
-        return 0;
-    }
-    if (sscanf(s, "%4d%n", &y, &n) == 1 && !s[n] && n == 4) {
-        *from = eco_day_from_civil(y, 1, 1);
-        *to = eco_day_from_civil(y, 12, 31);
-        return 0;
-    }
+    int range;
+    if (eco_rank_period_parse(s, from, to, &range) == 0) return 0;
     if (eco_day_parse(eco_slice_cstr(s), from) == 0) {
         *to = *from;
         return 0;

@@ -1,10 +1,11 @@
-/* routes_brain.c — the brain's routes: where the plan's targets stand.
+/* routes_brain.c — the brain's routes: where the plan's targets stand, who is ahead.
  *
  * Why a file of its own: these answers are computed, not looked up — the
  * store's hourly air values are read into arrays (eco_store_air_grid) and the
- * report is src/brain's (eco_tgt_report), the same that `ecobrain targets
- * report --data` prints, so the API and the CLI cannot disagree. This file
- * only picks the parameters and writes the table.
+ * report is src/brain's (eco_tgt_report, eco_rank_report), the same that
+ * `ecobrain targets report --data` and `ecobrain rank --data` print, so the
+ * API and the CLI cannot disagree. This file only picks the parameters and
+ * writes the table.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 
 #include "air/grid.h"
 #include "api/tw.h"
+#include "brain/rank.h"
 #include "brain/targets.h"
 #include "store/store.h"
 
@@ -146,5 +148,137 @@ int api_targets(api_req_t *r)
     free(rows);
     eco_air_grid_free(&g);
     free(plan);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ GET /api/v1/rankings */
+
+const param_def_t api_p_rankings[] = {
+    {"index", "enum:composite|composite-change|pm2_5|good-days", "the index (default composite, 综合指数)"},
+    {"by", "enum:city|county|site|province", "entity level (default city)"},
+    {"period", "string", "YYYY-MM, YYYY-Qn, YYYY or FROM..TO (default: the last complete month, Beijing)"},
+    {"top", "integer", "only the best N ranks (ties included) and the last N places"},
+    {"edition", "enum:auto|2012|2026", "rule set: auto (each day by its date, default), 2012 or 2026"},
+    {"lang", "enum:zh|en", "language of title (default zh)"},
+    {NULL, NULL, NULL}};
+
+typedef struct rk_extra {
+    const eco_rank_index_info_t *in;
+    const char *by, *basis, *period;
+    eco_day_t from, to;
+    int top, zh;
+} rk_extra_t;
+
+static void rankings_extra(eco_json_t *j, void *ud)
+{
+    const rk_extra_t *x = ud;
+    char d[16];
+    eco_json_key(j, "index");
+    eco_json_str(j, x->in->key);
+    eco_json_key(j, "title");
+    eco_json_str(j, x->zh ? x->in->zh : x->in->en);
+    eco_json_key(j, "by");
+    eco_json_str(j, x->by);
+    eco_json_key(j, "period");
+    eco_json_str(j, x->period);
+    eco_day_format(x->from, d, sizeof d);
+    eco_json_key(j, "from");
+    eco_json_str(j, d);
+    eco_day_format(x->to, d, sizeof d);
+    eco_json_key(j, "to");
+    eco_json_str(j, d);
+    eco_day_format(eco_rank_year_before(x->from), d, sizeof d);
+    eco_json_key(j, "prev_from");
+    eco_json_str(j, d);
+    eco_day_format(eco_rank_year_before(x->to), d, sizeof d);
+    eco_json_key(j, "prev_to");
+    eco_json_str(j, d);
+    eco_json_key(j, "basis");
+    eco_json_str(j, x->basis);
+    eco_json_key(j, "top");
+    if (x->top) eco_json_int(j, x->top);
+    else eco_json_null(j);
+}
+
+int api_rankings(api_req_t *r)
+{
+    static const char *const cols[] = {"rank", "entity", "value", "prev_value", "change", "change_rank", "meets_all",
+                                       "edition"};
+    const char *index = api_arg(r, "index"), *by = api_arg(r, "by"), *period = api_arg(r, "period"),
+               *top_s = api_arg(r, "top"), *ed = api_arg(r, "edition"), *lang = api_arg(r, "lang");
+    eco_rank_index_t ix = ECO_RIX_COMPOSITE;
+    if (index && eco_rank_index_parse(index, &ix) < 0)
+        return api_error(r, 400, "bad_request", "index: composite, composite-change, pm2_5 or good-days, not '%s'", index);
+    if (!by) by = "city";
+    if (strcmp(by, "city") && strcmp(by, "county") && strcmp(by, "site") && strcmp(by, "province"))
+        return api_error(r, 400, "bad_request", "by: city, county, site or province, not '%s'", by);
+    const char *basis = "date";
+    if (ed && strcmp(ed, "auto")) {
+        if (strcmp(ed, "2012") && strcmp(ed, "2026"))
+            return api_error(r, 400, "bad_request", "edition: auto, 2012 or 2026, not '%s'", ed);
+        basis = ed;
+    }
+    if (lang && strcmp(lang, "zh") && strcmp(lang, "en")) return api_error(r, 400, "bad_request", "lang: zh or en");
+    int top = 0;
+    if (top_s) {
+        char *end;
+        long v = strtol(top_s, &end, 10);
+        if (!*top_s || *end || v < 1 || v > 100000)
+            return api_error(r, 400, "bad_request", "top: a positive integer, not '%s'", top_s);
+        top = (int)v;
+    }
+    eco_day_t from, to;
+    int range;
+    char defp[32];
+    if (!period) { /* the last complete month (Beijing) */
+        int y, m, d;
+        eco_day_to_civil(eco_time_day(eco_time_from_utc((int64_t)time(NULL))), &y, &m, &d);
+        if (--m == 0) m = 12, y--;
+        snprintf(defp, sizeof defp, "%04d-%02d", y, m);
+        period = defp;
+    }
+    if (eco_rank_period_parse(period, &from, &to, &range) < 0)
+        return api_error(r, 400, "bad_request", "period: '%s' is not YYYY-MM, YYYY-Qn, YYYY or FROM..TO", period);
+    eco_store_t *st = api_reader_get(r->api);
+    if (!st) return api_error(r, 503, "unavailable", "shutting down");
+    eco_air_grid_t g;
+    eco_err_t err;
+    eco_err_clear(&err);
+    /* the period and the same dates a year earlier, straight from the store into arrays */
+    int rc = eco_store_air_grid(st, (eco_time_t)eco_rank_year_before(from) * ECO_DAY_S,
+                                (eco_time_t)(to + 1) * ECO_DAY_S - 1, &g, &err);
+    api_reader_put(r->api, st);
+    if (rc == ECO_ENODATA) rc = eco_air_grid_init(&g, from, 1, 0); /* nothing stored for the period: no rows */
+    if (rc < 0)
+        return api_error(r, rc == ECO_ENOMEM ? 500 : 503, "store", "reading the hourly air values: %s", err.msg);
+    eco_tgt_source_t src = {&g, grid_stat, grid_each};
+    eco_rank_row_t *rows = NULL;
+    size_t n = 0;
+    int er = eco_rank_report(&src, ix, by, basis, from, to, &rows, &n);
+    if (er < 0) {
+        api_error(r, 500, "internal", "ranking %s by %s over %s: %s", eco_rank_index_info(ix)->key, by, period,
+                  eco_strerror(er));
+    } else {
+        rk_extra_t x = {eco_rank_index_info(ix), by, basis, period, from, to, top, !lang || !strcmp(lang, "zh")};
+        tw_t t;
+        tw_begin(&t, r, "rankings", cols, 8);
+        for (size_t i = 0; i < n; i++) {
+            const eco_rank_row_t *w = &rows[i];
+            if (!eco_rank_keep(rows, n, i, top)) continue;
+            tw_row(&t);
+            tw_int(&t, w->rank, w->rank > 0);
+            tw_str(&t, w->entity);
+            tw_num(&t, w->value);
+            tw_num(&t, w->prev);
+            tw_num(&t, w->change);
+            tw_int(&t, w->change_rank, w->change_rank > 0);
+            tw_bool(&t, w->meets_all);
+            tw_str(&t, w->edition);
+            tw_row_end(&t);
+        }
+        tw_end(&t, rankings_extra, &x);
+    }
+    free(rows);
+    eco_air_grid_free(&g);
     return 0;
 }

@@ -85,4 +85,56 @@ int eco_index_score(const eco_index_def_t *d, const double *values, size_t n, do
  *  0, or < 0 with msg (n bytes) naming file:line. */
 int eco_index_load(eco_index_def_t *d, const char *path, char *msg, size_t n);
 
+/* ------------------------------------------------------------------ built-in air rankings */
+
+#include "brain/targets.h" /* eco_tgt_source_t: statistics of entities over date ranges */
+
+typedef enum {
+    ECO_RIX_COMPOSITE = 0,        /* 综合指数, 2 decimals, lower is better; change: % vs a year earlier */
+    ECO_RIX_COMPOSITE_CHANGE = 1, /* that change rate, 1 decimal, lower is better; entities meeting every
+                                     grade-2 limit are not ranked when they worsened */
+    ECO_RIX_PM25 = 2,             /* PM2.5 mean, integer µg/m³, lower is better; change in % */
+    ECO_RIX_GOOD = 3              /* good-day ratio in %, 1 decimal, higher is better; change in points */
+} eco_rank_index_t;
+
+typedef struct eco_rank_index_info {
+    const char *key;              /* "composite", "composite-change", "pm2_5", "good-days" */
+    int decimals;                 /* of the value as published */
+    eco_rank_dir_t dir;
+    const char *zh, *en;          /* titles */
+} eco_rank_index_info_t;
+
+/** The built-in index named s: 0, or ECO_EINVAL (not one of the four). */
+int eco_rank_index_parse(const char *s, eco_rank_index_t *out);
+const eco_rank_index_info_t *eco_rank_index_info(eco_rank_index_t ix);
+
+/** A ranking period: "YYYY", "YYYY-Qn" (q too), "YYYY-MM", or "FROM..TO" where each side is a date
+ *  (YYYY-MM-DD) or one of the forms above (FROM its first day, TO its last). *range: the FROM..TO
+ *  form. 0, or ECO_EINVAL (not a period, or TO before FROM). */
+int eco_rank_period_parse(const char *s, eco_day_t *from, eco_day_t *to, int *range);
+
+/** The same dates a year earlier (29 February: 28 February). */
+eco_day_t eco_rank_year_before(eco_day_t d);
+
+typedef struct eco_rank_row {
+    char entity[96];
+    double value;                 /* as published (rounded to the index's decimals); NAN: no valid value */
+    double prev;                  /* a year earlier, as published (composite-change: the current composite) */
+    double change;                /* % (good-days: points), 1 decimal; NAN without a previous value */
+    int rank, change_rank;        /* 1 = best, ties shared; 0 unranked */
+    int meets_all;                /* every grade-2 statistic valid and met */
+    const char *edition;          /* the edition governing the period ("2012", "2026") */
+} eco_rank_row_t;
+
+/** The ranking of every entity of `level` (site|city|county|province) with data in [from, to] by a
+ *  built-in index, statistics from src (basis: date|2012|2026), compared with the same dates a year
+ *  earlier. Rows best first (ties: by name), unranked last; *rows is malloc'd (free it), *n may be 0.
+ *  Entities without any data in the period are not listed. 0, ECO_ENOMEM or the source's error. */
+int eco_rank_report(const eco_tgt_source_t *src, eco_rank_index_t ix, const char *level, const char *basis,
+                    eco_day_t from, eco_day_t to, eco_rank_row_t **rows, size_t *n);
+
+/** --top N: whether row i (of n, best first) is among the best N ranks (ties included) or the last N
+ *  ranked places; unranked rows are dropped. top <= 0 keeps every row. */
+int eco_rank_keep(const eco_rank_row_t *rows, size_t n, size_t i, int top);
+
 #endif

@@ -1,12 +1,15 @@
 /* cmd_rank.c — `ecobrain rank`: cities, counties or sites ranked by an index over a period.
  *
- * Why a face over two engines: the statistics come from the air assessment
- * (HJ 663: composite index, PM2.5 mean, good-day ratio — the same figures
- * `air assess` prints, through air_assess_collect) or, for a custom index,
- * from a table of indicator values the user supplies; the ranking rules
- * (ties on published values, change rates, the exemption of entities that
- * meet every standard from the worsening list, normalisation and weights)
- * are src/brain/rank.c. Nothing is computed here that an engine computes.
+ * Why a face over two engines: a built-in index is src/brain's
+ * eco_rank_report over the HJ 663 statistics (composite index, PM2.5 mean,
+ * good-day ratio — the figures `air assess` prints) of the hourly CSV
+ * (--input, through air_assess_collect) or of the store's values read into
+ * arrays (--data, eco_store_air_grid): the same report GET /api/v1/rankings
+ * serves. A custom index comes from a table of indicator values the user
+ * supplies; the ranking rules (ties on published values, change rates, the
+ * exemption of entities that meet every standard from the worsening list,
+ * normalisation and weights) are src/brain/rank.c. Nothing is computed here
+ * that an engine computes.
  *
  * Indices:
  *   composite          综合指数 (lower is better), 2 decimals, change vs the same period a year earlier
@@ -24,23 +27,22 @@
 #include <unistd.h>
 
 #include "air/assess.h"
+#include "air/grid.h"
+#include "air_source.h"
 #include "brain/rank.h"
 #include "cli.h"
-
-typedef enum { IX_COMPOSITE, IX_COMPOSITE_CHANGE, IX_PM25, IX_GOOD, IX_CUSTOM } index_kind_t;
+#include "core/error.h"
+#include "store/store.h"
 
 typedef struct ent {
     char name[96];
     double value, prev, change;
     unsigned char exempt;
     int rank, change_rank, prev_rank;
-    double *sub;                /* custom: normalised indicator scores */
+    double *sub;                /* normalised indicator scores */
 } ent_t;
 
-typedef struct rank_ctx {
-    index_kind_t kind;
-    const char *period;         /* the label wanted */
-    int range;                  /* FROM..TO: take the one period assess returns */
+typedef struct rank_ctx {     /* a custom index's entities of one period */
     ent_t *e;
     size_t n, cap;
     int oom;
@@ -70,49 +72,6 @@ static double round_to(double v, int d)
     if (!isfinite(v)) return v;
     double m = pow(10, d);
     return round(v * m) / m;
-}
-
-/* the index value of a period, as published */
-static double index_value(index_kind_t k, const eco_air_period_t *s)
-{
-    if (!s) return NAN;
-    switch (k) {
-    case IX_COMPOSITE:
-    case IX_COMPOSITE_CHANGE: return round_to(s->composite, 2);
-    case IX_PM25: return s->valid & (1u << ECO_AIR_PM25) ? round_to(s->mean[ECO_AIR_PM25], 0) : NAN;
-    case IX_GOOD: return round_to(s->good_ratio, 1);
-    default: return NAN;
-    }
-}
-
-/* every grade-2 statistic met (the six multiples are 0 and valid) */
-static int meets_all(const eco_air_period_t *s)
-{
-    static const eco_air_ind_t six[] = {ECO_AIR_SO2, ECO_AIR_NO2, ECO_AIR_CO, ECO_AIR_PM10, ECO_AIR_PM25, ECO_AIR_O3_8H};
-    for (size_t i = 0; i < 6; i++)
-        if (!(s->valid & (1u << six[i])) || !(s->multiple[six[i]] <= 0)) return 0;
-    return 1;
-}
-
-static void on_period(void *ud, const char *entity, const char *label, const eco_air_period_t *st,
-                      const eco_air_period_t *prev)
-{
-    rank_ctx_t *x = ud;
-    if (!x->range && strcmp(label, x->period)) return;
-    ent_t *e = ent_push(x, entity);
-    if (!e) return;
-    double cur = index_value(x->kind, st), pv = index_value(x->kind, prev);
-    /* ratios change in percentage points, concentrations and indices in percent */
-    e->change = x->kind == IX_GOOD ? (isfinite(cur) && isfinite(pv) ? cur - pv : NAN) : eco_change_rate(cur, pv);
-    if (e->change == e->change) e->change = round_to(e->change, 1);
-    e->exempt = (unsigned char)meets_all(st);
-    if (x->kind == IX_COMPOSITE_CHANGE) {
-        e->value = e->change;
-        e->prev = cur; /* shown as the current composite for context */
-    } else {
-        e->value = cur;
-        e->prev = pv;
-    }
 }
 
 /* ------------------------------------------------------------------ custom index input */
@@ -250,8 +209,10 @@ static void usage(FILE *f)
           f);
 }
 
-static int rank_run(const char *index, const char *period, const char *input, const char *sites, const char *by,
-                    const char *hl, const char *ed, const char *config, const char *lang, int fmt, int top);
+static int rank_builtin(eco_rank_index_t ix, const char *period, const char *input, const char *data, const char *sites,
+                        const char *by, const char *hl, const char *ed, const char *lang, int fmt, int top);
+static int rank_custom(const char *index, const char *period, const char *input, const char *by, const char *config,
+                       const char *lang, int fmt, int top);
 
 static int cmp_order(const void *a, const void *b)
 {
@@ -303,136 +264,176 @@ int cmd_rank(int argc, char **argv)
     }
     if (optind < argc) return cli_usage_error("rank", "unexpected argument '%s'", argv[optind]);
     if (!index || !period) return cli_usage_error("rank", "--index and --period are required");
-    char tmp_hourly[512] = "", tmp_sites[512] = "";
-    if (data && !input) { /* the store's hourly air data and air sites, through temporary tables */
-        if (!strcmp(index, "composite") || !strcmp(index, "composite-change") || !strcmp(index, "pm2_5") ||
-            !strcmp(index, "good-days")) {
-            int r = cli_store_air_files(data, tmp_hourly, tmp_sites, sizeof tmp_hourly);
-            if (r) return r;
-            input = tmp_hourly;
-            if (!sites) sites = tmp_sites;
-        } else {
-            return cli_usage_error("rank", "a custom index reads its values from --input");
-        }
+    eco_rank_index_t ix;
+    if (eco_rank_index_parse(index, &ix) == 0) {
+        if (!input && !data) return cli_usage_error("rank", "--input FILE or --data DIR is required");
+        if (!input && (sites || hl))
+            return cli_usage_error("rank", "%s is for --input: the store has the cities of its catalogue and each "
+                                           "hour's start", sites ? "--sites" : "--hour-label");
+        return rank_builtin(ix, period, input, input ? NULL : data, sites, by, hl, ed, lang, fmt, top);
     }
-    if (!input) return cli_usage_error("rank", "--input FILE or --data DIR is required");
-    int rr = rank_run(index, period, input, sites, by, hl, ed, config, lang, fmt, top);
-    if (tmp_hourly[0]) unlink(tmp_hourly), unlink(tmp_sites);
-    return rr;
+    if (!input) {
+        if (data) return cli_usage_error("rank", "a custom index reads its values from --input");
+        return cli_usage_error("rank", "--input FILE or --data DIR is required");
+    }
+    return rank_custom(index, period, input, by, config, lang, fmt, top);
 }
 
-static int rank_run(const char *index, const char *period, const char *input, const char *sites, const char *by,
-                    const char *hl, const char *ed, const char *config, const char *lang, int fmt, int top)
+/* a built-in index: eco_rank_report over the CSV's or the store's statistics */
+static int rank_builtin(eco_rank_index_t ix, const char *period, const char *input, const char *data, const char *sites,
+                        const char *by, const char *hl, const char *ed, const char *lang, int fmt, int top)
+{
+    const eco_rank_index_info_t *in = eco_rank_index_info(ix);
+    int en = !strcmp(lang, "en");
+    eco_day_t from, to;
+    int range;
+    if (eco_rank_period_parse(period, &from, &to, &range) < 0)
+        return cli_usage_error("rank", "--period '%s': YYYY, YYYY-Qn, YYYY-MM or FROM..TO", period);
+    if (strcmp(by, "city") && strcmp(by, "county") && strcmp(by, "site") && strcmp(by, "province"))
+        return cli_usage_error("rank", "--by city, county, site or province, not '%s'", by);
+    const char *basis = "date";
+    if (ed && strcmp(ed, "auto")) {
+        if (strcmp(ed, "2012") && strcmp(ed, "2026")) return cli_usage_error("rank", "--edition auto, 2012 or 2026");
+        basis = ed;
+    }
+    cli_air_csv_t *csv = calloc(1, sizeof *csv);
+    if (!csv) return EXIT_RUNTIME;
+    csv->cmd = "rank";
+    csv->input = input;
+    csv->sites = sites;
+    csv->hl = hl;
+    eco_air_grid_t grid;
+    int have_grid = 0, nodata = 0;
+    if (data) { /* the year before and the period, straight from the store into arrays */
+        eco_store_t *st;
+        int r0 = cli_store_open("rank", data, 1, &st);
+        if (r0) {
+            free(csv);
+            return r0;
+        }
+        eco_err_t err;
+        eco_err_clear(&err);
+        int r = eco_store_air_grid(st, (eco_time_t)eco_rank_year_before(from) * ECO_DAY_S,
+                                   (eco_time_t)(to + 1) * ECO_DAY_S - 1, &grid, &err);
+        eco_store_close(st);
+        if (r == ECO_ENODATA) {
+            nodata = 1;
+        } else if (r < 0) {
+            fprintf(stderr, "ecobrain rank: %s: %s\n", data, err.msg);
+            free(csv);
+            return EXIT_RUNTIME;
+        } else {
+            have_grid = 1;
+        }
+    }
+    eco_rank_row_t *rows = NULL;
+    size_t n = 0;
+    int rc = 0;
+    if (!nodata) {
+        eco_tgt_source_t src = have_grid ? cli_air_grid_source(&grid) : cli_air_csv_source(csv);
+        int r = eco_rank_report(&src, ix, by, basis, from, to, &rows, &n);
+        rc = cli_air_csv_status(csv);
+        if (r < 0 && !csv->exit) fprintf(stderr, "ecobrain rank: %s\n", eco_strerror(r));
+        if (r < 0) rc = csv->exit ? csv->exit : EXIT_RUNTIME;
+        if (rc == EXIT_RUNTIME || r < 0) {
+            free(rows);
+            cli_air_csv_free(csv);
+            free(csv);
+            if (have_grid) eco_air_grid_free(&grid);
+            return rc;
+        }
+    }
+    cli_air_csv_free(csv);
+    free(csv);
+    if (have_grid) eco_air_grid_free(&grid);
+    if (n == 0) {
+        free(rows);
+        fprintf(stderr, "ecobrain rank: no %s has data for period %s\n", by, period);
+        return rc ? rc : EXIT_USAGE;
+    }
+    static const char *const cols[] = {"rank", "entity", "value", "prev_value", "change", "change_rank", "meets_all"};
+    if (fmt == TBL_TEXT)
+        printf("%s — %s %s, %s %s\n", en ? "Ranking" : "排名", en ? in->en : in->zh, period, en ? "by" : "按", by);
+    cli_table_t t;
+    tbl_begin(&t, stdout, fmt, cols, 7);
+    for (size_t i = 0; i < n; i++) {
+        const eco_rank_row_t *e = &rows[i];
+        if (!eco_rank_keep(rows, n, i, top)) continue; /* --top N: the best N ranks and the last N places */
+        tbl_row_begin(&t);
+        if (e->rank) tbl_int(&t, e->rank);
+        else tbl_null(&t);
+        tbl_str(&t, e->entity);
+        tbl_num(&t, e->value, in->decimals);
+        tbl_num(&t, e->prev, ix == ECO_RIX_COMPOSITE_CHANGE ? 2 : in->decimals);
+        tbl_num(&t, e->change, 1);
+        if (e->change_rank) tbl_int(&t, e->change_rank);
+        else tbl_null(&t);
+        tbl_str(&t, e->meets_all ? "yes" : "no");
+        tbl_row_end(&t);
+    }
+    int io = tbl_end(&t);
+    free(rows);
+    return io ? EXIT_RUNTIME : rc;
+}
+
+/* a custom index: scores of the entities of the period and of the latest earlier one in VALUES.csv */
+static int rank_custom(const char *index, const char *period, const char *input, const char *by, const char *config,
+                       const char *lang, int fmt, int top)
 {
     rank_ctx_t x, xp;
     memset(&x, 0, sizeof x);
     memset(&xp, 0, sizeof xp);
-    x.period = period;
     int en = !strcmp(lang, "en");
     eco_index_def_t def;
     char prev_label[64] = "";
     int rc = 0;
-    eco_rank_dir_t dir = ECO_LOWER_IS_BETTER;
+    eco_rank_dir_t dir = ECO_HIGHER_IS_BETTER;
     int dec = 2;
-    const char *title = NULL;
-    if (!strcmp(index, "composite")) x.kind = IX_COMPOSITE, title = en ? "composite index" : "综合指数";
-    else if (!strcmp(index, "composite-change"))
-        x.kind = IX_COMPOSITE_CHANGE, dec = 1, title = en ? "change of the composite index (%)" : "综合指数变化率（%）";
-    else if (!strcmp(index, "pm2_5")) x.kind = IX_PM25, dec = 0, title = en ? "PM2.5 (µg/m³)" : "PM2.5浓度（µg/m³）";
-    else if (!strcmp(index, "good-days"))
-        x.kind = IX_GOOD, dec = 1, dir = ECO_HIGHER_IS_BETTER, title = en ? "good-day ratio (%)" : "优良天数比例（%）";
-    else x.kind = IX_CUSTOM;
-
-    if (x.kind == IX_CUSTOM) {
-        if (!config) return cli_usage_error("rank", "index '%s' is not built in: give its definition with --config", index);
-        char msg[300];
-        if (eco_index_load(&def, config, msg, sizeof msg) < 0) {
-            fprintf(stderr, "ecobrain rank: %s\n", msg);
-            return EXIT_USAGE;
-        }
-        if (strcmp(index, def.name) && strcmp(index, "custom"))
-            fprintf(stderr, "ecobrain rank: note: --index '%s', the definition is named '%s'\n", index, def.name);
-        title = def.name;
-        dir = ECO_HIGHER_IS_BETTER;
-        dec = 2;
-        int r = read_custom(input, &def, period, &x, &xp, prev_label, sizeof prev_label);
-        if (r > 0) return r;
-        if (r < 0) rc = EXIT_USAGE;
-    } else {
-        const char *ptype;
-        char pbuf[64];
-        if (strstr(period, "..")) ptype = period, x.range = 1;
-        else if (strchr(period, 'Q') || strchr(period, 'q')) ptype = "quarter";
-        else if (strlen(period) == 7) ptype = "month";
-        else if (strlen(period) == 4) ptype = "year";
-        else return cli_usage_error("rank", "--period '%s': YYYY, YYYY-Qn, YYYY-MM or FROM..TO", period);
-        snprintf(pbuf, sizeof pbuf, "%s", period);
-        for (char *q = pbuf; *q; q++)
-            if (*q == 'q') *q = 'Q';
-        x.period = pbuf;
-        char *av[20];
-        int ac = 0;
-        av[ac++] = "air assess";
-        av[ac++] = "--period";
-        av[ac++] = (char *)ptype;
-        av[ac++] = "--by";
-        av[ac++] = (char *)by;
-        if (sites) av[ac++] = "--sites", av[ac++] = (char *)sites;
-        if (hl) av[ac++] = "--hour-label", av[ac++] = (char *)hl;
-        if (ed) av[ac++] = "--edition", av[ac++] = (char *)ed;
-        av[ac++] = (char *)input;
-        av[ac] = NULL;
-        int r = air_assess_collect(ac, av, on_period, &x);
-        if (r == EXIT_RUNTIME || x.oom) return EXIT_RUNTIME;
-        if (r) rc = r; /* bad rows were reported; the ranking still uses the good ones */
-        x.period = period;
+    if (!config) return cli_usage_error("rank", "index '%s' is not built in: give its definition with --config", index);
+    char msg[300];
+    if (eco_index_load(&def, config, msg, sizeof msg) < 0) {
+        fprintf(stderr, "ecobrain rank: %s\n", msg);
+        return EXIT_USAGE;
     }
+    if (strcmp(index, def.name) && strcmp(index, "custom"))
+        fprintf(stderr, "ecobrain rank: note: --index '%s', the definition is named '%s'\n", index, def.name);
+    const char *title = def.name;
+    int r = read_custom(input, &def, period, &x, &xp, prev_label, sizeof prev_label);
+    if (r > 0) return r;
+    if (r < 0) rc = EXIT_USAGE;
     if (x.n == 0) {
         fprintf(stderr, "ecobrain rank: no %s has data for period %s\n", by, period);
         return rc ? rc : EXIT_USAGE;
     }
     /* ranks */
-    double *v = malloc(x.n * sizeof *v), *ch = malloc(x.n * sizeof *ch);
+    double *v = malloc(x.n * sizeof *v);
     int *rk = malloc(x.n * sizeof *rk);
-    unsigned char *ex = malloc(x.n);
-    if (!v || !ch || !rk || !ex) {
-        free(v), free(ch), free(rk), free(ex);
+    if (!v || !rk) {
+        free(v), free(rk);
         return EXIT_RUNTIME;
     }
     for (size_t i = 0; i < x.n; i++) v[i] = x.e[i].value;
     eco_rank(v, x.n, dir, dec, rk, NULL);
     for (size_t i = 0; i < x.n; i++) x.e[i].rank = rk[i];
-    if (x.kind == IX_CUSTOM) {
-        /* the previous period's ranks and the change in score and in rank */
-        double *pv = malloc((xp.n ? xp.n : 1) * sizeof *pv);
-        int *prk = malloc((xp.n ? xp.n : 1) * sizeof *prk);
-        if (pv && prk && xp.n) {
-            for (size_t i = 0; i < xp.n; i++) pv[i] = xp.e[i].value;
-            eco_rank(pv, xp.n, dir, dec, prk, NULL);
-            for (size_t i = 0; i < x.n; i++)
-                for (size_t j = 0; j < xp.n; j++)
-                    if (!strcmp(x.e[i].name, xp.e[j].name)) {
-                        x.e[i].prev = xp.e[j].value;
-                        x.e[i].prev_rank = prk[j];
-                        x.e[i].change = round_to(x.e[i].value, 2) - round_to(xp.e[j].value, 2);
-                    }
-        }
-        free(pv);
-        free(prk);
-    } else {
-        for (size_t i = 0; i < x.n; i++) {
-            ch[i] = x.e[i].change;
-            ex[i] = x.kind == IX_COMPOSITE_CHANGE ? x.e[i].exempt : 0;
-        }
-        eco_rank_change(ch, ex, x.n, dir, 1, rk);
-        for (size_t i = 0; i < x.n; i++) x.e[i].change_rank = rk[i];
-        if (x.kind == IX_COMPOSITE_CHANGE)
-            for (size_t i = 0; i < x.n; i++) x.e[i].change_rank = x.e[i].rank = rk[i];
+    /* the previous period's ranks and the change in score and in rank */
+    double *pv = malloc((xp.n ? xp.n : 1) * sizeof *pv);
+    int *prk = malloc((xp.n ? xp.n : 1) * sizeof *prk);
+    if (pv && prk && xp.n) {
+        for (size_t i = 0; i < xp.n; i++) pv[i] = xp.e[i].value;
+        eco_rank(pv, xp.n, dir, dec, prk, NULL);
+        for (size_t i = 0; i < x.n; i++)
+            for (size_t j = 0; j < xp.n; j++)
+                if (!strcmp(x.e[i].name, xp.e[j].name)) {
+                    x.e[i].prev = xp.e[j].value;
+                    x.e[i].prev_rank = prk[j];
+                    x.e[i].change = round_to(x.e[i].value, 2) - round_to(xp.e[j].value, 2);
+                }
     }
+    free(pv);
+    free(prk);
     qsort(x.e, x.n, sizeof *x.e, cmp_order);
 
     /* output */
-    int custom = x.kind == IX_CUSTOM;
     const char *cols[8 + ECO_INDEX_MAX_IND];
     int nc = 0;
     cols[nc++] = "rank";
@@ -440,17 +441,12 @@ static int rank_run(const char *index, const char *period, const char *input, co
     cols[nc++] = "value";
     cols[nc++] = "prev_value";
     cols[nc++] = "change";
-    cols[nc++] = custom ? "prev_rank" : "change_rank";
-    if (custom) {
-        cols[nc++] = "rank_change";
-        for (int k = 0; k < def.nind; k++) cols[nc++] = def.ind[k].name;
-    } else {
-        cols[nc++] = "meets_all";
-    }
-    if (fmt == TBL_TEXT) {
+    cols[nc++] = "prev_rank";
+    cols[nc++] = "rank_change";
+    for (int k = 0; k < def.nind; k++) cols[nc++] = def.ind[k].name;
+    if (fmt == TBL_TEXT)
         printf("%s — %s %s, %s %s%s%s\n", en ? "Ranking" : "排名", title, period, en ? "by" : "按", by,
-               custom && *prev_label ? (en ? ", compared with " : "，对比 ") : "", custom ? prev_label : "");
-    }
+               *prev_label ? (en ? ", compared with " : "，对比 ") : "", prev_label);
     cli_table_t t;
     tbl_begin(&t, stdout, fmt, cols, nc);
     size_t nranked = 0;
@@ -464,25 +460,19 @@ static int rank_run(const char *index, const char *period, const char *input, co
         else tbl_null(&t);
         tbl_str(&t, e->name);
         tbl_num(&t, e->value, dec);
-        tbl_num(&t, e->prev, x.kind == IX_COMPOSITE_CHANGE ? 2 : dec);
-        tbl_num(&t, e->change, custom ? 2 : 1);
-        if (custom) {
-            if (e->prev_rank) tbl_int(&t, e->prev_rank);
-            else tbl_null(&t);
-            if (e->prev_rank && e->rank) tbl_int(&t, e->prev_rank - e->rank);
-            else tbl_null(&t);
-            for (int k = 0; k < def.nind; k++) tbl_num(&t, e->sub ? e->sub[k] : NAN, 1);
-        } else {
-            if (e->change_rank) tbl_int(&t, e->change_rank);
-            else tbl_null(&t);
-            tbl_str(&t, e->exempt ? "yes" : "no");
-        }
+        tbl_num(&t, e->prev, dec);
+        tbl_num(&t, e->change, 2);
+        if (e->prev_rank) tbl_int(&t, e->prev_rank);
+        else tbl_null(&t);
+        if (e->prev_rank && e->rank) tbl_int(&t, e->prev_rank - e->rank);
+        else tbl_null(&t);
+        for (int k = 0; k < def.nind; k++) tbl_num(&t, e->sub ? e->sub[k] : NAN, 1);
         tbl_row_end(&t);
     }
     int io = tbl_end(&t);
     for (size_t i = 0; i < x.n; i++) free(x.e[i].sub);
     free(x.e);
     free(xp.e);
-    free(v), free(ch), free(rk), free(ex);
+    free(v), free(rk);
     return io ? EXIT_RUNTIME : rc;
 }

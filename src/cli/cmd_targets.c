@@ -21,140 +21,15 @@
 #include "air/assess.h"
 #include "air/grid.h"
 #include "brain/targets.h"
+#include "air_source.h"
 #include "cli.h"
 #include "core/error.h"
 #include "store/store.h"
 
-typedef struct ent_stat {
-    char name[96];
-    eco_air_period_t st;
-} ent_stat_t;
-
-typedef struct statset {
-    char level[16], basis[8];
-    eco_day_t from, to;
-    ent_stat_t *e;
-    size_t n, cap;
-    int rc;
-} statset_t;
-
-#define MAX_SETS 64
 typedef struct tctx {
-    const char *input, *sites, *hl;
-    statset_t sets[MAX_SETS];
-    int nsets;
-    int full;                  /* more statistic sets were needed than MAX_SETS */
-    int exit;                  /* the exit status of a failed source */
+    cli_air_csv_t csv;         /* --input: the assessment over the hourly CSV */
     eco_air_grid_t *grid;      /* --data: the store's values */
 } tctx_t;
-
-static void on_period(void *ud, const char *entity, const char *label, const eco_air_period_t *st,
-                      const eco_air_period_t *prev)
-{
-    statset_t *s = ud;
-    (void)label;
-    (void)prev;
-    if (s->n == s->cap) {
-        size_t nc = s->cap ? s->cap * 2 : 32;
-        ent_stat_t *ne = realloc(s->e, nc * sizeof *ne);
-        if (!ne) return;
-        s->e = ne;
-        s->cap = nc;
-    }
-    ent_stat_t *e = &s->e[s->n++];
-    snprintf(e->name, sizeof e->name, "%s", entity);
-    e->st = *st;
-}
-
-/* the assessment of every entity at `level` over [from, to], computed once */
-static statset_t *stats(tctx_t *c, const char *level, const char *basis, eco_day_t from, eco_day_t to)
-{
-    for (int i = 0; i < c->nsets; i++) {
-        statset_t *s = &c->sets[i];
-        if (!strcmp(s->level, level) && !strcmp(s->basis, basis) && s->from == from && s->to == to) return s;
-    }
-    if (to < from) return NULL;
-    if (c->nsets == MAX_SETS) {
-        c->full = 1;
-        return NULL;
-    }
-    statset_t *s = &c->sets[c->nsets++];
-    memset(s, 0, sizeof *s);
-    snprintf(s->level, sizeof s->level, "%s", level);
-    snprintf(s->basis, sizeof s->basis, "%s", basis);
-    s->from = from;
-    s->to = to;
-    char range[40], f[16], t[16];
-    eco_day_format(from, f, sizeof f);
-    eco_day_format(to, t, sizeof t);
-    snprintf(range, sizeof range, "%s..%s", f, t);
-    char *av[20];
-    int ac = 0;
-    av[ac++] = "air assess";
-    av[ac++] = "--period";
-    av[ac++] = range;
-    av[ac++] = "--by";
-    av[ac++] = (char *)level;
-    if (c->sites) av[ac++] = "--sites", av[ac++] = (char *)c->sites;
-    if (c->hl) av[ac++] = "--hour-label", av[ac++] = (char *)c->hl;
-    if (strcmp(basis, "date")) av[ac++] = "--edition", av[ac++] = (char *)basis;
-    av[ac++] = (char *)c->input;
-    av[ac] = NULL;
-    s->rc = air_assess_collect(ac, av, on_period, s);
-    return s;
-}
-
-static const eco_air_period_t *find(const statset_t *s, const char *entity)
-{
-    if (!s) return NULL;
-    for (size_t i = 0; i < s->n; i++)
-        if (!strcmp(s->e[i].name, entity)) return &s->e[i].st;
-    if (!strcmp(entity, "province") && s->n == 1) return &s->e[0].st; /* the one province in the input */
-    return NULL;
-}
-
-/* the CSV source: the assessment over the input, one statistic set per (level, basis, range) */
-static int csv_stat(void *ud, const char *level, const char *basis, const char *entity, eco_day_t from, eco_day_t to,
-                    eco_air_period_t *out)
-{
-    tctx_t *c = ud;
-    statset_t *s = stats(c, level, basis, from, to);
-    if (c->full) {
-        fprintf(stderr, "ecobrain targets report: more than %d statistic sets needed\n", MAX_SETS);
-        return c->exit = EXIT_RUNTIME, ECO_ENOMEM;
-    }
-    if (s && s->rc == EXIT_RUNTIME) return c->exit = EXIT_RUNTIME, ECO_ENOMEM;
-    if (s && s->rc && s->n == 0) { /* the assessment refused its input: say so, do not report "no data" */
-        fprintf(stderr, "ecobrain targets report: the air assessment could not read the input (see above)\n");
-        return c->exit = s->rc, ECO_EPARSE;
-    }
-    const eco_air_period_t *f = find(s, entity);
-    if (!f) return 0;
-    *out = *f;
-    return 1;
-}
-
-static int csv_each(void *ud, const char *level, const char *basis, eco_day_t from, eco_day_t to, eco_tgt_ent_cb cb,
-                    void *cbud)
-{
-    tctx_t *c = ud;
-    statset_t *s = stats(c, level, basis, from, to);
-    for (size_t k = 0; s && k < s->n; k++) cb(cbud, s->e[k].name, &s->e[k].st);
-    return 0;
-}
-
-/* the store's source: its values in arrays (air/grid.h), read once */
-static int grid_stat(void *ud, const char *level, const char *basis, const char *entity, eco_day_t from, eco_day_t to,
-                     eco_air_period_t *out)
-{
-    return eco_air_grid_stat(ud, level, basis, entity, from, to, out);
-}
-
-static int grid_each(void *ud, const char *level, const char *basis, eco_day_t from, eco_day_t to, eco_tgt_ent_cb cb,
-                     void *cbud)
-{
-    return eco_air_grid_each(ud, level, basis, from, to, cb, cbud);
-}
 
 static void usage(FILE *f)
 {
@@ -194,16 +69,17 @@ int cmd_targets(int argc, char **argv)
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
     tctx_t c;
     memset(&c, 0, sizeof c);
+    c.csv.cmd = "targets report";
     const char *config = NULL, *asof_s = NULL, *lang = "zh", *data = NULL;
     int fmt = TBL_TEXT, o;
     optind = 2;
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (o) {
         case 'c': config = optarg; break;
-        case 'I': c.input = optarg; break;
-        case 's': c.sites = optarg; break;
+        case 'I': c.csv.input = optarg; break;
+        case 's': c.csv.sites = optarg; break;
         case 'a': asof_s = optarg; break;
-        case 'l': c.hl = optarg; break;
+        case 'l': c.csv.hl = optarg; break;
         case 'f':
             if (cli_parse_format(optarg, &fmt, 1)) return cli_usage_error("targets report", "--format text, csv or json");
             break;
@@ -218,10 +94,10 @@ int cmd_targets(int argc, char **argv)
     }
     if (optind < argc) return cli_usage_error("targets report", "unexpected argument '%s'", argv[optind]);
     if (!config) return cli_usage_error("targets report", "--config PLAN.ini is required");
-    if (!c.input && !data) return cli_usage_error("targets report", "--input HOURLY.csv or --data DIR is required");
-    if (!c.input && c.hl)
+    if (!c.csv.input && !data) return cli_usage_error("targets report", "--input HOURLY.csv or --data DIR is required");
+    if (!c.csv.input && c.csv.hl)
         return cli_usage_error("targets report", "--hour-label is for --input: the store knows each hour's start");
-    return targets_run(&c, config, asof_s, lang, fmt, c.input ? NULL : data);
+    return targets_run(&c, config, asof_s, lang, fmt, c.csv.input ? NULL : data);
 }
 
 static int targets_run(tctx_t *cp, const char *config, const char *asof_s, const char *lang, int fmt, const char *data)
@@ -277,12 +153,11 @@ static int targets_run(tctx_t *cp, const char *config, const char *asof_s, const
                                        "projected", "required", "status", "reason", "furthest"};
     int rc = 0, N = 0, D = 0;
     eco_tgt_row_t *rows = calloc((size_t)(plan->n ? plan->n : 1), sizeof *rows);
-    eco_tgt_source_t src = {&c, csv_stat, csv_each};
-    if (c.grid) src = (eco_tgt_source_t){c.grid, grid_stat, grid_each};
+    eco_tgt_source_t src = c.grid ? cli_air_grid_source(c.grid) : cli_air_csv_source(&c.csv);
     int er = rows ? eco_tgt_report(plan, asof, zh, &src, rows, &N, &D) : ECO_ENOMEM;
     if (er < 0) {
-        if (!c.exit) fprintf(stderr, "ecobrain targets report: %s\n", eco_strerror(er));
-        rc = c.exit ? c.exit : EXIT_RUNTIME;
+        if (!c.csv.exit) fprintf(stderr, "ecobrain targets report: %s\n", eco_strerror(er));
+        rc = c.csv.exit ? c.csv.exit : EXIT_RUNTIME;
     }
     char asof_txt[16];
     eco_day_format(asof, asof_txt, sizeof asof_txt);
@@ -311,7 +186,7 @@ static int targets_run(tctx_t *cp, const char *config, const char *asof_s, const
         tbl_row_end(&t);
     }
     int io = tbl_end(&t);
-    for (int i = 0; i < c.nsets; i++) free(c.sets[i].e);
+    cli_air_csv_free(&c.csv);
     if (c.grid) eco_air_grid_free(c.grid);
     free(rows);
     free(plan);

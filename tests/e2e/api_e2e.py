@@ -849,6 +849,65 @@ def test_air():
     check(srv.stop() == 0, "air server stops")
 
 
+def test_rankings():
+    # the same store read by the route and by `ecobrain rank --data`: air in January 2024 and 2025 (so the
+    # change against a year earlier exists), the simulator's minute a millisecond with the rate limit lifted
+    srv = Server("rankings", config="[hj212]\nrate_per_device = 1000000\nrate_burst = 1000000\n")
+    srv.catalogue(SITES, DEVICES)
+    srv.start()
+    for start, seed in (("2024-01-01 00:00:00", 3), ("2025-01-01 00:00:00", 4)):
+        subprocess.run([EB, "sim", "--target", f"127.0.0.1:{srv.hj212}", "--devices", "3", "--kind", "air",
+                        "--interval-ms", "1", "--duration", "2", "--start", start, "--seed", str(seed), "--quiet"],
+                       capture_output=True, text=True, timeout=300)
+    compared = 0
+    for index in ("composite", "composite-change", "pm2_5", "good-days"):
+        for by in ("city", "county", "site"):
+            for period in ("2025-01", "2025", "2025-01-01..2025-01-02"):
+                st, js = srv.json(f"/api/v1/rankings?index={index}&by={by}&period={period}")
+                cli = subprocess.run([EB, "rank", "--data", srv.data, "--index", index, "--by", by, "--period", period],
+                                     capture_output=True, text=True)
+                rows = list(csv.DictReader(io.StringIO(cli.stdout)))
+                api = (js or {}).get("rankings", [])
+                same = (st == 200 and cli.returncode == 0 and len(api) == len(rows) > 0 and all(
+                    a["entity"] == c["entity"] and a["rank"] == (int(c["rank"]) if c["rank"] else None)
+                    for a, c in zip(api, rows)) and all(
+                    (a[k] is None and c[ck] == "") or (a[k] is not None and c[ck] != "" and abs(a[k] - float(c[ck])) < 1e-9)
+                    for a, c in zip(api, rows) for k, ck in (("value", "value"), ("prev_value", "prev_value"),
+                                                            ("change", "change"), ("change_rank", "change_rank")))
+                    and all(a["meets_all"] == (c["meets_all"] == "yes") for a, c in zip(api, rows)))
+                if not same:
+                    print(index, by, period, st, js, cli.stdout, cli.stderr)
+                compared += same
+    check(compared == 36, f"rankings: entity, value, rank, change and change_rank equal `rank --data` ({compared}/36 cases)")
+    st, js = srv.json("/api/v1/rankings?by=site&period=2025-01-01..2025-01-02&lang=en")
+    api = (js or {}).get("rankings", [])
+    check(st == 200 and len(api) == 3 and all(isinstance(a["value"], float) and isinstance(a["change"], float)
+                                              and a["rank"] >= 1 and a["edition"] == "2012" for a in api),
+          f"rankings: three sites with a composite, a change against 2024 and the edition ({api})")
+    check(js.get("index") == "composite" and js.get("by") == "site" and js.get("from") == "2025-01-01"
+          and js.get("to") == "2025-01-02" and js.get("prev_from") == "2024-01-01" and js.get("title") == "composite index"
+          and js.get("count") == 3, f"rankings: the answer names index, level, period and the previous one ({js})")
+    vals = sorted(a["value"] for a in api)
+    check(all(a["rank"] == 1 + sum(v < a["value"] for v in vals) for a in api), "rankings: rank 1 + the number of lower values")
+    st, c = srv.csv("/api/v1/rankings?by=site&period=2025-01-01..2025-01-02&format=csv")
+    check(st == 200 and [r["entity"] for r in c] == [a["entity"] for a in api] and
+          [r["rank"] for r in c] == [str(a["rank"]) for a in api], "rankings: CSV carries the same rows")
+    st, js = srv.json("/api/v1/rankings?by=site&period=2025-01-01..2025-01-02&top=1")
+    top = [a["entity"] for a in (js or {}).get("rankings", [])]
+    check(st == 200 and top == [api[0]["entity"], api[-1]["entity"]], f"rankings: top=1 keeps the best and the worst ({top})")
+    st, js = srv.json("/api/v1/rankings?period=2019-07")
+    check(st == 200 and js.get("rankings") == [] and js.get("count") == 0, f"rankings: a period without data is empty ({st})")
+    st, js = srv.json("/api/v1/rankings")
+    today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date()  # Beijing
+    last = (today.replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
+    check(st == 200 and js.get("period") == last, f"rankings: default period is the last complete month ({js.get('period')} vs {last})")
+    for q, name in (("index=aqi", b"index"), ("period=2025-13", b"period"), ("by=town", b"by"), ("top=0", b"top"),
+                    ("nosuch=1", b"nosuch")):
+        st, _, d = srv.req(f"/api/v1/rankings?{q}")
+        check(st == 400 and name in d, f"rankings: {q} is a 400 naming it ({st}, {d[:120]!r})")
+    srv.stop()
+
+
 def main():
     if not os.access(EB, os.X_OK):
         print(f"skip: {EB} not built")
@@ -858,6 +917,7 @@ def main():
     test_ledger()
     test_brain()
     test_air()
+    test_rankings()
     print(f"{checks - failures}/{checks} checks passed")
     return 1 if failures else 0
 

@@ -435,6 +435,26 @@
       });
       return;
     }
+    if (which === 'rankings') {
+      // GET /api/v1/rankings: rank, city, the index as published, the change against a year earlier.
+      var d = r.data, en = state.lang === 'en';
+      var dec = { composite: 2, 'composite-change': 1, pm2_5: 0, 'good-days': 1 }[d.index];
+      var vname = { composite: en ? 'Composite index' : '综合指数',
+                    'composite-change': en ? 'Change of the composite index (%)' : '综合指数变化率（%）',
+                    pm2_5: en ? 'PM2.5 (µg/m³)' : 'PM2.5（µg/m³）', 'good-days': en ? 'Good days (%)' : '优良天数比例（%）' }[d.index] || d.title || '';
+      var head = [en ? 'Rank' : '排名', d.by === 'city' || !d.by ? (en ? 'City' : '城市') : (en ? 'Name' : '名称'), vname,
+                  d.index === 'composite-change' ? (en ? 'Change rank' : '变化排名') : (en ? 'Change vs a year earlier (%)' : '同比变化（%）')];
+      var fix = function (v, n) { return typeof v === 'number' ? v.toFixed(n == null ? 1 : n) : '—'; };
+      var sign = function (v) { return typeof v === 'number' ? (v > 0 ? '+' : '') + v.toFixed(1) : '—'; };
+      el.innerHTML = '<table class="tbl"><caption>' + esc((en ? 'Period ' : '时段 ') + (d.period || '')) + '</caption><thead><tr>' +
+        head.map(function (c) { return '<th>' + esc(c) + '</th>'; }).join('') + '</tr></thead><tbody>' +
+        rows.map(function (x) {
+          var last = d.index === 'composite-change' ? (x.change_rank == null ? '—' : x.change_rank) : sign(x.change);
+          return '<tr><td>' + esc(x.rank == null ? '—' : x.rank) + '</td><td>' + esc(cityName(x.entity)) + '</td><td>' +
+            esc(fix(x.value, dec)) + '</td><td>' + esc(last) + '</td></tr>';
+        }).join('') + '</tbody></table>';
+      return;
+    }
     // Anything else: a table of the scalar fields.
     var cols = Object.keys(rows[0]).filter(function (k) { var v = rows[0][k]; return v == null || typeof v !== 'object'; }).slice(0, 8);
     el.innerHTML = '<table class="tbl"><thead><tr>' + cols.map(function (c) { return '<th>' + esc(c) + '</th>'; }).join('') +
@@ -443,8 +463,9 @@
       }).join('') + '</tbody></table>';
   }
   function loadFrames() {
+    var path = { targets: '/api/v1/targets', rankings: '/api/v1/rankings?by=city&index=composite' };
     ['targets', 'rankings'].forEach(function (which) {
-      api('/api/v1/' + which).then(function (r) { state[which] = r; renderFrame(which); });
+      api(path[which]).then(function (r) { state[which] = r; renderFrame(which); });
     });
   }
 

@@ -156,6 +156,138 @@ static void test_index_file(void **state)
     unlink(path);
 }
 
+/* ------------------------------------------------------------------ the built-in report over a source */
+
+typedef struct fake {
+    const char *name[4];
+    eco_air_period_t cur[4], prev[4];
+    eco_day_t from;
+} fake_t;
+
+static int fake_stat(void *ud, const char *level, const char *basis, const char *entity, eco_day_t from, eco_day_t to,
+                     eco_air_period_t *out)
+{
+    fake_t *f = ud;
+    (void)level, (void)basis, (void)to;
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(entity, f->name[i])) {
+            *out = from == f->from ? f->cur[i] : f->prev[i];
+            return 1;
+        }
+    return 0;
+}
+
+static int fake_each(void *ud, const char *level, const char *basis, eco_day_t from, eco_day_t to, eco_tgt_ent_cb cb,
+                     void *cbud)
+{
+    fake_t *f = ud;
+    (void)level, (void)basis, (void)to;
+    for (int i = 0; i < 4; i++) cb(cbud, f->name[i], from == f->from ? &f->cur[i] : &f->prev[i]);
+    return 0;
+}
+
+static eco_air_period_t per(double ci, double good, double pm, int meets)
+{
+    eco_air_period_t p;
+    memset(&p, 0, sizeof p);
+    p.days_with_data = 30;
+    p.composite = ci;
+    p.good_ratio = good;
+    p.mean[ECO_AIR_PM25] = pm;
+    static const eco_air_ind_t six[] = {ECO_AIR_SO2, ECO_AIR_NO2, ECO_AIR_CO, ECO_AIR_PM10, ECO_AIR_PM25, ECO_AIR_O3_8H};
+    for (int i = 0; i < 6; i++) {
+        p.valid |= 1u << six[i];
+        p.multiple[six[i]] = meets ? 0 : 0.1;
+    }
+    return p;
+}
+
+static void test_report(void **state)
+{
+    (void)state;
+    fake_t f;
+    memset(&f, 0, sizeof f);
+    f.from = eco_day_from_civil(2025, 5, 1);
+    f.name[0] = "A", f.name[1] = "B", f.name[2] = "C", f.name[3] = "D";
+    /* A improved 4.00 -> 3.00 (-25 %); B worsened 3.00 -> 3.30 (+10 %); C met every limit and worsened
+     * 3.10 -> 3.30 (+6.45 -> 6.5 %); D has no data in the period (not listed) */
+    f.cur[0] = per(3.0, 90.0, 30.4, 0), f.prev[0] = per(4.0, 85.0, 40, 0);
+    f.cur[1] = per(3.3, 80.0, 35, 0), f.prev[1] = per(3.0, 80.0, 35, 0);
+    f.cur[2] = per(3.3, 95.0, 25, 1), f.prev[2] = per(3.1, 96.0, 25, 1);
+    f.cur[3] = per(NAN, NAN, NAN, 0), f.cur[3].days_with_data = 0;
+    eco_tgt_source_t src = {&f, fake_stat, fake_each};
+    eco_day_t to = eco_day_from_civil(2025, 5, 31);
+    eco_rank_row_t *r;
+    size_t n;
+    assert_int_equal(eco_rank_report(&src, ECO_RIX_COMPOSITE, "city", "date", f.from, to, &r, &n), 0);
+    assert_int_equal(n, 3);
+    assert_string_equal(r[0].entity, "A");
+    assert_int_equal(r[0].rank, 1);
+    assert_true(r[0].change == -25.0 && r[0].prev == 4.0);
+    assert_string_equal(r[1].entity, "B"); /* B and C tie at 3.30: rank 2, by name */
+    assert_int_equal(r[1].rank, 2);
+    assert_int_equal(r[2].rank, 2);
+    assert_true(r[1].change == 10.0 && r[2].change == 6.5);
+    assert_int_equal(r[0].change_rank, 1);
+    assert_int_equal(r[2].change_rank, 2); /* C's 6.5 % before B's 10 % */
+    assert_int_equal(r[1].change_rank, 3);
+    assert_true(r[2].meets_all && !r[1].meets_all);
+    free(r);
+    /* the change ranking: C (meets every limit, worsened) is left out */
+    assert_int_equal(eco_rank_report(&src, ECO_RIX_COMPOSITE_CHANGE, "city", "date", f.from, to, &r, &n), 0);
+    assert_int_equal(n, 3);
+    assert_string_equal(r[0].entity, "A");
+    assert_true(r[0].value == -25.0 && r[0].prev == 3.0 && r[0].rank == 1);
+    assert_string_equal(r[1].entity, "B");
+    assert_int_equal(r[1].rank, 2);
+    assert_string_equal(r[2].entity, "C");
+    assert_int_equal(r[2].rank, 0);
+    free(r);
+    /* good days: higher is better, change in points; PM2.5: integers */
+    assert_int_equal(eco_rank_report(&src, ECO_RIX_GOOD, "city", "date", f.from, to, &r, &n), 0);
+    assert_string_equal(r[0].entity, "C");
+    assert_true(r[0].change == -1.0 && r[1].change == 5.0 && r[2].rank == 3);
+    free(r);
+    assert_int_equal(eco_rank_report(&src, ECO_RIX_PM25, "city", "date", f.from, to, &r, &n), 0);
+    assert_string_equal(r[0].entity, "C");
+    assert_true(r[1].value == 30.0 && r[1].change == -25.0); /* 30.4 -> 30, vs 40 */
+    free(r);
+    /* --top 1 over ranks 1, 2, 2, 4 and an unranked row: the first and the last ranked */
+    eco_rank_row_t t[5];
+    memset(t, 0, sizeof t);
+    int rk[5] = {1, 2, 2, 4, 0};
+    for (int i = 0; i < 5; i++) t[i].rank = rk[i];
+    assert_true(eco_rank_keep(t, 5, 0, 1) && !eco_rank_keep(t, 5, 1, 1) && !eco_rank_keep(t, 5, 2, 1));
+    assert_true(eco_rank_keep(t, 5, 3, 1) && !eco_rank_keep(t, 5, 4, 1) && eco_rank_keep(t, 5, 4, 0));
+}
+
+static void test_periods(void **state)
+{
+    (void)state;
+    eco_day_t f, t;
+    int range;
+    assert_int_equal(eco_rank_period_parse("2025-Q1", &f, &t, &range), 0);
+    assert_true(f == eco_day_from_civil(2025, 1, 1) && t == eco_day_from_civil(2025, 3, 31) && !range);
+    assert_int_equal(eco_rank_period_parse("2024-q4", &f, &t, &range), 0);
+    assert_true(f == eco_day_from_civil(2024, 10, 1) && t == eco_day_from_civil(2024, 12, 31));
+    assert_int_equal(eco_rank_period_parse("2024-02", &f, &t, &range), 0);
+    assert_true(t == eco_day_from_civil(2024, 2, 29));
+    assert_int_equal(eco_rank_period_parse("2025", &f, &t, &range), 0);
+    assert_true(f == eco_day_from_civil(2025, 1, 1) && t == eco_day_from_civil(2025, 12, 31));
+    assert_int_equal(eco_rank_period_parse("2025-01..2025-Q2", &f, &t, &range), 0);
+    assert_true(f == eco_day_from_civil(2025, 1, 1) && t == eco_day_from_civil(2025, 6, 30) && range);
+    assert_int_equal(eco_rank_period_parse("2025-03-02..2025-03-09", &f, &t, &range), 0);
+    assert_true(f == eco_day_from_civil(2025, 3, 2) && t == eco_day_from_civil(2025, 3, 9));
+    const char *bad[] = {"2025-13", "2025-Q5", "2025-1", "25", "2025-02-30", "2025-01-02..2025-01-01", "2025..", "x", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        assert_int_equal(eco_rank_period_parse(bad[i], &f, &t, &range), ECO_EINVAL);
+    assert_true(eco_rank_year_before(eco_day_from_civil(2024, 2, 29)) == eco_day_from_civil(2023, 2, 28));
+    eco_rank_index_t ix;
+    assert_int_equal(eco_rank_index_parse("good-days", &ix), 0);
+    assert_int_equal(ix, ECO_RIX_GOOD);
+    assert_int_equal(eco_rank_index_parse("aqi", &ix), ECO_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -163,6 +295,8 @@ int main(void)
         cmocka_unit_test(test_change),
         cmocka_unit_test(test_index_scores),
         cmocka_unit_test(test_index_file),
+        cmocka_unit_test(test_report),
+        cmocka_unit_test(test_periods),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
