@@ -56,6 +56,10 @@ struct eco_rules {
     eco_map_t sites;
     char (*site_kinds)[32];
     size_t site_cap;
+    /* device mn -> site */
+    eco_map_t devs;
+    char (*dev_sites)[64];
+    size_t dev_cap;
     /* series state */
     eco_map_t map;
     rstate_t *st;
@@ -72,6 +76,7 @@ eco_rules_t *eco_rules_new(void)
     if (!r) return NULL;
     eco_map_init(&r->map);
     eco_map_init(&r->sites);
+    eco_map_init(&r->devs);
     return r;
 }
 
@@ -84,6 +89,8 @@ void eco_rules_free(eco_rules_t *r)
     eco_free(r->st, r->st_cap * sizeof *r->st);
     eco_map_free(&r->map);
     eco_map_free(&r->sites);
+    eco_map_free(&r->devs);
+    eco_free(r->dev_sites, r->dev_cap * sizeof *r->dev_sites);
     eco_free(r, sizeof *r);
 }
 
@@ -366,6 +373,28 @@ int eco_rules_site_kind(eco_rules_t *r, const char *code, const char *kind)
     }
     snprintf(r->site_kinds[id], sizeof r->site_kinds[id], "%s", kind);
     return 0;
+}
+
+int eco_rules_device_site(eco_rules_t *r, const char *mn, const char *site)
+{
+    int32_t id = eco_map_put(&r->devs, eco_slice_cstr(mn));
+    if (id < 0) return ECO_ENOMEM;
+    if ((size_t)id >= r->dev_cap) {
+        size_t nc = r->dev_cap ? r->dev_cap * 2 : 64;
+        while (nc <= (size_t)id) nc *= 2;
+        void *p = eco_realloc(r->dev_sites, r->dev_cap * sizeof *r->dev_sites, nc * sizeof *r->dev_sites);
+        if (!p) return ECO_ENOMEM;
+        r->dev_sites = p;
+        r->dev_cap = nc;
+    }
+    snprintf(r->dev_sites[id], sizeof r->dev_sites[id], "%s", site ? site : "");
+    return 0;
+}
+
+const char *eco_rules_site_of(const eco_rules_t *r, const char *mn)
+{
+    int32_t id = r ? eco_map_get(&r->devs, eco_slice_cstr(mn)) : -1;
+    return id < 0 ? "" : r->dev_sites[id];
 }
 
 /* ------------------------------------------------------------------ evaluation */

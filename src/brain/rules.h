@@ -42,6 +42,11 @@ int eco_rules_count(const eco_rules_t *r);
 /** The catalogue: site `code` is of kind `kind` ("air", "water", ...), for `site_kind` scopes. */
 int eco_rules_site_kind(eco_rules_t *r, const char *code, const char *kind);
 
+/** The catalogue: device mn is at site (for callers that know only the MN: the ingest writer). */
+int eco_rules_device_site(eco_rules_t *r, const char *mn, const char *site);
+/** Its site, "" when unknown. */
+const char *eco_rules_site_of(const eco_rules_t *r, const char *mn);
+
 /** The screen parameters of `factor`: `[screen *]` then `[screen FACTOR]` keys over c. */
 void eco_rules_screen_cfg(const eco_rules_t *r, const char *factor, eco_screen_cfg_t *c);
 /** For eco_screener_set_hook: ud is the eco_rules_t. */
