@@ -200,7 +200,15 @@ struct eco_screener {
     eco_map_t map;
     series_scr_t *v;
     size_t cap;
+    void (*hook)(void *ud, const char *factor, eco_screen_cfg_t *c);
+    void *hook_ud;
 };
+
+void eco_screener_set_hook(eco_screener_t *x, void (*hook)(void *ud, const char *factor, eco_screen_cfg_t *c), void *ud)
+{
+    x->hook = hook;
+    x->hook_ud = ud;
+}
 
 eco_screener_t *eco_screener_new(void)
 {
@@ -244,6 +252,7 @@ unsigned eco_screener_push(eco_screener_t *x, const char *mn, const char *factor
         const char *item = eco_factor_default_item(factor);
         eco_screen_cfg_for(item ? item : "", &s->cfg);
         if (item && (!strcmp(item, "temp") || !strcmp(item, "flue_temp"))) s->cfg.valid_lo = -60;
+        if (x->hook) x->hook(x->hook_ud, factor, &s->cfg);
         eco_screen_init(&s->st);
     }
     return eco_screen_push(&s->cfg, &s->st, t, v, now, ev);

@@ -114,6 +114,9 @@ typedef struct eco_screener eco_screener_t;
 
 eco_screener_t *eco_screener_new(void);
 void eco_screener_free(eco_screener_t *x);
+/** Parameters of new series: hook(ud, factor, cfg) after the shipped ones (the rules file's
+ *  [screen] sections: eco_rules_screen_hook). Set before the first push. */
+void eco_screener_set_hook(eco_screener_t *x, void (*hook)(void *ud, const char *factor, eco_screen_cfg_t *c), void *ud);
 /** Screen one value; 0 or the screens that start firing (evidence in ev).
  *  A new series takes the parameters of its factor's evaluation item
  *  (standards defaults, eco_factor_default_item; generic when unknown). */

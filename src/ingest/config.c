@@ -34,6 +34,13 @@
  *   [ledger]
  *   enabled = true              ; new alerts grouped into problems (docs/alerts.md)
  *   quiet_hours = 24            ; hysteresis: resolved after this long without an alert (0 = never)
+ *   [alerts]
+ *   rules = FILE                ; the rules file (thresholds, limits, screen parameters; docs/alerts.md)
+ *   webhook = http://HOST:PORT/PATH ; each new alert POSTed as JSON (repeatable, at most 8)
+ *   webhook_queue = 1000        ; alerts waiting per receiver; more are dropped and counted
+ *   webhook_tries = 8           ; attempts per alert, then dropped, counted and logged
+ *   webhook_backoff_ms = 500    ; wait after the first failed attempt, doubling (at most 60 s)
+ *   webhook_timeout_ms = 5000   ; connect / send / answer
  */
 #include <ini.h>
 #include <stdio.h>
@@ -41,6 +48,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "brain/rules.h"
 #include "ingest/ingest.h"
 
 /* inih goes on after a handler error and reports the first bad line: keep the first message */
@@ -145,6 +153,34 @@ static int on_kv(void *ud, const char *sec, const char *key, const char *val)
     } else if (!strcmp(sec, "ledger")) {
         BOOL_KEY("enabled", ledger)
         INT_KEY("quiet_hours", ledger_quiet_h, 0, 24 * 366)
+    } else if (!strcmp(sec, "alerts")) {
+        if (!strcmp(key, "rules")) {
+            if (!*val || strlen(val) >= sizeof c->rules_path) {
+                FIRST_BAD(x->bad, "alerts.rules: '%s' is not a file name", val);
+                return 0;
+            }
+            snprintf(c->rules_path, sizeof c->rules_path, "%s", val);
+            return 1;
+        }
+        if (!strcmp(key, "webhook")) {
+            char h[128], path[256];
+            int port;
+            if (c->nwebhooks >= ECO_WEBHOOK_MAX) {
+                FIRST_BAD(x->bad, "alerts.webhook: at most %d", ECO_WEBHOOK_MAX);
+                return 0;
+            }
+            if (strlen(val) >= sizeof c->webhooks[0] ||
+                eco_webhook_parse_url(val, h, sizeof h, &port, path, sizeof path) < 0) {
+                FIRST_BAD(x->bad, "alerts.webhook: '%s' is not http://HOST[:PORT]/PATH (http only)", val);
+                return 0;
+            }
+            snprintf(c->webhooks[c->nwebhooks++], sizeof c->webhooks[0], "%s", val);
+            return 1;
+        }
+        INT_KEY("webhook_queue", webhook.queue, 1, 1000000)
+        INT_KEY("webhook_tries", webhook.tries, 1, 100)
+        INT_KEY("webhook_backoff_ms", webhook.backoff_ms, 1, 600000)
+        INT_KEY("webhook_timeout_ms", webhook.timeout_ms, 100, 600000)
     } else if (!strcmp(sec, "http")) {
         return 1; /* the HTTP face reads its own section */
     }
@@ -152,6 +188,45 @@ static int on_kv(void *ud, const char *sec, const char *key, const char *val)
     return 0;
 #undef INT_KEY
 #undef BOOL_KEY
+}
+
+int eco_rules_load_file(eco_rules_t *rules, const char *path, eco_err_t *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return eco_err_set(err, ECO_ENOENT, "%s: cannot open", path);
+    char *text = NULL;
+    size_t n = 0, cap = 0;
+    for (;;) {
+        if (n + 4096 + 1 > cap) {
+            size_t nc = cap ? cap * 2 : 8192;
+            if (nc > ((size_t)16 << 20)) {
+                free(text);
+                fclose(f);
+                return eco_err_set(err, ECO_EINVAL, "%s: larger than 16 MiB", path);
+            }
+            char *p = realloc(text, nc);
+            if (!p) {
+                free(text);
+                fclose(f);
+                return eco_err_set(err, ECO_ENOMEM, "%s: out of memory", path);
+            }
+            text = p;
+            cap = nc;
+        }
+        size_t got = fread(text + n, 1, 4096, f);
+        n += got;
+        if (got < 4096) break;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(text);
+        return eco_err_set(err, ECO_EIO, "%s: cannot read", path);
+    }
+    text[n] = 0;
+    int r = eco_rules_parse(rules, path, text, err);
+    free(text);
+    return r;
 }
 
 int eco_ingest_cfg_load(eco_ingest_cfg_t *c, const char *path, eco_err_t *err)

@@ -21,6 +21,7 @@
 
 #include "core/error.h"
 #include "live/live.h"
+#include "ingest/webhook.h"
 #include "store/store.h"
 
 typedef struct eco_ingest_cfg {
@@ -52,6 +53,10 @@ typedef struct eco_ingest_cfg {
     int screens;              /* data-quality screens on every new value, alerts stored (default 1) */
     int ledger;               /* each new alert into the problem ledger, same transaction (default 1) */
     int ledger_quiet_h;       /* hysteresis: an active problem with no alert this long is resolved (default 24) */
+    char rules_path[512];     /* [alerts] rules: the rules file (docs/alerts.md), "" = none */
+    char webhooks[ECO_WEBHOOK_MAX][256]; /* [alerts] webhook (repeatable): http:// receivers of new alerts */
+    int nwebhooks;
+    eco_webhook_opts_t webhook; /* [alerts] webhook_queue, webhook_tries, webhook_backoff_ms, webhook_timeout_ms */
     eco_live_t *live;         /* not a setting: the table the HTTP face reads (NULL = none) */
     char gaps_state[512];     /* where gap state survives restarts (serve: DIR/gaps.state; "" = nowhere) */
 } eco_ingest_cfg_t;
@@ -80,6 +85,10 @@ int eco_ingest_serve(const eco_ingest_cfg_t *cfg, eco_store_t *store, eco_ingest
 /** Read [hj212], [store] settings from an INI file into cfg. 0, or < 0 with
  *  err naming file:line. Unknown keys are errors (a typo must not pass). */
 int eco_ingest_cfg_load(eco_ingest_cfg_t *c, const char *path, eco_err_t *err);
+
+typedef struct eco_rules eco_rules_t;
+/** Read a rules file (docs/alerts.md) into r: eco_rules_parse on its text. */
+int eco_rules_load_file(eco_rules_t *r, const char *path, eco_err_t *err);
 
 /** Parse "HOST:PORT" or ":PORT" or "PORT". 0 or ECO_EINVAL. */
 int eco_ingest_parse_addr(const char *s, char *host, size_t hostn, int *port);

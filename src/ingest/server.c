@@ -35,6 +35,7 @@
 #include "core/log.h"
 #include "core/map.h"
 #include "hj212/hj212.h"
+#include "brain/rules.h"
 #include "brain/screens.h"
 #include "ingest/gaps.h"
 #include "standards/factors.h"
@@ -70,6 +71,7 @@ void eco_ingest_cfg_default(eco_ingest_cfg_t *c)
     c->screens = 1;
     c->ledger = 1;
     c->ledger_quiet_h = ECO_LEDGER_QUIET_DEFAULT_S / 3600;
+    eco_webhook_opts_default(&c->webhook);
 }
 
 /* ------------------------------------------------------------------ types */
@@ -168,6 +170,7 @@ typedef struct batch {
     VEC(unsigned char) failed; /* per frame: a value of it could not be stored */
     eco_buf_t replies;
     eco_buf_t alert_ev;        /* writer: alert events (JSON, NUL-separated), published after the commit */
+    eco_buf_t hook_ev;         /* writer: alerts for the webhooks (JSON, NUL-terminated each), queued after the commit */
     uint32_t nframes;
     int64_t first_ms;
     /* writer results */
@@ -234,6 +237,10 @@ struct server {
     eco_gaps_policy_t gp;
     uint64_t qn_last;
     eco_screener_t *screener;  /* writer thread only: data-quality screens of new values */
+    eco_rules_t *rules;        /* writer thread only: the rules file's rules; and MN -> site for alerts */
+    eco_rule_val_t *recv;      /* writer: the values of one record, for the rules */
+    size_t recv_cap;
+    eco_webhooks_t *hooks;     /* receivers of new alerts, NULL = none */
     int64_t ledger_swept_us;   /* writer thread only: last hysteresis sweep of the problem ledger */
     int load_failed;           /* the catalogue could not be loaded whole */
     double q_tokens;           /* quarantine rows allowed now (token bucket, 100/s, burst 1000) */
@@ -312,6 +319,7 @@ static int load_device_cb(void *ud, const eco_device_t *dv)
     int32_t id = device_add(s, dv->mn, dv->pw, dv->profile, dv->sm4_key, dv->site);
     if (id >= 0) s->devs[id].last_seen_ms = dv->last_seen_ms;
     else s->load_failed = 1;
+    if (s->rules && eco_rules_device_site(s->rules, dv->mn, dv->site) < 0) s->load_failed = 1;
     return id < 0;
 }
 
@@ -330,6 +338,7 @@ static void batch_reset(batch_t *b)
     b->obs.n = b->regs.n = b->quar.n = b->raws.n = b->seen.n = b->acks.n = b->failed.n = 0;
     eco_buf_reset(&b->replies);
     eco_buf_reset(&b->alert_ev);
+    eco_buf_reset(&b->hook_ev);
     b->nframes = 0;
     b->first_ms = 0;
     b->result = 0;
@@ -349,6 +358,7 @@ static void batch_free(batch_t *b)
     eco_free(b->failed.v, b->failed.cap * sizeof *b->failed.v);
     eco_buf_free(&b->replies);
     eco_buf_free(&b->alert_ev);
+    eco_buf_free(&b->hook_ev);
 }
 
 static int batch_empty(const batch_t *b)
@@ -476,6 +486,99 @@ static void publish(server_t *s, batch_t *b)
     eco_live_notify(l);
 }
 
+/* the webhook document: the /api/v1/alerts entry (docs/api.md) */
+static void hook_event(server_t *s, batch_t *b, const eco_alert_t *a, int id)
+{
+    eco_buf_t *o = &b->hook_ev;
+    eco_json_t j;
+    eco_json_init(&j, o);
+    eco_json_obj_begin(&j);
+    eco_json_key(&j, "id");
+    eco_json_int(&j, id);
+    eco_json_key(&j, "screen");
+    eco_json_str(&j, a->screen);
+    eco_json_key(&j, "severity");
+    eco_json_str(&j, a->severity);
+    eco_json_key(&j, "site");
+    eco_json_str(&j, eco_rules_site_of(s->rules, a->mn));
+    eco_json_key(&j, "mn");
+    eco_json_str(&j, a->mn);
+    eco_json_key(&j, "factor");
+    eco_json_str(&j, a->factor);
+    eco_json_key(&j, "granularity");
+    eco_json_str(&j, eco_gran_name(a->gran));
+    eco_json_key(&j, "time");
+    json_time(&j, a->t);
+    eco_json_key(&j, "evidence");
+    eco_json_str(&j, a->evidence);
+    eco_json_key(&j, "created");
+    json_time(&j, eco_time_from_utc(a->created_ms / 1000));
+    eco_json_obj_end(&j);
+    eco_buf_putc(o, 0);
+}
+
+/* store one alert, link it to the ledger, queue its events: all in the writer's transaction */
+static int put_alert(server_t *s, batch_t *b, eco_alert_t *a, eco_err_t *err)
+{
+    int r = eco_store_alert_put(s->store, a, err);
+    if (r < 0) return r;
+    b->n_alerts++;
+    a->id = r;
+    if (s->cfg.ledger && a->id > 0 && /* the problem ledger, in the same transaction */
+        eco_store_problem_put(s->store, a, (int64_t)s->cfg.ledger_quiet_h * 3600, NULL, err) < 0)
+        return err->code < 0 ? err->code : ECO_EIO;
+    if (s->cfg.live) alert_event(s, b, a, r);
+    if (s->hooks) hook_event(s, b, a, r);
+    return 0;
+}
+
+typedef struct rule_ctx {
+    server_t *s;
+    batch_t *b;
+    const eco_obs_t *o;
+    eco_err_t *err;
+    int r;
+} rule_ctx_t;
+
+static int on_rule_alert(void *ud, const eco_rule_alert_t *ra)
+{
+    rule_ctx_t *x = ud;
+    eco_alert_t a = {ra->screen, ra->severity, x->o->mn, ra->factor, x->o->gran, ra->t, ra->evidence,
+                     x->o->received_ms, NULL, 0};
+    x->r = put_alert(x->s, x->b, &a, x->err);
+    return x->r < 0;
+}
+
+/* the rules on one record: the NEW values of items [from, to) (same MN, granularity and time) */
+static int rules_record(server_t *s, batch_t *b, size_t from, size_t to, eco_err_t *err)
+{
+    size_t n = 0;
+    if (to - from > s->recv_cap) {
+        size_t nc = to - from + 16;
+        eco_rule_val_t *p = eco_realloc(s->recv, s->recv_cap * sizeof *p, nc * sizeof *p);
+        if (!p) return eco_err_set(err, ECO_ENOMEM, "rules: out of memory");
+        s->recv = p;
+        s->recv_cap = nc;
+    }
+    for (size_t i = from; i < to; i++) {
+        const eco_obs_t *o = &b->obs.v[i].o;
+        if (b->obs.v[i].outcome != ECO_STORE_NEW) continue;
+        s->recv[n++] = (eco_rule_val_t){o->factor, o->value, o->fields.ptr, o->fields.len};
+    }
+    if (!n) return 0;
+    const eco_obs_t *o = &b->obs.v[from].o;
+    rule_ctx_t x = {s, b, o, err, 0};
+    int rc = eco_rules_record(s->rules, o->mn, eco_rules_site_of(s->rules, o->mn), (int)o->gran, o->t, s->recv,
+                              (int)n, on_rule_alert, &x);
+    if (x.r < 0) return x.r;
+    return rc < 0 ? eco_err_set(err, rc, "rules: out of memory") : 0;
+}
+
+static int same_record(const eco_obs_t *a, const eco_obs_t *b)
+{
+    return a->t == b->t && a->gran == b->gran && !strcmp(a->mn, b->mn);
+}
+
 static void batch_commit(server_t *s, batch_t *b)
 {
     int64_t t0 = mono_us();
@@ -520,18 +623,16 @@ static void batch_commit(server_t *s, batch_t *b)
                 eco_screen_evidence_text(&ev, evt, sizeof evt);
                 eco_alert_t a = {eco_screen_name(bit), eco_screen_severity(bit), o->mn, o->factor, o->gran, o->t,
                                  evt, o->received_ms, NULL, 0};
-                if ((r = eco_store_alert_put(s->store, &a, &err)) < 0) goto fail;
-                b->n_alerts++;
-                a.id = r;
-                if (s->cfg.ledger && a.id > 0 && /* the problem ledger, in the same transaction */
-                    eco_store_problem_put(s->store, &a, (int64_t)s->cfg.ledger_quiet_h * 3600, NULL, &err) < 0) {
-                    r = err.code < 0 ? err.code : ECO_EIO;
-                    goto fail;
-                }
-                if (s->cfg.live) alert_event(s, b, &a, r);
+                if ((r = put_alert(s, b, &a, &err)) < 0) goto fail;
             }
         }
     }
+    if (eco_rules_count(s->rules) > 0) /* the rules, record by record (a frame's values are consecutive) */
+        for (size_t i = 0, from = 0; i < b->obs.n; i++)
+            if (i + 1 == b->obs.n || !same_record(&b->obs.v[i].o, &b->obs.v[i + 1].o)) {
+                if ((r = rules_record(s, b, from, i + 1, &err)) < 0) goto fail;
+                from = i + 1;
+            }
     for (size_t i = 0; i < b->seen.n; i++)
         if ((r = eco_store_device_seen(s->store, b->seen.v[i].mn, b->seen.v[i].ms, &err)) < 0) goto fail;
     if (s->cfg.ledger && s->cfg.ledger_quiet_h > 0 && t0 - s->ledger_swept_us >= 60 * 1000000LL) {
@@ -545,6 +646,12 @@ static void batch_commit(server_t *s, batch_t *b)
     b->result = 0;
     b->commit_us = mono_us() - t0;
     if (s->cfg.live) publish(s, b); /* only what is committed is shown */
+    for (size_t off = 0; s->hooks && off < b->hook_ev.len;) { /* NUL-terminated documents */
+        const char *js = b->hook_ev.data + off;
+        size_t len = strlen(js);
+        eco_webhooks_post(s->hooks, js, len);
+        off += len + 1;
+    }
     return;
 fail:
     eco_store_tx_rollback(s->store);
@@ -1621,6 +1728,11 @@ static void gaps_load(server_t *s)
             bad ? " (some lines skipped)" : "");
 }
 
+static int rules_site_cb(void *ud, const eco_site_t *site)
+{
+    return eco_rules_site_kind(ud, site->code, eco_site_kind_name(site->kind)) < 0;
+}
+
 int eco_ingest_serve(const eco_ingest_cfg_t *cfg, eco_store_t *store, eco_ingest_stats_t *stats, eco_err_t *err)
 {
     server_t *s = eco_calloc(1, sizeof *s);
@@ -1628,7 +1740,8 @@ int eco_ingest_serve(const eco_ingest_cfg_t *cfg, eco_store_t *store, eco_ingest
     s->cfg = *cfg;
     s->store = store;
     eco_gaps_policy_default(&s->gp);
-    if (cfg->screens && !(s->screener = eco_screener_new())) {
+    if (!(s->rules = eco_rules_new()) || (cfg->screens && !(s->screener = eco_screener_new()))) {
+        eco_rules_free(s->rules);
         eco_free(s->pkt, sizeof *s->pkt);
         eco_free(s, sizeof *s);
         return eco_err_set(err, ECO_ENOMEM, "serve: out of memory");
@@ -1648,6 +1761,12 @@ int eco_ingest_serve(const eco_ingest_cfg_t *cfg, eco_store_t *store, eco_ingest
     s->fill = &s->b[0];
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
+    if (cfg->rules_path[0]) { /* the rules file: its screen parameters, thresholds and limits */
+        if ((r = eco_rules_load_file(s->rules, cfg->rules_path, err)) < 0) goto out_free;
+        if ((r = eco_store_site_each(store, rules_site_cb, s->rules, err)) < 0) goto out_free;
+        if (s->screener) eco_screener_set_hook(s->screener, eco_rules_screen_hook, s->rules);
+        eco_log(ECO_LOG_INFO, "alert rules: %d from %s", eco_rules_count(s->rules), cfg->rules_path);
+    }
     if ((r = eco_store_device_each(store, load_device_cb, s, err)) < 0) goto out_free;
     if (s->load_failed) {
         r = eco_err_set(err, ECO_ENOMEM, "serve: out of memory loading the device catalogue");
@@ -1719,6 +1838,12 @@ int eco_ingest_serve(const eco_ingest_cfg_t *cfg, eco_store_t *store, eco_ingest
     s->last_stats_ms = now_ms(s);
     s->q_tokens = 1000;
     s->q_tokens_ms = now_ms(s);
+    if (cfg->nwebhooks > 0) {
+        const char *urls[ECO_WEBHOOK_MAX];
+        for (int i = 0; i < cfg->nwebhooks; i++) urls[i] = cfg->webhooks[i];
+        if ((r = eco_webhooks_start(urls, cfg->nwebhooks, &cfg->webhook, &s->hooks, err)) < 0) goto out_loop;
+        eco_log(ECO_LOG_INFO, "webhooks: %d receiver%s of new alerts", cfg->nwebhooks, cfg->nwebhooks > 1 ? "s" : "");
+    }
     if (pthread_create(&s->writer, NULL, writer_main, s) != 0) {
         r = eco_err_set(err, ECO_EIO, "serve: cannot start the writer thread");
         goto out_loop;
@@ -1736,6 +1861,18 @@ out_loop:
         pthread_cond_signal(&s->cv);
         pthread_mutex_unlock(&s->mu);
         pthread_join(s->writer, NULL);
+    }
+    if (s->hooks) { /* after the writer: nothing more is queued; what is queued gets its drain time */
+        eco_webhook_stats_t ws;
+        eco_webhooks_stop(s->hooks, &ws);
+        s->hooks = NULL;
+        eco_log(ECO_LOG_INFO,
+                "webhooks: %llu queued, %llu delivered, %llu retries, dropped %llu (queue full %llu, failed %llu, "
+                "at stop %llu)",
+                (unsigned long long)ws.queued, (unsigned long long)ws.sent, (unsigned long long)ws.retries,
+                (unsigned long long)(ws.dropped_full + ws.dropped_failed + ws.dropped_stop),
+                (unsigned long long)ws.dropped_full, (unsigned long long)ws.dropped_failed,
+                (unsigned long long)ws.dropped_stop);
     }
     if (r < 0) { /* start-up failed: close what was opened */
         uv_walk(&s->loop, close_walk, NULL);
@@ -1759,6 +1896,8 @@ out_free:
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
     eco_screener_free(s->screener);
+    eco_rules_free(s->rules);
+    eco_free(s->recv, s->recv_cap * sizeof *s->recv);
     eco_free(s->pkt, sizeof *s->pkt);
     eco_free(s, sizeof *s);
     return r;
