@@ -124,6 +124,7 @@ wrk_run() { # name url [header]
   p50=$(awk '$1 == "50%" {print $2}' "$work/$1.wrk")
   p99=$(awk '$1 == "99%" {print $2}' "$work/$1.wrk")
   to_ms() { awk -v x="$1" 'BEGIN { if (x ~ /us$/) printf "%.3f", x / 1000; else if (x ~ /ms$/) printf "%.3f", x + 0; else if (x ~ /s$/) printf "%.3f", x * 1000; else print "" }'; }
+  emit "$1" connections "$CONN" conns
   emit "$1" req_per_s "$rps" req/s
   emit "$1" p50_ms "$(to_ms "$p50")" ms
   emit "$1" p99_ms "$(to_ms "$p99")" ms
@@ -131,10 +132,19 @@ wrk_run() { # name url [header]
 }
 wrk_run api_latest "http://127.0.0.1:$HTTP/api/v1/latest?granularity=hour"
 wrk_run api_latest_zstd "http://127.0.0.1:$HTTP/api/v1/latest?granularity=hour" "Accept-Encoding: zstd"
+# the same with 4 connections: 16 threads of a thread-per-connection server on 2 cores queue behind
+# each other and behind wrk, so both figures are reported
+CONN_SAVED=$CONN
+CONN=4
+wrk_run api_latest_zstd_c4 "http://127.0.0.1:$HTTP/api/v1/latest?granularity=hour" "Accept-Encoding: zstd"
+CONN=$CONN_SAVED
 zsize=$(curl -s -H "Accept-Encoding: zstd" "http://127.0.0.1:$HTTP/api/v1/latest?granularity=hour" | wc -c)
 emit api_latest_zstd answer_bytes "$zsize" bytes
 from=$(date -d '-31 days' +%F)
 wrk_run api_series_month "http://127.0.0.1:$HTTP/api/v1/series?mn=MONTH0001&factor=a34004&granularity=hour&from=$from&limit=10000"
+CONN=4
+wrk_run api_series_month_c4 "http://127.0.0.1:$HTTP/api/v1/series?mn=MONTH0001&factor=a34004&granularity=hour&from=$from&limit=10000"
+CONN=$CONN_SAVED
 curl -s "http://127.0.0.1:$HTTP/api/v1/series?mn=MONTH0001&factor=a34004&granularity=hour&from=$from&limit=10000" \
   -o "$work/series.json"
 srows=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['count'])" "$work/series.json")
