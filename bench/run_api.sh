@@ -137,6 +137,8 @@ wrk_run api_latest_zstd "http://127.0.0.1:$HTTP/api/v1/latest?granularity=hour" 
 CONN_SAVED=$CONN
 CONN=4
 wrk_run api_latest_zstd_c4 "http://127.0.0.1:$HTTP/api/v1/latest?granularity=hour" "Accept-Encoding: zstd"
+CONN=1
+wrk_run api_latest_zstd_c1 "http://127.0.0.1:$HTTP/api/v1/latest?granularity=hour" "Accept-Encoding: zstd"
 CONN=$CONN_SAVED
 zsize=$(curl -s -H "Accept-Encoding: zstd" "http://127.0.0.1:$HTTP/api/v1/latest?granularity=hour" | wc -c)
 emit api_latest_zstd answer_bytes "$zsize" bytes
@@ -144,6 +146,8 @@ from=$(date -d '-31 days' +%F)
 wrk_run api_series_month "http://127.0.0.1:$HTTP/api/v1/series?mn=MONTH0001&factor=a34004&granularity=hour&from=$from&limit=10000"
 CONN=4
 wrk_run api_series_month_c4 "http://127.0.0.1:$HTTP/api/v1/series?mn=MONTH0001&factor=a34004&granularity=hour&from=$from&limit=10000"
+CONN=1
+wrk_run api_series_month_c1 "http://127.0.0.1:$HTTP/api/v1/series?mn=MONTH0001&factor=a34004&granularity=hour&from=$from&limit=10000"
 CONN=$CONN_SAVED
 curl -s "http://127.0.0.1:$HTTP/api/v1/series?mn=MONTH0001&factor=a34004&granularity=hour&from=$from&limit=10000" \
   -o "$work/series.json"
