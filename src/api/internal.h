@@ -98,6 +98,7 @@ struct eco_api {
     eco_hist_ms_t m_lat;
     uint64_t m_lat_sum_us;
     int sse_clients;
+    int heavy;                /* computed answers in progress (routes.c heavy_call) */
     uint64_t sse_total, sse_lagged;
 };
 

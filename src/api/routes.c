@@ -1253,6 +1253,35 @@ static int r_sites_post(api_req_t *r)
     return 0;
 }
 
+/* ------------------------------------------------------------------ computed answers */
+
+/* Routes that read a period of every station's hours and compute (targets, rankings, assessments,
+ * daily AQI) take seconds and memory on a big store: at most API_HEAVY_MAX at once, the others are
+ * told to come back (503) rather than queue up and hold every store connection. */
+#define API_HEAVY_MAX 2
+
+static int heavy_call(api_req_t *r, route_fn fn)
+{
+    eco_api_t *a = r->api;
+    pthread_mutex_lock(&a->m_mu);
+    int busy = a->heavy >= API_HEAVY_MAX;
+    if (!busy) a->heavy++;
+    pthread_mutex_unlock(&a->m_mu);
+    if (busy)
+        return api_error(r, 503, "busy", "%d computed answers (targets, rankings, assessments) in progress: try again",
+                         API_HEAVY_MAX);
+    int rc = fn(r);
+    pthread_mutex_lock(&a->m_mu);
+    a->heavy--;
+    pthread_mutex_unlock(&a->m_mu);
+    return rc;
+}
+
+static int h_targets(api_req_t *r) { return heavy_call(r, api_targets); }
+static int h_rankings(api_req_t *r) { return heavy_call(r, api_rankings); }
+static int h_air_assess(api_req_t *r) { return heavy_call(r, api_air_assess); }
+static int h_aqi_daily(api_req_t *r) { return heavy_call(r, api_aqi_daily); }
+
 /* ------------------------------------------------------------------ the table */
 
 static const param_def_t p_sites[] = {
@@ -1315,15 +1344,15 @@ const route_t api_routes[] = {
     {"GET", "/api/v1/latest", "Latest value of every series, from memory", "data", r_latest, ACCESS_READ, 1, p_latest, 0},
     {"GET", "/api/v1/series", "Values over a time range, keyset-paginated", "data", r_series, ACCESS_READ, 1, p_series, 0},
     {"GET", "/api/v1/aqi/latest", "Real-time AQI (HJ 633) of each air site's latest hour", "air", r_aqi_latest, ACCESS_READ, 1, p_city, 0},
-    {"GET", "/api/v1/aqi/daily", "Daily AQI (HJ 633) and daily values (HJ 663) of air sites, from stored hours", "air", api_aqi_daily, ACCESS_READ, 1, p_daily, 0},
-    {"GET", "/api/v1/air/assess", "HJ 663 assessment of sites or regions over a period, from stored hours", "air", api_air_assess, ACCESS_READ, 1, p_assess, 0},
+    {"GET", "/api/v1/aqi/daily", "Daily AQI (HJ 633) and daily values (HJ 663) of air sites, from stored hours", "air", h_aqi_daily, ACCESS_READ, 1, p_daily, 0},
+    {"GET", "/api/v1/air/assess", "HJ 663 assessment of sites or regions over a period, from stored hours", "air", h_air_assess, ACCESS_READ, 1, p_assess, 0},
     {"GET", "/api/v1/water/latest", "GB 3838 class of each water site's latest hour", "water", r_water_latest, ACCESS_READ, 1, p_city, 0},
     {"GET", "/api/v1/alerts", "Alerts, newest first", "alerts", r_alerts, ACCESS_READ, 1, p_alerts, 0},
     {"GET", "/api/v1/ledger", "The problem ledger: problems grouped from alerts, newest first", "ledger", r_ledger, ACCESS_READ, 1, p_ledger, 0},
     {"GET", "/api/v1/ledger/item", "One problem with its alerts and history", "ledger", r_ledger_item, ACCESS_READ, 0, p_ledger_item, 0},
     {"POST", "/api/v1/ledger/action", "Act on a problem: ack, assign, resolve, close, reopen (write role)", "ledger", r_ledger_action, ACCESS_WRITE, 0, NULL, 0},
-    {"GET", "/api/v1/targets", "Where each target of the configured plan stands", "brain", api_targets, ACCESS_READ, 1, p_targets, 0},
-    {"GET", "/api/v1/rankings", "Rankings by the composite index, its change, PM2.5 or good days", "brain", api_rankings, ACCESS_READ, 1, api_p_rankings, 0},
+    {"GET", "/api/v1/targets", "Where each target of the configured plan stands", "brain", h_targets, ACCESS_READ, 1, p_targets, 0},
+    {"GET", "/api/v1/rankings", "Rankings by the composite index, its change, PM2.5 or good days", "brain", h_rankings, ACCESS_READ, 1, api_p_rankings, 0},
     {"GET", "/api/v1/stream", "Live events (Server-Sent Events)", "live", api_stream, ACCESS_READ, 0, p_stream, 0},
     {"GET", "/", "The dashboard and its files", "dashboard", api_static, ACCESS_OPEN, 0, NULL, 1},
 };

@@ -239,6 +239,8 @@ int api_rankings(api_req_t *r)
     }
     if (eco_rank_period_parse(period, &from, &to, &range) < 0)
         return api_error(r, 400, "bad_request", "period: '%s' is not YYYY-MM, YYYY-Qn, YYYY or FROM..TO", period);
+    if (to - from > 366) /* with the year before, two years of every station's hours are read */
+        return api_error(r, 400, "bad_request", "period: '%s' spans more than 366 days: ask in pieces", period);
     eco_store_t *st = api_reader_get(r->api);
     if (!st) return api_error(r, 503, "unavailable", "shutting down");
     eco_air_grid_t g;

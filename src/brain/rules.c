@@ -510,14 +510,11 @@ static int judge(const rule_t *u, rstate_t *s, eco_time_t t, double x, double c,
         }
         return 0;
     }
+    if (!good) return 0; /* between reset and the threshold: neither — both runs are kept (rules.h) */
     s->bad_run = 0;
     s->ev_n = 0;
-    if (good) {
-        s->good_run++;
-        if (s->active && s->good_run >= u->clear_n) s->active = 0;
-    } else {
-        s->good_run = 0; /* between reset and the threshold: neither */
-    }
+    s->good_run++;
+    if (s->active && s->good_run >= u->clear_n) s->active = 0;
     return 0;
 }
 

@@ -223,8 +223,18 @@ int eco_tgt_report(const eco_plan_t *plan, eco_day_t asof, int zh, const eco_tgt
             for (int b = 0; b < 3 && f.best[b].set; b++) {
                 char one[160];
                 snprintf(one, sizeof one, "%s%s %.*f", b ? "; " : "", f.best[b].name, in->decimals, f.best[b].v);
-                one[79] = 0; /* at most 79 bytes per city, as the report always had */
-                strncat(furthest, one, sfurthest - strlen(furthest) - 1);
+                /* at most 79 bytes per city, as the report always had, cut before a UTF-8 continuation
+                 * byte so that a Chinese name is never split mid-character */
+                size_t cut = strlen(one) > 79 ? 79 : strlen(one);
+                while (cut > 0 && ((unsigned char)one[cut] & 0xC0) == 0x80) cut--;
+                one[cut] = 0;
+                size_t room = sfurthest - strlen(furthest) - 1, ol = strlen(one);
+                if (ol > room) { /* the same for the whole list */
+                    ol = room;
+                    while (ol > 0 && ((unsigned char)one[ol] & 0xC0) == 0x80) ol--;
+                    one[ol] = 0;
+                }
+                strncat(furthest, one, room);
             }
         }
     }

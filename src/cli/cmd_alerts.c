@@ -8,6 +8,7 @@
  */
 #include <getopt.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -119,7 +120,10 @@ static int gather(actx_t *x, const eco_obs_row_t *r)
     }
     rec_val_t *v = &x->vals[x->nvals++];
     snprintf(v->factor, sizeof v->factor, "%s", r->factor);
-    v->value = r->value;
+    /* a value flagged other than N (calibration, maintenance, fault ...) is not judged: missing */
+    int valid = !r->flag[0] || !strcmp(r->flag, "N");
+    v->value = valid ? r->value : NAN;
+    if (!valid) fl = 0;
     v->foff = x->flen;
     v->flen = fl;
     if (fl) memcpy(x->fields + x->flen, r->fields, fl);

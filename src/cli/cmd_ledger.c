@@ -325,7 +325,7 @@ static int do_list(const opts_t *o)
 typedef struct sctx {
     int found;
     eco_problem_t p;          /* strings copied below */
-    char kind[32], mn[128], site[128], factor[64], sev[16], assignee[128], due[16];
+    char kind[128], mn[128], site[128], factor[64], sev[16], assignee[256], due[16];
 } sctx_t;
 
 static int on_one(void *ud, const eco_problem_t *p)

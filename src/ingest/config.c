@@ -179,7 +179,7 @@ static int on_kv(void *ud, const char *sec, const char *key, const char *val)
         }
         INT_KEY("webhook_queue", webhook.queue, 1, 1000000)
         INT_KEY("webhook_tries", webhook.tries, 1, 100)
-        INT_KEY("webhook_backoff_ms", webhook.backoff_ms, 1, 600000)
+        INT_KEY("webhook_backoff_ms", webhook.backoff_ms, 1, 60000)
         INT_KEY("webhook_timeout_ms", webhook.timeout_ms, 100, 600000)
     } else if (!strcmp(sec, "http")) {
         return 1; /* the HTTP face reads its own section */

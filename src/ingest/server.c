@@ -563,7 +563,10 @@ static int rules_record(server_t *s, batch_t *b, size_t from, size_t to, eco_err
     for (size_t i = from; i < to; i++) {
         const eco_obs_t *o = &b->obs.v[i].o;
         if (b->obs.v[i].outcome != ECO_STORE_NEW) continue;
-        s->recv[n++] = (eco_rule_val_t){o->factor, o->value, o->fields.ptr, o->fields.len};
+        /* a value flagged other than N (calibration, maintenance, fault ...) is not judged: missing */
+        int valid = !o->flag.len || eco_slice_eq(o->flag, "N");
+        s->recv[n++] = (eco_rule_val_t){o->factor, valid ? o->value : NAN, valid ? o->fields.ptr : NULL,
+                                        valid ? o->fields.len : 0};
     }
     if (!n) return 0;
     const eco_obs_t *o = &b->obs.v[from].o;

@@ -104,16 +104,23 @@ static int http_post(const target_t *t, const char *body, size_t len, int timeou
     memset(&hints, 0, sizeof hints);
     hints.ai_socktype = SOCK_STREAM;
     if (getaddrinfo(t->host, port, &hints, &ai) != 0 || !ai) return -1;
-    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-    int status = -1;
-    if (fd < 0) goto out;
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-    if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
-        if (errno != EINPROGRESS || !wait_fd(fd, POLLOUT, deadline)) goto out;
-        int e = 0;
-        socklen_t el = sizeof e;
-        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) < 0 || e) goto out;
+    int fd = -1, status = -1;
+    /* every address the name has ("localhost" may give ::1 first to a receiver on 127.0.0.1 only) */
+    for (struct addrinfo *a = ai; a && fd < 0; a = a->ai_next) {
+        fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+        if (fd < 0) continue;
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+        if (connect(fd, a->ai_addr, a->ai_addrlen) < 0) {
+            int e = 0;
+            socklen_t el = sizeof e;
+            if (errno != EINPROGRESS || !wait_fd(fd, POLLOUT, deadline) ||
+                getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) < 0 || e) {
+                close(fd);
+                fd = -1;
+            }
+        }
     }
+    if (fd < 0) goto out;
     char head[600];
     int hl = snprintf(head, sizeof head,
                       "POST %s HTTP/1.1\r\nHost: %s:%d\r\nUser-Agent: ecobrain\r\nContent-Type: application/json\r\n"
@@ -150,18 +157,23 @@ out:
     return status;
 }
 
-/* sleep ms unless stopped past the deadline; returns early on stop */
+/* sleep ms, or less: once stopped, no later than the stop's deadline */
 static void nap(target_t *t, int64_t ms)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += ms / 1000;
-    ts.tv_nsec += (ms % 1000) * 1000000;
-    if (ts.tv_nsec >= 1000000000) ts.tv_sec++, ts.tv_nsec -= 1000000000;
     pthread_mutex_lock(&t->mu);
     int64_t until = mono_ms() + ms;
-    while (!(t->quit && mono_ms() >= t->deadline_ms) && mono_ms() < until)
-        if (pthread_cond_timedwait(&t->cv, &t->mu, &ts) == ETIMEDOUT) break;
+    for (;;) {
+        int64_t end = t->quit && t->deadline_ms < until ? t->deadline_ms : until; /* a stop shortens the nap */
+        int64_t now = mono_ms();
+        if (now >= end) break;
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        int64_t left = end - now;
+        ts.tv_sec += left / 1000;
+        ts.tv_nsec += (left % 1000) * 1000000;
+        if (ts.tv_nsec >= 1000000000) ts.tv_sec++, ts.tv_nsec -= 1000000000;
+        pthread_cond_timedwait(&t->cv, &t->mu, &ts); /* woken by a stop: the loop recomputes the end */
+    }
     pthread_mutex_unlock(&t->mu);
 }
 
@@ -178,7 +190,7 @@ static void *run(void *arg)
         }
         item_t it = t->q[t->head];
         pthread_mutex_unlock(&t->mu);
-        int64_t delay = o->backoff_ms;
+        int64_t delay = o->backoff_ms > 60000 ? 60000 : o->backoff_ms; /* waits are capped at 60 s */
         int ok = 0, status = -1, tries = 0, stopped = 0;
         for (;;) {
             pthread_mutex_lock(&t->mu);

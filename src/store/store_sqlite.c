@@ -173,6 +173,7 @@ struct eco_store {
     size_t ndevice_cap;
     int in_tx;
     int catalogue_only;       /* opened without the latest-value cache: no values may be stored */
+    int ledger_ok;            /* the schema has the ledger (checked once) */
     /* undo log of the caches: what this transaction added or changed, so a rollback
      * (or a failed commit) leaves no cached row id or latest value the disk does not have */
     struct undo {
@@ -1072,8 +1073,12 @@ static const char *const ledger_sql[LS_N] = {
     [LS_LINK] = "INSERT INTO problem_alert(alert,problem) VALUES(?1,?2)",
     [LS_GET] = "SELECT state, assignee, due, last_t FROM problem WHERE id=?1",
     [LS_SET] = "UPDATE problem SET state=?2, assignee=?3, due=?4, updated=?5 WHERE id=?1",
-    [LS_QUIET] = "SELECT id, state, last_t, assignee, due FROM problem"
-                 " WHERE state IN ('open','acknowledged','assigned','reopened') AND last_t<=?1 ORDER BY id",
+    /* quiet: no alert AND no person's action for quiet_s — a person's reopen or assign must not be
+     * undone by the next sweep (q: the later of the last alert and the last human event) */
+    [LS_QUIET] = "SELECT id, state, q, assignee, due FROM (SELECT p.id, p.state, p.assignee, p.due,"
+                 " max(p.last_t, coalesce((SELECT max(e.t) FROM problem_event e WHERE e.problem = p.id"
+                 " AND e.actor <> 'ecobrain'), p.last_t)) AS q FROM problem p"
+                 " WHERE p.state IN ('open','acknowledged','assigned','reopened')) WHERE q<=?1 ORDER BY id",
 };
 
 static sqlite3_stmt *lstmt(eco_store_t *s, int which, eco_err_t *err)
@@ -1090,6 +1095,7 @@ static sqlite3_stmt *lstmt(eco_store_t *s, int which, eco_err_t *err)
 
 static int need_ledger(eco_store_t *s, eco_err_t *err)
 {
+    if (s->ledger_ok) return 0; /* asked once per handle: the writer calls this for every alert */
     int v = eco_store_schema_version(s);
     if (v < 0) return db_err(s, err, "reading the schema version");
     if (v < 4)
@@ -1097,6 +1103,7 @@ static int need_ledger(eco_store_t *s, eco_err_t *err)
                            "%s: schema version %d predates the problem ledger (version 4): open the store "
                            "writable once (`ecobrain ledger rebuild --data DIR`) to add it",
                            s->path, v);
+    s->ledger_ok = 1;
     return 0;
 }
 
@@ -1405,7 +1412,7 @@ int eco_store_problem_rebuild(eco_store_t *s, int64_t quiet_s, eco_time_t now, l
                            -1, &st, NULL) != SQLITE_OK)
         return tx_auto_end(s, began, db_err(s, err, "preparing the ledger rebuild"), err);
     /* in pages, each copied out before it is put: the scan must not see its own inserts */
-    typedef struct { long id; int gran; eco_time_t t; int64_t created_ms; char screen[32], sev[16], mn[128], factor[64]; } row_t;
+    typedef struct { long id; int gran; eco_time_t t; int64_t created_ms; char screen[128], sev[16], mn[128], factor[64]; } row_t;
     row_t *page = eco_malloc(256 * sizeof *page);
     if (!page) r = eco_err_set(err, ECO_ENOMEM, "%s: out of memory rebuilding the ledger", s->path);
     eco_time_t kt = INT64_MIN;

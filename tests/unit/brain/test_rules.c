@@ -92,6 +92,27 @@ static void test_reset_deadband_no_flapping(void **st)
     eco_rules_free(r);
 }
 
+/* a reading inside the dead band is neither bad nor good: the runs it interrupts go on (for/clear >= 2) */
+static void test_deadband_keeps_runs(void **st)
+{
+    (void)st;
+    eco_rules_t *r = load("[threshold o3]\nfactor = a05024\nabove = 200\nreset = 180\nfor = 3\nclear = 2\n");
+    got_t g = {0};
+    /* 210 190 210 210: three bad with one neutral between -> fires at the 4th; then 170 190 170: two good
+     * with one neutral between -> clears; 210 210 210 fires again at the 3rd */
+    double v[] = {210, 190, 210, 210, 170, 190, 170, 210, 210, 210};
+    for (int i = 0; i < 10; i++) push1(r, "M1", "", 2, T0 + i * 3600, "a05024", v[i], &g);
+    assert_int_equal(g.n, 2);
+    assert_int_equal(g.t[0], T0 + 3 * 3600);
+    assert_int_equal(g.t[1], T0 + 9 * 3600);
+    /* a good reading breaks a bad run: 210 210 170 210 does not fire with for = 3 */
+    got_t h = {0};
+    double w[] = {210, 210, 170, 210};
+    for (int i = 0; i < 4; i++) push1(r, "M2", "", 2, T0 + i * 3600, "a05024", w[i], &h);
+    assert_int_equal(h.n, 0);
+    eco_rules_free(r);
+}
+
 static void test_scope(void **st)
 {
     (void)st;
@@ -242,6 +263,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_threshold_hysteresis), cmocka_unit_test(test_reset_deadband_no_flapping),
+        cmocka_unit_test(test_deadband_keeps_runs),
         cmocka_unit_test(test_scope),                cmocka_unit_test(test_limit_o2_reference),
         cmocka_unit_test(test_limit_prefers_zsavg),  cmocka_unit_test(test_furnace_850),
         cmocka_unit_test(test_screen_overrides),     cmocka_unit_test(test_errors),

@@ -144,6 +144,13 @@ static int act(eco_store_t *s, long id, eco_pb_action_t a, const char *by, const
     return eco_store_problem_transition(s, id, &c, NULL, err);
 }
 
+static int act_at(eco_store_t *s, long id, eco_pb_action_t a, const char *by, eco_time_t t, eco_err_t *err)
+{
+    eco_problem_change_t c = {a, by, NULL, NULL, "", t};
+    eco_err_clear(err);
+    return eco_store_problem_transition(s, id, &c, NULL, err);
+}
+
 static int count_alert(void *ud, const eco_alert_t *a)
 {
     (void)a;
@@ -293,7 +300,7 @@ static void test_hysteresis(void **state)
     assert_int_equal(p, q);
     assert_string_equal(problems(s, p, -1)->state[0], "open");
     /* then 25 h of quiet before the next: resolved as of 24 h after the last, reopened by the alert */
-    assert_int_equal(act(s, p, ECO_PA_ACK, "li", NULL, NULL, &err), 0);
+    assert_int_equal(act_at(s, p, ECO_PA_ACK, "li", T0 + 30 * H, &err), 0);
     alert_at(s, "MN1", "w01001", "spike", "high", T0 + 48 * H, 24 * H, &q);
     assert_int_equal(p, q);
     hist_t *h = history(s, p);
@@ -318,6 +325,17 @@ static void test_hysteresis(void **state)
     h = history(s, p);
     assert_int_equal(h->n, 6);
     assert_string_equal(h->line[5], "auto-resolve reopened->resolved ecobrain note");
+    /* a person's reopen is not undone by the next sweep: quiet counts from the last alert or action */
+    assert_int_equal(act_at(s, p, ECO_PA_REOPEN, "wang", T0 + 2000 * H, &err), 0);
+    assert_int_equal(eco_store_problem_expire(s, T0 + 2001 * H, 24 * H, &n, &err), 0);
+    assert_int_equal(n, 0);
+    assert_string_equal(problems(s, p, -1)->state[0], "reopened");
+    assert_int_equal(eco_store_problem_expire(s, T0 + 2024 * H, 24 * H, &n, &err), 0);
+    assert_int_equal(n, 1);
+    h = history(s, p);
+    assert_int_equal(h->n, 8);
+    assert_int_equal(h->t[7], T0 + 2024 * H); /* dated after the person's action, not before it */
+    assert_true(h->t[7] >= h->t[6]);
     /* quiet_s 0: hysteresis off */
     long r;
     alert_at(s, "MN2", "w01001", "flat", "medium", T0, 0, &r);
