@@ -869,42 +869,10 @@ static const char *const ledger_cols[] = {"id",          "state",      "severity
                                           "mn",          "factor",     "alerts",   "first_alert",
                                           "last_alert",  "assignee",   "due",      "opened",   "updated"};
 
-static void ledger_str_or_null(eco_json_t *j, const char *k, const char *v)
-{
-    eco_json_key(j, k);
-    if (v && *v) eco_json_str(j, v);
-    else eco_json_null(j);
-}
-
 static void ledger_problem_json(eco_json_t *j, const eco_problem_t *p)
 {
     eco_json_obj_begin(j);
-    eco_json_key(j, "id");
-    eco_json_int(j, p->id);
-    eco_json_key(j, "state");
-    eco_json_str(j, eco_pb_state_name(p->state));
-    eco_json_key(j, "severity");
-    eco_json_str(j, p->severity);
-    eco_json_key(j, "kind");
-    eco_json_str(j, p->kind);
-    eco_json_key(j, "site");
-    eco_json_str(j, p->site);
-    eco_json_key(j, "mn");
-    eco_json_str(j, p->mn);
-    eco_json_key(j, "factor");
-    eco_json_str(j, p->factor);
-    eco_json_key(j, "alerts");
-    eco_json_int(j, p->alerts);
-    eco_json_key(j, "first_alert");
-    api_json_time(j, p->first_t);
-    eco_json_key(j, "last_alert");
-    api_json_time(j, p->last_t);
-    ledger_str_or_null(j, "assignee", p->assignee);
-    ledger_str_or_null(j, "due", p->due);
-    eco_json_key(j, "opened");
-    api_json_time(j, p->opened);
-    eco_json_key(j, "updated");
-    api_json_time(j, p->updated);
+    eco_store_json_problem_fields(j, p);
     eco_json_obj_end(j);
 }
 
@@ -983,58 +951,6 @@ static int on_ledger_one(void *ud, const eco_problem_t *p)
     return 1;
 }
 
-static int on_ledger_event(void *ud, const eco_problem_event_t *e)
-{
-    eco_json_t *j = ud;
-    eco_json_obj_begin(j);
-    eco_json_key(j, "time");
-    api_json_time(j, e->t);
-    eco_json_key(j, "by");
-    eco_json_str(j, e->by);
-    eco_json_key(j, "action");
-    eco_json_str(j, e->action);
-    ledger_str_or_null(j, "from", e->from_state);
-    eco_json_key(j, "to");
-    eco_json_str(j, e->to_state);
-    ledger_str_or_null(j, "assignee", e->assignee);
-    ledger_str_or_null(j, "due", e->due);
-    eco_json_key(j, "alert");
-    if (e->alert > 0) eco_json_int(j, e->alert);
-    else eco_json_null(j);
-    eco_json_key(j, "note");
-    eco_json_str(j, e->note);
-    eco_json_obj_end(j);
-    return 0;
-}
-
-static int on_ledger_alert(void *ud, const eco_alert_t *a)
-{
-    eco_json_t *j = ud;
-    eco_json_obj_begin(j);
-    eco_json_key(j, "id");
-    eco_json_int(j, a->id);
-    eco_json_key(j, "screen");
-    eco_json_str(j, a->screen);
-    eco_json_key(j, "severity");
-    eco_json_str(j, a->severity);
-    eco_json_key(j, "site");
-    eco_json_str(j, a->site ? a->site : "");
-    eco_json_key(j, "mn");
-    eco_json_str(j, a->mn);
-    eco_json_key(j, "factor");
-    eco_json_str(j, a->factor);
-    eco_json_key(j, "granularity");
-    eco_json_str(j, eco_gran_name(a->gran));
-    eco_json_key(j, "time");
-    api_json_time(j, a->t);
-    eco_json_key(j, "evidence");
-    eco_json_str(j, a->evidence ? a->evidence : "");
-    eco_json_key(j, "created");
-    api_json_ms(j, a->created_ms);
-    eco_json_obj_end(j);
-    return 0;
-}
-
 /* {"problem":{...},"alerts":[...],"history":[...]} of problem id into r->out; 0, or < 0 after answering */
 static int ledger_item_json(api_req_t *r, eco_store_t *st, long id)
 {
@@ -1052,13 +968,13 @@ static int ledger_item_json(api_req_t *r, eco_store_t *st, long id)
     if (rc == 0) {
         eco_json_key(&j, "alerts");
         eco_json_arr_begin(&j);
-        rc = eco_store_problem_alerts(st, id, on_ledger_alert, &j, &err);
+        rc = eco_store_problem_alerts(st, id, eco_store_json_alert, &j, &err);
         eco_json_arr_end(&j);
     }
     if (rc == 0) {
         eco_json_key(&j, "history");
         eco_json_arr_begin(&j);
-        rc = eco_store_problem_history(st, id, on_ledger_event, &j, &err);
+        rc = eco_store_problem_history(st, id, eco_store_json_event, &j, &err);
         eco_json_arr_end(&j);
     }
     eco_json_obj_end(&j);

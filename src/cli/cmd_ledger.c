@@ -99,88 +99,7 @@ static void event_cells(cli_table_t *t, const eco_problem_event_t *e)
 
 /* ---- JSON objects (show --format json, export --format json) */
 
-static void jtime(eco_json_t *j, const char *k, eco_time_t t)
-{
-    char b[40];
-    eco_time_format_iso(t, b, sizeof b);
-    eco_json_key(j, k);
-    eco_json_str(j, b);
-}
-
-static void jstr_or_null(eco_json_t *j, const char *k, const char *v)
-{
-    eco_json_key(j, k);
-    if (v && *v) eco_json_str(j, v);
-    else eco_json_null(j);
-}
-
-static void json_problem_fields(eco_json_t *j, const eco_problem_t *p)
-{
-    eco_json_key(j, "id");
-    eco_json_int(j, p->id);
-    eco_json_key(j, "state");
-    eco_json_str(j, eco_pb_state_name(p->state));
-    eco_json_key(j, "severity");
-    eco_json_str(j, p->severity);
-    eco_json_key(j, "kind");
-    eco_json_str(j, p->kind);
-    eco_json_key(j, "site");
-    eco_json_str(j, p->site);
-    eco_json_key(j, "mn");
-    eco_json_str(j, p->mn);
-    eco_json_key(j, "factor");
-    eco_json_str(j, p->factor);
-    eco_json_key(j, "alerts");
-    eco_json_int(j, p->alerts);
-    jtime(j, "first_alert", p->first_t);
-    jtime(j, "last_alert", p->last_t);
-    jstr_or_null(j, "assignee", p->assignee);
-    jstr_or_null(j, "due", p->due);
-    jtime(j, "opened", p->opened);
-    jtime(j, "updated", p->updated);
-}
-
-static int json_event(void *ud, const eco_problem_event_t *e)
-{
-    eco_json_t *j = ud;
-    eco_json_obj_begin(j);
-    jtime(j, "time", e->t);
-    eco_json_key(j, "by");
-    eco_json_str(j, e->by);
-    eco_json_key(j, "action");
-    eco_json_str(j, e->action);
-    jstr_or_null(j, "from", e->from_state);
-    eco_json_key(j, "to");
-    eco_json_str(j, e->to_state);
-    jstr_or_null(j, "assignee", e->assignee);
-    jstr_or_null(j, "due", e->due);
-    eco_json_key(j, "alert");
-    if (e->alert > 0) eco_json_int(j, e->alert);
-    else eco_json_null(j);
-    eco_json_key(j, "note");
-    eco_json_str(j, e->note);
-    eco_json_obj_end(j);
-    return 0;
-}
-
-static int json_alert(void *ud, const eco_alert_t *a)
-{
-    eco_json_t *j = ud;
-    eco_json_obj_begin(j);
-    eco_json_key(j, "id");
-    eco_json_int(j, a->id);
-    jtime(j, "time", a->t);
-    eco_json_key(j, "screen");
-    eco_json_str(j, a->screen);
-    eco_json_key(j, "severity");
-    eco_json_str(j, a->severity);
-    eco_json_key(j, "granularity");
-    eco_json_str(j, eco_gran_name(a->gran));
-    eco_json_key(j, "evidence");
-    eco_json_str(j, a->evidence);
-    eco_json_obj_end(j);
-    return 0;
-}
+/* the shapes are the store's (store_json.c), the same as the API's */
 
 /* ---- options */
 
@@ -403,15 +322,15 @@ static int do_show(const opts_t *o)
         eco_json_obj_begin(&j);
         eco_json_key(&j, "problem");
         eco_json_obj_begin(&j);
-        json_problem_fields(&j, &x.p);
+        eco_store_json_problem_fields(&j, &x.p);
         eco_json_obj_end(&j);
         eco_json_key(&j, "history");
         eco_json_arr_begin(&j);
-        r = eco_store_problem_history(st, o->id, json_event, &j, &err);
+        r = eco_store_problem_history(st, o->id, eco_store_json_event, &j, &err);
         eco_json_arr_end(&j);
         eco_json_key(&j, "alerts");
         eco_json_arr_begin(&j);
-        if (r == 0) r = eco_store_problem_alerts(st, o->id, json_alert, &j, &err);
+        if (r == 0) r = eco_store_problem_alerts(st, o->id, eco_store_json_alert, &j, &err);
         eco_json_arr_end(&j);
         eco_json_obj_end(&j);
         if (r == 0 && eco_json_status(&j) < 0) r = eco_err_set(&err, ECO_ENOMEM, "out of memory");
@@ -534,10 +453,10 @@ static int on_export_problem(void *ud, const eco_problem_t *p)
     x->p = p;
     if (x->json) {
         eco_json_obj_begin(&x->j);
-        json_problem_fields(&x->j, p);
+        eco_store_json_problem_fields(&x->j, p);
         eco_json_key(&x->j, "history");
         eco_json_arr_begin(&x->j);
-        x->r = eco_store_problem_history(x->st, p->id, json_event, &x->j, x->err);
+        x->r = eco_store_problem_history(x->st, p->id, eco_store_json_event, &x->j, x->err);
         eco_json_arr_end(&x->j);
         eco_json_obj_end(&x->j);
     } else {

@@ -322,6 +322,14 @@ int eco_store_problem_history(eco_store_t *s, long id, eco_problem_event_cb cb, 
 /** The alerts of problem id, oldest first. */
 int eco_store_problem_alerts(eco_store_t *s, long id, eco_alert_cb cb, void *ud, eco_err_t *err);
 
+/* The JSON shape of ledger records, shared by the faces (store_json.c; docs/api.md). */
+struct eco_json;
+/** The problem's fields into an object the caller opened (and may add to). */
+void eco_store_json_problem_fields(struct eco_json *j, const eco_problem_t *p);
+/** One history event / one alert as a JSON object; ud is the eco_json_t (callback-shaped). */
+int eco_store_json_event(void *ud, const eco_problem_event_t *e);
+int eco_store_json_alert(void *ud, const eco_alert_t *a);
+
 /** Stream the current revision of stored values matching q, ordered by
  *  device, factor, granularity, time. */
 int eco_store_obs_query(eco_store_t *s, const eco_obs_query_t *q, eco_obs_cb cb, void *ud, eco_err_t *err);
