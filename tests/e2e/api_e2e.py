@@ -40,6 +40,9 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_lib import crc212, frame  # noqa: E402
+
 EB = os.environ.get("ECOBRAIN", "build/ecobrain")
 SRC = os.environ.get("ECO_SRC", os.path.join(os.path.dirname(__file__), "../.."))
 TMP = tempfile.mkdtemp(prefix="eco_api_")
@@ -53,20 +56,6 @@ def check(cond, what):
     print(("ok   " if cond else "FAIL ") + what)
     if not cond:
         failures += 1
-
-
-def crc212(data: bytes) -> int:
-    crc = 0xFFFF
-    for b in data:
-        crc = (crc >> 8) ^ b
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
-    return crc
-
-
-def frame(seg: str) -> bytes:
-    b = seg.encode()
-    return b"##%04d" % len(b) + b + b"%04X\r\n" % crc212(b)
 
 
 class Server:

@@ -26,6 +26,9 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_lib import crc212, frame  # noqa: E402
+
 EB = os.environ.get("ECOBRAIN", "build/ecobrain")
 SHARED = os.environ.get("ECO_SHARED_DIR", os.path.join(os.path.dirname(__file__), "../../../shared"))
 TMP = tempfile.mkdtemp(prefix="eco_ingest_")
@@ -41,23 +44,6 @@ def check(cond, what):
     else:
         failures += 1
         print(f"FAIL {what}")
-
-
-def crc212(data: bytes) -> int:
-    crc = 0xFFFF
-    for b in data:
-        crc = (crc >> 8) ^ b
-        for _ in range(8):
-            if crc & 1:
-                crc = (crc >> 1) ^ 0xA001
-            else:
-                crc >>= 1
-    return crc
-
-
-def frame(seg: str) -> bytes:
-    b = seg.encode()
-    return b"##%04d" % len(b) + b + b"%04X\r\n" % crc212(b)
 
 
 class Server:

@@ -9,9 +9,11 @@ set -u
 EB=${ECOBRAIN:-build/ecobrain}
 [ -x "$EB" ] || { echo "skip: $EB not built"; exit 77; }
 command -v python3 >/dev/null || { echo "skip: python3 not found"; exit 77; }
-exec python3 - "$EB" <<'PY'
+exec python3 - "$EB" "$(cd "$(dirname "$0")" && pwd)" <<'PY'
 import csv, io, os, subprocess, sys, tempfile, time, signal
 eb = sys.argv[1]
+sys.path.insert(0, sys.argv[2])
+import e2e_lib
 tmp = tempfile.mkdtemp(prefix="eco_rstore_")
 data = f"{tmp}/data"
 fails = n = 0
@@ -20,24 +22,7 @@ def check(c, what):
     n += 1
     print(("ok   " if c else "FAIL ") + what)
     if not c: fails += 1
-with open(f"{tmp}/sites.csv", "w") as f:
-    f.write("code,kind,name,province,city,county\nA1,air,a,P省,杭州市,西湖区\nA2,air,b,P省,杭州市,钱塘区\n"
-            "A3,air,c,P省,宁波市,海曙区\nO1,outlet,o,P省,宁波市,\n")
-with open(f"{tmp}/devices.csv", "w") as f:
-    f.write("mn,pw,site\nSIMA00000001,123456,A1\nSIMA00000002,123456,A2\nSIMA00000003,123456,A3\n"
-            "SIMA00000004,123456,A1\nSIMC00000001,123456,O1\n")
-subprocess.run([eb, "site", "import", "--data", data, f"{tmp}/sites.csv"], check=True, capture_output=True)
-subprocess.run([eb, "device", "import", "--data", data, f"{tmp}/devices.csv"], check=True, capture_output=True)
-log = open(f"{tmp}/serve.log", "w")
-with open(f"{tmp}/serve.ini", "w") as f:
-    # the simulator sends a minute a millisecond: lift the per-device rate limit
-    f.write("[store]\nsync = off\n[hj212]\nrate_per_device = 1000000\nrate_burst = 1000000\n")
-srv = subprocess.Popen([eb, "serve", "--data", data, "--hj212", "127.0.0.1:0", "--port-file", f"{tmp}/port",
-                        "--config", f"{tmp}/serve.ini"], stdout=log, stderr=log)
-for _ in range(200):
-    if os.path.exists(f"{tmp}/port") and open(f"{tmp}/port").read().strip(): break
-    time.sleep(0.05)
-port = open(f"{tmp}/port").read().strip()
+srv, port, data, log = e2e_lib.store_serve(eb, tmp)
 def sim(kind, ndev, seed, start):
     return subprocess.run([eb, "sim", "--target", f"127.0.0.1:{port}", "--devices", str(ndev), "--kind", kind,
                            "--interval-ms", "1", "--duration", "2", "--start", start,
