@@ -865,14 +865,14 @@ static int r_alerts(api_req_t *r)
  * request, as POST /sites does, and the store applies the ledger's rules (src/brain/ledger.c)
  * in one transaction with its history row. */
 
-static const char *const ledger_cols[] = {"id",          "state",      "severity", "kind",     "site",
-                                          "mn",          "factor",     "alerts",   "first_alert",
-                                          "last_alert",  "assignee",   "due",      "opened",   "updated"};
+static const char *const ledger_cols[] = {"id",        "state",      "severity", "kind",    "site",
+                                          "mn",        "factor",     "alerts",   "first_alert",
+                                          "last_alert", "assignee",  "due",      "overdue", "opened", "updated"};
 
 static void ledger_problem_json(eco_json_t *j, const eco_problem_t *p)
 {
     eco_json_obj_begin(j);
-    eco_store_json_problem_fields(j, p);
+    eco_store_json_problem_fields(j, p, eco_time_day(eco_time_from_utc(eco_now_ms() / 1000)));
     eco_json_obj_end(j);
 }
 
@@ -892,6 +892,7 @@ static int on_ledger_row(void *ud, const eco_problem_t *p)
     tw_time(t, p->last_t, 1);
     tw_str(t, p->assignee[0] ? p->assignee : NULL);
     tw_str(t, p->due[0] ? p->due : NULL);
+    tw_bool(t, eco_pb_overdue(p->state, p->due, eco_time_day(eco_time_from_utc(eco_now_ms() / 1000))));
     tw_time(t, p->opened, 1);
     tw_time(t, p->updated, 1);
     tw_row_end(t);
@@ -927,10 +928,16 @@ static int r_ledger(api_req_t *r)
     if (ledger_state_arg(r, &q.state) < 0 || api_arg_long(r, "limit", 1, 5000, &limit) < 0) return -1;
     q.limit = limit;
     q.site = api_arg(r, "site");
+    const char *od = api_arg(r, "overdue");
+    if (od && strcmp(od, "0") && strcmp(od, "1"))
+        return api_error(r, 400, "bad_request", "overdue: '%s' is not 0 or 1", od);
+    char today[16];
+    eco_day_format(eco_time_day(eco_time_from_utc(eco_now_ms() / 1000)), today, sizeof today);
+    if (od && !strcmp(od, "1")) q.due_before = today;
     eco_store_t *st = api_reader_get(r->api);
     if (!st) return api_error(r, 503, "unavailable", "shutting down");
     tw_t t;
-    tw_begin(&t, r, "problems", ledger_cols, 14);
+    tw_begin(&t, r, "problems", ledger_cols, 15);
     eco_err_t err;
     eco_err_clear(&err);
     int rc = eco_store_problem_each(st, &q, on_ledger_row, &t, &err);
@@ -1076,6 +1083,7 @@ static const param_def_t p_ledger[] = {
     {"state", "enum:open|acknowledged|assigned|resolved|closed|reopened", "one state"},
     {"site", "string", "site code"},
     {"limit", "integer", "newest N, 1..5000 (default 200)"},
+    {"overdue", "enum:0|1", "1: only problems past their due date"},
     {NULL, NULL, NULL}};
 static const param_def_t p_ledger_item[] = {{"id", "integer", "the problem's id (required)"}, {NULL, NULL, NULL}};
 

@@ -101,3 +101,10 @@ const char *eco_pb_severity_max(const char *a, const char *b)
 {
     return eco_pb_severity_rank(b) > eco_pb_severity_rank(a) ? b : a;
 }
+
+int eco_pb_overdue(eco_pb_state_t s, const char *due, eco_day_t today)
+{
+    eco_day_t d;
+    if (!due || !*due || !eco_pb_active(s) || eco_day_parse(eco_slice_cstr(due), &d) < 0) return 0;
+    return d < today; /* due on a day: overdue from the day after */
+}

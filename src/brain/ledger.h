@@ -60,6 +60,9 @@ int eco_pb_action_parse(const char *s, eco_pb_action_t *action);
 int eco_pb_next(eco_pb_state_t from, eco_pb_action_t action);
 /** Open, acknowledged, assigned or reopened: new alerts attach as they are, hysteresis applies. */
 int eco_pb_active(eco_pb_state_t s);
+/** 1 when a problem with this state and due date ("YYYY-MM-DD", "" none) is past its deadline on
+ *  `today` (Beijing): still open in some way (not resolved or closed) and due before today. */
+int eco_pb_overdue(eco_pb_state_t s, const char *due, eco_day_t today);
 /** The actions allowed from `from`, comma-separated ("assign, resolve"), or "none; closed is final". */
 void eco_pb_allowed(eco_pb_state_t from, char *buf, unsigned long n);
 

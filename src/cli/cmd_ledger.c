@@ -25,7 +25,7 @@
 
 static void usage(FILE *f)
 {
-    fputs("Usage: ecobrain ledger list --data DIR [--state S] [--site X] [--limit N] [--format text|csv|json]\n"
+    fputs("Usage: ecobrain ledger list --data DIR [--state S] [--site X] [--overdue] [--limit N] [--format text|csv|json]\n"
           "       ecobrain ledger show --data DIR ID [--format text|csv|json]\n"
           "       ecobrain ledger ack|resolve|close|reopen --data DIR ID --by WHO [--note TEXT]\n"
           "       ecobrain ledger assign --data DIR ID --by WHO --to WHO [--due YYYY-MM-DD] [--note TEXT]\n"
@@ -38,6 +38,8 @@ static void usage(FILE *f)
           "history row (who, when, from, to, note); nothing is deleted. States: open, acknowledged,\n"
           "assigned, resolved, closed, reopened. An action a problem's state does not allow is refused\n"
           "(exit 2) with the state and the actions it allows.\n"
+          "list --overdue: only problems past their due date (assigned with --due, not yet resolved or\n"
+          "closed; due on a day, overdue from the next, Beijing time); the `overdue` column says it for all.\n"
           "export: CSV with one row per history event, each with its problem's columns.\n"
           "rebuild: stored alerts not yet in a problem are put into the ledger, oldest first (for stores\n"
           "written before the ledger); --quiet-hours is the hysteresis (default 24, 0 = never resolve).\n",
@@ -46,8 +48,8 @@ static void usage(FILE *f)
 
 static const char *const list_cols[] = {"id",         "state",     "severity", "kind",     "site",
                                         "mn",         "factor",    "alerts",   "first_alert", "last_alert",
-                                        "assignee",   "due",       "opened",   "updated"};
-enum { NLIST = 14 };
+                                        "assignee",   "due",       "overdue",  "opened",   "updated"};
+enum { NLIST = 15 };
 static const char *const hist_cols[] = {"time", "by", "action", "from", "to", "assignee", "due", "alert", "note"};
 enum { NHIST = 9 };
 static const char *const alert_cols[] = {"id", "time", "screen", "severity", "granularity", "evidence"};
@@ -65,6 +67,8 @@ static void tstr(cli_table_t *t, eco_time_t v)
     tbl_str(t, b);
 }
 
+static eco_day_t today_bj(void) { return eco_time_day(eco_time_from_utc(eco_now_ms() / 1000)); }
+
 static void problem_cells(cli_table_t *t, const eco_problem_t *p)
 {
     tbl_int(t, p->id);
@@ -79,6 +83,7 @@ static void problem_cells(cli_table_t *t, const eco_problem_t *p)
     tstr(t, p->last_t);
     tbl_str(t, p->assignee);
     tbl_str(t, p->due);
+    tbl_str(t, eco_pb_overdue(p->state, p->due, today_bj()) ? "yes" : "no");
     tstr(t, p->opened);
     tstr(t, p->updated);
 }
@@ -105,7 +110,7 @@ static void event_cells(cli_table_t *t, const eco_problem_event_t *e)
 
 typedef struct opts {
     const char *data, *site, *by, *to, *due, *note;
-    int state, fmt, fmt_set;
+    int state, fmt, fmt_set, overdue;
     long limit, quiet_h;
     long id;
     int have_id;
@@ -128,6 +133,7 @@ static int parse_opts(const char *sub, int argc, char **argv, opts_t *o)
         {"format", required_argument, 0, 'f'}, {"by", required_argument, 0, 'b'},
         {"to", required_argument, 0, 't'},    {"due", required_argument, 0, 'D'},
         {"note", required_argument, 0, 'n'},  {"quiet-hours", required_argument, 0, 'q'},
+        {"overdue", no_argument, 0, 'O'},
         {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->state = -1;
@@ -144,6 +150,7 @@ static int parse_opts(const char *sub, int argc, char **argv, opts_t *o)
         case 't': o->to = optarg; break;
         case 'D': o->due = optarg; break;
         case 'n': o->note = optarg; break;
+        case 'O': o->overdue = 1; break;
         case 's': {
             eco_pb_state_t st;
             if (eco_pb_state_parse(optarg, &st) < 0)
@@ -228,6 +235,9 @@ static int do_list(const opts_t *o)
     q.state = o->state;
     q.site = o->site;
     q.limit = o->limit;
+    char today[16];
+    eco_day_format(today_bj(), today, sizeof today);
+    if (o->overdue) q.due_before = today;
     lctx_t x;
     tbl_begin(&x.t, stdout, o->fmt_set ? o->fmt : TBL_TEXT, list_cols, NLIST);
     eco_err_t err;
@@ -322,7 +332,7 @@ static int do_show(const opts_t *o)
         eco_json_obj_begin(&j);
         eco_json_key(&j, "problem");
         eco_json_obj_begin(&j);
-        eco_store_json_problem_fields(&j, &x.p);
+        eco_store_json_problem_fields(&j, &x.p, today_bj());
         eco_json_obj_end(&j);
         eco_json_key(&j, "history");
         eco_json_arr_begin(&j);
@@ -453,7 +463,7 @@ static int on_export_problem(void *ud, const eco_problem_t *p)
     x->p = p;
     if (x->json) {
         eco_json_obj_begin(&x->j);
-        eco_store_json_problem_fields(&x->j, p);
+        eco_store_json_problem_fields(&x->j, p, today_bj());
         eco_json_key(&x->j, "history");
         eco_json_arr_begin(&x->j);
         x->r = eco_store_problem_history(x->st, p->id, eco_store_json_event, &x->j, x->err);

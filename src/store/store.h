@@ -290,6 +290,7 @@ typedef struct eco_problem_query {
     const char *site, *mn;   /* NULL = any */
     long limit;              /* 0 = all */
     int oldest_first;        /* by id ascending (default: newest first) */
+    const char *due_before;  /* "YYYY-MM-DD": only active problems due before that day (overdue) */
 } eco_problem_query_t;
 
 void eco_problem_query_init(eco_problem_query_t *q);
@@ -325,7 +326,8 @@ int eco_store_problem_alerts(eco_store_t *s, long id, eco_alert_cb cb, void *ud,
 /* The JSON shape of ledger records, shared by the faces (store_json.c; docs/api.md). */
 struct eco_json;
 /** The problem's fields into an object the caller opened (and may add to). */
-void eco_store_json_problem_fields(struct eco_json *j, const eco_problem_t *p);
+/** The problem's fields into an object the caller opened (and may add to); `overdue` as of today. */
+void eco_store_json_problem_fields(struct eco_json *j, const eco_problem_t *p, eco_day_t today);
 /** One history event / one alert as a JSON object; ud is the eco_json_t (callback-shaped). */
 int eco_store_json_event(void *ud, const eco_problem_event_t *e);
 int eco_store_json_alert(void *ud, const eco_alert_t *a);

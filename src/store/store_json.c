@@ -6,6 +6,7 @@
  */
 #include "core/json.h"
 #include "core/time.h"
+#include "brain/ledger.h"
 #include "store/store.h"
 
 static void jtime(eco_json_t *j, const char *k, eco_time_t t)
@@ -23,7 +24,7 @@ static void jstr_or_null(eco_json_t *j, const char *k, const char *v)
     else eco_json_null(j);
 }
 
-void eco_store_json_problem_fields(eco_json_t *j, const eco_problem_t *p)
+void eco_store_json_problem_fields(eco_json_t *j, const eco_problem_t *p, eco_day_t today)
 {
     eco_json_key(j, "id");
     eco_json_int(j, p->id);
@@ -45,6 +46,8 @@ void eco_store_json_problem_fields(eco_json_t *j, const eco_problem_t *p)
     jtime(j, "last_alert", p->last_t);
     jstr_or_null(j, "assignee", p->assignee);
     jstr_or_null(j, "due", p->due);
+    eco_json_key(j, "overdue");
+    eco_json_bool(j, eco_pb_overdue(p->state, p->due, today));
     jtime(j, "opened", p->opened);
     jtime(j, "updated", p->updated);
 }

@@ -1463,7 +1463,9 @@ int eco_store_problem_each(eco_store_t *s, const eco_problem_query_t *q, eco_pro
     snprintf(sql, sizeof sql,
              "SELECT id, kind, mn, site, factor, state, severity, assignee, due, first_t, last_t, alerts,"
              " opened, updated FROM problem WHERE (?1 = 0 OR id = ?1) AND (?2 IS NULL OR state = ?2)"
-             " AND (?3 IS NULL OR site = ?3) AND (?4 IS NULL OR mn = ?4) ORDER BY id %s LIMIT ?5",
+             " AND (?3 IS NULL OR site = ?3) AND (?4 IS NULL OR mn = ?4)"
+             " AND (?6 IS NULL OR (due <> '' AND due < ?6 AND state IN ('open','acknowledged','assigned','reopened')))"
+             " ORDER BY id %s LIMIT ?5",
              q->oldest_first ? "ASC" : "DESC");
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
         return db_err(s, err, "preparing the problem list");
@@ -1472,6 +1474,7 @@ int eco_store_problem_each(eco_store_t *s, const eco_problem_query_t *q, eco_pro
     if (q->site) sqlite3_bind_text(st, 3, q->site, -1, SQLITE_STATIC);
     if (q->mn) sqlite3_bind_text(st, 4, q->mn, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, q->limit > 0 ? q->limit : -1);
+    if (q->due_before) sqlite3_bind_text(st, 6, q->due_before, -1, SQLITE_STATIC);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         eco_problem_t p;

@@ -636,13 +636,19 @@ def test_ledger():
     check(st == 400 and "to" in e.get("detail", ""), "ledger: assign needs to whom")
     st, e = act({"id": pid, "action": "assign", "by": "李科长", "to": "王工", "due": "2026-02-30"})
     check(st == 400 and "2026-02-30" in e.get("detail", ""), "ledger: a bad due date is a 400 naming it")
-    st, a2 = act({"id": pid, "action": "assign", "by": "李科长", "to": "王工", "due": "2026-12-10",
+    st, a2 = act({"id": pid, "action": "assign", "by": "李科长", "to": "王工", "due": "2020-01-10",
                   "note": "请今天到现场"})
     p2 = a2.get("problem", {})
-    check(st == 200 and p2.get("state") == "assigned" and p2.get("assignee") == "王工" and p2.get("due") == "2026-12-10",
+    check(st == 200 and p2.get("state") == "assigned" and p2.get("assignee") == "王工" and p2.get("due") == "2020-01-10",
           f"ledger: assigned with a due date ({p2})")
+    # a due date long past: overdue while it is not resolved
+    st, od = srv.json("/api/v1/ledger?overdue=1", headers=R)
+    check(p2.get("overdue") is True and od and od["count"] == 1 and od["problems"][0]["overdue"] is True,
+          f"ledger: past its due date and not resolved: overdue ({od})")
     st, a3 = act({"id": pid, "action": "resolve", "by": "王工", "note": "pH 探头已校准"})
     check(st == 200 and a3.get("problem", {}).get("state") == "resolved", "ledger: resolved")
+    st, od = srv.json("/api/v1/ledger?overdue=1", headers=R)
+    check(a3.get("problem", {}).get("overdue") is False and od and od["count"] == 0, "ledger: resolved is not overdue")
     st, a4 = act({"id": pid, "action": "close", "by": "李科长"})
     check(st == 200 and a4.get("problem", {}).get("state") == "closed", "ledger: closed")
     st, e = act({"id": pid, "action": "reopen", "by": "李科长"})
@@ -656,7 +662,7 @@ def test_ledger():
                     ("close", "李科长", "resolved", "closed")],
           f"ledger: the history is complete, refusals left no trace ({chain})")
     check([x["note"] for x in h[1:]] == ["收到", "请今天到现场", "pH 探头已校准", ""] and
-          h[2]["assignee"] == "王工" and h[2]["due"] == "2026-12-10", "ledger: notes, assignee and due in the history")
+          h[2]["assignee"] == "王工" and h[2]["due"] == "2020-01-10", "ledger: notes, assignee and due in the history")
     times = [x["time"] for x in h]
     check(times == sorted(times), "ledger: history in time order")
 
@@ -664,7 +670,7 @@ def test_ledger():
     for q, n in [("state=closed", 1), ("state=open", 0), ("site=P1", 1), ("site=A1", 0), ("limit=1", 1)]:
         st, l2 = srv.json(f"/api/v1/ledger?{q}", headers=R)
         check(st == 200 and l2["count"] == n, f"ledger: ?{q} gives {n} ({l2 and l2['count']})")
-    for q, word in [("state=gone", "state"), ("limit=0", "limit"), ("stat=open", "stat")]:
+    for q, word in [("state=gone", "state"), ("limit=0", "limit"), ("stat=open", "stat"), ("overdue=2", "overdue")]:
         st, _, d = srv.req(f"/api/v1/ledger?{q}", headers=R)
         check(st == 400 and word in json.loads(d).get("detail", ""), f"ledger: 400 for ?{q}")
     st, _, d = srv.req("/api/v1/ledger/item", headers=R)
