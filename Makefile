@@ -51,6 +51,7 @@ bench:
 	@bench/run_brain.sh build-bench
 	@bench/run_ingest.sh build-bench
 	@bench/run_api.sh build-bench
+	@bench/run_alerts.sh build-bench
 
 clean:
 	rm -rf build build-check build-fuzz build-bench
