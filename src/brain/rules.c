@@ -7,10 +7,19 @@
 #include <strings.h>
 
 #include "brain/rules.h"
+#include "air/aqi.h"
 #include "core/alloc.h"
 #include "core/map.h"
+#include "standards/factors.h"
+#include "standards/water.h"
+#include "water/water.h"
 
-enum { K_THRESHOLD = 1, K_LIMIT = 2 };
+enum { K_THRESHOLD = 1, K_LIMIT = 2, K_AQI = 3, K_WATER = 4 };
+
+static const char *kind_word(int k)
+{
+    return k == K_LIMIT ? "limit" : k == K_AQI ? "aqi" : k == K_WATER ? "water" : "threshold";
+}
 
 typedef struct rule {
     char name[64];
@@ -55,6 +64,7 @@ struct eco_rules {
     /* site code -> kind */
     eco_map_t sites;
     char (*site_kinds)[32];
+    signed char *site_target; /* target class 1..6 of a water site, 0 none (by site id) */
     size_t site_cap;
     /* device mn -> site */
     eco_map_t devs;
@@ -86,6 +96,7 @@ void eco_rules_free(eco_rules_t *r)
     eco_free(r->rules, (size_t)r->caprules * sizeof *r->rules);
     eco_free(r->scr, (size_t)r->capscr * sizeof *r->scr);
     eco_free(r->site_kinds, r->site_cap * sizeof *r->site_kinds);
+    eco_free(r->site_target, r->site_cap);
     eco_free(r->st, r->st_cap * sizeof *r->st);
     eco_map_free(&r->map);
     eco_map_free(&r->sites);
@@ -173,8 +184,12 @@ static int start_section(eco_rules_t *r, const char *sec)
         r->cur_kind = 2;
         return 1;
     }
-    int kind = !strcmp(kw, "threshold") ? K_THRESHOLD : !strcmp(kw, "limit") ? K_LIMIT : 0;
-    if (!kind) return BAD(r, "[%s]: unknown section kind '%s' (screen, threshold, limit)", sec, kw), 0;
+    int kind = !strcmp(kw, "threshold") ? K_THRESHOLD
+               : !strcmp(kw, "limit")   ? K_LIMIT
+               : !strcmp(kw, "aqi")     ? K_AQI
+               : !strcmp(kw, "water")   ? K_WATER
+                                        : 0;
+    if (!kind) return BAD(r, "[%s]: unknown section kind '%s' (screen, threshold, limit, aqi, water)", sec, kw), 0;
     if (strlen(arg) >= sizeof r->rules[0].name) return BAD(r, "[%s]: name too long", sec), 0;
     for (int i = 0; i < r->nrules; i++)
         if (!strcmp(r->rules[i].name, arg)) return BAD(r, "[%s]: a second rule named '%s'", sec, arg), 0;
@@ -185,7 +200,9 @@ static int start_section(eco_rules_t *r, const char *sec)
     snprintf(u->screen, sizeof u->screen, "rule:%s", arg);
     snprintf(u->gap_screen, sizeof u->gap_screen, "rule:%s/gap", arg);
     u->kind = kind;
-    u->gran = -1;
+    u->gran = kind == K_AQI || kind == K_WATER ? 2 : -1; /* derived from hour records by default */
+    if (kind == K_AQI) snprintf(u->factor, sizeof u->factor, "aqi");
+    if (kind == K_WATER) snprintf(u->factor, sizeof u->factor, "class");
     u->for_n = 1;
     u->clear_n = 1;
     u->o2_ref = NAN;
@@ -277,7 +294,17 @@ static int on_kv(void *ud, const char *sec, const char *key, const char *val)
         u->mean_s = n;
         return 1;
     }
-    if (u->kind == K_THRESHOLD) {
+    if (u->kind == K_AQI) {
+        NUM_KEY("above", thr, u->has_above = 1)
+    } else if (u->kind == K_WATER) {
+        if (!strcmp(key, "worse_than")) {
+            int c = eco_water_class_parse(val, strlen(val));
+            if (c < 1 || c > 5) return BAD(r, "[%s] worse_than: '%s' is not a class Ⅰ..Ⅴ (or 1..5)", sec, val), 0;
+            u->thr = c;
+            u->has_above = 1;
+            return 1;
+        }
+    } else if (u->kind == K_THRESHOLD) {
         NUM_KEY("above", thr, u->has_above = 1)
         NUM_KEY("below", thr, u->has_below = 1)
     } else {
@@ -287,7 +314,7 @@ static int on_kv(void *ud, const char *sec, const char *key, const char *val)
         STR_KEY("o2_factor", o2_factor)
     }
     NUM_KEY("reset", reset, u->has_reset = 1)
-    return BAD(r, "[%s] %s: unknown key for a %s rule", sec, key, u->kind == K_LIMIT ? "limit" : "threshold"), 0;
+    return BAD(r, "[%s] %s: unknown key for a%s %s rule", sec, key, u->kind == K_AQI ? "n" : "", kind_word(u->kind)), 0;
 #undef STR_KEY
 #undef NUM_KEY
 }
@@ -320,10 +347,13 @@ int eco_rules_parse(eco_rules_t *r, const char *name, const char *text, eco_err_
     for (int i = 0; i < r->nrules; i++) { /* what a rule must have: checked when the whole file is read */
         rule_t *u = &r->rules[i];
         char sec[96];
-        snprintf(sec, sizeof sec, "%s %s", u->kind == K_LIMIT ? "limit" : "threshold", u->name);
+        snprintf(sec, sizeof sec, "%s %s", kind_word(u->kind), u->name);
         int ln = section_line(text, sec);
         const char *why = NULL;
         if (!u->factor[0]) why = "factor: missing";
+        else if (u->kind == K_AQI && !u->has_above) why = "above: missing (an AQI, e.g. 200)";
+        else if (u->kind == K_AQI && u->mean_s) why = "mean_s: not for an aqi rule (the AQI is hourly)";
+        else if (u->kind == K_WATER && (u->mean_s || u->has_reset)) why = "mean_s/reset: not for a water rule";
         else if (u->kind == K_THRESHOLD && u->has_above + u->has_below != 1) why = "above/below: exactly one is needed";
         else if (u->kind == K_LIMIT && !u->has_limit) why = "limit: missing";
         else if (u->kind == K_LIMIT && !isnan(u->o2_ref) && !(u->o2_ref >= 0 && u->o2_ref < 21)) why = "o2_ref: not in 0..21";
@@ -369,9 +399,26 @@ int eco_rules_site_kind(eco_rules_t *r, const char *code, const char *kind)
         void *p = eco_realloc(r->site_kinds, r->site_cap * sizeof *r->site_kinds, nc * sizeof *r->site_kinds);
         if (!p) return ECO_ENOMEM;
         r->site_kinds = p;
+        signed char *tg = eco_realloc(r->site_target, r->site_cap, nc);
+        if (!tg) return ECO_ENOMEM; /* site_kinds grew, site_cap not yet: both still fit site_cap */
+        memset(tg + r->site_cap, 0, nc - r->site_cap);
+        r->site_target = tg;
         r->site_cap = nc;
     }
     snprintf(r->site_kinds[id], sizeof r->site_kinds[id], "%s", kind);
+    return 0;
+}
+
+int eco_rules_site_target(eco_rules_t *r, const char *code, const char *zone)
+{
+    int32_t id = eco_map_get(&r->sites, eco_slice_cstr(code));
+    if (id < 0) { /* a site not named by eco_rules_site_kind yet */
+        int rc = eco_rules_site_kind(r, code, "");
+        if (rc < 0) return rc;
+        id = eco_map_get(&r->sites, eco_slice_cstr(code));
+    }
+    int c = zone && *zone ? eco_water_class_parse(zone, strlen(zone)) : 0;
+    r->site_target[id] = (signed char)(c >= 1 && c <= 6 ? c : 0);
     return 0;
 }
 
@@ -518,6 +565,46 @@ static int judge(const rule_t *u, rstate_t *s, eco_time_t t, double x, double c,
     return 0;
 }
 
+/* The real-time AQI (HJ 633, the edition in force on the hour) of one record's pollutants, the
+ * factors read as their standard items (a34004 -> PM2.5 ...); NAN when it has none or the AQI
+ * cannot be published. t: the HJ 212 DataTime (an hour record's start, a real-time one's moment). */
+static double record_aqi(const eco_rule_val_t *v, int n, int gran, eco_time_t t)
+{
+    double c[ECO_AIR_NIND];
+    int have = 0;
+    for (int k = 0; k < ECO_AIR_NIND; k++) c[k] = ECO_AIR_NA;
+    for (int i = 0; i < n; i++) {
+        const char *item = eco_factor_default_item(v[i].factor);
+        if (!item || !isfinite(v[i].value)) continue;
+        for (int p = 0; p < ECO_POL_N; p++)
+            if (!strcmp(item, eco_air_pol_key[p])) c[eco_air_pol_ind[p]] = v[i].value, have = 1;
+    }
+    if (!have) return NAN;
+    eco_time_t label = gran == 2 ? t + 3600 : t; /* published at the hour's end */
+    const eco_air_edition_t *ed = eco_air_edition_for_day(eco_time_day(label - 1));
+    if (!ed) return NAN;
+    eco_air_aqi_t res;
+    eco_air_aqi_compute(ed, ECO_AIR_REALTIME, c, NAN, ECO_MISSING_AUTO, &res);
+    return res.aqi >= 0 ? (double)res.aqi : NAN;
+}
+
+/* The GB 3838 class (1..6) of one record (the automatic stations' five items, river column); NAN none */
+static double record_class(const eco_rule_val_t *v, int n)
+{
+    double x[ECO_W_NITEMS];
+    int have = 0;
+    for (int k = 0; k < ECO_W_NITEMS; k++) x[k] = NAN;
+    for (int i = 0; i < n; i++) {
+        const char *item = eco_factor_default_item(v[i].factor);
+        int k = item ? eco_water_item_index(item) : -1;
+        if (k >= 0 && isfinite(v[i].value)) x[k] = v[i].value, have = 1;
+    }
+    if (!have) return NAN;
+    eco_water_result_t res;
+    eco_water_classify(x, ECO_WB_RIVER, eco_water_set_auto5, &res);
+    return res.cls > 0 ? (double)res.cls : NAN;
+}
+
 static const eco_rule_val_t *find(const eco_rule_val_t *v, int n, const char *factor)
 {
     for (int i = 0; i < n; i++)
@@ -533,6 +620,24 @@ int eco_rules_record(eco_rules_t *r, const char *mn, const char *site, int gran,
     for (int i = 0; i < r->nrules; i++) {
         const rule_t *u = &r->rules[i];
         if (u->gran >= 0 && u->gran != gran) continue;
+        if (u->kind == K_AQI || u->kind == K_WATER) { /* a statistic of the whole record */
+            rstate_t *s = state_of(r, i, mn, gran);
+            if (!s) return ECO_ENOMEM;
+            if (!s->scope) s->scope = in_scope(r, u, mn, site) ? 1 : 2;
+            if (s->scope != 1) continue;
+            double x = u->kind == K_AQI ? record_aqi(v, n, gran, t) : record_class(v, n);
+            if (isnan(x)) continue;
+            rule_t uu = *u;
+            if (u->kind == K_WATER && !u->has_above) { /* worse than the site's own target class */
+                int32_t id = site[0] ? eco_map_get(&r->sites, eco_slice_cstr(site)) : -1;
+                int tg = id >= 0 ? r->site_target[id] : 0;
+                if (tg <= 0) continue; /* no target: nothing to be worse than */
+                uu.thr = uu.reset = tg;
+            }
+            int rc = judge(&uu, s, t, x, NAN, NAN, u->factor, cb, ud);
+            if (rc) return rc;
+            continue;
+        }
         const eco_rule_val_t *x = find(v, n, u->factor);
         if (!x) continue;
         rstate_t *s = state_of(r, i, mn, gran);

@@ -42,6 +42,9 @@ int eco_rules_count(const eco_rules_t *r);
 /** The catalogue: site `code` is of kind `kind` ("air", "water", ...), for `site_kind` scopes. */
 int eco_rules_site_kind(eco_rules_t *r, const char *code, const char *kind);
 
+/** The catalogue: site `code`'s target class (its zone, "Ⅲ" ...; "" none), for `[water]` rules. */
+int eco_rules_site_target(eco_rules_t *r, const char *code, const char *zone);
+
 /** The catalogue: device mn is at site (for callers that know only the MN: the ingest writer). */
 int eco_rules_device_site(eco_rules_t *r, const char *mn, const char *site);
 /** Its site, "" when unknown. */

@@ -134,7 +134,8 @@ static int gather(actx_t *x, const eco_obs_row_t *r)
 
 static int rules_site_cb(void *ud, const eco_site_t *site)
 {
-    return eco_rules_site_kind(ud, site->code, eco_site_kind_name(site->kind)) < 0;
+    return eco_rules_site_kind(ud, site->code, eco_site_kind_name(site->kind)) < 0 ||
+           eco_rules_site_target(ud, site->code, site->zone) < 0;
 }
 
 static int on_obs(void *ud, const eco_obs_row_t *r)

@@ -1733,7 +1733,8 @@ static void gaps_load(server_t *s)
 
 static int rules_site_cb(void *ud, const eco_site_t *site)
 {
-    return eco_rules_site_kind(ud, site->code, eco_site_kind_name(site->kind)) < 0;
+    return eco_rules_site_kind(ud, site->code, eco_site_kind_name(site->kind)) < 0 ||
+           eco_rules_site_target(ud, site->code, site->zone) < 0;
 }
 
 int eco_ingest_serve(const eco_ingest_cfg_t *cfg, eco_store_t *store, eco_ingest_stats_t *stats, eco_err_t *err)

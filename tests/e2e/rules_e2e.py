@@ -182,6 +182,45 @@ def test_webhook_receiver_down():
           f"webhook down: the alerts stored, then dropped and counted ({n}; {[l for l in log.splitlines() if 'webhooks:' in l]})")
 
 
+def test_derived_rules():
+    """The shipped rules' heavy-pollution (AQI > 200 at an air station) and below-target (a section worse
+    than its target class two hours in a row) fire live, and the scan of the stored hours agrees."""
+    shipped = os.path.join(os.environ.get("ECO_SRC", os.path.join(os.path.dirname(__file__), "../..")),
+                           "data/rules/default.ini")
+    srv = Server("derived", config=f"[alerts]\nrules = {shipped}\n")
+    sites = os.path.join(ie.TMP, "derived-sites.csv")
+    with open(sites, "w") as f:
+        f.write("code,kind,name,zone\nA1,air,站,\nW1,water,断面,Ⅲ\n")
+    subprocess.run([EB, "site", "import", "--data", srv.data, sites], check=True, capture_output=True)
+    for mn, site in (("AIR1", "A1"), ("WAT1", "W1")):
+        subprocess.run([EB, "device", "add", "--data", srv.data, "--mn", mn, "--pw", "p", "--site", site], check=True,
+                       capture_output=True)
+    srv.start()
+    c = Client(srv.port)
+    sent = 0
+    for h, pm in enumerate((35, 260, 30)):  # the middle hour: PM2.5 260 -> AQI over 300
+        c.send(frame(f"QN=20260501{h:02d}0000000;ST=22;CN=2061;PW=p;MN=AIR1;Flag=5;CP=&&DataTime=20260501{h:02d}0000;"
+                     f"a21026-Avg=6,a21026-Flag=N;a21004-Avg=30,a21004-Flag=N;a21005-Avg=0.6,a21005-Flag=N;"
+                     f"a05024-Avg=60,a05024-Flag=N;a34002-Avg=70,a34002-Flag=N;a34004-Avg={pm},a34004-Flag=N&&"))
+        sent += 1
+    for h, nh3 in enumerate((0.4, 1.8, 1.9, 0.3)):  # hours 1 and 2: NH3-N class Ⅴ, worse than Ⅲ twice
+        c.send(frame(f"QN=20260501{h:02d}0000001;ST=21;CN=2061;PW=p;MN=WAT1;Flag=5;CP=&&DataTime=20260501{h:02d}0000;"
+                     f"w01001-Avg=7.5,w01001-Flag=N;w01009-Avg=7.0,w01009-Flag=N;w01019-Avg=3.0,w01019-Flag=N;"
+                     f"w21003-Avg={nh3},w21003-Flag=N;w21011-Avg=0.05,w21011-Flag=N&&"))
+        sent += 1
+    check(c.wait_replies(sent), "derived rules: every record acknowledged")
+    c.close()
+    srv.stop()
+    lst = rows_of(subprocess.run([EB, "alerts", "list", "--data", srv.data, "--from", "2026-05-01", "--to", "2026-05-02"],
+                                 capture_output=True, text=True).stdout)
+    scan = rows_of(subprocess.run([EB, "alerts", "scan", "--data", srv.data, "--rules", shipped, "--from", "2026-05-01",
+                                   "--to", "2026-05-02"], capture_output=True, text=True).stdout)
+    mine = sorted((r["screen"], r["mn"], r["time"]) for r in lst if r["screen"].startswith("rule:"))
+    check(mine == [("rule:below_target", "WAT1", "2026-05-01 02:00:00"), ("rule:heavy_pollution", "AIR1", "2026-05-01 01:00:00")],
+          f"derived rules: heavy pollution at the hour over 200, the section at its second hour below target ({mine})")
+    check(sorted(key(r) for r in lst) == sorted(key(r) for r in scan), "derived rules: the scan gives the same alerts")
+
+
 def test_bad_rules_file():
     d = os.path.join(ie.TMP, "badrules")
     os.makedirs(d, exist_ok=True)
@@ -204,6 +243,7 @@ def main():
         return 77
     test_rules_live_scan_webhook()
     test_webhook_receiver_down()
+    test_derived_rules()
     test_bad_rules_file()
     print(f"{ie.checks - ie.failures}/{ie.checks} checks passed")
     return 1 if ie.failures else 0

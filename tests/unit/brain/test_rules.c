@@ -113,6 +113,57 @@ static void test_deadband_keeps_runs(void **st)
     eco_rules_free(r);
 }
 
+/* derived statistics: the hourly AQI of a record, a water section's class against its target */
+static void test_aqi_and_water_class(void **st)
+{
+    (void)st;
+    eco_rules_t *r = load("[aqi heavy]\nabove = 200\nfor = 2\nseverity = high\n"
+                          "[water below_target]\nsite_kind = water\n"
+                          "[water worse_than_iv]\nworse_than = Ⅳ\nsite_kind = water\n");
+    eco_rules_site_kind(r, "A1", "air");
+    eco_rules_site_kind(r, "W1", "water");
+    eco_rules_site_target(r, "W1", "Ⅲ");
+    got_t g = {0};
+    /* whole records (all six pollutants: an AQI with some missing is withheld at 100 or below, HJ 633-2026
+     * 5.3.1); PM2.5 30 µg/m3 gives an "excellent" hour in both editions, 400 one beyond 300 in both: two
+     * such hours in a row fire, one alone does not */
+    double pm[] = {30, 400, 30, 400, 400, 30};
+    for (int i = 0; i < 6; i++) {
+        eco_rule_val_t rec[6] = {{"a21026", 5, NULL, 0},  {"a21004", 20, NULL, 0}, {"a21005", 0.5, NULL, 0},
+                                 {"a05024", 50, NULL, 0}, {"a34002", 40, NULL, 0}, {"a34004", pm[i], NULL, 0}};
+        assert_int_equal(eco_rules_record(r, "MA", "A1", 2, T0 + i * 3600, rec, 6, collect, &g), 0);
+    }
+    assert_int_equal(g.n, 1);
+    assert_string_equal(g.screen[0], "rule:heavy");
+    assert_int_equal(g.t[0], T0 + 4 * 3600);
+    /* NH3-N 1.8 mg/L is class Ⅴ: worse than the section's Ⅲ (fires) and than Ⅳ (fires); 1.2 is Ⅳ:
+     * worse than Ⅲ only, and the first rule is already firing; 0.4 (Ⅱ) clears both */
+    got_t w = {0};
+    double nh[] = {1.8, 1.2, 0.4, 1.2};
+    for (int i = 0; i < 4; i++) push1(r, "MW", "W1", 2, T0 + i * 3600, "w21003", nh[i], &w);
+    assert_int_equal(w.n, 3);
+    assert_string_equal(w.screen[0], "rule:below_target");
+    assert_string_equal(w.screen[1], "rule:worse_than_iv");
+    assert_string_equal(w.screen[2], "rule:below_target"); /* again at 1.2 after 0.4 cleared it */
+    assert_int_equal(w.t[2], T0 + 3 * 3600);
+    /* a section without a target class is not judged by the target rule */
+    got_t z = {0};
+    eco_rules_site_kind(r, "W2", "water");
+    push1(r, "MZ", "W2", 2, T0, "w21003", 1.2, &z);
+    assert_int_equal(z.n, 0);
+    eco_rules_free(r);
+    /* the keys each kind takes */
+    eco_rules_t *b = eco_rules_new();
+    eco_err_t err;
+    assert_int_equal(eco_rules_parse(b, "b.ini", "[aqi x]\nfor = 2\n", &err), ECO_EPARSE);
+    assert_non_null(strstr(err.msg, "above"));
+    eco_rules_free(b);
+    b = eco_rules_new();
+    assert_int_equal(eco_rules_parse(b, "b.ini", "[water x]\nworse_than = Ⅵ\n", &err), ECO_EPARSE);
+    assert_non_null(strstr(err.msg, "worse_than"));
+    eco_rules_free(b);
+}
+
 static void test_scope(void **st)
 {
     (void)st;
@@ -264,6 +315,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_threshold_hysteresis), cmocka_unit_test(test_reset_deadband_no_flapping),
         cmocka_unit_test(test_deadband_keeps_runs),
+        cmocka_unit_test(test_aqi_and_water_class),
         cmocka_unit_test(test_scope),                cmocka_unit_test(test_limit_o2_reference),
         cmocka_unit_test(test_limit_prefers_zsavg),  cmocka_unit_test(test_furnace_850),
         cmocka_unit_test(test_screen_overrides),     cmocka_unit_test(test_errors),
