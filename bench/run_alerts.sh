@@ -52,6 +52,7 @@ run() { # $1 = on|off, $2 = round
     2>"$tmp/serve-$1.log" &
   srv_pid=$!
   for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+  [ -s "$tmp/port" ] || { echo "run_alerts.sh: the server did not start:" >&2; cat "$tmp/serve-$1.log" >&2; exit 1; }
   local port; port=$(cat "$tmp/port")
   # two simulators (flue gas, effluent), each replaying `minutes` minute records per outlet as fast as acked
   local dur; dur=$(awk -v m="$minutes" 'BEGIN{printf "%.3f", m / 1000}')
