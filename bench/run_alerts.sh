@@ -58,10 +58,10 @@ run() { # $1 = on|off, $2 = round
   local dur; dur=$(awk -v m="$minutes" 'BEGIN{printf "%.3f", m / 1000}')
   local t0; t0=$(date +%s.%N)
   "$eb" sim --target "127.0.0.1:$port" --devices "$half" --kind cems --interval-ms 1 --duration "$dur" \
-    --start "$start" --window 8 --drain 300 --seed 7 --quiet 2>"$tmp/sim-$1-c.log" &
+    --start "$start" --window 8 --drain 300 --seed 7 --replay --quiet 2>"$tmp/sim-$1-c.log" &
   local s1=$!
   "$eb" sim --target "127.0.0.1:$port" --devices "$half" --kind effluent --interval-ms 1 --duration "$dur" \
-    --start "$start" --window 8 --drain 300 --seed 8 --quiet 2>"$tmp/sim-$1-e.log" || true
+    --start "$start" --window 8 --drain 300 --seed 8 --replay --quiet 2>"$tmp/sim-$1-e.log" || true
   wait "$s1" || true
   local secs; secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.3f", b - a}') # first send to last ack
   kill -TERM "$srv_pid"; wait "$srv_pid" || true; srv_pid=

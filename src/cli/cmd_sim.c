@@ -19,7 +19,8 @@ static void usage(FILE *f)
     fputs("Usage: ecobrain sim --target HOST:PORT --devices N [--kind air|water|cems|effluent|mixed]\n"
           "                    [--interval-ms M] [--duration S] [--edition 2017|2025] [--acked-log FILE]\n"
           "                    [--seed K] [--window W] [--ack-timeout-ms T] [--drain S] [--bad-rate P]\n"
-          "                    [--mn-prefix P] [--pw PW] [--sm4-key HEX32] [--start TIME] [--warmup S] [--quiet]\n"
+          "                    [--mn-prefix P] [--pw PW] [--sm4-key HEX32] [--start TIME] [--warmup S] [--replay]\n"
+          "                    [--quiet]\n"
           "\n"
           "Run N simulated data-acquisition units, one TCP connection each. Every M ms a device\n"
           "sends its next minute record (CN 2051) and, when an hour closes, the hour record\n"
@@ -33,6 +34,8 @@ static void usage(FILE *f)
           "  --bad-rate P      also send a frame with a corrupted CRC on a fraction P of ticks\n"
           "  --drain S         after the duration, wait up to S s for outstanding acks (default 60)\n"
           "  --warmup S        leave frames first sent in the first S s out of the latency figures\n"
+          "  --replay          send every record of the duration (S*1000/M per device) as fast as the\n"
+          "                    server acknowledges, not by the clock (benchmarks: a fixed workload)\n"
           "MNs are PREFIX + kind letter (A W C E) + 8 digits, e.g. SIMA00000001; PW default 123456.\n"
           "Exit: 0 when every record was acknowledged, 1 when some were not, 2 usage.\n",
           f);
@@ -50,7 +53,7 @@ int cmd_sim(int argc, char **argv)
         {"mn-prefix", required_argument, 0, 'm'},     {"pw", required_argument, 0, 'p'},
         {"sm4-key", required_argument, 0, 'K'},       {"start", required_argument, 0, 'S'},
         {"quiet", no_argument, 0, 'q'},               {"help", no_argument, 0, 'h'},
-        {"warmup", required_argument, 0, 'W'},
+        {"warmup", required_argument, 0, 'W'},        {"replay", no_argument, 0, 'R'},
         {0, 0, 0, 0}};
     eco_sim_cfg_t cfg;
     eco_sim_cfg_default(&cfg);
@@ -120,6 +123,7 @@ int cmd_sim(int argc, char **argv)
             cfg.start = cfg.start / 60 * 60;
             break;
         case 'q': cfg.quiet = 1; break;
+        case 'R': cfg.replay = 1; break;
         case 'W':
             cfg.warmup_s = strtod(optarg, &end);
             if (*end || cfg.warmup_s < 0) return cli_usage_error("sim", "--warmup seconds >= 0");

@@ -124,6 +124,7 @@ typedef struct eco_sim_cfg {
     eco_time_t start;         /* DataTime of the first record; 0 = so that the last lands on now */
     double warmup_s;          /* acks of frames first sent in the first S seconds are not in the latency figures */
     int quiet;
+    int replay;               /* every record of the duration is sent, as fast as acknowledged (not by the clock) */
 } eco_sim_cfg_t;
 
 typedef struct eco_sim_stats {

@@ -488,6 +488,8 @@ static void on_tick(uv_timer_t *t)
         uv_timer_stop(t);
         return;
     }
+    /* replay: every record is sent, paced by the acknowledgements, not by the clock (a bounded queue) */
+    if (s->cfg.replay && d->nq >= (size_t)(2 * s->cfg.window)) return;
     eco_time_t rt = s->t0 + (eco_time_t)d->ticks_done * 60;
     d->ticks_done++;
     if (make_record(s, d, 2051, rt) < 0) return;
@@ -525,11 +527,11 @@ static void on_house(uv_timer_t *t)
 {
     sim_t *s = t->data;
     int64_t now = now_ms(s);
-    if (s->generating && now >= s->stop_ms) {
+    if (s->generating && (now >= s->stop_ms || s->cfg.replay)) {
         int done = 1;
         for (int i = 0; i < s->cfg.devices; i++)
             if (s->devs[i].ticks_done < s->total_ticks) done = 0;
-        if (done || now >= s->stop_ms + 5000) {
+        if (done || (!s->cfg.replay && now >= s->stop_ms + 5000)) {
             s->generating = 0;
             s->drain_until_ms = now + (int64_t)s->cfg.drain_s * 1000;
         }
