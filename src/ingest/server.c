@@ -1633,7 +1633,7 @@ static int seed_live(void *ud, const char *mn, const char *factor, eco_gran_t g,
  * start — the first record after the restart shows a gap over the downtime (hour and day steps
  * are fixed; a minute step must be known, see 2); (2) the whole state (latest time, learnt
  * step, open gaps and their tries) is written to DIR/gaps.state every minute and at exit
- * (write, fsync, rename) and read back at start. A crash loses at most a minute of it. */
+ * (write, rename) and read back at start. A crash loses at most a minute of it. */
 
 static int seed_gaps(void *ud, const char *mn, const char *factor, eco_gran_t g, const eco_latest_t *lt)
 {
@@ -1670,7 +1670,9 @@ static void gaps_save(server_t *s)
             fputc('\n', f);
         }
     }
-    int bad = fflush(f) != 0 || fsync(fileno(f)) != 0;
+    /* no fsync: this runs on the loop thread, and a power cut at worst leaves the previous file (or
+     * none) — the store's latest times still show the records missed while the server was down */
+    int bad = fflush(f) != 0;
     bad |= fclose(f) != 0;
     if (bad || rename(tmp, s->cfg.gaps_state) != 0) {
         eco_log(ECO_LOG_WARN, "gap state not saved: %s: %s", s->cfg.gaps_state, strerror(errno));
