@@ -196,6 +196,8 @@ struct eco_store {
     int ckpt_running, ckpt_quit;
 };
 
+#define WAL_RESTART_FRAMES 65536 /* 256 MiB of 4 KiB pages */
+
 static void *ckpt_main(void *arg)
 {
     eco_store_t *s = arg;
@@ -214,6 +216,12 @@ static void *ckpt_main(void *arg)
         pthread_mutex_unlock(&s->ckpt_mu);
         int log = 0, done = 0;
         sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+        /* Under a steady stream of commits a passive checkpoint copies everything but never sees
+         * the log empty, so the WAL would only grow (tens of GB in minutes at full speed). Once it
+         * is long, a RESTART checkpoint waits for the commit in progress, copies the short rest and
+         * lets the next transaction start the log from its beginning (journal_size_limit then
+         * trims the file): a pause of one commit, once per WAL_RESTART_FRAMES frames. */
+        if (log >= WAL_RESTART_FRAMES) sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_RESTART, &log, &done);
         pthread_mutex_lock(&s->ckpt_mu);
     }
     pthread_mutex_unlock(&s->ckpt_mu);
@@ -489,13 +497,17 @@ int eco_store_open(eco_store_t **out, const char *dir, const eco_store_opts_t *o
     exec_sql(s, "PRAGMA foreign_keys=ON", NULL);
     if (!o->readonly && o->background_checkpoint) {
         /* its own connection, opened here so that a failure leaves SQLite's automatic checkpoints on */
-        if (sqlite3_open_v2(s->path, &s->ckpt_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
+        if (sqlite3_open_v2(s->path, &s->ckpt_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
+            /* a connection that has read nothing does not know the file is in WAL mode: its
+             * checkpoints are no-ops ("not WAL", -1) and the WAL grows without bound under load */
+            sqlite3_exec(s->ckpt_db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) == SQLITE_OK) {
             sqlite3_busy_timeout(s->ckpt_db, 1000);
             pthread_mutex_init(&s->ckpt_mu, NULL);
             pthread_cond_init(&s->ckpt_cv, NULL);
             if (pthread_create(&s->ckpt, NULL, ckpt_main, s) == 0) {
                 s->ckpt_running = 1;
                 exec_sql(s, "PRAGMA wal_autocheckpoint=0", NULL);
+                exec_sql(s, "PRAGMA journal_size_limit=268435456", NULL); /* the WAL file trimmed after a restart */
             } else {
                 pthread_mutex_destroy(&s->ckpt_mu);
                 pthread_cond_destroy(&s->ckpt_cv);

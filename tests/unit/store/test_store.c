@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -231,6 +233,49 @@ static void test_rollback_leaves_no_cache(void **state)
     eco_store_close(s);
 }
 
+/* the server's background checkpoints really copy the WAL into the database while the store is open
+ * (a connection that had read nothing took the file for a non-WAL one: every checkpoint was a no-op
+ * and the WAL grew without bound under load) */
+static void test_background_checkpoint(void **state)
+{
+    (void)state;
+    eco_store_t *s = NULL;
+    eco_err_t err;
+    eco_err_clear(&err);
+    eco_store_opts_t o;
+    eco_store_opts_default(&o);
+    o.sync = ECO_SYNC_OFF;
+    o.background_checkpoint = 1;
+    assert_int_equal(eco_store_open(&s, dir, &o, &err), 0);
+    assert_int_equal(eco_store_device_register(s, "MN1", "pw", 1, &err), 1);
+    char db[300];
+    snprintf(db, sizeof db, "%s/ecobrain.db", dir);
+    struct stat sb;
+    assert_int_equal(stat(db, &sb), 0);
+    off_t before = sb.st_size;
+    char fields[600];
+    memset(fields, 'x', sizeof fields - 1);
+    fields[sizeof fields - 1] = 0;
+    for (int b = 0; b < 20; b++) { /* ~2 MB of rows in 20 commits */
+        assert_int_equal(eco_store_tx_begin(s, &err), 0);
+        for (int i = 0; i < 200; i++) {
+            eco_obs_t ob = obs("MN1", "a34004", (eco_time_t)(b * 200 + i) * 3600, "12.5", fields);
+            int outcome;
+            assert_int_equal(eco_store_obs_put(s, &ob, &outcome, &err), 0);
+        }
+        assert_int_equal(eco_store_tx_commit(s, &err), 0);
+    }
+    /* the checkpointer runs every 200 ms: within 10 s the database file has grown, the store still open */
+    int grew = 0;
+    for (int k = 0; k < 200 && !grew; k++) {
+        assert_int_equal(stat(db, &sb), 0);
+        grew = sb.st_size > before + 1000000;
+        if (!grew) usleep(50000);
+    }
+    assert_true(grew);
+    eco_store_close(s);
+}
+
 static void test_names(void **state)
 {
     (void)state;
@@ -310,6 +355,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_upsert_semantics, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outside_tx_and_quarantine, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_leaves_no_cache, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_background_checkpoint, setup, teardown),
         cmocka_unit_test(test_names),
         cmocka_unit_test_setup_teardown(test_config, setup, teardown),
     };
