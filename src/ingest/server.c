@@ -169,8 +169,7 @@ typedef struct batch {
     VEC(ack_t) acks;
     VEC(unsigned char) failed; /* per frame: a value of it could not be stored */
     eco_buf_t replies;
-    eco_buf_t alert_ev;        /* writer: alert events (JSON, NUL-separated), published after the commit */
-    eco_buf_t hook_ev;         /* writer: alerts for the webhooks (JSON, NUL-terminated each), queued after the commit */
+    VEC(eco_alert_t) alerts;   /* writer: the alerts stored (strings in the arena), published after the commit */
     uint32_t nframes;
     int64_t first_ms;
     /* writer results */
@@ -227,6 +226,7 @@ struct server {
     eco_hj212_packet_t *pkt;
     eco_buf_t scratch;
     eco_buf_t ev_scratch;      /* writer: one event's JSON */
+    eco_buf_t hook_scratch;    /* writer: one webhook document */
     unsigned char rbuf[65536];
     int rbuf_busy;
     eco_ingest_stats_t st;
@@ -337,8 +337,7 @@ static void batch_reset(batch_t *b)
     eco_arena_init(&b->arena, 64 * 1024);
     b->obs.n = b->regs.n = b->quar.n = b->raws.n = b->seen.n = b->acks.n = b->failed.n = 0;
     eco_buf_reset(&b->replies);
-    eco_buf_reset(&b->alert_ev);
-    eco_buf_reset(&b->hook_ev);
+    b->alerts.n = 0;
     b->nframes = 0;
     b->first_ms = 0;
     b->result = 0;
@@ -357,8 +356,7 @@ static void batch_free(batch_t *b)
     eco_free(b->acks.v, b->acks.cap * sizeof *b->acks.v);
     eco_free(b->failed.v, b->failed.cap * sizeof *b->failed.v);
     eco_buf_free(&b->replies);
-    eco_buf_free(&b->alert_ev);
-    eco_buf_free(&b->hook_ev);
+    eco_free(b->alerts.v, b->alerts.cap * sizeof *b->alerts.v);
 }
 
 static int batch_empty(const batch_t *b)
@@ -387,39 +385,6 @@ static void json_time(eco_json_t *j, eco_time_t t)
     char b[40];
     eco_time_format_iso(t, b, sizeof b);
     eco_json_str(j, b);
-}
-
-static void alert_event(server_t *s, batch_t *b, const eco_alert_t *a, int id)
-{
-    /* written inside the store's transaction: no live lock here. The site is put in front when
-     * the event is published after the commit ("{" + "\"site\":…," + the rest) */
-    (void)s;
-    eco_buf_t *o = &b->alert_ev;
-    eco_json_t j;
-    eco_buf_puts(o, a->mn);
-    eco_buf_putc(o, 0);
-    eco_json_init(&j, o);
-    eco_json_obj_begin(&j);
-    eco_json_key(&j, "id");
-    eco_json_int(&j, id);
-    eco_json_key(&j, "screen");
-    eco_json_str(&j, a->screen);
-    eco_json_key(&j, "severity");
-    eco_json_str(&j, a->severity);
-    eco_json_key(&j, "mn");
-    eco_json_str(&j, a->mn);
-    eco_json_key(&j, "factor");
-    eco_json_str(&j, a->factor);
-    eco_json_key(&j, "granularity");
-    eco_json_str(&j, eco_gran_name(a->gran));
-    eco_json_key(&j, "time");
-    json_time(&j, a->t);
-    eco_json_key(&j, "evidence");
-    eco_json_strn(&j, a->evidence, strlen(a->evidence) > 600 ? 600 : strlen(a->evidence));
-    eco_json_key(&j, "created");
-    json_time(&j, eco_time_from_utc(a->created_ms / 1000));
-    eco_json_obj_end(&j);
-    eco_buf_putc(o, 0);
 }
 
 static void publish(server_t *s, batch_t *b)
@@ -468,53 +433,32 @@ static void publish(server_t *s, batch_t *b)
         if (eco_json_status(&j) == 0)
             eco_live_event(l, coarse ? ECO_LIVE_EV_VALUE : ECO_LIVE_EV_VALUE_FINE, ev->data, ev->len);
     }
-    for (size_t off = 0; off < b->alert_ev.len;) { /* "MN\0{json}\0" each */
-        const char *mn = b->alert_ev.data + off;
-        const char *js = mn + strlen(mn) + 1;
+    for (size_t i = 0; i < b->alerts.n; i++) { /* the /api/v1/alerts entry, its site from the live table */
+        eco_alert_t a = b->alerts.v[i];
+        a.site = eco_live_site_of(l, a.mn);
         eco_buf_reset(ev);
         eco_json_t j;
         eco_json_init(&j, ev);
-        eco_json_obj_begin(&j);
-        eco_json_key(&j, "site");
-        eco_json_str(&j, eco_live_site_of(l, mn));
-        eco_buf_putc(ev, ',');
-        eco_buf_puts(ev, js + 1);
-        if (!ev->oom) eco_live_event(l, ECO_LIVE_EV_ALERT, ev->data, ev->len);
-        off = (size_t)(js - b->alert_ev.data) + strlen(js) + 1;
+        eco_store_json_alert(&j, &a);
+        if (eco_json_status(&j) == 0) eco_live_event(l, ECO_LIVE_EV_ALERT, ev->data, ev->len);
     }
     eco_live_write_end(l);
     eco_live_notify(l);
 }
 
-/* the webhook document: the /api/v1/alerts entry (docs/api.md) */
-static void hook_event(server_t *s, batch_t *b, const eco_alert_t *a, int id)
+/* an alert stored in this batch, kept (strings in the batch's arena) for the live event and the
+ * webhooks once the commit has returned; 0 or ECO_ENOMEM */
+static int keep_alert(batch_t *b, const eco_alert_t *a)
 {
-    eco_buf_t *o = &b->hook_ev;
-    eco_json_t j;
-    eco_json_init(&j, o);
-    eco_json_obj_begin(&j);
-    eco_json_key(&j, "id");
-    eco_json_int(&j, id);
-    eco_json_key(&j, "screen");
-    eco_json_str(&j, a->screen);
-    eco_json_key(&j, "severity");
-    eco_json_str(&j, a->severity);
-    eco_json_key(&j, "site");
-    eco_json_str(&j, eco_rules_site_of(s->rules, a->mn));
-    eco_json_key(&j, "mn");
-    eco_json_str(&j, a->mn);
-    eco_json_key(&j, "factor");
-    eco_json_str(&j, a->factor);
-    eco_json_key(&j, "granularity");
-    eco_json_str(&j, eco_gran_name(a->gran));
-    eco_json_key(&j, "time");
-    json_time(&j, a->t);
-    eco_json_key(&j, "evidence");
-    eco_json_str(&j, a->evidence);
-    eco_json_key(&j, "created");
-    json_time(&j, eco_time_from_utc(a->created_ms / 1000));
-    eco_json_obj_end(&j);
-    eco_buf_putc(o, 0);
+    eco_alert_t k = *a;
+    k.screen = adup(b, a->screen, strlen(a->screen));
+    k.severity = adup(b, a->severity, strlen(a->severity));
+    k.mn = adup(b, a->mn, strlen(a->mn));
+    k.factor = adup(b, a->factor, strlen(a->factor));
+    k.evidence = adup(b, a->evidence ? a->evidence : "", a->evidence ? strlen(a->evidence) : 0);
+    k.site = NULL;
+    if (!k.screen || !k.severity || !k.mn || !k.factor || !k.evidence) return ECO_ENOMEM;
+    return VEC_PUSH(b->alerts, k);
 }
 
 /* store one alert, link it to the ledger, queue its events: all in the writer's transaction */
@@ -527,8 +471,8 @@ static int put_alert(server_t *s, batch_t *b, eco_alert_t *a, eco_err_t *err)
     if (s->cfg.ledger && a->id > 0 && /* the problem ledger, in the same transaction */
         eco_store_problem_put(s->store, a, (int64_t)s->cfg.ledger_quiet_h * 3600, NULL, err) < 0)
         return err->code < 0 ? err->code : ECO_EIO;
-    if (s->cfg.live) alert_event(s, b, a, r);
-    if (s->hooks) hook_event(s, b, a, r);
+    if ((s->cfg.live || s->hooks) && keep_alert(b, a) < 0) /* an event not sent is not a lost alert: it is stored */
+        eco_log(ECO_LOG_WARN, "out of memory: alert %d stored, not streamed", r);
     return 0;
 }
 
@@ -649,11 +593,14 @@ static void batch_commit(server_t *s, batch_t *b)
     b->result = 0;
     b->commit_us = mono_us() - t0;
     if (s->cfg.live) publish(s, b); /* only what is committed is shown */
-    for (size_t off = 0; s->hooks && off < b->hook_ev.len;) { /* NUL-terminated documents */
-        const char *js = b->hook_ev.data + off;
-        size_t len = strlen(js);
-        eco_webhooks_post(s->hooks, js, len);
-        off += len + 1;
+    for (size_t i = 0; s->hooks && i < b->alerts.n; i++) { /* the same document to the webhooks */
+        eco_alert_t a = b->alerts.v[i];
+        a.site = eco_rules_site_of(s->rules, a.mn);
+        eco_buf_reset(&s->hook_scratch);
+        eco_json_t j;
+        eco_json_init(&j, &s->hook_scratch);
+        eco_store_json_alert(&j, &a);
+        if (eco_json_status(&j) == 0) eco_webhooks_post(s->hooks, s->hook_scratch.data, s->hook_scratch.len);
     }
     return;
 fail:
@@ -1899,6 +1846,7 @@ out_free:
     batch_free(&s->b[1]);
     eco_buf_free(&s->scratch);
     eco_buf_free(&s->ev_scratch);
+    eco_buf_free(&s->hook_scratch);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
     eco_screener_free(s->screener);
