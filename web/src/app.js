@@ -141,9 +141,24 @@
   function setStatus(msg) { $('status').textContent = msg || ''; }
 
   // ------------------------------------------------------------------ API
+  // A read token, when the server wants one ([http] read_token_sha256): opened as
+  // http://HOST/#token=TOKEN it is kept for this tab only (sessionStorage) and the fragment
+  // cleared, so it never reaches a server log or the address bar's history.
+  var token = (function () {
+    var m = /(?:^#|&)token=([^&]+)/.exec(location.hash || '');
+    try {
+      if (m) {
+        sessionStorage.setItem('ecobrain.token', decodeURIComponent(m[1]));
+        history.replaceState(null, '', location.pathname + location.search);
+      }
+      return sessionStorage.getItem('ecobrain.token') || '';
+    } catch (e) { return m ? decodeURIComponent(m[1]) : ''; }
+  })();
   // Resolves to {status, data}; never rejects (network errors give status 0).
   function api(path) {
-    return fetch(path, { headers: { Accept: 'application/json' }, cache: 'no-store' }).then(function (r) {
+    var headers = { Accept: 'application/json' };
+    if (token) headers.Authorization = 'Bearer ' + token;
+    return fetch(path, { headers: headers, cache: 'no-store' }).then(function (r) {
       var ct = r.headers.get('Content-Type') || '';
       if (ct.indexOf('json') < 0) return { status: r.status, data: null };
       return r.json().then(function (d) { return { status: r.status, data: d }; },
@@ -659,7 +674,8 @@
   }
   function connect() {
     if (typeof EventSource === 'undefined') { setLive('off'); return; }
-    var es = state.es = new EventSource('/api/v1/stream');
+    /* EventSource cannot send headers: the stream takes the token as a parameter (docs/api.md) */
+    var es = state.es = new EventSource('/api/v1/stream' + (token ? '?access_token=' + encodeURIComponent(token) : ''));
     es.onopen = function () { setLive('on'); };
     es.onerror = function () {
       if (es.readyState === EventSource.CLOSED) {
