@@ -160,7 +160,6 @@ void api_reader_put(eco_api_t *a, eco_store_t *s);
 int api_cache_try(api_req_t *r, uint64_t version, uint64_t gen);
 void api_cache_store(api_req_t *r, uint64_t version, uint64_t gen);
 void api_json_time(eco_json_t *j, eco_time_t t);
-void api_json_ms(eco_json_t *j, int64_t unix_ms);
 /** Evaluation item of a factor code ("pm2_5"), or NULL. */
 const char *api_factor_item(const cat_t *c, const char *code);
 int api_metrics(api_req_t *r);

@@ -446,15 +446,6 @@ void api_json_time(eco_json_t *j, eco_time_t t)
     eco_json_str(j, b);
 }
 
-void api_json_ms(eco_json_t *j, int64_t unix_ms)
-{
-    if (unix_ms <= 0) {
-        eco_json_null(j);
-        return;
-    }
-    api_json_time(j, eco_time_from_utc(unix_ms / 1000));
-}
-
 /* ------------------------------------------------------------------ cache */
 
 static void shared_unref(void *cls)
