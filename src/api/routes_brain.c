@@ -95,18 +95,25 @@ int api_targets(api_req_t *r)
     eco_err_clear(&err);
     int rc = eco_store_air_grid(st, (eco_time_t)eco_day_from_civil(Y - 1, 1, 1) * ECO_DAY_S,
                                 (eco_time_t)(asof + 1) * ECO_DAY_S - 1, &g, &err);
-    api_reader_put(r->api, st);
     if (rc == ECO_ENODATA) rc = eco_air_grid_init(&g, y0, 1, 0); /* nothing stored yet: every target "no data" */
     if (rc < 0) {
+        api_reader_put(r->api, st);
         free(plan);
         return api_error(r, rc == ECO_ENOMEM ? 500 : 503, "store", "reading the hourly air values: %s", err.msg);
     }
     eco_tgt_row_t *rows = calloc((size_t)(plan->n ? plan->n : 1), sizeof *rows);
     tg_extra_t x = {plan, asof, 0, 0};
-    eco_tgt_source_t src = {&g, grid_stat, grid_each};
-    int er = rows ? eco_tgt_report(plan, asof, zh, &src, rows, &x.N, &x.D) : ECO_ENOMEM;
+    eco_tgt_source_t src = {.ud = &g, .stat = grid_stat, .each = grid_each};
+    /* the water targets read the store's samples while the report runs: the reader is held until then */
+    int er = eco_store_water_source(st, &src, &err);
+    if (er == 0) er = rows ? eco_tgt_report(plan, asof, zh, &src, rows, &x.N, &x.D) : ECO_ENOMEM;
+    char werr[sizeof err.msg];
+    snprintf(werr, sizeof werr, "%s", src.wud ? eco_store_water_error(&src) : err.msg);
+    eco_store_water_source_free(&src);
+    api_reader_put(r->api, st);
     if (er < 0) {
-        api_error(r, 500, "internal", "evaluating the plan: %s", eco_strerror(er));
+        api_error(r, er == ECO_ENOMEM ? 500 : 503, "internal", "evaluating the plan: %s%s%s", eco_strerror(er),
+                  werr[0] ? ": " : "", werr);
     } else {
         char period[40], f[16], t2[16];
         eco_day_format(y0, f, sizeof f);
@@ -253,7 +260,7 @@ int api_rankings(api_req_t *r)
     if (rc == ECO_ENODATA) rc = eco_air_grid_init(&g, from, 1, 0); /* nothing stored for the period: no rows */
     if (rc < 0)
         return api_error(r, rc == ECO_ENOMEM ? 500 : 503, "store", "reading the hourly air values: %s", err.msg);
-    eco_tgt_source_t src = {&g, grid_stat, grid_each};
+    eco_tgt_source_t src = {.ud = &g, .stat = grid_stat, .each = grid_each};
     eco_rank_row_t *rows = NULL;
     size_t n = 0;
     int er = eco_rank_report(&src, ix, by, basis, from, to, &rows, &n);

@@ -92,12 +92,32 @@ int eco_plan_load(eco_plan_t *p, const char *path, char *msg, size_t n);
 /* ------------------------------------------------------------------ the report of a plan */
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "air/assess.h"
 
 /* Where the statistics come from: the hourly CSV through the assessment (the CLI's --input) or the
  * store's values in arrays (air/grid.h). level: province|city|county|site; basis: date|2012|2026. */
 typedef void (*eco_tgt_ent_cb)(void *ud, const char *entity, const eco_air_period_t *st);
+/* Water, groundwater and drinking-water-source targets (targets_water.c) read samples: one row of item
+ * values of one site at one time, as `water assess` and `groundwater assess` read them. */
+typedef enum { ECO_TGT_W_SURFACE, ECO_TGT_W_DRINKING, ECO_TGT_W_GROUND, ECO_TGT_W_NKINDS } eco_tgt_wkind_t;
+
+typedef struct eco_tgt_wsite {
+    const char *code;
+    const char *region[3];    /* city, county, province ("" when unknown) */
+    eco_tgt_wkind_t kind;
+    int lake;                 /* 1: lake or reservoir (GB 3838's lake column for TP, TN classed) */
+} eco_tgt_wsite_t;
+
+typedef struct eco_tgt_wsample {
+    size_t site;              /* index into the source's wsites */
+    eco_day_t day;
+    const double *v;          /* surface, drinking: ECO_W_NITEMS values; groundwater: ECO_GW_NITEMS; NAN missing */
+    const double *x;          /* drinking: ECO_W_TABLE2_N GB 3838 Table 2 values (NAN missing), or NULL */
+} eco_tgt_wsample_t;
+typedef int (*eco_tgt_wsample_cb)(void *ud, const eco_tgt_wsample_t *s); /* non-zero stops */
+
 typedef struct eco_tgt_source {
     void *ud;
     /** 1 found (out set), 0 no such entity, < 0 error (stops the report). Entity "province" also
@@ -107,6 +127,14 @@ typedef struct eco_tgt_source {
     /** Every entity of the level, in byte order of names. 0 or < 0. */
     int (*each)(void *ud, const char *level, const char *basis, eco_day_t from, eco_day_t to, eco_tgt_ent_cb cb,
                 void *cbud);
+    /* water (NULL wsamples: no water input; water targets are "not evaluated") */
+    void *wud;
+    const eco_tgt_wsite_t *wsites;
+    size_t nwsites;
+    uint32_t wset;            /* surface/drinking items the input has (bit i = eco_water_item_t i) */
+    uint64_t gwset[2];        /* groundwater items the input has (eco_gw_set_t words) */
+    /** Every sample with from <= day <= to, in any order. 0, or < 0 (stops the report). */
+    int (*wsamples)(void *wud, eco_day_t from, eco_day_t to, eco_tgt_wsample_cb cb, void *cbud);
 } eco_tgt_source_t;
 
 typedef struct eco_tgt_row {
@@ -121,6 +149,17 @@ typedef struct eco_tgt_row {
     const char *unit;
     char goal[96], to_date[48], compl_txt[24], proj[48], req[64], reason[512], furthest[256];
 } eco_tgt_row_t;
+
+/* Water indicators (targets_water.c): water.share_i_iii, water.share_worse_v (surface sections),
+ * drinking.compliance (sources), groundwater.share_v, groundwater.share_i_iii (points). */
+int eco_tgt_is_water(const char *indicator);
+typedef struct eco_tgt_wstate eco_tgt_wstate_t;
+/** Read the source's samples of [last year's 1 Jan, asof] once into per-site period accumulators.
+ *  *out NULL when the source has no water input. 0, ECO_ENOMEM or the source's error. */
+int eco_tgt_water_load(const eco_tgt_source_t *src, int year, eco_day_t asof, eco_tgt_wstate_t **out);
+void eco_tgt_water_free(eco_tgt_wstate_t *w);
+/** Fill one row of a water target (w may be NULL: not evaluated). */
+void eco_tgt_water_row(const eco_tgt_wstate_t *w, const eco_target_def_t *td, int zh, int N, int D, eco_tgt_row_t *row);
 
 /** Evaluate every target of the plan as of `asof` (clamped to the plan's year; before it: ECO_ERANGE).
  *  rows: plan->n entries. *N, *D: days in the year and elapsed. zh: reason texts in Chinese. 0, or the

@@ -104,6 +104,14 @@ int eco_tgt_report(const eco_plan_t *plan, eco_day_t asof, int zh, const eco_tgt
     int N = (int)(y1 - y0 + 1), D = (int)(asof - y0 + 1);
     *Np = N;
     *Dp = D;
+    eco_tgt_wstate_t *ws = NULL;
+    for (int i = 0; i < plan->n; i++)
+        if (eco_tgt_is_water(plan->t[i].indicator)) {
+            int r = eco_tgt_water_load(src, Y, asof, &ws);
+            if (r < 0) return r;
+            break;
+        }
+    int rc = 0;
     for (int i = 0; i < plan->n; i++) {
         const eco_target_def_t *td = &plan->t[i];
         eco_tgt_row_t *row = &rows[i];
@@ -116,6 +124,10 @@ int eco_tgt_report(const eco_plan_t *plan, eco_day_t asof, int zh, const eco_tgt
         char *goal = row->goal, *reason = row->reason, *furthest = row->furthest;
         size_t sgoal = sizeof row->goal, sreason = sizeof row->reason, sfurthest = sizeof row->furthest;
         row->unit = td->unit;
+        if (eco_tgt_is_water(td->indicator)) {
+            eco_tgt_water_row(ws, td, zh, N, D, row);
+            continue;
+        }
         if (!in) {
             row->key = "not_evaluated";
             row->status = zh ? "未评估" : "not evaluated";
@@ -128,15 +140,34 @@ int eco_tgt_report(const eco_plan_t *plan, eco_day_t asof, int zh, const eco_tgt
             }
             continue;
         }
+        if (!src->stat) { /* only water input was given */
+            row->key = "not_evaluated";
+            row->status = zh ? "未评估" : "not evaluated";
+            snprintf(reason, sreason, zh ? "未提供空气数据（--input 或 --data）" : "no air data given (--input or --data)");
+            if (td->has_value) {
+                snprintf(goal, sgoal, "%s %g%s", eco_cmp_text(td->cmp), td->value, td->unit);
+                row->target = td->value;
+            }
+            continue;
+        }
         row->decimals = in->decimals;
         if (!td->unit[0]) row->unit = in->unit;
         eco_air_period_t sc, sl, sr;
         int fc = src->stat(src->ud, td->level, td->basis, td->scope, y0, asof, &sc);
-        if (fc < 0) return fc;
+        if (fc < 0) {
+            rc = fc;
+            break;
+        }
         int fl = src->stat(src->ud, td->level, td->basis, td->scope, p0, p1, &sl);
-        if (fl < 0) return fl;
+        if (fl < 0) {
+            rc = fl;
+            break;
+        }
         int fr = 0;
-        if (asof < y1 && (fr = src->stat(src->ud, td->level, td->basis, td->scope, rest0, p1, &sr)) < 0) return fr;
+        if (asof < y1 && (fr = src->stat(src->ud, td->level, td->basis, td->scope, rest0, p1, &sr)) < 0) {
+            rc = fr;
+            break;
+        }
         int valid = 0, vl = 0, vr = 0;
         double m = ind_value(in, fc ? &sc : NULL, &valid), base = ind_value(in, fl ? &sl : NULL, &vl),
                hr = ind_value(in, fr ? &sr : NULL, &vr);
@@ -219,7 +250,10 @@ int eco_tgt_report(const eco_plan_t *plan, eco_day_t asof, int zh, const eco_tgt
             f.upper = td->cmp == ECO_CMP_LT || td->cmp == ECO_CMP_LE;
             f.lim = in->kind == ECO_TGT_COUNT ? ti.target * D / N : ti.target;
             int r = src->each(src->ud, "city", td->basis, y0, asof, on_city, &f);
-            if (r < 0) return r;
+            if (r < 0) {
+                rc = r;
+                break;
+            }
             for (int b = 0; b < 3 && f.best[b].set; b++) {
                 char one[160];
                 snprintf(one, sizeof one, "%s%s %.*f", b ? "; " : "", f.best[b].name, in->decimals, f.best[b].v);
@@ -238,5 +272,6 @@ int eco_tgt_report(const eco_plan_t *plan, eco_day_t asof, int zh, const eco_tgt
             }
         }
     }
-    return 0;
+    eco_tgt_water_free(ws);
+    return rc;
 }

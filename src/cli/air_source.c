@@ -106,7 +106,7 @@ static int csv_each(void *ud, const char *level, const char *basis, eco_day_t fr
     return 0;
 }
 
-eco_tgt_source_t cli_air_csv_source(cli_air_csv_t *c) { return (eco_tgt_source_t){c, csv_stat, csv_each}; }
+eco_tgt_source_t cli_air_csv_source(cli_air_csv_t *c) { return (eco_tgt_source_t){.ud = c, .stat = csv_stat, .each = csv_each}; }
 
 int cli_air_csv_status(const cli_air_csv_t *c)
 {
@@ -135,4 +135,4 @@ static int grid_each(void *ud, const char *level, const char *basis, eco_day_t f
     return eco_air_grid_each(ud, level, basis, from, to, cb, cbud);
 }
 
-eco_tgt_source_t cli_air_grid_source(eco_air_grid_t *g) { return (eco_tgt_source_t){g, grid_stat, grid_each}; }
+eco_tgt_source_t cli_air_grid_source(eco_air_grid_t *g) { return (eco_tgt_source_t){.ud = g, .stat = grid_stat, .each = grid_each}; }

@@ -64,7 +64,7 @@ static eco_slice_t header_base(eco_slice_t h)
     return h;
 }
 
-static int item_of_header(eco_slice_t h)
+int gw_item_of_header(eco_slice_t h)
 {
     static const struct {
         const char *name;
@@ -76,7 +76,7 @@ static int item_of_header(eco_slice_t h)
     for (size_t k = 0; k < sizeof alias / sizeof *alias; k++)
         if (eco_slice_ieq(h, alias[k].name)) return alias[k].key;
     eco_slice_t b = header_base(h);
-    if (b.len != h.len) return item_of_header(b);
+    if (b.len != h.len) return gw_item_of_header(b);
     return -1;
 }
 
@@ -112,7 +112,7 @@ static int gw_in_open(gw_in_t *in, const char *path, eco_gw_set_t set)
         if (cli_header_is(h, point_names)) slot = &in->col_point;
         else if (cli_header_is(h, region_names)) slot = &in->col_region;
         else {
-            int it = item_of_header(h);
+            int it = gw_item_of_header(h);
             if (it >= 0) slot = &in->col_item[it];
         }
         if (!slot) continue;
@@ -130,7 +130,7 @@ static int gw_in_open(gw_in_t *in, const char *path, eco_gw_set_t set)
     return EXIT_USAGE;
 }
 
-static int parse_gw_value(int item, eco_slice_t s, double *out)
+int gw_parse_value(int item, eco_slice_t s, double *out)
 {
     s = eco_slice_trim(s);
     if (eco_slice_eq(s, "*")) {
@@ -162,7 +162,7 @@ static int gw_in_next(gw_in_t *in, double *v)
             v[i] = NAN;
             if (in->col_item[i] < 0) continue;
             eco_slice_t s = eco_csv_field(&in->src.csv, (size_t)in->col_item[i]);
-            int prc = parse_gw_value(i, s, &v[i]);
+            int prc = gw_parse_value(i, s, &v[i]);
             if (prc) {
                 eco_log_warn("%s:%zu:%d: %s: %s: '%.*s'; row skipped", in->name, line, in->col_item[i] + 1,
                              eco_gw_items[i].key, prc == ECO_ERANGE ? "negative value" : "not a number", (int)s.len,

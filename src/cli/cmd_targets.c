@@ -22,6 +22,7 @@
 #include "air/grid.h"
 #include "brain/targets.h"
 #include "air_source.h"
+#include "water_input.h"
 #include "cli.h"
 #include "core/error.h"
 #include "store/store.h"
@@ -29,11 +30,14 @@
 typedef struct tctx {
     cli_air_csv_t csv;         /* --input: the assessment over the hourly CSV */
     eco_air_grid_t *grid;      /* --data: the store's values */
+    const char *win, *din, *gin, *sections; /* water inputs (CSV) */
 } tctx_t;
 
 static void usage(FILE *f)
 {
     fputs("Usage: ecobrain targets report --config PLAN.ini --input HOURLY.csv|--data DIR [--sites SITES.csv]\n"
+          "                               [--water-input SAMPLES.csv] [--drinking-input SAMPLES.csv]\n"
+          "                               [--groundwater-input SAMPLES.csv] [--sections SECTIONS.csv]\n"
           "                               [--as-of DATE] [--hour-label end|start] [--format text|csv|json]\n"
           "                               [--lang zh|en]\n"
           "\n"
@@ -43,7 +47,14 @@ static void usage(FILE *f)
           "(T·N − m·D)/(N − D); a ratio: the share of the remaining days that must be good; a count: the\n"
           "days still allowed), the status (met, on track, at risk, missed) with the reason in words,\n"
           "and for a province-wide target the cities furthest from it. Plan format: docs/targets.md;\n"
-          "data/targets/ has Zhejiang 2023 and a 2026 example. --as-of defaults to today (Beijing).\n",
+          "data/targets/ has Zhejiang 2023 and a 2026 example. --as-of defaults to today (Beijing).\n"
+          "\n"
+          "Water targets (water.share_i_iii, water.share_worse_v, drinking.compliance, groundwater.share_v,\n"
+          "groundwater.share_i_iii) are shares of sites: a section's class from the means of its samples to\n"
+          "date (22号), a source compliant when Ⅲ or better with no GB 3838 Table 2 mean over its limit, a\n"
+          "well's class its worst sample's (GB/T 14848). Samples: --water-input, --drinking-input,\n"
+          "--groundwater-input (site, time and item columns, as `water assess` reads) or the store's water\n"
+          "sites with --data; --sections gives sites' city, county, province, waterbody and kind.\n",
           f);
 }
 
@@ -66,6 +77,8 @@ int cmd_targets(int argc, char **argv)
         {"sites", required_argument, 0, 's'},   {"as-of", required_argument, 0, 'a'},
         {"hour-label", required_argument, 0, 'l'}, {"format", required_argument, 0, 'f'},
         {"lang", required_argument, 0, 'L'},    {"data", required_argument, 0, 'd'},
+        {"water-input", required_argument, 0, 'W'}, {"drinking-input", required_argument, 0, 'D'},
+        {"groundwater-input", required_argument, 0, 'G'}, {"sections", required_argument, 0, 'S'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
     tctx_t c;
     memset(&c, 0, sizeof c);
@@ -88,16 +101,25 @@ int cmd_targets(int argc, char **argv)
             lang = optarg;
             break;
         case 'd': data = optarg; break;
+        case 'W': c.win = optarg; break;
+        case 'D': c.din = optarg; break;
+        case 'G': c.gin = optarg; break;
+        case 'S': c.sections = optarg; break;
         case 'h': usage(stdout); return 0;
         default: return cli_usage_error("targets report", "unknown option");
         }
     }
     if (optind < argc) return cli_usage_error("targets report", "unexpected argument '%s'", argv[optind]);
     if (!config) return cli_usage_error("targets report", "--config PLAN.ini is required");
-    if (!c.csv.input && !data) return cli_usage_error("targets report", "--input HOURLY.csv or --data DIR is required");
+    int water_csv = c.win || c.din || c.gin;
+    if (!c.csv.input && !data && !water_csv)
+        return cli_usage_error("targets report", "--input HOURLY.csv, --data DIR or a water input is required");
+    if (data && water_csv)
+        return cli_usage_error("targets report", "--data reads the store's water sites: give the water CSV inputs without it");
+    if (c.sections && !water_csv) return cli_usage_error("targets report", "--sections goes with the water CSV inputs");
     if (!c.csv.input && c.csv.hl)
         return cli_usage_error("targets report", "--hour-label is for --input: the store knows each hour's start");
-    return targets_run(&c, config, asof_s, lang, fmt, c.csv.input ? NULL : data);
+    return targets_run(&c, config, asof_s, lang, fmt, data);
 }
 
 static int targets_run(tctx_t *cp, const char *config, const char *asof_s, const char *lang, int fmt, const char *data)
@@ -129,22 +151,28 @@ static int targets_run(tctx_t *cp, const char *config, const char *asof_s, const
         return cli_usage_error("targets report", "--as-of is before the plan's year %d", Y);
     }
     eco_air_grid_t grid;
-    if (data) { /* last year and this year to the as-of date, straight from the store into arrays */
-        eco_store_t *st;
+    eco_store_t *st = NULL;
+    if (data) {
         int r0 = cli_store_open("targets report", data, 1, &st);
         if (r0) {
             free(plan);
             return r0;
         }
+    }
+    if (st && !c.csv.input) { /* last year and this year to the as-of date, straight from the store into arrays */
         eco_err_t err;
         eco_err_clear(&err);
         int r = eco_store_air_grid(st, (eco_time_t)eco_day_from_civil(Y - 1, 1, 1) * 86400,
                                    (eco_time_t)(asof + 1) * 86400 - 1, &grid, &err);
-        eco_store_close(st);
+        if (r == ECO_ENODATA) {
+            /* no air data: the air targets say "no data", the water ones still stand */
+            r = eco_air_grid_init(&grid, y0, 1, 0);
+        }
         if (r < 0) {
             fprintf(stderr, "ecobrain targets report: %s: %s\n", data, err.msg);
+            eco_store_close(st);
             free(plan);
-            return r == ECO_ENODATA ? EXIT_USAGE : EXIT_RUNTIME;
+            return EXIT_RUNTIME;
         }
         c.grid = &grid;
     }
@@ -153,12 +181,45 @@ static int targets_run(tctx_t *cp, const char *config, const char *asof_s, const
                                        "projected", "required", "status", "reason", "furthest"};
     int rc = 0, N = 0, D = 0;
     eco_tgt_row_t *rows = calloc((size_t)(plan->n ? plan->n : 1), sizeof *rows);
-    eco_tgt_source_t src = c.grid ? cli_air_grid_source(c.grid) : cli_air_csv_source(&c.csv);
-    int er = rows ? eco_tgt_report(plan, asof, zh, &src, rows, &N, &D) : ECO_ENOMEM;
+    eco_tgt_source_t src = c.grid ? cli_air_grid_source(c.grid) : c.csv.input ? cli_air_csv_source(&c.csv)
+                                                                               : (eco_tgt_source_t){0};
+    cli_water_t wcsv;
+    cli_water_init(&wcsv);
+    int er = rows ? 0 : ECO_ENOMEM;
+    if (!er && (c.win || c.din || c.gin)) {
+        int wr = c.sections ? cli_water_sections(&wcsv, c.sections) : 0;
+        if (!wr && c.win) wr = cli_water_read(&wcsv, c.win, ECO_TGT_W_SURFACE);
+        if (!wr && c.din) wr = cli_water_read(&wcsv, c.din, ECO_TGT_W_DRINKING);
+        if (!wr && c.gin) wr = cli_water_read(&wcsv, c.gin, ECO_TGT_W_GROUND);
+        if (wr) {
+            cli_water_free(&wcsv);
+            free(rows);
+            free(plan);
+            if (c.grid) eco_air_grid_free(c.grid);
+            cli_air_csv_free(&c.csv);
+            return wr;
+        }
+        if (wcsv.rows_bad) fprintf(stderr, "targets report: %ld water rows skipped (named above)\n", wcsv.rows_bad);
+        cli_water_attach(&wcsv, &src);
+    } else if (!er && st) {
+        eco_err_t err;
+        eco_err_clear(&err);
+        if (eco_store_water_source(st, &src, &err) < 0) {
+            fprintf(stderr, "ecobrain targets report: %s: %s\n", data, err.msg);
+            er = ECO_EIO;
+        }
+    }
+    if (!er) er = eco_tgt_report(plan, asof, zh, &src, rows, &N, &D);
     if (er < 0) {
-        if (!c.csv.exit) fprintf(stderr, "ecobrain targets report: %s\n", eco_strerror(er));
+        const char *wmsg = st && src.wud ? eco_store_water_error(&src) : "";
+        if (!c.csv.exit) fprintf(stderr, "ecobrain targets report: %s%s%s\n", eco_strerror(er), wmsg[0] ? ": " : "", wmsg);
         rc = c.csv.exit ? c.csv.exit : EXIT_RUNTIME;
     }
+    if (st) {
+        eco_store_water_source_free(&src);
+        eco_store_close(st);
+    }
+    cli_water_free(&wcsv);
     char asof_txt[16];
     eco_day_format(asof, asof_txt, sizeof asof_txt);
     if (fmt == TBL_TEXT)

@@ -385,4 +385,14 @@ struct eco_air_grid;
  *  the days that hold data. 0, ECO_ENODATA (nothing), or < 0 with err. */
 int eco_store_air_grid(eco_store_t *s, eco_time_t from, eco_time_t to, struct eco_air_grid *g, eco_err_t *err);
 
+struct eco_tgt_source;
+/** Attach the store's water samples to a targets source (brain/targets.h): the catalogue's surface-water
+ *  sections, drinking-water sources and groundwater wells (src->wsites), and a reader of their hour
+ *  records mapped to GB 3838 / GB/T 14848 items, read when the report asks. The store must stay open
+ *  while src is used; free with eco_store_water_source_free. 0, or < 0 with err. */
+int eco_store_water_source(eco_store_t *s, struct eco_tgt_source *src, eco_err_t *err);
+void eco_store_water_source_free(struct eco_tgt_source *src);
+/** The message of the last read error of the source's sample reader ("" if none). */
+const char *eco_store_water_error(const struct eco_tgt_source *src);
+
 #endif

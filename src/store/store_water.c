@@ -1,0 +1,285 @@
+/* store_water.c — the store's water samples as the water targets' input.
+ *
+ * Why here: `targets report --data` and GET /api/v1/targets judge the water
+ * targets (shares of sections, sources and wells) from what `serve` stored,
+ * by the same rules as the CSV route (brain/targets.h, targets_water.c). A
+ * sample is what one device reported for one hour (CN 2061 records — the
+ * automatic water stations' 4-hourly and hourly data): the values of its
+ * factors at that DataTime, each factor mapped to its GB 3838 or GB/T 14848
+ * item through the catalogue (`factor add --item`) or the standards' defaults
+ * (w21003 -> nh3n). Only devices at the catalogue's surface-water sections,
+ * drinking-water sources and groundwater wells count; flagged values (data
+ * flag other than N) and texts that are not numbers are missing, as for air.
+ * A site's waterbody is a lake or reservoir when its catalogue `basin` or
+ * `river` field says 湖/库/lake/reservoir, else a river (docs/targets.md).
+ * Uses only the store's public interface; samples are read per device when
+ * the report asks for them, one device's hours in memory at a time.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "brain/targets.h"
+#include "core/map.h"
+#include "standards/factors.h"
+#include "standards/groundwater.h"
+#include "standards/water.h"
+#include "store/store.h"
+
+typedef struct wdev {
+    char *mn;
+    size_t site;
+} wdev_t;
+
+typedef struct wfac {
+    char *code;
+    int item;      /* surface index, or -1 */
+    int gitem;     /* groundwater index, or -1 */
+    int x;         /* Table 2 index, or -1 */
+} wfac_t;
+
+typedef struct wsrc {
+    eco_store_t *st;
+    eco_tgt_wsite_t *sites;
+    char **strs;               /* every string the sites point to */
+    size_t nstrs, capstrs;
+    size_t nsites, capsites;
+    eco_map_t site_map;
+    wdev_t *devs;
+    size_t ndevs, capdevs;
+    wfac_t *facs;
+    size_t nfacs, capfacs;
+    int oom;
+    eco_err_t err;
+} wsrc_t;
+
+#define GROW(arr, n, cap, oom)                                                                                     \
+    do {                                                                                                           \
+        if ((n) == (cap)) {                                                                                        \
+            size_t nc_ = (cap) ? (cap) * 2 : 64;                                                                   \
+            void *np_ = realloc((arr), nc_ * sizeof *(arr));                                                       \
+            if (!np_) {                                                                                            \
+                (oom) = 1;                                                                                         \
+                break;                                                                                             \
+            }                                                                                                      \
+            (arr) = np_;                                                                                           \
+            (cap) = nc_;                                                                                           \
+        }                                                                                                          \
+    } while (0)
+
+static char *keep(wsrc_t *w, const char *s)
+{
+    size_t n = strlen(s ? s : "");
+    char *d = malloc(n + 1);
+    if (!d) return NULL;
+    memcpy(d, s ? s : "", n + 1);
+    /* trim blanks as the CSV route trims its fields */
+    eco_slice_t t = eco_slice_trim((eco_slice_t){d, n});
+    memmove(d, t.ptr, t.len);
+    d[t.len] = 0;
+    GROW(w->strs, w->nstrs, w->capstrs, w->oom);
+    if (w->oom) {
+        free(d);
+        return NULL;
+    }
+    w->strs[w->nstrs++] = d;
+    return d;
+}
+
+static int is_lake(const char *s)
+{
+    return s && (strstr(s, "湖") || strstr(s, "库") || strstr(s, "lake") || strstr(s, "Lake") ||
+                 strstr(s, "reservoir") || strstr(s, "Reservoir"));
+}
+
+static int on_site(void *ud, const eco_site_t *s)
+{
+    wsrc_t *w = ud;
+    eco_tgt_wkind_t k;
+    if (s->kind == ECO_SITE_WATER) k = ECO_TGT_W_SURFACE;
+    else if (s->kind == ECO_SITE_DRINKING) k = ECO_TGT_W_DRINKING;
+    else if (s->kind == ECO_SITE_GROUNDWATER) k = ECO_TGT_W_GROUND;
+    else return 0;
+    GROW(w->sites, w->nsites, w->capsites, w->oom);
+    if (w->oom) return 1;
+    eco_tgt_wsite_t *x = &w->sites[w->nsites];
+    memset(x, 0, sizeof *x);
+    x->kind = k;
+    x->lake = is_lake(s->basin) || is_lake(s->river);
+    x->code = keep(w, s->code);
+    x->region[0] = keep(w, s->city);
+    x->region[1] = keep(w, s->county);
+    x->region[2] = keep(w, s->province);
+    if (!x->code || !x->region[0] || !x->region[1] || !x->region[2] ||
+        eco_map_put(&w->site_map, eco_slice_cstr(s->code)) < 0)
+        return w->oom = 1;
+    w->nsites++;
+    return 0;
+}
+
+static int on_dev(void *ud, const eco_device_t *d)
+{
+    wsrc_t *w = ud;
+    int32_t s = eco_map_get(&w->site_map, eco_slice_cstr(d->site));
+    if (s < 0) return 0;
+    GROW(w->devs, w->ndevs, w->capdevs, w->oom);
+    if (w->oom) return 1;
+    w->devs[w->ndevs].mn = malloc(strlen(d->mn) + 1);
+    if (!w->devs[w->ndevs].mn) return w->oom = 1;
+    strcpy(w->devs[w->ndevs].mn, d->mn);
+    w->devs[w->ndevs].site = (size_t)s;
+    w->ndevs++;
+    return 0;
+}
+
+static int on_fac(void *ud, const eco_factor_t *f)
+{
+    wsrc_t *w = ud;
+    const char *item = *f->item ? f->item : eco_factor_default_item(f->code);
+    if (!item) return 0;
+    int it = eco_water_item_index(item), gi = eco_gw_item_find(item, strlen(item)), x = -1;
+    for (int k = 0; k < ECO_W_TABLE2_N; k++)
+        if (!strcmp(item, eco_water_table2[k].key)) x = k;
+    if (it < 0 && gi < 0 && x < 0) return 0;
+    GROW(w->facs, w->nfacs, w->capfacs, w->oom);
+    if (w->oom) return 1;
+    wfac_t *r = &w->facs[w->nfacs];
+    r->code = malloc(strlen(f->code) + 1);
+    if (!r->code) return w->oom = 1;
+    strcpy(r->code, f->code);
+    r->item = it;
+    r->gitem = gi;
+    r->x = x;
+    w->nfacs++;
+    return 0;
+}
+
+static int cmp_fac(const void *a, const void *b) { return strcmp(((const wfac_t *)a)->code, ((const wfac_t *)b)->code); }
+
+/* ---- reading one device's samples */
+
+typedef struct dread {
+    const wsrc_t *w;
+    eco_time_t t0;             /* first hour of the range */
+    size_t nh;                 /* hours in the range */
+    double *v;                 /* nh * (ECO_W_NITEMS + ECO_GW_NITEMS + ECO_W_TABLE2_N) */
+    uint8_t *have;             /* nh */
+} dread_t;
+
+#define WSTRIDE (ECO_W_NITEMS + ECO_GW_NITEMS + ECO_W_TABLE2_N)
+
+static int on_value(void *ud, size_t k, eco_time_t t, const char *vtext, size_t vlen, const char *flag)
+{
+    dread_t *d = ud;
+    if (t < d->t0 || (t - d->t0) % ECO_HOUR_S) return 0;
+    size_t h = (size_t)((t - d->t0) / ECO_HOUR_S);
+    if (h >= d->nh) return 0;
+    const wfac_t *f = &d->w->facs[k];
+    double v = NAN;
+    if (!flag[0] || !strcmp(flag, "N")) {
+        char buf[64];
+        if (vlen && vlen < sizeof buf) {
+            memcpy(buf, vtext, vlen);
+            buf[vlen] = 0;
+            char *e;
+            double x = strtod(buf, &e);
+            if (e != buf && !*e && isfinite(x) && x >= 0) v = x;
+        }
+    }
+    double *row = d->v + h * WSTRIDE;
+    if (!d->have[h]) {
+        for (size_t i = 0; i < WSTRIDE; i++) row[i] = NAN;
+        d->have[h] = 1;
+    }
+    /* a later factor of the same item replaces the earlier one (factors in code order), as a later
+     * CSV column would */
+    if (f->item >= 0) row[f->item] = v;
+    if (f->gitem >= 0) row[ECO_W_NITEMS + f->gitem] = v;
+    if (f->x >= 0) row[ECO_W_NITEMS + ECO_GW_NITEMS + f->x] = v;
+    return 0;
+}
+
+static int wsamples(void *ud, eco_day_t from, eco_day_t to, eco_tgt_wsample_cb cb, void *cbud)
+{
+    wsrc_t *w = ud;
+    if (to < from || !w->ndevs || !w->nfacs) return 0;
+    dread_t d = {w, (eco_time_t)from * ECO_DAY_S, (size_t)(to - from + 1) * 24, NULL, NULL};
+    d.v = malloc(d.nh * WSTRIDE * sizeof *d.v);
+    d.have = malloc(d.nh);
+    const char **mn = malloc(w->nfacs * sizeof *mn), **fac = malloc(w->nfacs * sizeof *fac);
+    int r = 0;
+    if (!d.v || !d.have || !mn || !fac) r = ECO_ENOMEM;
+    for (size_t f = 0; !r && f < w->nfacs; f++) fac[f] = w->facs[f].code;
+    for (size_t i = 0; !r && i < w->ndevs; i++) {
+        memset(d.have, 0, d.nh);
+        for (size_t f = 0; f < w->nfacs; f++) mn[f] = w->devs[i].mn;
+        r = eco_store_hour_values(w->st, mn, fac, w->nfacs, d.t0, (eco_time_t)(to + 1) * ECO_DAY_S - 1, on_value, &d,
+                                  &w->err);
+        for (size_t h = 0; !r && h < d.nh; h++) {
+            if (!d.have[h]) continue;
+            const double *row = d.v + h * WSTRIDE;
+            eco_tgt_wsample_t s = {w->devs[i].site, from + (eco_day_t)(h / 24), row,
+                                   row + ECO_W_NITEMS + ECO_GW_NITEMS};
+            if (w->sites[s.site].kind == ECO_TGT_W_GROUND) s.v = row + ECO_W_NITEMS;
+            if (cb(cbud, &s)) break;
+        }
+    }
+    free(d.v);
+    free(d.have);
+    free(mn);
+    free(fac);
+    return r;
+}
+
+void eco_store_water_source_free(eco_tgt_source_t *src)
+{
+    wsrc_t *w = src->wud;
+    if (!w) return;
+    for (size_t i = 0; i < w->nstrs; i++) free(w->strs[i]);
+    for (size_t i = 0; i < w->ndevs; i++) free(w->devs[i].mn);
+    for (size_t i = 0; i < w->nfacs; i++) free(w->facs[i].code);
+    free(w->strs);
+    free(w->sites);
+    free(w->devs);
+    free(w->facs);
+    eco_map_free(&w->site_map);
+    free(w);
+    src->wud = NULL;
+    src->wsamples = NULL;
+    src->wsites = NULL;
+    src->nwsites = 0;
+}
+
+int eco_store_water_source(eco_store_t *s, eco_tgt_source_t *src, eco_err_t *err)
+{
+    wsrc_t *w = calloc(1, sizeof *w);
+    if (!w) return eco_err_set(err, ECO_ENOMEM, "out of memory");
+    w->st = s;
+    eco_map_init(&w->site_map);
+    src->wud = w;
+    int r = eco_store_site_each(s, on_site, w, err);
+    if (!r) r = eco_store_device_each(s, on_dev, w, err);
+    if (!r) r = eco_store_factor_each(s, on_fac, w, err);
+    if (!r && w->oom) r = eco_err_set(err, ECO_ENOMEM, "out of memory reading the catalogue");
+    if (r) {
+        eco_store_water_source_free(src);
+        return r;
+    }
+    qsort(w->facs, w->nfacs, sizeof *w->facs, cmp_fac);
+    src->wsites = w->sites;
+    src->nwsites = w->nsites;
+    src->wset = 0;
+    src->gwset[0] = src->gwset[1] = 0;
+    for (size_t f = 0; f < w->nfacs; f++) {
+        if (w->facs[f].item >= 0) src->wset |= ECO_WBIT(w->facs[f].item);
+        if (w->facs[f].gitem >= 0) src->gwset[w->facs[f].gitem >> 6] |= UINT64_C(1) << (w->facs[f].gitem & 63);
+    }
+    src->wsamples = wsamples;
+    return 0;
+}
+
+const char *eco_store_water_error(const eco_tgt_source_t *src)
+{
+    const wsrc_t *w = src->wud;
+    return w ? w->err.msg : "";
+}
