@@ -161,7 +161,7 @@ int api_targets(api_req_t *r)
 /* ------------------------------------------------------------------ GET /api/v1/rankings */
 
 const param_def_t api_p_rankings[] = {
-    {"index", "enum:composite|composite-change|pm2_5|good-days", "the index (default composite, 综合指数)"},
+    {"index", "enum:composite|composite-change|pm2_5|good-days|cwqi", "the index (default composite, 综合指数; cwqi: 城市水质指数 of the water sections)"},
     {"by", "enum:city|county|site|province", "entity level (default city)"},
     {"period", "string", "YYYY-MM, YYYY-Qn, YYYY or FROM..TO (default: the last complete month, Beijing)"},
     {"top", "integer", "only the best N ranks (ties included) and the last N places"},
@@ -215,7 +215,8 @@ int api_rankings(api_req_t *r)
                *top_s = api_arg(r, "top"), *ed = api_arg(r, "edition"), *lang = api_arg(r, "lang");
     eco_rank_index_t ix = ECO_RIX_COMPOSITE;
     if (index && eco_rank_index_parse(index, &ix) < 0)
-        return api_error(r, 400, "bad_request", "index: composite, composite-change, pm2_5 or good-days, not '%s'", index);
+        return api_error(r, 400, "bad_request", "index: composite, composite-change, pm2_5, good-days or cwqi, not '%s'",
+                         index);
     if (!by) by = "city";
     if (strcmp(by, "city") && strcmp(by, "county") && strcmp(by, "site") && strcmp(by, "province"))
         return api_error(r, 400, "bad_request", "by: city, county, site or province, not '%s'", by);
@@ -253,17 +254,33 @@ int api_rankings(api_req_t *r)
     eco_air_grid_t g;
     eco_err_t err;
     eco_err_clear(&err);
-    /* the period and the same dates a year earlier, straight from the store into arrays */
-    int rc = eco_store_air_grid(st, (eco_time_t)eco_rank_year_before(from) * ECO_DAY_S,
+    int rc = 0, water = ix == ECO_RIX_CWQI;
+    if (water) {
+        rc = eco_air_grid_init(&g, from, 1, 0); /* no air read: CWQI reads the water sections' samples */
+    } else {
+        /* the period and the same dates a year earlier, straight from the store into arrays */
+        rc = eco_store_air_grid(st, (eco_time_t)eco_rank_year_before(from) * ECO_DAY_S,
                                 (eco_time_t)(to + 1) * ECO_DAY_S - 1, &g, &err);
-    api_reader_put(r->api, st);
-    if (rc == ECO_ENODATA) rc = eco_air_grid_init(&g, from, 1, 0); /* nothing stored for the period: no rows */
-    if (rc < 0)
+        api_reader_put(r->api, st);
+        if (rc == ECO_ENODATA) rc = eco_air_grid_init(&g, from, 1, 0); /* nothing stored for the period: no rows */
+    }
+    if (rc < 0) {
+        if (water) api_reader_put(r->api, st);
         return api_error(r, rc == ECO_ENOMEM ? 500 : 503, "store", "reading the hourly air values: %s", err.msg);
+    }
     eco_tgt_source_t src = {.ud = &g, .stat = grid_stat, .each = grid_each};
     eco_rank_row_t *rows = NULL;
     size_t n = 0;
-    int er = eco_rank_report(&src, ix, by, basis, from, to, &rows, &n);
+    int er = 0;
+    if (water) { /* the reader is held while the samples are read */
+        er = eco_store_water_source(st, &src, &err);
+        if (!er) er = eco_rank_report(&src, ix, by, basis, from, to, &rows, &n);
+        if (er < 0 && src.wud) snprintf(err.msg, sizeof err.msg, "%s", eco_store_water_error(&src));
+        eco_store_water_source_free(&src);
+        api_reader_put(r->api, st);
+    } else {
+        er = eco_rank_report(&src, ix, by, basis, from, to, &rows, &n);
+    }
     if (er < 0) {
         api_error(r, 500, "internal", "ranking %s by %s over %s: %s", eco_rank_index_info(ix)->key, by, period,
                   eco_strerror(er));

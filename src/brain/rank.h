@@ -94,7 +94,9 @@ typedef enum {
     ECO_RIX_COMPOSITE_CHANGE = 1, /* that change rate, 1 decimal, lower is better; entities meeting every
                                      grade-2 limit are not ranked when they worsened */
     ECO_RIX_PM25 = 2,             /* PM2.5 mean, integer µg/m³, lower is better; change in % */
-    ECO_RIX_GOOD = 3              /* good-day ratio in %, 1 decimal, higher is better; change in points */
+    ECO_RIX_GOOD = 3,             /* good-day ratio in %, 1 decimal, higher is better; change in points */
+    ECO_RIX_CWQI = 4              /* 城市水质指数 of surface-water sections (环办监测〔2017〕51号), 2 decimals,
+                                     lower is better; an entity's is the mean of its sections'; change in % */
 } eco_rank_index_t;
 
 typedef struct eco_rank_index_info {
@@ -104,7 +106,7 @@ typedef struct eco_rank_index_info {
     const char *zh, *en;          /* titles */
 } eco_rank_index_info_t;
 
-/** The built-in index named s: 0, or ECO_EINVAL (not one of the four). */
+/** The built-in index named s: 0, or ECO_EINVAL (not one of the five). */
 int eco_rank_index_parse(const char *s, eco_rank_index_t *out);
 const eco_rank_index_info_t *eco_rank_index_info(eco_rank_index_t ix);
 
@@ -123,7 +125,7 @@ typedef struct eco_rank_row {
     double change;                /* % (good-days: points), 1 decimal; NAN without a previous value */
     int rank, change_rank;        /* 1 = best, ties shared; 0 unranked */
     int meets_all;                /* every grade-2 statistic valid and met */
-    const char *edition;          /* the edition governing the period ("2012", "2026") */
+    const char *edition;          /* the edition governing the period ("2012", "2026"; CWQI: "2002", GB 3838) */
 } eco_rank_row_t;
 
 /** The ranking of every entity of `level` (site|city|county|province) with data in [from, to] by a

@@ -12,12 +12,14 @@
 
 #include "brain/rank.h"
 #include "core/error.h"
+#include "water/assess.h"
 
 static const eco_rank_index_info_t infos[] = {
     {"composite", 2, ECO_LOWER_IS_BETTER, "综合指数", "composite index"},
     {"composite-change", 1, ECO_LOWER_IS_BETTER, "综合指数变化率（%）", "change of the composite index (%)"},
     {"pm2_5", 0, ECO_LOWER_IS_BETTER, "PM2.5浓度（µg/m³）", "PM2.5 (µg/m³)"},
     {"good-days", 1, ECO_HIGHER_IS_BETTER, "优良天数比例（%）", "good-day ratio (%)"},
+    {"cwqi", 2, ECO_LOWER_IS_BETTER, "城市水质指数（CWQI）", "water quality index (CWQI)"},
 };
 
 int eco_rank_index_parse(const char *s, eco_rank_index_t *out)
@@ -152,6 +154,7 @@ static double index_value(eco_rank_index_t k, const eco_air_period_t *s)
     case ECO_RIX_COMPOSITE_CHANGE: return round_to(s->composite, 2);
     case ECO_RIX_PM25: return s->valid & (1u << ECO_AIR_PM25) ? round_to(s->mean[ECO_AIR_PM25], 0) : NAN;
     case ECO_RIX_GOOD: return round_to(s->good_ratio, 1);
+    case ECO_RIX_CWQI: return NAN; /* rank_cwqi */
     }
     return NAN;
 }
@@ -173,15 +176,116 @@ static int cmp_row(const void *a, const void *b)
     return strcmp(x->entity, y->entity);
 }
 
+/* ------------------------------------------------------------------ CWQI of surface-water sections */
+
+typedef struct cwqi_pass {
+    const eco_tgt_source_t *src;
+    eco_day_t from, to, pf, pt;
+    eco_water_acc_t *acc;       /* [site * 2 + (0 cur, 1 a year earlier)] */
+} cwqi_pass_t;
+
+static int on_wsample(void *ud, const eco_tgt_wsample_t *s)
+{
+    cwqi_pass_t *p = ud;
+    if (s->site >= p->src->nwsites || p->src->wsites[s->site].kind != ECO_TGT_W_SURFACE) return 0;
+    if (s->day >= p->from && s->day <= p->to) eco_water_acc_add(&p->acc[s->site * 2], s->v);
+    if (s->day >= p->pf && s->day <= p->pt) eco_water_acc_add(&p->acc[s->site * 2 + 1], s->v);
+    return 0;
+}
+
+static int cmp_cstr(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+/* The section's CWQI is that of its period means over the deciding items the input has (as `water
+ * assess` computes it); a city's, county's or province's is the mean of its sections' (the same). */
+static int rank_cwqi(const eco_tgt_source_t *src, const eco_rank_index_info_t *in, const char *level, eco_day_t from,
+                     eco_day_t to, eco_rank_row_t **rows, size_t *np)
+{
+    int L = !strcmp(level, "site") ? -1 : !strcmp(level, "city") ? 0 : !strcmp(level, "county") ? 1
+            : !strcmp(level, "province") ? 2 : -2;
+    if (L == -2) return ECO_EINVAL;
+    if (!src->wsamples) return ECO_ENODATA;
+    size_t ns = src->nwsites;
+    cwqi_pass_t p = {src, from, to, eco_rank_year_before(from), eco_rank_year_before(to), NULL};
+    p.acc = malloc((ns ? ns : 1) * 2 * sizeof *p.acc);
+    double *q = malloc((ns ? ns : 1) * 2 * sizeof *q);
+    const char **names = malloc((ns ? ns : 1) * sizeof *names);
+    eco_rank_row_t *row = calloc(ns ? ns : 1, sizeof *row);
+    double *v = malloc((ns ? ns : 1) * sizeof *v), *ch = malloc((ns ? ns : 1) * sizeof *ch);
+    int *rk = malloc((ns ? ns : 1) * sizeof *rk);
+    int r = p.acc && q && names && row && v && ch && rk ? 0 : ECO_ENOMEM;
+    for (size_t i = 0; !r && i < 2 * ns; i++) eco_water_acc_init(&p.acc[i]);
+    if (!r) r = src->wsamples(src->wud, p.pf < from ? p.pf : from, to, on_wsample, &p);
+    uint32_t set = eco_water_set_routine21 & src->wset;
+    size_t nn = 0;
+    for (size_t i = 0; !r && i < ns; i++) {
+        const eco_tgt_wsite_t *s = &src->wsites[i];
+        for (int k = 0; k < 2; k++) {
+            double mean[ECO_W_NITEMS];
+            q[i * 2 + k] = NAN;
+            if (s->kind != ECO_TGT_W_SURFACE) continue;
+            eco_water_acc_mean(&p.acc[i * 2 + k], mean);
+            double c = eco_water_cwqi(mean, s->lake ? ECO_WB_LAKE : ECO_WB_RIVER, set);
+            if (c > 0) q[i * 2 + k] = c; /* 0: no item sampled, no index */
+        }
+        const char *name = L < 0 ? s->code : s->region[L];
+        if (s->kind == ECO_TGT_W_SURFACE && isfinite(q[i * 2]) && name && name[0]) names[nn++] = name;
+    }
+    /* entities with a value in the period, in byte order of their names, each once */
+    if (!r) qsort(names, nn, sizeof *names, cmp_cstr);
+    size_t n = 0;
+    for (size_t k = 0; !r && k < nn; k++) {
+        if (k && !strcmp(names[k], names[k - 1])) continue;
+        double sum[2] = {0, 0};
+        int cnt[2] = {0, 0};
+        for (size_t i = 0; i < ns; i++) {
+            const eco_tgt_wsite_t *s = &src->wsites[i];
+            const char *name = L < 0 ? s->code : s->region[L];
+            if (s->kind != ECO_TGT_W_SURFACE || !name || strcmp(name, names[k])) continue;
+            for (int j = 0; j < 2; j++)
+                if (isfinite(q[i * 2 + j])) sum[j] += q[i * 2 + j], cnt[j]++;
+        }
+        eco_rank_row_t *e = &row[n++];
+        snprintf(e->entity, sizeof e->entity, "%s", names[k]);
+        e->value = eco_water_round(sum[0] / cnt[0], 2); /* as `water assess` publishes it */
+        e->prev = cnt[1] ? eco_water_round(sum[1] / cnt[1], 2) : NAN;
+        e->change = eco_change_rate(e->value, e->prev);
+        if (e->change == e->change) e->change = round_to(e->change, 1);
+        e->edition = "2002";
+    }
+    if (!r && n) {
+        for (size_t i = 0; i < n; i++) v[i] = row[i].value, ch[i] = row[i].change;
+        eco_rank(v, n, in->dir, in->decimals, rk, NULL);
+        for (size_t i = 0; i < n; i++) row[i].rank = rk[i];
+        eco_rank_change(ch, NULL, n, in->dir, 1, rk);
+        for (size_t i = 0; i < n; i++) row[i].change_rank = rk[i];
+        qsort(row, n, sizeof *row, cmp_row);
+    }
+    free(p.acc);
+    free(q);
+    free(names);
+    free(v);
+    free(ch);
+    free(rk);
+    if (r) {
+        free(row);
+        return r;
+    }
+    *rows = row;
+    *np = n;
+    return 0;
+}
+
 int eco_rank_report(const eco_tgt_source_t *src, eco_rank_index_t ix, const char *level, const char *basis,
                     eco_day_t from, eco_day_t to, eco_rank_row_t **rows, size_t *np)
 {
     *rows = NULL;
     *np = 0;
-    if ((unsigned)ix > ECO_RIX_GOOD || to < from) return ECO_EINVAL;
+    if ((unsigned)ix > ECO_RIX_CWQI || to < from) return ECO_EINVAL;
     const eco_rank_index_info_t *in = eco_rank_index_info(ix);
     collect_t c;
     memset(&c, 0, sizeof c);
+    if (ix == ECO_RIX_CWQI) return rank_cwqi(src, in, level, from, to, rows, np);
+    if (!src->each) return ECO_EINVAL;
     int r = src->each(src->ud, level, basis, from, to, on_entity, &c);
     if (!r && c.oom) r = ECO_ENOMEM;
     eco_day_t pf = eco_rank_year_before(from), pt = eco_rank_year_before(to);

@@ -299,10 +299,10 @@ void eco_tgt_water_row(const eco_tgt_wstate_t *w, const eco_target_def_t *td, in
     }
     double share = 100.0 * (double)good / (double)n;
     row->value = share;
-    snprintf(row->to_date, sizeof row->to_date, "%.1f%%", share);
+    snprintf(row->to_date, sizeof row->to_date, "%.1f%%", eco_water_round(share, 1));
     double pshare = pn ? 100.0 * (double)pgood / (double)pn : NAN;
     row->projected = pshare;
-    if (isfinite(pshare)) snprintf(row->proj, sizeof row->proj, "%.1f%%", pshare);
+    if (isfinite(pshare)) snprintf(row->proj, sizeof row->proj, "%.1f%%", eco_water_round(pshare, 1));
     /* the count of sites the share needs: the fewest good ones (higher is better) or the most bad ones
      * allowed, judged as published (one decimal) */
     long need = -1;

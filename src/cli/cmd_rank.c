@@ -29,6 +29,7 @@
 #include "air/assess.h"
 #include "air/grid.h"
 #include "air_source.h"
+#include "water_input.h"
 #include "brain/rank.h"
 #include "cli.h"
 #include "core/error.h"
@@ -186,7 +187,7 @@ static int read_custom(const char *path, const eco_index_def_t *d, const char *p
 
 static void usage(FILE *f)
 {
-    fputs("Usage: ecobrain rank --index composite|composite-change|pm2_5|good-days --period P\n"
+    fputs("Usage: ecobrain rank --index composite|composite-change|pm2_5|good-days|cwqi --period P\n"
           "                     --input HOURLY.csv | --data DIR  [--sites SITES.csv] [--by city|county|site|province]\n"
           "                     [--hour-label end|start] [--edition auto|2012|2026]\n"
           "                     [--top N] [--format csv|json|text] [--lang zh|en]\n"
@@ -202,6 +203,11 @@ static void usage(FILE *f)
           "                     limit are left out of the ranking when they worsened\n"
           "  pm2_5              PM2.5 mean (µg/m³), lower is better\n"
           "  good-days          good-day ratio (%), higher is better; change in percentage points\n"
+          "  cwqi               城市水质指数 of surface-water sections (环办监测〔2017〕51号), lower is better:\n"
+          "                     a section's from its period means, a city's the mean of its sections';\n"
+          "                     samples from --input SAMPLES.csv (as `water assess` reads them) with\n"
+          "                     --sections SECTIONS.csv (site, city, county, province, waterbody), or the\n"
+          "                     store's water sections (--data)\n"
           "A custom index (--config, docs/rank.md) reads VALUES.csv (entity,period,<one column per\n"
           "indicator>), scores 0-100 and compares with the latest earlier period in the file.\n"
           "Columns: rank,entity,value,prev_value,change,change_rank (custom: prev_rank, rank_change and\n"
@@ -213,6 +219,11 @@ static int rank_builtin(eco_rank_index_t ix, const char *period, const char *inp
                         const char *by, const char *hl, const char *ed, const char *lang, int fmt, int top);
 static int rank_custom(const char *index, const char *period, const char *input, const char *by, const char *config,
                        const char *lang, int fmt, int top);
+
+static int rank_water(eco_rank_index_t ix, const char *period, const char *input, const char *data,
+                      const char *sections, const char *by, const char *lang, int fmt, int top);
+static int print_rows(eco_rank_index_t ix, const char *period, const char *by, const char *lang, int fmt, int top,
+                      eco_rank_row_t *rows, size_t n, int rc);
 
 static int cmp_order(const void *a, const void *b)
 {
@@ -231,9 +242,10 @@ int cmd_rank(int argc, char **argv)
         {"edition", required_argument, 0, 'e'},    {"config", required_argument, 0, 'c'},
         {"top", required_argument, 0, 't'},        {"format", required_argument, 0, 'f'},
         {"lang", required_argument, 0, 'L'},       {"data", required_argument, 0, 'd'},
-        {"help", no_argument, 0, 'h'},             {0, 0, 0, 0}};
+        {"sections", required_argument, 0, 'S'},   {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
     const char *index = NULL, *period = NULL, *input = NULL, *sites = NULL, *by = "city", *hl = NULL, *ed = NULL,
-               *config = NULL, *lang = "zh", *data = NULL;
+               *config = NULL, *lang = "zh", *data = NULL, *sections = NULL;
     int fmt = TBL_CSV, top = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -258,6 +270,7 @@ int cmd_rank(int argc, char **argv)
             lang = optarg;
             break;
         case 'd': data = optarg; break;
+        case 'S': sections = optarg; break;
         case 'h': usage(stdout); return 0;
         default: return cli_usage_error("rank", "unknown option");
         }
@@ -265,6 +278,13 @@ int cmd_rank(int argc, char **argv)
     if (optind < argc) return cli_usage_error("rank", "unexpected argument '%s'", argv[optind]);
     if (!index || !period) return cli_usage_error("rank", "--index and --period are required");
     eco_rank_index_t ix;
+    if (sections && !(eco_rank_index_parse(index, &ix) == 0 && ix == ECO_RIX_CWQI && input))
+        return cli_usage_error("rank", "--sections goes with --index cwqi --input SAMPLES.csv");
+    if (eco_rank_index_parse(index, &ix) == 0 && ix == ECO_RIX_CWQI) {
+        if (!input && !data) return cli_usage_error("rank", "--input SAMPLES.csv or --data DIR is required");
+        if (sites || hl || ed) return cli_usage_error("rank", "--sites, --hour-label and --edition are for the air indices");
+        return rank_water(ix, period, input, input ? NULL : data, sections, by, lang, fmt, top);
+    }
     if (eco_rank_index_parse(index, &ix) == 0) {
         if (!input && !data) return cli_usage_error("rank", "--input FILE or --data DIR is required");
         if (!input && (sites || hl))
@@ -283,8 +303,6 @@ int cmd_rank(int argc, char **argv)
 static int rank_builtin(eco_rank_index_t ix, const char *period, const char *input, const char *data, const char *sites,
                         const char *by, const char *hl, const char *ed, const char *lang, int fmt, int top)
 {
-    const eco_rank_index_info_t *in = eco_rank_index_info(ix);
-    int en = !strcmp(lang, "en");
     eco_day_t from, to;
     int range;
     if (eco_rank_period_parse(period, &from, &to, &range) < 0)
@@ -346,6 +364,15 @@ static int rank_builtin(eco_rank_index_t ix, const char *period, const char *inp
     cli_air_csv_free(csv);
     free(csv);
     if (have_grid) eco_air_grid_free(&grid);
+    return print_rows(ix, period, by, lang, fmt, top, rows, n, rc);
+}
+
+/* rows (freed here) as the table of a built-in index */
+static int print_rows(eco_rank_index_t ix, const char *period, const char *by, const char *lang, int fmt, int top,
+                      eco_rank_row_t *rows, size_t n, int rc)
+{
+    const eco_rank_index_info_t *in = eco_rank_index_info(ix);
+    int en = !strcmp(lang, "en");
     if (n == 0) {
         free(rows);
         fprintf(stderr, "ecobrain rank: no %s has data for period %s\n", by, period);
@@ -368,12 +395,65 @@ static int rank_builtin(eco_rank_index_t ix, const char *period, const char *inp
         tbl_num(&t, e->change, 1);
         if (e->change_rank) tbl_int(&t, e->change_rank);
         else tbl_null(&t);
-        tbl_str(&t, e->meets_all ? "yes" : "no");
+        if (ix == ECO_RIX_CWQI) tbl_null(&t); /* an air notion */
+        else tbl_str(&t, e->meets_all ? "yes" : "no");
         tbl_row_end(&t);
     }
     int io = tbl_end(&t);
     free(rows);
     return io ? EXIT_RUNTIME : rc;
+}
+
+/* CWQI: the water samples of the CSV (with --sections) or of the store's water sections */
+static int rank_water(eco_rank_index_t ix, const char *period, const char *input, const char *data,
+                      const char *sections, const char *by, const char *lang, int fmt, int top)
+{
+    eco_day_t from, to;
+    int range;
+    if (eco_rank_period_parse(period, &from, &to, &range) < 0)
+        return cli_usage_error("rank", "--period '%s': YYYY, YYYY-Qn, YYYY-MM or FROM..TO", period);
+    if (strcmp(by, "city") && strcmp(by, "county") && strcmp(by, "site") && strcmp(by, "province"))
+        return cli_usage_error("rank", "--by city, county, site or province, not '%s'", by);
+    eco_tgt_source_t src = {0};
+    cli_water_t w;
+    cli_water_init(&w);
+    eco_store_t *st = NULL;
+    int rc = 0;
+    if (input) {
+        rc = sections ? cli_water_sections(&w, sections) : 0;
+        if (!rc) rc = cli_water_read(&w, input, ECO_TGT_W_SURFACE);
+        if (!rc) cli_water_attach(&w, &src);
+    } else {
+        rc = cli_store_open("rank", data, 1, &st);
+        if (!rc) {
+            eco_err_t err;
+            eco_err_clear(&err);
+            if (eco_store_water_source(st, &src, &err) < 0) {
+                fprintf(stderr, "ecobrain rank: %s: %s\n", data, err.msg);
+                rc = EXIT_RUNTIME;
+            }
+        }
+    }
+    eco_rank_row_t *rows = NULL;
+    size_t n = 0;
+    if (!rc) {
+        int r = eco_rank_report(&src, ix, by, "date", from, to, &rows, &n);
+        if (r < 0) {
+            const char *m = st ? eco_store_water_error(&src) : "";
+            fprintf(stderr, "ecobrain rank: %s%s%s\n", eco_strerror(r), m[0] ? ": " : "", m);
+            rc = EXIT_RUNTIME;
+        }
+    }
+    if (st) {
+        eco_store_water_source_free(&src);
+        eco_store_close(st);
+    }
+    cli_water_free(&w);
+    if (rc) {
+        free(rows);
+        return rc;
+    }
+    return print_rows(ix, period, by, lang, fmt, top, rows, n, 0);
 }
 
 /* a custom index: scores of the entities of the period and of the latest earlier one in VALUES.csv */

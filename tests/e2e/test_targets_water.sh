@@ -2,7 +2,8 @@
 # test_targets_water.sh — the water targets of `targets report` (shares of sections, drinking-water
 # sources and groundwater wells) on samples whose classes are worked out by hand below, from CSV
 # (--water-input, --drinking-input, --groundwater-input, --sections) and from the store (`serve`
-# fed hand-made HJ 212 hour records of the same samples): the same verdicts both ways.
+# fed hand-made HJ 212 hour records of the same samples): the same verdicts both ways; and the CWQI
+# ranking (`rank --index cwqi`) against `water assess`'s CWQI, from CSV and from the store.
 set -u
 EB=${ECOBRAIN:-build/ecobrain}
 [ -x "$EB" ] || { echo "skip: $EB not built"; exit 77; }
@@ -176,6 +177,43 @@ for asof in ("2026-06-30", "2026-12-31"):
                 for x, y in zip(water_rows(a.stdout), water_rows(b.stdout)):
                     if x != y: print(" store:", x, "\n   csv:", y)
             check(ok, f"as of {asof}, {fmt}, {lang}: the store route gives the CSV route's water rows")
+
+# ---- CWQI rankings: `rank --index cwqi` = the CWQI `water assess` gives each section and city, from CSV
+# and from the store alike
+per = "2026-01-01..2026-06-30"
+def rank(args, by):
+    r = subprocess.run([eb, "rank", "--index", "cwqi", "--period", per, "--by", by] + args, capture_output=True, text=True)
+    return r.returncode, list(csv.DictReader(io.StringIO(r.stdout))), r.stderr
+with open(f"{tmp}/regions.csv", "w") as f:
+    f.write("section,region\n" + "".join(f"{s},{city[s]}\n" for s in surface))
+wa = subprocess.run([eb, "water", "assess", "--period", per, f"{tmp}/surface.csv"], capture_output=True, text=True)
+wa_site = {x["section"]: x["cwqi"] for x in csv.DictReader(io.StringIO(wa.stdout))}
+wr = subprocess.run([eb, "water", "assess", "--period", per, "--by", "region", "--sections", f"{tmp}/regions.csv",
+                     f"{tmp}/surface.csv"], capture_output=True, text=True)
+wa_city = {x["entity"]: x["cwqi"] for x in csv.DictReader(io.StringIO(wr.stdout))}
+rc1, by_site, e1 = rank(["--input", f"{tmp}/surface.csv", "--sections", f"{tmp}/sections.csv"], "site")
+check(rc1 == 0 and len(by_site) == 5 and all(x["value"] == wa_site.get(x["entity"]) for x in by_site),
+      f"CWQI by section = water assess's ({[(x['entity'], x['value']) for x in by_site]} vs {wa_site}; {e1.strip()[-200:]})")
+vals = [float(x["value"]) for x in by_site]
+check(vals == sorted(vals) and by_site[0]["rank"] == "1", "sections ranked cleanest first")
+s3 = [x for x in by_site if x["entity"] == "S3"]
+# S3 a year earlier (2025 H1) has no sample; S1's 2025-03 sample gives it a previous value and a change
+s1 = [x for x in by_site if x["entity"] == "S1"]
+check(s3 and s3[0]["change"] == "" and s1 and s1[0]["prev_value"] != "" and s1[0]["change"] != "",
+      f"the change against a year earlier where there is one ({s1[0] if s1 else None})")
+rc2, by_city, e2 = rank(["--input", f"{tmp}/surface.csv", "--sections", f"{tmp}/sections.csv"], "city")
+check(rc2 == 0 and {x["entity"]: x["value"] for x in by_city} == wa_city,
+      f"CWQI by city = the mean of its sections' as water assess gives it ({by_city}; {wa_city})")
+for by in ("site", "city"):
+    ra = subprocess.run([eb, "rank", "--index", "cwqi", "--period", per, "--by", by, "--data", data, "--format", "json"],
+                        capture_output=True, text=True)
+    rb = subprocess.run([eb, "rank", "--index", "cwqi", "--period", per, "--by", by, "--input", f"{tmp}/surface.csv",
+                         "--sections", f"{tmp}/sections.csv", "--format", "json"], capture_output=True, text=True)
+    check(ra.returncode == 0 and ra.stdout == rb.stdout and len(ra.stdout) > 50,
+          f"CWQI by {by}: the store route is byte-identical to the CSV route ({ra.stderr.strip()[-200:]})")
+bad = subprocess.run([eb, "rank", "--index", "cwqi", "--period", per, "--input", f"{tmp}/surface.csv", "--sites", "x.csv"],
+                     capture_output=True, text=True)
+check(bad.returncode != 0 and "--sites" in bad.stderr, "an air-only option with --index cwqi is refused, naming it")
 print(f"{n - fails}/{n} checks passed")
 sys.exit(1 if fails else 0)
 PY
