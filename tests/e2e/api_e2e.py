@@ -892,6 +892,9 @@ def test_rankings():
     check(st == 200 and top == [api[0]["entity"], api[-1]["entity"]], f"rankings: top=1 keeps the best and the worst ({top})")
     st, js = srv.json("/api/v1/rankings?period=2019-07")
     check(st == 200 and js.get("rankings") == [] and js.get("count") == 0, f"rankings: a period without data is empty ({st})")
+    st, js = srv.json("/api/v1/rankings?index=cwqi&period=2025-01")
+    check(st == 200 and js.get("rankings") == [] and js.get("index") == "cwqi",
+          f"rankings: CWQI of a store without water sections is an empty list ({st}, {js})")
     st, js = srv.json("/api/v1/rankings")
     today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date()  # Beijing
     last = (today.replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
