@@ -101,7 +101,7 @@ int eco_plan_load(eco_plan_t *p, const char *path, char *msg, size_t n);
 typedef void (*eco_tgt_ent_cb)(void *ud, const char *entity, const eco_air_period_t *st);
 /* Water, groundwater and drinking-water-source targets (targets_water.c) read samples: one row of item
  * values of one site at one time, as `water assess` and `groundwater assess` read them. */
-typedef enum { ECO_TGT_W_SURFACE, ECO_TGT_W_DRINKING, ECO_TGT_W_GROUND, ECO_TGT_W_NKINDS } eco_tgt_wkind_t;
+typedef enum { ECO_TGT_W_SURFACE, ECO_TGT_W_DRINKING, ECO_TGT_W_GROUND, ECO_TGT_W_SEA, ECO_TGT_W_NKINDS } eco_tgt_wkind_t;
 
 typedef struct eco_tgt_wsite {
     const char *code;
@@ -113,7 +113,8 @@ typedef struct eco_tgt_wsite {
 typedef struct eco_tgt_wsample {
     size_t site;              /* index into the source's wsites */
     eco_day_t day;
-    const double *v;          /* surface, drinking: ECO_W_NITEMS values; groundwater: ECO_GW_NITEMS; NAN missing */
+    const double *v;          /* surface, drinking: ECO_W_NITEMS values; groundwater: ECO_GW_NITEMS; sea: ECO_SEA_NITEMS;
+                                 NAN missing */
     const double *x;          /* drinking: ECO_W_TABLE2_N GB 3838 Table 2 values (NAN missing), or NULL */
 } eco_tgt_wsample_t;
 typedef int (*eco_tgt_wsample_cb)(void *ud, const eco_tgt_wsample_t *s); /* non-zero stops */
@@ -133,6 +134,7 @@ typedef struct eco_tgt_source {
     size_t nwsites;
     uint32_t wset;            /* surface/drinking items the input has (bit i = eco_water_item_t i) */
     uint64_t gwset[2];        /* groundwater items the input has (eco_gw_set_t words) */
+    uint32_t seaset;          /* sea items the input has (bit i = eco_sea_item_t i) */
     /** Every sample with from <= day <= to, in any order. 0, or < 0 (stops the report). */
     int (*wsamples)(void *wud, eco_day_t from, eco_day_t to, eco_tgt_wsample_cb cb, void *cbud);
 } eco_tgt_source_t;
@@ -151,7 +153,8 @@ typedef struct eco_tgt_row {
 } eco_tgt_row_t;
 
 /* Water indicators (targets_water.c): water.share_i_iii, water.share_worse_v (surface sections),
- * drinking.compliance (sources), groundwater.share_v, groundwater.share_i_iii (points). */
+ * drinking.compliance (sources), groundwater.share_v, groundwater.share_i_iii (wells), sea.share_i_ii
+ * (nearshore points). */
 int eco_tgt_is_water(const char *indicator);
 typedef struct eco_tgt_wstate eco_tgt_wstate_t;
 /** Read the source's samples of [last year's 1 Jan, asof] once into per-site period accumulators.

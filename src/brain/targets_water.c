@@ -30,12 +30,14 @@
 #include "core/error.h"
 #include "water/assess.h"
 #include "water/groundwater.h"
+#include "water/sea.h"
 
 enum { P_CUR, P_PROJ, P_LAST, P_NP };
 
 typedef struct wsite_acc {
     eco_water_acc_t w[P_NP];
     eco_gw_acc_t *g;                        /* groundwater sites: P_NP accumulators */
+    eco_sea_acc_t *sea;                     /* sea points: P_NP accumulators */
     double xsum[P_NP][ECO_W_TABLE2_N];      /* drinking: Table 2 items */
     int xn[P_NP][ECO_W_TABLE2_N];
     long n[P_NP];                           /* samples */
@@ -45,7 +47,7 @@ struct eco_tgt_wstate {
     const eco_tgt_source_t *src;
     wsite_acc_t *acc;
     eco_day_t y0, asof, p0, p1, rest0;      /* rest0 > p1: no remaining dates */
-    uint32_t wset;
+    uint32_t wset, seaset;
     eco_gw_set_t gwset;
 };
 
@@ -65,6 +67,8 @@ static const wind_t winds[] = {
     {"groundwater.share_v", ECO_TGT_W_GROUND, 0, "Ⅴ类点位比例", "share of points at Class V", "点位", "points"},
     {"groundwater.share_i_iii", ECO_TGT_W_GROUND, 1, "Ⅰ～Ⅲ类点位比例", "share of points at Class I-III", "点位",
      "points"},
+    {"sea.share_i_ii", ECO_TGT_W_SEA, 1, "近岸海域优良（一、二类）水质点位比例", "share of nearshore points at Class 1-2",
+     "点位", "points"},
 };
 
 static const wind_t *wind_of(const char *key)
@@ -86,6 +90,10 @@ static void acc_add(struct eco_tgt_wstate *w, wsite_acc_t *a, const eco_tgt_wsit
     a->n[p]++;
     if (site->kind == ECO_TGT_W_GROUND) {
         eco_gw_acc_add(&a->g[p], s->v, w->gwset);
+        return;
+    }
+    if (site->kind == ECO_TGT_W_SEA) {
+        eco_sea_acc_add(&a->sea[p], s->v, w->seaset);
         return;
     }
     eco_water_acc_add(&a->w[p], s->v);
@@ -114,7 +122,7 @@ void eco_tgt_water_free(eco_tgt_wstate_t *w)
 {
     if (!w) return;
     if (w->acc)
-        for (size_t i = 0; i < w->src->nwsites; i++) free(w->acc[i].g);
+        for (size_t i = 0; i < w->src->nwsites; i++) free(w->acc[i].g), free(w->acc[i].sea);
     free(w->acc);
     free(w);
 }
@@ -140,6 +148,7 @@ int eco_tgt_water_load(const eco_tgt_source_t *src, int Y, eco_day_t asof, eco_t
     eco_gw_set_t routine = eco_gw_set_routine();
     w->gwset.w[0] = routine.w[0] & src->gwset[0];
     w->gwset.w[1] = routine.w[1] & src->gwset[1];
+    w->seaset = eco_sea_set_nearshore & src->seaset; /* GB 3097 nearshore set (microbiological items out) */
     w->acc = calloc(src->nwsites ? src->nwsites : 1, sizeof *w->acc);
     if (!w->acc) {
         free(w);
@@ -154,6 +163,12 @@ int eco_tgt_water_load(const eco_tgt_source_t *src, int Y, eco_day_t asof, eco_t
                 return ECO_ENOMEM;
             }
             for (int p = 0; p < P_NP; p++) eco_gw_acc_init(&a->g[p]);
+        } else if (src->wsites[i].kind == ECO_TGT_W_SEA) {
+            if (!(a->sea = malloc(P_NP * sizeof *a->sea))) {
+                eco_tgt_water_free(w);
+                return ECO_ENOMEM;
+            }
+            for (int p = 0; p < P_NP; p++) eco_sea_acc_init(&a->sea[p]);
         }
     }
     int r = src->wsamples(src->wud, w->p0, asof, on_sample, w);
@@ -177,6 +192,10 @@ static int site_verdict(const eco_tgt_wstate_t *w, size_t i, int p, int *cls, in
     if (!a->n[p]) return -1;
     if (site->kind == ECO_TGT_W_GROUND) {
         *cls = eco_gw_acc_class(&a->g[p], ECO_GW_POINT_WORST, w->gwset, NULL);
+        return *cls ? 0 : -1;
+    }
+    if (site->kind == ECO_TGT_W_SEA) { /* a point's class from its item means (`sea assess`'s default) */
+        *cls = eco_sea_acc_class(&a->sea[p], ECO_SEA_POINT_MEAN, w->seaset, NULL);
         return *cls ? 0 : -1;
     }
     double mean[ECO_W_NITEMS];
@@ -203,6 +222,7 @@ static int site_counts(const wind_t *in, int cls, int ok)
     if (!strcmp(in->key, "water.share_i_iii") || !strcmp(in->key, "groundwater.share_i_iii")) return cls <= 3;
     if (!strcmp(in->key, "water.share_worse_v")) return cls == 6;
     if (!strcmp(in->key, "groundwater.share_v")) return cls == ECO_GWCLASS_V;
+    if (!strcmp(in->key, "sea.share_i_ii")) return cls <= 2;
     return ok == 1; /* drinking.compliance */
 }
 
@@ -215,10 +235,18 @@ static int in_scope(const eco_target_def_t *td, const eco_tgt_wsite_t *s)
     return v && !strcmp(v, td->scope);
 }
 
-static const char *class_name(int cls)
+/* "Ⅳ类" / "IV"; sea: "四类" / "Class 4" (GB 3097 numbers its classes in words) */
+static void class_label(eco_tgt_wkind_t k, int cls, int zh, char *b, size_t n)
 {
     static const char *const roman[7] = {"", "Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ", "劣Ⅴ"};
-    return cls >= 0 && cls <= 6 ? roman[cls] : "";
+    static const char *const sea_zh[6] = {"", "一", "二", "三", "四", "劣四"};
+    if (cls < 0 || cls > 6) cls = 0;
+    if (k == ECO_TGT_W_SEA && zh)
+        snprintf(b, n, "%s类", sea_zh[cls > 5 ? 0 : cls]);
+    else if (k == ECO_TGT_W_SEA)
+        snprintf(b, n, cls == 5 ? "worse than Class 4" : "Class %d", cls);
+    else
+        snprintf(b, n, "%s%s", roman[cls], zh ? "类" : "");
 }
 
 typedef struct blocker {
@@ -259,8 +287,8 @@ void eco_tgt_water_row(const eco_tgt_wstate_t *w, const eco_target_def_t *td, in
             snprintf(reason, sreason, zh ? "水质目标只支持比例限值，不支持同比变化" : "water targets take a limit, not a change");
         else
             snprintf(reason, sreason,
-                     zh ? "未提供水质数据（--water-input、--drinking-input、--groundwater-input 或 --data）"
-                        : "no water data given (--water-input, --drinking-input, --groundwater-input or --data)");
+                     zh ? "未提供水质数据（--water-input、--drinking-input、--groundwater-input、--sea-input 或 --data）"
+                        : "no water data given (--water-input, --drinking-input, --groundwater-input, --sea-input or --data)");
         return;
     }
     const eco_tgt_source_t *src = w->src;
@@ -363,7 +391,9 @@ void eco_tgt_water_row(const eco_tgt_wstate_t *w, const eco_target_def_t *td, in
         for (size_t k = 0; k < nb && k < 5; k++) {
             const eco_tgt_wsite_t *s = &src->wsites[bl[k].site];
             char one[160];
-            snprintf(one, sizeof one, "%s%s %s%s%s", k ? "; " : "", s->code, class_name(bl[k].cls), zh ? "类" : "",
+            char cl[32];
+            class_label(s->kind, bl[k].cls, zh, cl, sizeof cl);
+            snprintf(one, sizeof one, "%s%s %s%s", k ? "; " : "", s->code, cl,
                      s->kind == ECO_TGT_W_DRINKING && bl[k].cls <= 3 ? (zh ? "(补充项目超标)" : " (Table 2 over)") : "");
             size_t room = sf - strlen(f) - 1, ol = strlen(one);
             if (ol > room) break; /* whole names only */

@@ -44,7 +44,7 @@ typedef struct sea_in {
     long rows_ok, rows_bad;
 } sea_in_t;
 
-static int item_of_header(eco_slice_t h)
+int sea_item_of_header(eco_slice_t h)
 {
     static const struct {
         const char *name;
@@ -58,7 +58,7 @@ static int item_of_header(eco_slice_t h)
         if (eco_slice_ieq(h, alias[k].name)) return alias[k].item;
     for (size_t k = 1; k < h.len; k++)
         if (h.ptr[k] == '(' || (k + 3 <= h.len && !memcmp(h.ptr + k, "（", 3)))
-            return item_of_header(eco_slice_trim((eco_slice_t){h.ptr, k}));
+            return sea_item_of_header(eco_slice_trim((eco_slice_t){h.ptr, k}));
     return -1;
 }
 
@@ -93,7 +93,7 @@ static int sea_in_open(sea_in_t *in, const char *path, uint32_t set)
         if (cli_header_is(h, point_names)) slot = &in->col_point;
         else if (cli_header_is(h, region_names)) slot = &in->col_region;
         else {
-            int it = item_of_header(h);
+            int it = sea_item_of_header(h);
             if (it >= 0) slot = &in->col_item[it];
         }
         if (!slot) continue;
@@ -110,7 +110,7 @@ static int sea_in_open(sea_in_t *in, const char *path, uint32_t set)
     return EXIT_USAGE;
 }
 
-static int parse_sea_value(eco_slice_t s, double *out)
+int sea_parse_value(eco_slice_t s, double *out)
 {
     s = eco_slice_trim(s);
     if (eco_slice_eq(s, "*")) {
@@ -135,7 +135,7 @@ static int sea_in_next(sea_in_t *in, double *v)
             v[i] = NAN;
             if (in->col_item[i] < 0) continue;
             eco_slice_t s = eco_csv_field(&in->src.csv, (size_t)in->col_item[i]);
-            int prc = parse_sea_value(s, &v[i]);
+            int prc = sea_parse_value(s, &v[i]);
             if (prc) {
                 eco_log_warn("%s:%zu:%d: %s: %s: '%.*s'; row skipped", in->name, line, in->col_item[i] + 1,
                              eco_sea_items[i].key, prc == ECO_ERANGE ? "negative value" : "not a number", (int)s.len,

@@ -30,14 +30,15 @@
 typedef struct tctx {
     cli_air_csv_t csv;         /* --input: the assessment over the hourly CSV */
     eco_air_grid_t *grid;      /* --data: the store's values */
-    const char *win, *din, *gin, *sections; /* water inputs (CSV) */
+    const char *win, *din, *gin, *sin, *sections; /* water inputs (CSV) */
 } tctx_t;
 
 static void usage(FILE *f)
 {
     fputs("Usage: ecobrain targets report --config PLAN.ini --input HOURLY.csv|--data DIR [--sites SITES.csv]\n"
           "                               [--water-input SAMPLES.csv] [--drinking-input SAMPLES.csv]\n"
-          "                               [--groundwater-input SAMPLES.csv] [--sections SECTIONS.csv]\n"
+          "                               [--groundwater-input SAMPLES.csv] [--sea-input SAMPLES.csv]\n"
+          "                               [--sections SECTIONS.csv]\n"
           "                               [--as-of DATE] [--hour-label end|start] [--format text|csv|json]\n"
           "                               [--lang zh|en]\n"
           "\n"
@@ -50,11 +51,12 @@ static void usage(FILE *f)
           "data/targets/ has Zhejiang 2023 and a 2026 example. --as-of defaults to today (Beijing).\n"
           "\n"
           "Water targets (water.share_i_iii, water.share_worse_v, drinking.compliance, groundwater.share_v,\n"
-          "groundwater.share_i_iii) are shares of sites: a section's class from the means of its samples to\n"
-          "date (22号), a source compliant when Ⅲ or better with no GB 3838 Table 2 mean over its limit, a\n"
-          "well's class its worst sample's (GB/T 14848). Samples: --water-input, --drinking-input,\n"
-          "--groundwater-input (site, time and item columns, as `water assess` reads) or the store's water\n"
-          "sites with --data; --sections gives sites' city, county, province, waterbody and kind.\n",
+          "groundwater.share_i_iii, sea.share_i_ii) are shares of sites: a section's class from the means\n"
+          "of its samples to date (22号), a source compliant when Ⅲ or better with no GB 3838 Table 2 mean\n"
+          "over its limit, a well's class its worst sample's (GB/T 14848), a sea point's from its item\n"
+          "means (GB 3097). Samples: --water-input, --drinking-input, --groundwater-input, --sea-input\n"
+          "(site, time and item columns, as `water assess` reads) or the store's water sites with --data;\n"
+          "--sections gives sites' city, county, province, waterbody and kind.\n",
           f);
 }
 
@@ -79,6 +81,7 @@ int cmd_targets(int argc, char **argv)
         {"lang", required_argument, 0, 'L'},    {"data", required_argument, 0, 'd'},
         {"water-input", required_argument, 0, 'W'}, {"drinking-input", required_argument, 0, 'D'},
         {"groundwater-input", required_argument, 0, 'G'}, {"sections", required_argument, 0, 'S'},
+        {"sea-input", required_argument, 0, 'E'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
     tctx_t c;
     memset(&c, 0, sizeof c);
@@ -104,6 +107,7 @@ int cmd_targets(int argc, char **argv)
         case 'W': c.win = optarg; break;
         case 'D': c.din = optarg; break;
         case 'G': c.gin = optarg; break;
+        case 'E': c.sin = optarg; break;
         case 'S': c.sections = optarg; break;
         case 'h': usage(stdout); return 0;
         default: return cli_usage_error("targets report", "unknown option");
@@ -111,7 +115,7 @@ int cmd_targets(int argc, char **argv)
     }
     if (optind < argc) return cli_usage_error("targets report", "unexpected argument '%s'", argv[optind]);
     if (!config) return cli_usage_error("targets report", "--config PLAN.ini is required");
-    int water_csv = c.win || c.din || c.gin;
+    int water_csv = c.win || c.din || c.gin || c.sin;
     if (!c.csv.input && !data && !water_csv)
         return cli_usage_error("targets report", "--input HOURLY.csv, --data DIR or a water input is required");
     if (data && water_csv)
@@ -186,11 +190,12 @@ static int targets_run(tctx_t *cp, const char *config, const char *asof_s, const
     cli_water_t wcsv;
     cli_water_init(&wcsv);
     int er = rows ? 0 : ECO_ENOMEM;
-    if (!er && (c.win || c.din || c.gin)) {
+    if (!er && (c.win || c.din || c.gin || c.sin)) {
         int wr = c.sections ? cli_water_sections(&wcsv, c.sections) : 0;
         if (!wr && c.win) wr = cli_water_read(&wcsv, c.win, ECO_TGT_W_SURFACE);
         if (!wr && c.din) wr = cli_water_read(&wcsv, c.din, ECO_TGT_W_DRINKING);
         if (!wr && c.gin) wr = cli_water_read(&wcsv, c.gin, ECO_TGT_W_GROUND);
+        if (!wr && c.sin) wr = cli_water_read(&wcsv, c.sin, ECO_TGT_W_SEA);
         if (wr) {
             cli_water_free(&wcsv);
             free(rows);

@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "core/log.h"
 #include "standards/groundwater.h"
+#include "standards/sea.h"
 #include "standards/water.h"
 #include "store/store.h"
 #include "water_input.h"
@@ -28,6 +29,8 @@ int water_parse_value(eco_slice_t s, double *out);
 int water_body_of(eco_slice_t s);
 int gw_item_of_header(eco_slice_t h);
 int gw_parse_value(int item, eco_slice_t s, double *out);
+int sea_item_of_header(eco_slice_t h);
+int sea_parse_value(eco_slice_t s, double *out);
 
 static const char *const site_names[] = {"site", "section", "station", "point", "well", "source", "断面名称", "断面",
                                          "站点", "点位", "点位名称", "监测点", "水源地", "水源地名称", NULL};
@@ -130,10 +133,12 @@ int cli_water_sections(cli_water_t *w, const char *path)
             eco_site_kind_t sk;
             eco_slice_t v = eco_slice_trim(eco_csv_field(&in.csv, (size_t)ck));
             if (v.len && eco_site_kind_parse(v, &sk) == 0) {
-                kind = sk == ECO_SITE_DRINKING ? ECO_TGT_W_DRINKING : sk == ECO_SITE_GROUNDWATER ? ECO_TGT_W_GROUND
-                                                                                                 : ECO_TGT_W_SURFACE;
+                kind = sk == ECO_SITE_DRINKING      ? ECO_TGT_W_DRINKING
+                       : sk == ECO_SITE_GROUNDWATER ? ECO_TGT_W_GROUND
+                       : sk == ECO_SITE_SEA         ? ECO_TGT_W_SEA
+                                                    : ECO_TGT_W_SURFACE;
             } else if (v.len) {
-                eco_log_error("%s:%zu:%d: kind '%.*s' is not water, drinking or groundwater; row skipped", in.name, line,
+                eco_log_error("%s:%zu:%d: kind '%.*s' is not water, drinking, groundwater or sea; row skipped", in.name, line,
                               ck + 1, (int)v.len, v.ptr);
                 continue;
             }
@@ -181,14 +186,14 @@ static int add_sample(cli_water_t *w, int site, eco_day_t day, const double *v, 
 }
 
 /* samples of one kind: surface/drinking rows hold ECO_W_NITEMS + ECO_W_TABLE2_N values, groundwater
- * rows ECO_GW_NITEMS */
+ * rows ECO_GW_NITEMS, sea rows ECO_SEA_NITEMS */
 int cli_water_read(cli_water_t *w, const char *path, eco_tgt_wkind_t kind)
 {
     cli_csv_t in;
     int r = cli_csv_open(&in, path);
     if (r) return r;
-    int ground = kind == ECO_TGT_W_GROUND;
-    size_t nv = ground ? ECO_GW_NITEMS : ECO_W_NITEMS + ECO_W_TABLE2_N;
+    int ground = kind == ECO_TGT_W_GROUND, sea = kind == ECO_TGT_W_SEA;
+    size_t nv = ground ? ECO_GW_NITEMS : sea ? ECO_SEA_NITEMS : ECO_W_NITEMS + ECO_W_TABLE2_N;
     int cs = -1, ct = -1, cw = -1, col[ECO_GW_NITEMS + ECO_W_NITEMS + ECO_W_TABLE2_N];
     for (size_t i = 0; i < sizeof col / sizeof *col; i++) col[i] = -1;
     int nitems = 0;
@@ -200,6 +205,9 @@ int cli_water_read(cli_water_t *w, const char *path, eco_tgt_wkind_t kind)
         else if (cli_header_is(h, wb_names)) slot = &cw;
         else if (ground) {
             int it = gw_item_of_header(h);
+            if (it >= 0) slot = &col[it];
+        } else if (sea) {
+            int it = sea_item_of_header(h);
             if (it >= 0) slot = &col[it];
         } else {
             int it = water_item_of_header(h);
@@ -219,9 +227,10 @@ int cli_water_read(cli_water_t *w, const char *path, eco_tgt_wkind_t kind)
         cli_csv_close(&in);
         return EXIT_USAGE;
     }
-    for (size_t i = 0; i < (ground ? (size_t)ECO_GW_NITEMS : (size_t)ECO_W_NITEMS); i++)
+    for (size_t i = 0; i < (ground ? (size_t)ECO_GW_NITEMS : sea ? (size_t)ECO_SEA_NITEMS : (size_t)ECO_W_NITEMS); i++)
         if (col[i] >= 0) {
             if (ground) w->gwset[i >> 6] |= UINT64_C(1) << (i & 63);
+            else if (sea) w->seaset |= ECO_SEABIT(i);
             else w->wset |= ECO_WBIT(i);
         }
     double *v = malloc(nv * sizeof *v);
@@ -242,10 +251,11 @@ int cli_water_read(cli_water_t *w, const char *path, eco_tgt_wkind_t kind)
             if (col[i] < 0) continue;
             eco_slice_t s = eco_csv_field(&in.csv, (size_t)col[i]);
             if (!eco_slice_trim(s).len) continue;
-            int pr = ground ? gw_parse_value((int)i, s, &v[i]) : water_parse_value(s, &v[i]);
+            int pr = ground ? gw_parse_value((int)i, s, &v[i]) : sea ? sea_parse_value(s, &v[i]) : water_parse_value(s, &v[i]);
             if (pr) {
                 eco_log_error("%s:%zu:%d: %s: bad value '%.*s'; row skipped", in.name, line, col[i] + 1,
                               ground ? eco_gw_items[i].key
+                              : sea ? eco_sea_items[i].key
                               : i < ECO_W_NITEMS ? eco_water_items[i].key : eco_water_table2[i - ECO_W_NITEMS].key,
                               (int)s.len, s.ptr);
                 bad = 1;
@@ -260,8 +270,10 @@ int cli_water_read(cli_water_t *w, const char *path, eco_tgt_wkind_t kind)
         if (id < 0) goto oom;
         if (!created && w->sites[id].kind != kind) {
             eco_log_error("%s:%zu: site '%s' is already a %s site; row skipped", in.name, line, w->sites[id].code,
-                          w->sites[id].kind == ECO_TGT_W_GROUND ? "groundwater"
-                          : w->sites[id].kind == ECO_TGT_W_DRINKING ? "drinking-water" : "surface-water");
+                          w->sites[id].kind == ECO_TGT_W_GROUND     ? "groundwater"
+                          : w->sites[id].kind == ECO_TGT_W_DRINKING ? "drinking-water"
+                          : w->sites[id].kind == ECO_TGT_W_SEA      ? "sea"
+                                                                    : "surface-water");
             w->rows_bad++;
             continue;
         }
@@ -288,7 +300,8 @@ static int wsamples(void *ud, eco_day_t from, eco_day_t to, eco_tgt_wsample_cb c
         if (s->day < from || s->day > to) continue;
         const double *v = w->vals + s->off;
         eco_tgt_wsample_t x = {s->site, s->day, v, NULL};
-        if (w->sites[s->site].kind != ECO_TGT_W_GROUND) x.x = v + ECO_W_NITEMS;
+        if (w->sites[s->site].kind == ECO_TGT_W_SURFACE || w->sites[s->site].kind == ECO_TGT_W_DRINKING)
+            x.x = v + ECO_W_NITEMS;
         if (cb(cbud, &x)) break;
     }
     return 0;
@@ -302,5 +315,6 @@ void cli_water_attach(cli_water_t *w, eco_tgt_source_t *src)
     src->wset = w->wset;
     src->gwset[0] = w->gwset[0];
     src->gwset[1] = w->gwset[1];
+    src->seaset = w->seaset;
     src->wsamples = wsamples;
 }

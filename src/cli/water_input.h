@@ -25,6 +25,7 @@ typedef struct cli_water {
     size_t nvals, capvals;
     uint32_t wset;
     uint64_t gwset[2];
+    uint32_t seaset;
     long rows, rows_bad;
 } cli_water_t;
 

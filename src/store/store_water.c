@@ -8,7 +8,7 @@
  * factors at that DataTime, each factor mapped to its GB 3838 or GB/T 14848
  * item through the catalogue (`factor add --item`) or the standards' defaults
  * (w21003 -> nh3n). Only devices at the catalogue's surface-water sections,
- * drinking-water sources and groundwater wells count; flagged values (data
+ * drinking-water sources, groundwater wells and sea points count; flagged values (data
  * flag other than N) and texts that are not numbers are missing, as for air.
  * A site's waterbody is a lake or reservoir when its catalogue `basin` or
  * `river` field says 湖/库/lake/reservoir, else a river (docs/targets.md).
@@ -23,6 +23,7 @@
 #include "core/map.h"
 #include "standards/factors.h"
 #include "standards/groundwater.h"
+#include "standards/sea.h"
 #include "standards/water.h"
 #include "store/store.h"
 
@@ -35,6 +36,7 @@ typedef struct wfac {
     char *code;
     int item;      /* surface index, or -1 */
     int gitem;     /* groundwater index, or -1 */
+    int sitem;     /* sea index, or -1 */
     int x;         /* Table 2 index, or -1 */
 } wfac_t;
 
@@ -99,6 +101,7 @@ static int on_site(void *ud, const eco_site_t *s)
     if (s->kind == ECO_SITE_WATER) k = ECO_TGT_W_SURFACE;
     else if (s->kind == ECO_SITE_DRINKING) k = ECO_TGT_W_DRINKING;
     else if (s->kind == ECO_SITE_GROUNDWATER) k = ECO_TGT_W_GROUND;
+    else if (s->kind == ECO_SITE_SEA) k = ECO_TGT_W_SEA;
     else return 0;
     GROW(w->sites, w->nsites, w->capsites, w->oom);
     if (w->oom) return 1;
@@ -137,10 +140,11 @@ static int on_fac(void *ud, const eco_factor_t *f)
     wsrc_t *w = ud;
     const char *item = *f->item ? f->item : eco_factor_default_item(f->code);
     if (!item) return 0;
-    int it = eco_water_item_index(item), gi = eco_gw_item_find(item, strlen(item)), x = -1;
+    int it = eco_water_item_index(item), gi = eco_gw_item_find(item, strlen(item)),
+        si = eco_sea_item_find(item, strlen(item)), x = -1;
     for (int k = 0; k < ECO_W_TABLE2_N; k++)
         if (!strcmp(item, eco_water_table2[k].key)) x = k;
-    if (it < 0 && gi < 0 && x < 0) return 0;
+    if (it < 0 && gi < 0 && si < 0 && x < 0) return 0;
     GROW(w->facs, w->nfacs, w->capfacs, w->oom);
     if (w->oom) return 1;
     wfac_t *r = &w->facs[w->nfacs];
@@ -149,6 +153,7 @@ static int on_fac(void *ud, const eco_factor_t *f)
     strcpy(r->code, f->code);
     r->item = it;
     r->gitem = gi;
+    r->sitem = si;
     r->x = x;
     w->nfacs++;
     return 0;
@@ -166,7 +171,8 @@ typedef struct dread {
     uint8_t *have;             /* nh */
 } dread_t;
 
-#define WSTRIDE (ECO_W_NITEMS + ECO_GW_NITEMS + ECO_W_TABLE2_N)
+#define WSTRIDE (ECO_W_NITEMS + ECO_GW_NITEMS + ECO_W_TABLE2_N + ECO_SEA_NITEMS)
+#define SEA_OFF (ECO_W_NITEMS + ECO_GW_NITEMS + ECO_W_TABLE2_N)
 
 static int on_value(void *ud, size_t k, eco_time_t t, const char *vtext, size_t vlen, const char *flag)
 {
@@ -196,6 +202,7 @@ static int on_value(void *ud, size_t k, eco_time_t t, const char *vtext, size_t 
     if (f->item >= 0) row[f->item] = v;
     if (f->gitem >= 0) row[ECO_W_NITEMS + f->gitem] = v;
     if (f->x >= 0) row[ECO_W_NITEMS + ECO_GW_NITEMS + f->x] = v;
+    if (f->sitem >= 0) row[SEA_OFF + f->sitem] = v;
     return 0;
 }
 
@@ -220,7 +227,8 @@ static int wsamples(void *ud, eco_day_t from, eco_day_t to, eco_tgt_wsample_cb c
             const double *row = d.v + h * WSTRIDE;
             eco_tgt_wsample_t s = {w->devs[i].site, from + (eco_day_t)(h / 24), row,
                                    row + ECO_W_NITEMS + ECO_GW_NITEMS};
-            if (w->sites[s.site].kind == ECO_TGT_W_GROUND) s.v = row + ECO_W_NITEMS;
+            if (w->sites[s.site].kind == ECO_TGT_W_GROUND) s.v = row + ECO_W_NITEMS, s.x = NULL;
+            if (w->sites[s.site].kind == ECO_TGT_W_SEA) s.v = row + SEA_OFF, s.x = NULL;
             if (cb(cbud, &s)) break;
         }
     }
@@ -270,9 +278,11 @@ int eco_store_water_source(eco_store_t *s, eco_tgt_source_t *src, eco_err_t *err
     src->nwsites = w->nsites;
     src->wset = 0;
     src->gwset[0] = src->gwset[1] = 0;
+    src->seaset = 0;
     for (size_t f = 0; f < w->nfacs; f++) {
         if (w->facs[f].item >= 0) src->wset |= ECO_WBIT(w->facs[f].item);
         if (w->facs[f].gitem >= 0) src->gwset[w->facs[f].gitem >> 6] |= UINT64_C(1) << (w->facs[f].gitem & 63);
+        if (w->facs[f].sitem >= 0) src->seaset |= ECO_SEABIT(w->facs[f].sitem);
     }
     src->wsamples = wsamples;
     return 0;

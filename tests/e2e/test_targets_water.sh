@@ -40,6 +40,10 @@ drinking = {"D1": [("2026-03-01", 0.3, 100)], "D2": [("2026-03-01", 0.3, 300), (
 # wells, GB/T 14848 nitrate (I <= 2, II <= 5, III <= 20, IV <= 30, V above): the worst sample decides
 wells = {"G1": [("2026-02-01", 1.0)], "G2": [("2026-02-01", 25.0), ("2026-05-01", 3.0)],
          "G3": [("2026-03-01", 40.0)], "G4": [("2026-03-01", 10.0)]}
+# nearshore points, GB 3097 inorganic nitrogen (1 <= 0.20, 2 <= 0.30, 3 <= 0.40, 4 <= 0.50 mg/L), class
+# of the point's mean: P1 0.15 -> 1, P2 (0.2 + 0.3)/2 = 0.25 -> 2, P3 0.45 -> 4
+seapts = {"P1": [("2026-04-01", 0.15)], "P2": [("2026-04-01", 0.2), ("2026-05-01", 0.3)], "P3": [("2026-04-01", 0.45)]}
+city.update({"P1": "宁波市", "P2": "宁波市", "P3": "杭州市"})
 
 with open(f"{tmp}/surface.csv", "w") as f:
     f.write("section,time,ph,do,codmn,nh3n,tp\n")
@@ -57,11 +61,17 @@ with open(f"{tmp}/wells.csv", "w") as f:
     for s, rows in wells.items():
         for d, v in rows:
             f.write(f"{s},{d} 08:00,{v}\n")
+with open(f"{tmp}/sea.csv", "w") as f:
+    f.write("point,time,din\n")
+    for s, rows in seapts.items():
+        for d, v in rows:
+            f.write(f"{s},{d} 08:00,{v}\n")
 with open(f"{tmp}/sections.csv", "w") as f:   # S6 has no sample yet: it counts in the completeness only
     f.write("section,city,province,kind\n")
     for s in ["S1", "S2", "S3", "S4", "S5", "S6"]: f.write(f"{s},{city[s]},P省,water\n")
     for s in ["D1", "D2"]: f.write(f"{s},{city[s]},P省,drinking\n")
     for s in ["G1", "G2", "G3", "G4"]: f.write(f"{s},{city[s]},P省,groundwater\n")
+    for s in seapts: f.write(f"{s},{city[s]},P省,sea\n")
 with open(f"{tmp}/plan.ini", "w") as f:
     f.write("[plan]\nname = w\nyear = 2026\n"
             "[target sw]\nindicator = water.share_i_iii\ncomparator = >=\nvalue = 94\n"
@@ -70,6 +80,7 @@ with open(f"{tmp}/plan.ini", "w") as f:
             "[target dw]\nindicator = drinking.compliance\ncomparator = >=\nvalue = 100\n"
             "[target gw]\nindicator = groundwater.share_v\ncomparator = <=\nvalue = 27.7\n"
             "[target gw3]\nindicator = groundwater.share_i_iii\ncomparator = >\nvalue = 50\n"
+            "[target sea]\nindicator = sea.share_i_ii\ncomparator = >=\nvalue = 70\n"
             "[target pm]\nindicator = air.pm2_5_mean\ncomparator = <\nvalue = 26\n")
 
 def report(args, asof="2026-06-30", fmt="json", lang="en"):
@@ -78,7 +89,7 @@ def report(args, asof="2026-06-30", fmt="json", lang="en"):
     return r
 
 csv_args = ["--water-input", f"{tmp}/surface.csv", "--drinking-input", f"{tmp}/drinking.csv",
-            "--groundwater-input", f"{tmp}/wells.csv", "--sections", f"{tmp}/sections.csv"]
+            "--groundwater-input", f"{tmp}/wells.csv", "--sea-input", f"{tmp}/sea.csv", "--sections", f"{tmp}/sections.csv"]
 r = report(csv_args)
 check(r.returncode == 0, f"report from the water CSVs runs ({r.stderr.strip()[-300:]})")
 check("surface.csv:" in r.stderr and "abc" in r.stderr, "the bad value is named by file:line and skipped")
@@ -106,6 +117,9 @@ check(row("gw").get("to_date") == "25.0%" and row("gw").get("status") == "on tra
       f"groundwater Class V 1/4 = 25.0% <= 27.7, at most 1 ({row('gw').get('to_date')}, {row('gw').get('required')}, {row('gw').get('status')})")
 check(row("gw3").get("to_date") == "50.0%" and row("gw3").get("status") == "at risk" and row("gw3").get("required") == "3/4",
       f"groundwater I-III 2/4 = 50.0% is not > 50: 3 needed ({row('gw3').get('to_date')}, {row('gw3').get('required')})")
+check(row("sea").get("to_date") == "66.7%" and row("sea").get("required") == "3/3" and row("sea").get("status") == "at risk"
+      and row("sea").get("furthest") == "P3 Class 4",
+      f"sea: points 1, 2 and 4 -> Class 1-2 share 2/3 = 66.7%, all 3 needed for 70 ({row('sea')})")
 check(row("pm").get("status") == "not evaluated", f"an air target without air input is not evaluated ({row('pm').get('status')})")
 r2 = report(csv_args, asof="2026-12-31")
 rows2 = {x["target"]: x for x in json.loads(r2.stdout)} if r2.returncode == 0 else {}
@@ -123,6 +137,7 @@ with open(f"{tmp}/sites.csv", "w") as f:
     for s in ["S1", "S2", "S3", "S4", "S5", "S6"]: f.write(f"{s},water,{s},P省,{city[s]}\n")
     for s in ["D1", "D2"]: f.write(f"{s},drinking,{s},P省,{city[s]}\n")
     for s in ["G1", "G2", "G3", "G4"]: f.write(f"{s},groundwater,{s},P省,{city[s]}\n")
+    for s in seapts: f.write(f"{s},sea,{s},P省,{city[s]}\n")
 with open(f"{tmp}/devices.csv", "w") as f:
     f.write("mn,pw,site\n")
     for s in city: f.write(f"MNW{s},123456,{s}\n")
@@ -131,6 +146,7 @@ subprocess.run([eb, "device", "import", "--data", data, f"{tmp}/devices.csv"], c
 # sulfate and nitrate have no default HJ 212 code mapping: the catalogue names their items
 subprocess.run([eb, "factor", "add", "--data", data, "--code", "w21099", "--item", "sulfate"], check=True, capture_output=True)
 subprocess.run([eb, "factor", "add", "--data", data, "--code", "w21007", "--item", "nitrate"], check=True, capture_output=True)
+subprocess.run([eb, "factor", "add", "--data", data, "--code", "w21098", "--item", "din"], check=True, capture_output=True)
 log = open(f"{tmp}/serve.log", "w")
 srv = subprocess.Popen([eb, "serve", "--data", data, "--hj212", "127.0.0.1:0", "--port-file", f"{tmp}/port"],
                        stdout=log, stderr=log)
@@ -153,6 +169,9 @@ for s, rs in drinking.items():
 for s, rs in wells.items():
     for d, v in rs:
         frames.append(packet(f"MNW{s}", d, [("w21007", v)]))
+for s, rs in seapts.items():
+    for d, v in rs:
+        frames.append(packet(f"MNW{s}", d, [("w21098", v)]))
 sock = socket.create_connection(("127.0.0.1", port), timeout=10)
 acks = b""
 for fr in frames:
