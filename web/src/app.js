@@ -426,8 +426,8 @@
     if (!rows.length) { el.innerHTML = '<div class="placeholder">' + esc(t('no_data')) + '</div>'; return; }
     var num = function (x) { return typeof x.value === 'number' && typeof x.target === 'number'; };
     if (which === 'targets' && rows.some(num)) {
-      // Gauges: value against target for the entries that carry both (the others, e.g. water targets
-      // not evaluated yet, are listed under them). Green is the side of the target the plan asks for
+      // Gauges: value against target for the entries that carry both, air and water alike (the others —
+      // no data, not evaluated — are listed under them). Green is the side of the target the plan asks for
       // (below for "<", above for ">="); the figure is coloured by status.
       var gauges = rows.filter(num), rest = rows.filter(function (x) { return !num(x); });
       var stColour = { on_track: '#2ecc71', met: '#2ecc71', at_risk: '#f39c12', missed: '#e74c3c' };
