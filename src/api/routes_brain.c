@@ -112,8 +112,8 @@ int api_targets(api_req_t *r)
     eco_store_water_source_free(&src);
     api_reader_put(r->api, st);
     if (er < 0) {
-        api_error(r, er == ECO_ENOMEM ? 500 : 503, "internal", "evaluating the plan: %s%s%s", eco_strerror(er),
-                  werr[0] ? ": " : "", werr);
+        api_error(r, er == ECO_ENOMEM ? 500 : 503, er == ECO_ENOMEM ? "internal" : "store", "evaluating the plan: %s%s%s",
+                  eco_strerror(er), werr[0] ? ": " : "", werr);
     } else {
         char period[40], f[16], t2[16];
         eco_day_format(y0, f, sizeof f);
@@ -227,6 +227,8 @@ int api_rankings(api_req_t *r)
         basis = ed;
     }
     if (lang && strcmp(lang, "zh") && strcmp(lang, "en")) return api_error(r, 400, "bad_request", "lang: zh or en");
+    if (ix == ECO_RIX_CWQI && ed)
+        return api_error(r, 400, "bad_request", "edition: for the air indices; cwqi follows GB 3838-2002 (no edition)");
     int top = 0;
     if (top_s) {
         char *end;
@@ -282,8 +284,10 @@ int api_rankings(api_req_t *r)
         er = eco_rank_report(&src, ix, by, basis, from, to, &rows, &n);
     }
     if (er < 0) {
-        api_error(r, 500, "internal", "ranking %s by %s over %s: %s", eco_rank_index_info(ix)->key, by, period,
-                  eco_strerror(er));
+        /* out of memory is ours; anything else came from reading the store */
+        api_error(r, er == ECO_ENOMEM ? 500 : 503, er == ECO_ENOMEM ? "internal" : "store", "ranking %s by %s over %s: %s%s%s",
+                  eco_rank_index_info(ix)->key, by, period, eco_strerror(er), water && err.msg[0] ? ": " : "",
+                  water ? err.msg : "");
     } else {
         rk_extra_t x = {eco_rank_index_info(ix), by, basis, period, from, to, top, !lang || !strcmp(lang, "zh")};
         tw_t t;

@@ -96,7 +96,8 @@ typedef enum {
     ECO_RIX_PM25 = 2,             /* PM2.5 mean, integer µg/m³, lower is better; change in % */
     ECO_RIX_GOOD = 3,             /* good-day ratio in %, 1 decimal, higher is better; change in points */
     ECO_RIX_CWQI = 4              /* 城市水质指数 of surface-water sections (环办监测〔2017〕51号), 2 decimals,
-                                     lower is better; an entity's is the mean of its sections'; change in % */
+                                     lower is better; a region's from its sections' item means per water
+                                     type, weighted by section counts; change in % */
 } eco_rank_index_t;
 
 typedef struct eco_rank_index_info {

@@ -195,8 +195,9 @@ static int on_wsample(void *ud, const eco_tgt_wsample_t *s)
 
 static int cmp_cstr(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
 
-/* The section's CWQI is that of its period means over the deciding items the input has (as `water
- * assess` computes it); a city's, county's or province's is the mean of its sections' (the same). */
+/* The section's CWQI is that of its period means over the deciding items the input has; a city's,
+ * county's or province's is 51号's: per water type the item means over its sections, weighted by the
+ * section counts (eco_water_cwqi_acc) — both as `water assess` computes them. */
 static int rank_cwqi(const eco_tgt_source_t *src, const eco_rank_index_info_t *in, const char *level, eco_day_t from,
                      eco_day_t to, eco_rank_row_t **rows, size_t *np)
 {
@@ -235,19 +236,30 @@ static int rank_cwqi(const eco_tgt_source_t *src, const eco_rank_index_info_t *i
     size_t n = 0;
     for (size_t k = 0; !r && k < nn; k++) {
         if (k && !strcmp(names[k], names[k - 1])) continue;
-        double sum[2] = {0, 0};
-        int cnt[2] = {0, 0};
+        eco_water_cwqi_acc_t ca[2];
+        eco_water_cwqi_acc_init(&ca[0]);
+        eco_water_cwqi_acc_init(&ca[1]);
+        double one[2] = {NAN, NAN};
         for (size_t i = 0; i < ns; i++) {
             const eco_tgt_wsite_t *s = &src->wsites[i];
             const char *name = L < 0 ? s->code : s->region[L];
             if (s->kind != ECO_TGT_W_SURFACE || !name || strcmp(name, names[k])) continue;
             for (int j = 0; j < 2; j++)
-                if (isfinite(q[i * 2 + j])) sum[j] += q[i * 2 + j], cnt[j]++;
+                if (isfinite(q[i * 2 + j])) {
+                    double mean[ECO_W_NITEMS];
+                    eco_water_acc_mean(&p.acc[i * 2 + j], mean);
+                    eco_water_cwqi_acc_add(&ca[j], mean, s->lake ? ECO_WB_LAKE : ECO_WB_RIVER);
+                    one[j] = q[i * 2 + j];
+                }
         }
         eco_rank_row_t *e = &row[n++];
         snprintf(e->entity, sizeof e->entity, "%s", names[k]);
-        e->value = eco_water_round(sum[0] / cnt[0], 2); /* as `water assess` publishes it */
-        e->prev = cnt[1] ? eco_water_round(sum[1] / cnt[1], 2) : NAN;
+        /* a section: its own CWQI; a region: 51号 over its sections (as `water assess --by` gives it);
+         * published with 2 decimals as `water assess` rounds them */
+        double cur = L < 0 ? one[0] : eco_water_cwqi_acc_value(&ca[0], set);
+        double prv = L < 0 ? one[1] : eco_water_cwqi_acc_value(&ca[1], set);
+        e->value = eco_water_round(cur, 2);
+        e->prev = isfinite(prv) ? eco_water_round(prv, 2) : NAN;
         e->change = eco_change_rate(e->value, e->prev);
         if (e->change == e->change) e->change = round_to(e->change, 1);
         e->edition = "2002";

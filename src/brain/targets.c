@@ -211,3 +211,11 @@ int eco_plan_load(eco_plan_t *p, const char *path, char *msg, size_t n)
     }
     return 0;
 }
+
+eco_day_t eco_tgt_rest_start(int Y, eco_day_t asof)
+{
+    int y, m, d;
+    eco_day_to_civil(asof, &y, &m, &d);
+    int dim = eco_days_in_month(Y - 1, m);
+    return eco_day_from_civil(Y - 1, m, d > dim ? dim : d) + 1;
+}

@@ -17,6 +17,8 @@
 #ifndef ECO_BRAIN_TARGETS_H
 #define ECO_BRAIN_TARGETS_H
 
+#include "core/time.h"
+
 typedef enum { ECO_CMP_LT, ECO_CMP_LE, ECO_CMP_GT, ECO_CMP_GE } eco_cmp_t;
 typedef enum { ECO_TGT_LEVEL, ECO_TGT_RATIO, ECO_TGT_COUNT } eco_tgt_kind_t;
 typedef enum { ECO_ST_MET, ECO_ST_ON_TRACK, ECO_ST_AT_RISK, ECO_ST_MISSED, ECO_ST_NO_DATA } eco_tgt_status_t;
@@ -44,6 +46,12 @@ typedef struct eco_tgt_out {
     int feasible;         /* the requirement can still be met (0..100 %, a count >= 0, a mean >= 0) */
     char method[160];     /* how the projection was made, in words */
 } eco_tgt_out_t;
+
+/** The first of last year's dates that match the rest of this year (the day after as-of's date a year
+ *  earlier; a 29 February as-of is taken as 28 February, so last year's rest starts on 1 March, and an
+ *  as-of of 28 February in a year after a leap year leaves last year's 29 February in the rest).
+ *  (eco_day_t of the year Y - 1; past 31 Dec of Y - 1 when as-of is the year's last day.) */
+eco_day_t eco_tgt_rest_start(int Y, eco_day_t asof);
 
 /** Evaluate one target. 0, or ECO_EINVAL (days out of range). */
 int eco_tgt_eval(const eco_tgt_in_t *in, eco_tgt_out_t *out);
@@ -107,7 +115,7 @@ typedef struct eco_tgt_wsite {
     const char *code;
     const char *region[3];    /* city, county, province ("" when unknown) */
     eco_tgt_wkind_t kind;
-    int lake;                 /* 1: lake or reservoir (GB 3838's lake column for TP, TN classed) */
+    int lake;                 /* 1: lake or reservoir (GB 3838's lake column for TP; CWQI's lake TP) */
 } eco_tgt_wsite_t;
 
 typedef struct eco_tgt_wsample {

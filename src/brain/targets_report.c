@@ -97,10 +97,8 @@ int eco_tgt_report(const eco_plan_t *plan, eco_day_t asof, int zh, const eco_tgt
     if (asof > y1) asof = y1;
     if (asof < y0) return ECO_ERANGE;
     eco_day_t p0 = eco_day_from_civil(Y - 1, 1, 1), p1 = y0 - 1;
-    /* last year's dates matching the rest of this year (29 Feb falls on 1 Mar) */
-    int ay, am, ad;
-    eco_day_to_civil(asof + 1, &ay, &am, &ad);
-    eco_day_t rest0 = asof < y1 ? eco_day_from_civil(Y - 1, am, am == 2 && ad == 29 ? 28 : ad) : 0;
+    /* last year's dates matching the rest of this year */
+    eco_day_t rest0 = asof < y1 ? eco_tgt_rest_start(Y, asof) : 0;
     int N = (int)(y1 - y0 + 1), D = (int)(asof - y0 + 1);
     *Np = N;
     *Dp = D;

@@ -16,10 +16,10 @@
  * it ends if the rest of it looks like last year; without last year's data
  * the share to date persists.
  *
- * One pass over the samples of last year's 1 Jan .. asof fills four
- * accumulators per site (this year to date, this year projected, last year
- * whole, last year's remaining dates); every water target of the plan reads
- * them. Nothing here reads data: the samples come from the source.
+ * One pass over the samples of last year's 1 Jan .. asof fills two
+ * accumulators per site (this year to date; the projection: to date plus last
+ * year's remaining dates); every water target of the plan reads them.
+ * Nothing here reads data: the samples come from the source.
  */
 #include <math.h>
 #include <stdio.h>
@@ -32,7 +32,7 @@
 #include "water/groundwater.h"
 #include "water/sea.h"
 
-enum { P_CUR, P_PROJ, P_LAST, P_NP };
+enum { P_CUR, P_PROJ, P_NP };
 
 typedef struct wsite_acc {
     eco_water_acc_t w[P_NP];
@@ -111,9 +111,8 @@ static int on_sample(void *ud, const eco_tgt_wsample_t *s)
     if (s->day >= w->y0 && s->day <= w->asof) {
         acc_add(w, a, site, P_CUR, s);
         acc_add(w, a, site, P_PROJ, s);
-    } else if (s->day >= w->p0 && s->day <= w->p1) {
-        acc_add(w, a, site, P_LAST, s);
-        if (s->day >= w->rest0) acc_add(w, a, site, P_PROJ, s);
+    } else if (s->day >= w->rest0 && s->day <= w->p1) {
+        acc_add(w, a, site, P_PROJ, s);
     }
     return 0;
 }
@@ -139,10 +138,8 @@ int eco_tgt_water_load(const eco_tgt_source_t *src, int Y, eco_day_t asof, eco_t
     w->asof = asof;
     w->p0 = eco_day_from_civil(Y - 1, 1, 1);
     w->p1 = w->y0 - 1;
-    /* last year's dates matching the rest of this year (29 Feb falls on 1 Mar), as the air targets */
-    int ay, am, ad;
-    eco_day_to_civil(asof + 1, &ay, &am, &ad);
-    w->rest0 = asof < y1 ? eco_day_from_civil(Y - 1, am, am == 2 && ad == 29 ? 28 : ad) : w->p1 + 1;
+    /* last year's dates matching the rest of this year, as for the air targets */
+    w->rest0 = asof < y1 ? eco_tgt_rest_start(Y, asof) : w->p1 + 1;
     /* the deciding items: 22号's 21 (routine) of those the input has; GB/T 14848 Table 1 likewise */
     w->wset = eco_water_set_routine21 & src->wset;
     eco_gw_set_t routine = eco_gw_set_routine();
@@ -318,31 +315,34 @@ void eco_tgt_water_row(const eco_tgt_wstate_t *w, const eco_target_def_t *td, in
         row->key = "no_data";
         row->status = eco_tgt_status_name(ECO_ST_NO_DATA, zh);
         if (known)
-            snprintf(reason, sreason, zh ? "范围内%zu个%s今年尚无样品" : "none of the %zu %s in scope has a sample this year",
+            snprintf(reason, sreason,
+                     zh ? "范围内%zu个%s今年尚无可定类的样品" : "none of the %zu %s in scope has a class this year (no sample "
+                                                               "of a deciding item)",
                      known, sites);
         else
             snprintf(reason, sreason, zh ? "范围内没有%s" : "no %s in scope", sites);
         free(bl);
         return;
     }
-    double share = 100.0 * (double)good / (double)n;
+    /* one rounding, as published (1 decimal, half away from zero), for every figure, text and test */
+    double share = eco_water_round(100.0 * (double)good / (double)n, 1);
     row->value = share;
-    snprintf(row->to_date, sizeof row->to_date, "%.1f%%", eco_water_round(share, 1));
-    double pshare = pn ? 100.0 * (double)pgood / (double)pn : NAN;
+    snprintf(row->to_date, sizeof row->to_date, "%.1f%%", share);
+    double pshare = pn ? eco_water_round(100.0 * (double)pgood / (double)pn, 1) : NAN;
     row->projected = pshare;
-    if (isfinite(pshare)) snprintf(row->proj, sizeof row->proj, "%.1f%%", eco_water_round(pshare, 1));
+    if (isfinite(pshare)) snprintf(row->proj, sizeof row->proj, "%.1f%%", pshare);
     /* the count of sites the share needs: the fewest good ones (higher is better) or the most bad ones
      * allowed, judged as published (one decimal) */
     long need = -1;
     if (in->higher_better) {
         for (size_t k = 0; k <= n; k++)
-            if (eco_cmp_holds(td->cmp, 100.0 * (double)k / (double)n, td->value, 1)) {
+            if (eco_cmp_holds(td->cmp, eco_water_round(100.0 * (double)k / (double)n, 1), td->value, 1)) {
                 need = (long)k;
                 break;
             }
     } else {
         for (size_t k = n + 1; k-- > 0;)
-            if (eco_cmp_holds(td->cmp, 100.0 * (double)k / (double)n, td->value, 1)) {
+            if (eco_cmp_holds(td->cmp, eco_water_round(100.0 * (double)k / (double)n, 1), td->value, 1)) {
                 need = (long)k;
                 break;
             }
@@ -367,15 +367,15 @@ void eco_tgt_water_row(const eco_tgt_wstate_t *w, const eco_target_def_t *td, in
     } else if (in->higher_better) {
         if ((size_t)need > good)
             snprintf(reason + at, sreason - at,
-                     zh ? "；须至少%ld个，还差%ld个" : "; at least %ld are needed, %ld more", need, need - (long)good);
+                     zh ? "；须至少%ld个，还差%ld个" : "; %ld needed at least, %ld more", need, need - (long)good);
         else
-            snprintf(reason + at, sreason - at, zh ? "；须至少%ld个" : "; at least %ld are needed", need);
+            snprintf(reason + at, sreason - at, zh ? "；须至少%ld个" : "; %ld needed at least", need);
     } else {
         if (good > (size_t)need)
             snprintf(reason + at, sreason - at,
-                     zh ? "；最多%ld个，须减少%ld个" : "; at most %ld are allowed, %ld too many", need, (long)good - need);
+                     zh ? "；最多%ld个，须减少%ld个" : "; %ld allowed at most, %ld too many", need, (long)good - need);
         else
-            snprintf(reason + at, sreason - at, zh ? "；最多%ld个" : "; at most %ld are allowed", need);
+            snprintf(reason + at, sreason - at, zh ? "；最多%ld个" : "; %ld allowed at most", need);
     }
     at = strlen(reason);
     if (D < N && isfinite(pshare))

@@ -119,10 +119,14 @@ int cmd_targets(int argc, char **argv)
     if (!c.csv.input && !data && !water_csv)
         return cli_usage_error("targets report", "--input HOURLY.csv, --data DIR or a water input is required");
     if (data && water_csv)
-        return cli_usage_error("targets report", "--data reads the store's water sites: give the water CSV inputs without it");
+        return cli_usage_error("targets report", "--data reads the store's water sites: give the water CSV inputs "
+                                                 "with --input for the air, or --data alone");
     if (c.sections && !water_csv) return cli_usage_error("targets report", "--sections goes with the water CSV inputs");
     if (!c.csv.input && c.csv.hl)
-        return cli_usage_error("targets report", "--hour-label is for --input: the store knows each hour's start");
+        return cli_usage_error("targets report", "--hour-label is for --input (the hourly air CSV)");
+    if (!c.csv.input && c.csv.sites)
+        return cli_usage_error("targets report", "--sites is for --input (the hourly air CSV); --sections goes with the "
+                                                 "water inputs");
     return targets_run(&c, config, asof_s, lang, fmt, data);
 }
 

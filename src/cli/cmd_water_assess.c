@@ -46,8 +46,9 @@ static const char assess_help[] =
     "  Mn 0.1 mg/L) nor a --limits item exceeds its limit (period means); groups add the\n"
     "  compliance rate by count and by the volume drawn (SECTIONS.csv column 'volume');\n"
     "- CWQI (城市水质指数, 环办监测〔2017〕51号): per section the sum over the items of C/C_III\n"
-    "  (DO 5/C, pH by its distance from 7, lake TP against 0.05); a group's is the mean of its\n"
-    "  sections'; cwqi_rank ranks the entities of each period (1 = cleanest, ties shared).\n"
+    "  (DO 5/C, pH by its distance from 7, lake TP against 0.05); a group's from the item means over\n"
+    "  its sections per water type, weighted by their section counts; cwqi_rank ranks the entities of\n"
+    "  each period (1 = cleanest, ties shared).\n"
     "\n"
     "Input: CSV, one sample per row: site (section, station, 断面名称), time (监测时间, date), an\n"
     "  optional waterbody column, and item columns as for 'ecobrain water classify' (keys,\n"
@@ -94,7 +95,7 @@ typedef struct cell {
     /* results */
     double mean[ECO_W_NITEMS];
     eco_water_result_t res;
-    double cwqi;      /* section: CWQI of the period means; group: mean of its sections' */
+    double cwqi;      /* section: CWQI of the period means; group: 51号 (eco_water_cwqi_acc) */
     double *xsum;     /* drinking: sums and counts of the extra items, or NULL */
     int *xn;
     int xexceed;      /* section: extra items over their limit */
@@ -102,8 +103,8 @@ typedef struct cell {
     int src_ok;       /* section: 1 compliant, 0 not, -1 unknown */
     int nsrc, nsrc_ok;                   /* group: sources judged, compliant */
     double vol, vol_ok;                  /* group: water drawn, by compliant sources */
-    double cwqi_sum;
-    int cwqi_n, cwqi_rank;
+    eco_water_cwqi_acc_t *cq;            /* group: CWQI by 51号 (only while grouping) */
+    int cwqi_rank;
     /* groups */
     int counts[7], nexceed[ECO_W_NITEMS], ntarget, ncompliant, nlake;
     eco_water_shares_t sh;
@@ -797,7 +798,13 @@ int cmd_water_assess(int argc, char **argv)
                 y->ntarget++;
                 if (x->res.cls <= info[x->ent].target) y->ncompliant++;
             }
-            if (x->cwqi == x->cwqi) y->cwqi_sum += x->cwqi, y->cwqi_n++;
+            if (x->cwqi == x->cwqi) { /* 51号: the group's item means per water type, weighted by sections */
+                if (!y->cq) {
+                    if (!(y->cq = malloc(sizeof *y->cq))) goto oom;
+                    eco_water_cwqi_acc_init(y->cq);
+                }
+                eco_water_cwqi_acc_add(y->cq, x->mean, (eco_water_body_t)(info[x->ent].wb >= 0 ? info[x->ent].wb : wb_default));
+            }
             if (drinking && x->src_ok >= 0) {
                 double vol = info[x->ent].volume;
                 y->nsrc++;
@@ -815,7 +822,9 @@ int cmd_water_assess(int argc, char **argv)
             eco_water_acc_mean(&gacc[k], y->mean);
             eco_water_classify(y->mean, y->nlake * 2 > (int)y->nsamples ? ECO_WB_LAKE : ECO_WB_RIVER, set, &y->res);
             eco_water_shares(y->counts, share_min, y->res.cls, &y->sh);
-            y->cwqi = y->cwqi_n ? y->cwqi_sum / y->cwqi_n : NAN; /* a city's CWQI: mean of its sections' */
+            y->cwqi = y->cq ? eco_water_cwqi_acc_value(y->cq, set) : NAN;
+            free(y->cq);
+            y->cq = NULL;
         }
         free(gacc);
         if (cwqi_ranks(groups.v, groups.n) < 0) goto oom;
@@ -899,6 +908,7 @@ done:
     if (f && f != stdin) fclose(f);
     free(info);
     for (size_t k = 0; k < cells.n; k++) free(cells.v[k].xsum), free(cells.v[k].xn);
+    for (size_t k = 0; k < groups.n; k++) free(groups.v[k].cq); /* set only while grouping (out of memory) */
     free(cells.v);
     free(groups.v);
     eco_map_free(&cells.map);

@@ -128,16 +128,16 @@ int cli_water_sections(cli_water_t *w, const char *path)
     }
     while (cli_csv_next(&in)) {
         size_t line = eco_csv_line(&in.csv);
-        eco_tgt_wkind_t kind = ECO_TGT_W_SURFACE;
+        eco_tgt_wkind_t kind = ECO_TGT_W_NKINDS; /* not said: the first samples file that names it decides */
         if (ck >= 0) {
             eco_site_kind_t sk;
             eco_slice_t v = eco_slice_trim(eco_csv_field(&in.csv, (size_t)ck));
-            if (v.len && eco_site_kind_parse(v, &sk) == 0) {
-                kind = sk == ECO_SITE_DRINKING      ? ECO_TGT_W_DRINKING
-                       : sk == ECO_SITE_GROUNDWATER ? ECO_TGT_W_GROUND
-                       : sk == ECO_SITE_SEA         ? ECO_TGT_W_SEA
-                                                    : ECO_TGT_W_SURFACE;
-            } else if (v.len) {
+            int ok = v.len && eco_site_kind_parse(v, &sk) == 0;
+            if (ok && sk == ECO_SITE_WATER) kind = ECO_TGT_W_SURFACE;
+            else if (ok && sk == ECO_SITE_DRINKING) kind = ECO_TGT_W_DRINKING;
+            else if (ok && sk == ECO_SITE_GROUNDWATER) kind = ECO_TGT_W_GROUND;
+            else if (ok && sk == ECO_SITE_SEA) kind = ECO_TGT_W_SEA;
+            else if (v.len) {
                 eco_log_error("%s:%zu:%d: kind '%.*s' is not water, drinking, groundwater or sea; row skipped", in.name, line,
                               ck + 1, (int)v.len, v.ptr);
                 continue;
@@ -147,7 +147,7 @@ int cli_water_sections(cli_water_t *w, const char *path)
         int id = site_id(w, eco_csv_field(&in.csv, (size_t)cs), kind, &created);
         if (id < 0) goto oom;
         eco_tgt_wsite_t *s = &w->sites[id];
-        s->kind = kind; /* the sections file says what the site is */
+        if (kind != ECO_TGT_W_NKINDS) s->kind = kind; /* the sections file says what the site is */
         const int cols[3] = {cc, cn, cp};
         for (int g = 0; g < 3; g++)
             if (cols[g] >= 0 && !(s->region[g] = keep(w, eco_csv_field(&in.csv, (size_t)cols[g])))) goto oom;
@@ -160,6 +160,16 @@ oom:
     cli_csv_close(&in);
     eco_log_error("%s: out of memory", path);
     return EXIT_RUNTIME;
+}
+
+static int digits4(const char *p, int *v)
+{
+    *v = 0;
+    for (int i = 0; i < 4; i++) {
+        if (p[i] < '0' || p[i] > '9') return 0;
+        *v = *v * 10 + (p[i] - '0');
+    }
+    return 1;
 }
 
 static int add_sample(cli_water_t *w, int site, eco_day_t day, const double *v, size_t nv)
@@ -239,9 +249,19 @@ int cli_water_read(cli_water_t *w, const char *path, eco_tgt_wkind_t kind)
         size_t line = eco_csv_line(&in.csv);
         eco_slice_t ts = eco_slice_trim(eco_csv_field(&in.csv, (size_t)ct));
         eco_day_t day;
-        if (ts.len < 10 || eco_day_parse((eco_slice_t){ts.ptr, 10}, &day) < 0) {
-            eco_log_error("%s:%zu:%d: time '%.*s' is not YYYY-MM-DD[ HH:MM[:SS]]; row skipped", in.name, line, ct + 1,
-                          (int)ts.len, ts.ptr);
+        eco_time_t tt;
+        /* as `water assess` reads times: a full date-time or date (24:00 is the next day's 00:00, the
+         * compact HJ 212 form too), or YYYY-MM (the month's first day) */
+        int mo = 0, yr = 0;
+        if (!eco_time_parse(ts, &tt)) {
+            day = eco_time_day(tt);
+        } else if (ts.len == 7 && ts.ptr[4] == '-' && digits4(ts.ptr, &yr) && ts.ptr[5] >= '0' && ts.ptr[5] <= '9' &&
+                   ts.ptr[6] >= '0' && ts.ptr[6] <= '9' && (mo = (ts.ptr[5] - '0') * 10 + (ts.ptr[6] - '0')) >= 1 &&
+                   mo <= 12 && yr >= 1000) {
+            day = eco_day_from_civil(yr, mo, 1);
+        } else {
+            eco_log_error("%s:%zu:%d: time '%.*s' is not YYYY-MM-DD[ HH:MM[:SS]] or YYYY-MM; row skipped", in.name, line,
+                          ct + 1, (int)ts.len, ts.ptr);
             w->rows_bad++;
             continue;
         }
@@ -268,6 +288,7 @@ int cli_water_read(cli_water_t *w, const char *path, eco_tgt_wkind_t kind)
         int created;
         int id = site_id(w, eco_csv_field(&in.csv, (size_t)cs), kind, &created);
         if (id < 0) goto oom;
+        if (!created && w->sites[id].kind == ECO_TGT_W_NKINDS) w->sites[id].kind = kind; /* listed without a kind */
         if (!created && w->sites[id].kind != kind) {
             eco_log_error("%s:%zu: site '%s' is already a %s site; row skipped", in.name, line, w->sites[id].code,
                           w->sites[id].kind == ECO_TGT_W_GROUND     ? "groundwater"

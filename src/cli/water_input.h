@@ -31,7 +31,8 @@ typedef struct cli_water {
 
 void cli_water_init(cli_water_t *w);
 void cli_water_free(cli_water_t *w);
-/** --sections FILE: site, city, county, province, waterbody, kind. 0 or an exit code after saying why. */
+/** --sections FILE: site, city, county, province, waterbody, kind (water, drinking, groundwater, sea;
+ *  empty or absent: the samples file that names the site decides). 0 or an exit code after saying why. */
 int cli_water_sections(cli_water_t *w, const char *path);
 /** Samples of one kind from FILE. 0 or an exit code; bad rows are named and skipped (rows_bad). */
 int cli_water_read(cli_water_t *w, const char *path, eco_tgt_wkind_t kind);

@@ -158,8 +158,8 @@ int eco_store_air_grid(eco_store_t *s, eco_time_t from, eco_time_t to, struct ec
     if (!r) {
         /* a site's devices in MN order, a device's factors in code order: the order the hourly table
          * of the export lists them in, so a later one wins as a later CSV row or column does */
-        qsort(l.devs, l.ndevs, sizeof *l.devs, cmp_dev);
-        qsort(l.facs, l.nfacs, sizeof *l.facs, cmp_fac);
+        if (l.ndevs) qsort(l.devs, l.ndevs, sizeof *l.devs, cmp_dev);
+        if (l.nfacs) qsort(l.facs, l.nfacs, sizeof *l.facs, cmp_fac);
         mn = malloc((n ? n : 1) * sizeof *mn);
         fac = malloc((n ? n : 1) * sizeof *fac);
         l.dev_of = malloc((n ? n : 1) * sizeof *l.dev_of);

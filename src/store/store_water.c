@@ -10,14 +10,15 @@
  * (w21003 -> nh3n). Only devices at the catalogue's surface-water sections,
  * drinking-water sources, groundwater wells and sea points count; flagged values (data
  * flag other than N) and texts that are not numbers are missing, as for air.
- * A site's waterbody is a lake or reservoir when its catalogue `basin` or
- * `river` field says 湖/库/lake/reservoir, else a river (docs/targets.md).
+ * A site's waterbody is a lake or reservoir when its catalogue `river` field
+ * names one (is_lake), else a river (docs/targets.md).
  * Uses only the store's public interface; samples are read per device when
  * the report asks for them, one device's hours in memory at a time.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "brain/targets.h"
 #include "core/map.h"
@@ -88,10 +89,23 @@ static char *keep(wsrc_t *w, const char *s)
     return d;
 }
 
+/* the water body a section is on (the catalogue's `river` field) names a lake or reservoir: it ends
+ * in 湖, 湖泊, 库 or 水库 (西湖, 千岛湖, 汤浦水库), or says lake / reservoir. The basin is not asked: a
+ * river section in 太湖流域 is a river section. */
 static int is_lake(const char *s)
 {
-    return s && (strstr(s, "湖") || strstr(s, "库") || strstr(s, "lake") || strstr(s, "Lake") ||
-                 strstr(s, "reservoir") || strstr(s, "Reservoir"));
+    if (!s) return 0;
+    eco_slice_t t = eco_slice_trim(eco_slice_cstr(s));
+    static const char *const ends[] = {"湖", "库", "湖泊"};
+    for (size_t k = 0; k < sizeof ends / sizeof *ends; k++) {
+        size_t n = strlen(ends[k]);
+        if (t.len >= n && !memcmp(t.ptr + t.len - n, ends[k], n)) return 1;
+    }
+    for (size_t i = 0; i + 4 <= t.len; i++)
+        if (!strncasecmp(t.ptr + i, "lake", 4)) return 1;
+    for (size_t i = 0; i + 9 <= t.len; i++)
+        if (!strncasecmp(t.ptr + i, "reservoir", 9)) return 1;
+    return 0;
 }
 
 static int on_site(void *ud, const eco_site_t *s)
@@ -108,7 +122,7 @@ static int on_site(void *ud, const eco_site_t *s)
     eco_tgt_wsite_t *x = &w->sites[w->nsites];
     memset(x, 0, sizeof *x);
     x->kind = k;
-    x->lake = is_lake(s->basin) || is_lake(s->river);
+    x->lake = is_lake(s->river);
     x->code = keep(w, s->code);
     x->region[0] = keep(w, s->city);
     x->region[1] = keep(w, s->county);
@@ -143,7 +157,7 @@ static int on_fac(void *ud, const eco_factor_t *f)
     int it = eco_water_item_index(item), gi = eco_gw_item_find(item, strlen(item)),
         si = eco_sea_item_find(item, strlen(item)), x = -1;
     for (int k = 0; k < ECO_W_TABLE2_N; k++)
-        if (!strcmp(item, eco_water_table2[k].key)) x = k;
+        if (!strcasecmp(item, eco_water_table2[k].key)) x = k;
     if (it < 0 && gi < 0 && si < 0 && x < 0) return 0;
     GROW(w->facs, w->nfacs, w->capfacs, w->oom);
     if (w->oom) return 1;
@@ -161,18 +175,44 @@ static int on_fac(void *ud, const eco_factor_t *f)
 
 static int cmp_fac(const void *a, const void *b) { return strcmp(((const wfac_t *)a)->code, ((const wfac_t *)b)->code); }
 
-/* ---- reading one device's samples */
-
-typedef struct dread {
-    const wsrc_t *w;
-    eco_time_t t0;             /* first hour of the range */
-    size_t nh;                 /* hours in the range */
-    double *v;                 /* nh * (ECO_W_NITEMS + ECO_GW_NITEMS + ECO_W_TABLE2_N) */
-    uint8_t *have;             /* nh */
-} dread_t;
+/* ---- reading one device's samples
+ *
+ * The values come series by series (a device's factors in code order), each in time order; a sample
+ * is every factor's value at one hour. They are kept as (hour, slot, value) triples in arrival order
+ * and sorted by hour (stable), so memory follows the values read, not the length of the range. */
 
 #define WSTRIDE (ECO_W_NITEMS + ECO_GW_NITEMS + ECO_W_TABLE2_N + ECO_SEA_NITEMS)
 #define SEA_OFF (ECO_W_NITEMS + ECO_GW_NITEMS + ECO_W_TABLE2_N)
+
+typedef struct wval {
+    uint32_t h;       /* hour from the range's start */
+    uint32_t seq;     /* arrival order: a later factor of the same item wins */
+    int slot;
+    double v;
+} wval_t;
+
+typedef struct dread {
+    const wsrc_t *w;
+    eco_time_t t0;
+    size_t nh;
+    wval_t *v;
+    size_t n, cap;
+    int oom;
+} dread_t;
+
+static int push(dread_t *d, uint32_t h, int slot, double v)
+{
+    if (d->n == d->cap) {
+        size_t nc = d->cap ? d->cap * 2 : 1024;
+        wval_t *nv = realloc(d->v, nc * sizeof *nv);
+        if (!nv) return d->oom = 1;
+        d->v = nv;
+        d->cap = nc;
+    }
+    d->v[d->n] = (wval_t){h, (uint32_t)d->n, slot, v};
+    d->n++;
+    return 0;
+}
 
 static int on_value(void *ud, size_t k, eco_time_t t, const char *vtext, size_t vlen, const char *flag)
 {
@@ -192,48 +232,57 @@ static int on_value(void *ud, size_t k, eco_time_t t, const char *vtext, size_t 
             if (e != buf && !*e && isfinite(x) && x >= 0) v = x;
         }
     }
-    double *row = d->v + h * WSTRIDE;
-    if (!d->have[h]) {
-        for (size_t i = 0; i < WSTRIDE; i++) row[i] = NAN;
-        d->have[h] = 1;
-    }
-    /* a later factor of the same item replaces the earlier one (factors in code order), as a later
-     * CSV column would */
-    if (f->item >= 0) row[f->item] = v;
-    if (f->gitem >= 0) row[ECO_W_NITEMS + f->gitem] = v;
-    if (f->x >= 0) row[ECO_W_NITEMS + ECO_GW_NITEMS + f->x] = v;
-    if (f->sitem >= 0) row[SEA_OFF + f->sitem] = v;
-    return 0;
+    /* the record is there (a sample at this hour) even when this value is missing; a missing value
+     * never replaces another factor's valid value of the same item */
+    int r = push(d, (uint32_t)h, -1, NAN);
+    if (!r && f->item >= 0) r = push(d, (uint32_t)h, f->item, v);
+    if (!r && f->gitem >= 0) r = push(d, (uint32_t)h, ECO_W_NITEMS + f->gitem, v);
+    if (!r && f->x >= 0) r = push(d, (uint32_t)h, ECO_W_NITEMS + ECO_GW_NITEMS + f->x, v);
+    if (!r && f->sitem >= 0) r = push(d, (uint32_t)h, SEA_OFF + f->sitem, v);
+    return r ? 1 : 0;
+}
+
+static int cmp_wval(const void *a, const void *b)
+{
+    const wval_t *x = a, *y = b;
+    if (x->h != y->h) return x->h < y->h ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 static int wsamples(void *ud, eco_day_t from, eco_day_t to, eco_tgt_wsample_cb cb, void *cbud)
 {
     wsrc_t *w = ud;
     if (to < from || !w->ndevs || !w->nfacs) return 0;
-    dread_t d = {w, (eco_time_t)from * ECO_DAY_S, (size_t)(to - from + 1) * 24, NULL, NULL};
-    d.v = malloc(d.nh * WSTRIDE * sizeof *d.v);
-    d.have = malloc(d.nh);
+    dread_t d = {w, (eco_time_t)from * ECO_DAY_S, (size_t)(to - from + 1) * 24, NULL, 0, 0, 0};
+    double row[WSTRIDE];
     const char **mn = malloc(w->nfacs * sizeof *mn), **fac = malloc(w->nfacs * sizeof *fac);
     int r = 0;
-    if (!d.v || !d.have || !mn || !fac) r = ECO_ENOMEM;
+    if (!mn || !fac) r = ECO_ENOMEM;
     for (size_t f = 0; !r && f < w->nfacs; f++) fac[f] = w->facs[f].code;
     for (size_t i = 0; !r && i < w->ndevs; i++) {
-        memset(d.have, 0, d.nh);
+        d.n = 0;
         for (size_t f = 0; f < w->nfacs; f++) mn[f] = w->devs[i].mn;
         r = eco_store_hour_values(w->st, mn, fac, w->nfacs, d.t0, (eco_time_t)(to + 1) * ECO_DAY_S - 1, on_value, &d,
                                   &w->err);
-        for (size_t h = 0; !r && h < d.nh; h++) {
-            if (!d.have[h]) continue;
-            const double *row = d.v + h * WSTRIDE;
-            eco_tgt_wsample_t s = {w->devs[i].site, from + (eco_day_t)(h / 24), row,
+        if (d.oom) r = eco_err_set(&w->err, ECO_ENOMEM, "out of memory reading the water samples of %s", w->devs[i].mn);
+        if (r) break;
+        if (d.n) qsort(d.v, d.n, sizeof *d.v, cmp_wval);
+        int stop = 0;
+        for (size_t a = 0; a < d.n && !stop;) {
+            size_t b = a;
+            for (size_t k = 0; k < WSTRIDE; k++) row[k] = NAN;
+            for (; b < d.n && d.v[b].h == d.v[a].h; b++)
+                if (d.v[b].slot >= 0 && isfinite(d.v[b].v)) row[d.v[b].slot] = d.v[b].v;
+            eco_tgt_wsample_t s = {w->devs[i].site, from + (eco_day_t)(d.v[a].h / 24), row,
                                    row + ECO_W_NITEMS + ECO_GW_NITEMS};
             if (w->sites[s.site].kind == ECO_TGT_W_GROUND) s.v = row + ECO_W_NITEMS, s.x = NULL;
             if (w->sites[s.site].kind == ECO_TGT_W_SEA) s.v = row + SEA_OFF, s.x = NULL;
-            if (cb(cbud, &s)) break;
+            stop = cb(cbud, &s);
+            a = b;
         }
+        if (stop) break;
     }
     free(d.v);
-    free(d.have);
     free(mn);
     free(fac);
     return r;
@@ -273,7 +322,7 @@ int eco_store_water_source(eco_store_t *s, eco_tgt_source_t *src, eco_err_t *err
         eco_store_water_source_free(src);
         return r;
     }
-    qsort(w->facs, w->nfacs, sizeof *w->facs, cmp_fac);
+    if (w->nfacs) qsort(w->facs, w->nfacs, sizeof *w->facs, cmp_fac);
     src->wsites = w->sites;
     src->nwsites = w->nsites;
     src->wset = 0;

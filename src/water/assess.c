@@ -189,3 +189,33 @@ double eco_water_cwqi(const double v[ECO_W_NITEMS], eco_water_body_t wb, uint32_
     }
     return n ? s : NAN;
 }
+
+void eco_water_cwqi_acc_init(eco_water_cwqi_acc_t *a)
+{
+    eco_water_acc_init(&a->t[0]);
+    eco_water_acc_init(&a->t[1]);
+    a->m[0] = a->m[1] = 0;
+}
+
+void eco_water_cwqi_acc_add(eco_water_cwqi_acc_t *a, const double mean[ECO_W_NITEMS], eco_water_body_t wb)
+{
+    int k = wb == ECO_WB_LAKE;
+    eco_water_acc_add(&a->t[k], mean);
+    a->m[k]++;
+}
+
+double eco_water_cwqi_acc_value(const eco_water_cwqi_acc_t *a, uint32_t set)
+{
+    double s = 0;
+    int m = 0;
+    for (int k = 0; k < 2; k++) {
+        if (!a->m[k]) continue;
+        double v[ECO_W_NITEMS];
+        eco_water_acc_mean(&a->t[k], v);
+        double c = eco_water_cwqi(v, k ? ECO_WB_LAKE : ECO_WB_RIVER, set);
+        if (!isfinite(c)) continue;
+        s += c * a->m[k];
+        m += a->m[k];
+    }
+    return m ? s / m : NAN;
+}

@@ -115,4 +115,17 @@ const char *eco_water_tli_class(double tli);
 double eco_water_cwqi_item(eco_water_item_t it, double c, eco_water_body_t wb);
 double eco_water_cwqi(const double v[ECO_W_NITEMS], eco_water_body_t wb, uint32_t set);
 
+/* A city's (county's, basin's) CWQI, 51号: per water type the item means over its sections' period
+ * means (pH through [H+]), the CWQI of each type from those means, weighted by the section counts:
+ * [CWQI(river)·M(river) + CWQI(lake)·M(lake)] / [M(river) + M(lake)]. Add each section that has a
+ * period value. */
+typedef struct eco_water_cwqi_acc {
+    eco_water_acc_t t[2]; /* by eco_water_body_t */
+    int m[2];             /* sections */
+} eco_water_cwqi_acc_t;
+void eco_water_cwqi_acc_init(eco_water_cwqi_acc_t *a);
+void eco_water_cwqi_acc_add(eco_water_cwqi_acc_t *a, const double mean[ECO_W_NITEMS], eco_water_body_t wb);
+/** NAN when no section was added (or none has an item of set). */
+double eco_water_cwqi_acc_value(const eco_water_cwqi_acc_t *a, uint32_t set);
+
 #endif

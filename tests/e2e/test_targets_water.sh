@@ -129,6 +129,18 @@ check(rows2.get("sw", {}).get("to_date") == "40.0%" and rows2.get("sw", {}).get(
 check(rows2.get("gw", {}).get("status") == "met", f"the groundwater target is met at the year's end ({rows2.get('gw', {}).get('status')})")
 rz = report(csv_args, fmt="text", lang="zh")
 check(rz.returncode == 0 and "还差2个" in rz.stdout and "补充项目超标" in rz.stdout, "the Chinese report words the gap and the Table 2 failure")
+# a sections file without a kind column: the samples file that names a site says what it is
+with open(f"{tmp}/nokind.csv", "w") as f:
+    f.write("site,city\n" + "".join(f"{s},{city[s]}\n" for s in ["G1", "G2", "G3", "G4", "S1"]))
+with open(f"{tmp}/badkind.csv", "w") as f:
+    f.write("site,city,kind\nA9,杭州市,air\n")
+rk = report(["--groundwater-input", f"{tmp}/wells.csv", "--sections", f"{tmp}/nokind.csv"])
+rowsk = {x["target"]: x for x in json.loads(rk.stdout)} if rk.returncode == 0 else {}
+check(rowsk.get("gw", {}).get("to_date") == "25.0%" and rowsk.get("gw", {}).get("completeness") == "4/4"
+      and rowsk.get("sw", {}).get("status") == "no data",
+      f"wells listed without a kind are wells (25.0%, 4/4); S1 without samples is no section ({rowsk.get('gw')}, {rowsk.get('sw')})")
+rb = report(["--groundwater-input", f"{tmp}/wells.csv", "--sections", f"{tmp}/badkind.csv"])
+check("badkind.csv:2" in rb.stderr and "air" in rb.stderr, f"a sections row of a kind that is not water is named ({rb.stderr.strip()[:160]})")
 
 # ---- the same samples through the store: sites, devices, factors, hour records over HJ 212
 data = f"{tmp}/data"

@@ -114,7 +114,9 @@ AT3,R
 HALF,R
 CSV
 "$B" water assess --period month --by region --sections "$T/cws.csv" "$T/cw.csv" > "$T/cwr.out" 2>/dev/null
-expect_eq "a region's CWQI is the mean of its sections'" "$(col "$T/cwr.out" R 2024-05 cwqi)" "3.00"
+# 51号: a region's CWQI from its sections' mean concentrations (DO 7.5 -> 5/7.5, CODMn 4.5/6, NH3-N
+# 0.75/1, TP 0.15/0.2, pH 7 -> 0): 0.667 + 0.75 * 3 = 2.92, not the mean of the sections' 3.00
+expect_eq "a region's CWQI (51号) is that of its sections' mean concentrations" "$(col "$T/cwr.out" R 2024-05 cwqi)" "2.92"
 
 # drinking-water sources: S1 Fe mean (0.1+0.3)/2 = 0.2 <= 0.3 and Class II: compliant; S2 Fe 0.5 > 0.3
 # (Table 2); S3 CODMn 7 -> Class IV; S4 benzene 0.02 over a --limits 0.01 (Table 3). By count 1/4 =

@@ -13,6 +13,7 @@
 
 #include "brain/rank.h"
 #include "core/error.h"
+#include "standards/water.h"
 
 static void test_ties_and_direction(void **state)
 {
@@ -215,7 +216,7 @@ static void test_report(void **state)
     f.cur[1] = per(3.3, 80.0, 35, 0), f.prev[1] = per(3.0, 80.0, 35, 0);
     f.cur[2] = per(3.3, 95.0, 25, 1), f.prev[2] = per(3.1, 96.0, 25, 1);
     f.cur[3] = per(NAN, NAN, NAN, 0), f.cur[3].days_with_data = 0;
-    eco_tgt_source_t src = {&f, fake_stat, fake_each};
+    eco_tgt_source_t src = {.ud = &f, .stat = fake_stat, .each = fake_each};
     eco_day_t to = eco_day_from_civil(2025, 5, 31);
     eco_rank_row_t *r;
     size_t n;
@@ -288,6 +289,85 @@ static void test_periods(void **state)
     assert_int_equal(eco_rank_index_parse("aqi", &ix), ECO_EINVAL);
 }
 
+/* CWQI ranking over a water source: sections (CWQI of their period means), a city by 51号 (item means
+ * over its sections), ties, the change against a year earlier */
+typedef struct wfake {
+    eco_tgt_wsite_t site[4];
+    double v[6][ECO_W_NITEMS];
+    size_t vsite[6];
+    eco_day_t vday[6];
+} wfake_t;
+
+static int wfake_samples(void *ud, eco_day_t from, eco_day_t to, eco_tgt_wsample_cb cb, void *cbud)
+{
+    wfake_t *f = ud;
+    for (int i = 0; i < 6; i++)
+        if (f->vday[i] >= from && f->vday[i] <= to) {
+            eco_tgt_wsample_t s = {f->vsite[i], f->vday[i], f->v[i], NULL};
+            if (cb(cbud, &s)) break;
+        }
+    return 0;
+}
+
+static void test_cwqi(void **state)
+{
+    (void)state;
+    wfake_t f;
+    memset(&f, 0, sizeof f);
+    const char *codes[4] = {"A", "B", "C", "W"};
+    const char *cities[4] = {"X市", "X市", "Y市", "Y市"};
+    for (int i = 0; i < 4; i++) {
+        f.site[i].code = codes[i];
+        f.site[i].region[0] = cities[i];
+        f.site[i].region[1] = f.site[i].region[2] = "";
+        f.site[i].kind = i == 3 ? ECO_TGT_W_GROUND : ECO_TGT_W_SURFACE; /* a well: not ranked by CWQI */
+    }
+    for (int k = 0; k < 6; k++)
+        for (int i = 0; i < ECO_W_NITEMS; i++) f.v[k][i] = NAN;
+    eco_day_t may = eco_day_from_civil(2025, 5, 10), may24 = eco_day_from_civil(2024, 5, 10);
+    /* A: DO 4, NH3-N 0.5 -> 1.25 + 0.5 = 1.75; B: DO 8, NH3-N 1.5 -> 0.625 + 1.5 = 2.125;
+     * city X by 51号: DO 6, NH3-N 1.0 -> 0.8333 + 1 = 1.83 (the mean of A and B would be 1.94) */
+    f.v[0][ECO_W_DO] = 4, f.v[0][ECO_W_NH3N] = 0.5, f.vsite[0] = 0, f.vday[0] = may;
+    f.v[1][ECO_W_DO] = 8, f.v[1][ECO_W_NH3N] = 1.5, f.vsite[1] = 1, f.vday[1] = may;
+    /* C: DO 5, NH3-N 0.75 -> 1.75, tied with A at 2 decimals */
+    f.v[2][ECO_W_DO] = 5, f.v[2][ECO_W_NH3N] = 0.75, f.vsite[2] = 2, f.vday[2] = may;
+    /* A a year earlier: DO 5, NH3-N 1.0 -> 2.00: change (1.75 - 2.00) / 2.00 = -12.5 % */
+    f.v[3][ECO_W_DO] = 5, f.v[3][ECO_W_NH3N] = 1.0, f.vsite[3] = 0, f.vday[3] = may24;
+    f.v[4][ECO_W_DO] = 1, f.v[4][ECO_W_NH3N] = 9, f.vsite[4] = 3, f.vday[4] = may; /* the well */
+    f.vday[5] = eco_day_from_civil(2000, 1, 1);
+    eco_tgt_source_t src = {0};
+    src.wud = &f;
+    src.wsites = f.site;
+    src.nwsites = 4;
+    src.wset = ECO_WBIT(ECO_W_DO) | ECO_WBIT(ECO_W_NH3N);
+    src.wsamples = wfake_samples;
+    eco_rank_row_t *r;
+    size_t n;
+    eco_day_t from = eco_day_from_civil(2025, 5, 1), to = eco_day_from_civil(2025, 5, 31);
+    assert_int_equal(eco_rank_report(&src, ECO_RIX_CWQI, "site", "date", from, to, &r, &n), 0);
+    assert_int_equal(n, 3);
+    assert_string_equal(r[0].entity, "A"); /* ties: by name */
+    assert_string_equal(r[1].entity, "C");
+    assert_string_equal(r[2].entity, "B");
+    assert_int_equal(r[0].rank, 1);
+    assert_int_equal(r[1].rank, 1);
+    assert_int_equal(r[2].rank, 3);
+    assert_true(fabs(r[0].value - 1.75) < 1e-9 && fabs(r[2].value - 2.13) < 1e-9);
+    assert_true(fabs(r[0].prev - 2.0) < 1e-9 && fabs(r[0].change - -12.5) < 1e-9);
+    assert_true(isnan(r[1].prev) && isnan(r[1].change));
+    free(r);
+    assert_int_equal(eco_rank_report(&src, ECO_RIX_CWQI, "city", "date", from, to, &r, &n), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(r[0].entity, "Y市");
+    assert_true(fabs(r[0].value - 1.75) < 1e-9);
+    assert_string_equal(r[1].entity, "X市");
+    assert_true(fabs(r[1].value - 1.83) < 1e-9);
+    free(r);
+    /* no water input: an error, not an empty ranking */
+    src.wsamples = NULL;
+    assert_int_equal(eco_rank_report(&src, ECO_RIX_CWQI, "city", "date", from, to, &r, &n), ECO_ENODATA);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -297,6 +377,7 @@ int main(void)
         cmocka_unit_test(test_index_file),
         cmocka_unit_test(test_report),
         cmocka_unit_test(test_periods),
+        cmocka_unit_test(test_cwqi),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -139,6 +139,22 @@ static void test_plan_file(void **state)
     unlink(path);
 }
 
+/* last year's dates matching the rest of the year: the day after as-of's date a year earlier */
+static void test_rest_start(void **state)
+{
+    (void)state;
+    /* 30 June 2026: last year's rest from 1 July 2025 */
+    assert_int_equal(eco_tgt_rest_start(2026, eco_day_from_civil(2026, 6, 30)), eco_day_from_civil(2025, 7, 1));
+    /* 28 Feb 2024 (leap year): 28 Feb 2023 is elapsed this year, the rest starts on 1 March */
+    assert_int_equal(eco_tgt_rest_start(2024, eco_day_from_civil(2024, 2, 28)), eco_day_from_civil(2023, 3, 1));
+    /* 29 Feb 2024: taken as 28 Feb 2023 */
+    assert_int_equal(eco_tgt_rest_start(2024, eco_day_from_civil(2024, 2, 29)), eco_day_from_civil(2023, 3, 1));
+    /* 28 Feb 2025: last year's 29 Feb 2024 belongs to the rest */
+    assert_int_equal(eco_tgt_rest_start(2025, eco_day_from_civil(2025, 2, 28)), eco_day_from_civil(2024, 2, 29));
+    /* 31 Dec: nothing remains (past last year's end) */
+    assert_int_equal(eco_tgt_rest_start(2026, eco_day_from_civil(2026, 12, 31)), eco_day_from_civil(2026, 1, 1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -146,6 +162,7 @@ int main(void)
         cmocka_unit_test(test_ratio),
         cmocka_unit_test(test_count),
         cmocka_unit_test(test_plan_file),
+        cmocka_unit_test(test_rest_start),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -222,6 +222,29 @@ static int parse_pcts(const char *s, double *p, int max)
     return n;
 }
 
+/* 51号: a city's CWQI from the item means per water type over its sections, weighted by their counts —
+ * not the mean of the sections' CWQIs (they differ where an item is not linear: DO is 5/C) */
+static void test_city_cwqi(void **state)
+{
+    (void)state;
+    double a[ECO_W_NITEMS], b[ECO_W_NITEMS], c[ECO_W_NITEMS];
+    for (int i = 0; i < ECO_W_NITEMS; i++) a[i] = b[i] = c[i] = NAN;
+    uint32_t set = ECO_WBIT(ECO_W_DO) | ECO_WBIT(ECO_W_NH3N) | ECO_WBIT(ECO_W_TP);
+    a[ECO_W_DO] = 4, a[ECO_W_NH3N] = 0.5, a[ECO_W_TP] = 0.1;   /* river: 1.25 + 0.5 + 0.5 */
+    b[ECO_W_DO] = 8, b[ECO_W_NH3N] = 1.5, b[ECO_W_TP] = 0.3;   /* river: 0.625 + 1.5 + 1.5 */
+    c[ECO_W_DO] = 5, c[ECO_W_NH3N] = 1.0, c[ECO_W_TP] = 0.05;  /* lake (TP vs 0.05): 1 + 1 + 1 */
+    eco_water_cwqi_acc_t q;
+    eco_water_cwqi_acc_init(&q);
+    assert_true(isnan(eco_water_cwqi_acc_value(&q, set)));
+    eco_water_cwqi_acc_add(&q, a, ECO_WB_RIVER);
+    eco_water_cwqi_acc_add(&q, b, ECO_WB_RIVER);
+    /* river means DO 6, NH3-N 1.0, TP 0.2: 5/6 + 1 + 1 = 2.8333..., not (2.25 + 3.625) / 2 = 2.9375 */
+    assert_true(fabs(eco_water_cwqi_acc_value(&q, set) - (5.0 / 6 + 2)) < 1e-12);
+    eco_water_cwqi_acc_add(&q, c, ECO_WB_LAKE);
+    /* (2.8333 * 2 + 3 * 1) / 3 */
+    assert_true(fabs(eco_water_cwqi_acc_value(&q, set) - ((5.0 / 6 + 2) * 2 + 3) / 3) < 1e-12);
+}
+
 static void test_published_aggregates(void **state)
 {
     (void)state;
@@ -314,7 +337,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_grade_edges),  cmocka_unit_test(test_small_count), cmocka_unit_test(test_share_min),
         cmocka_unit_test(test_period_mean),  cmocka_unit_test(test_change),
-        cmocka_unit_test(test_tli_cwqi_sources), cmocka_unit_test(test_published_aggregates),
+        cmocka_unit_test(test_tli_cwqi_sources), cmocka_unit_test(test_city_cwqi), cmocka_unit_test(test_published_aggregates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
