@@ -119,6 +119,8 @@ acknowledges each only after it is committed. Look at:
   $B device list --data $store --format text
   $B alerts list --data $store --format text        # data-quality screens on every stored value
   $B export --data $store --format air | $B air aqi --format text - | tail   # stored hours -> AQI
+  $B targets report --data $store --config data/targets/example-2026.ini --lang en   # air and water targets
+  $B rank --index cwqi --data $store --period \$(date +%Y-%m) --by city        # water sections' CWQI
 The dashboard (一张网) and the API, on this machine only:
   http://127.0.0.1:$http_port/                      # map, AQI table, alerts, live over SSE
   curl -s http://127.0.0.1:$http_port/api/v1/aqi/latest | head -c 600
