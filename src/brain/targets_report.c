@@ -143,7 +143,8 @@ int eco_tgt_report(const eco_plan_t *plan, eco_day_t asof, int zh, const eco_tgt
             row->status = zh ? "未评估" : "not evaluated";
             snprintf(reason, sreason, zh ? "未提供空气数据（--input 或 --data）" : "no air data given (--input or --data)");
             if (td->has_value) {
-                snprintf(goal, sgoal, "%s %g%s", eco_cmp_text(td->cmp), td->value, td->unit);
+                const char *u = td->unit[0] ? td->unit : in->unit;
+                snprintf(goal, sgoal, "%s %g%s%s", eco_cmp_text(td->cmp), td->value, u[0] && strcmp(u, "%") ? " " : "", u);
                 row->target = td->value;
             }
             continue;
