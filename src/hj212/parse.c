@@ -732,6 +732,12 @@ refuse:
  * its start, to the general reading, and popping resumes after its end.
  * Slices always point into the segment itself, never into buf. */
 #define SB_PAD 128
+/* The stream reading takes a CP of fewer bytes than this (any CP of a
+ * standard segment): every field needs at least 3 of its bytes ('-', '='
+ * and the separator or the end), so such a CP cannot hold more than
+ * ECO_HJ212_MAX_FIELDS fields and the loop stores without checking the
+ * limit. Longer ones (tolerant mode) take the windows. */
+#define SB_MAX_CP (3 * ECO_HJ212_MAX_FIELDS - 1)
 #define SB_WORDS ((ECO_HJ212_MAX_LEN + 1 + 63) / 64 + 1)
 
 typedef struct sbits {
@@ -854,6 +860,20 @@ static int sb_build(sbits_t *sb, const char *seg, size_t ce)
     return sb_build_sse2(sb, seg, ce);
 }
 
+/* The index of the lowest set bit of x != 0, as a size_t. On x86-64 one
+ * tzcnt (a bsf where there is no BMI: the same answer for x != 0): the
+ * builtin's int result costs a zeroing and a sign extension at every pop. */
+static inline size_t ctz64(uint64_t x)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    uint64_t r;
+    __asm__("tzcnt %1, %0" : "=r"(r) : "rm"(x) : "cc");
+    return (size_t)r;
+#else
+    return (size_t)__builtin_ctzll(x);
+#endif
+}
+
 /* popping the marks in order: x holds the unpopped marks of the word at base */
 #define SB_POP(pos)                                                                                                    \
     do {                                                                                                               \
@@ -861,7 +881,7 @@ static int sb_build(sbits_t *sb, const char *seg, size_t ce)
             base += 64;                                                                                                \
             x = M[base >> 6];                                                                                          \
         }                                                                                                              \
-        (pos) = base + (unsigned)__builtin_ctzll(x);                                                                   \
+        (pos) = base + ctz64(x);                                                                                       \
         x &= x - 1;                                                                                                    \
     } while (0)
 #define SB_SEEK(at)                                                                                                    \
@@ -1545,6 +1565,13 @@ static inline double num_padded(const char *b, size_t n, const char *p)
     return parse_num_scalar(p, n);
 }
 
+/* flag_known for the stream loop, out of line: a flag it has not judged
+ * yet (once per packet and byte), or one longer than a byte */
+static __attribute__((noinline)) int flag_known_cold(fstate_t *fs, eco_slice_t val, const eco_hj212_packet_t *k)
+{
+    return flag_known(fs, val, k->edition);
+}
+
 /* A field the stream loop does not store itself (cold): through
  * add_field_k, with the keys made again here rather than kept alive in the
  * loop; the new fields' numbers made after. */
@@ -1596,7 +1623,6 @@ static __attribute__((noinline)) int parse_cp_stream(pctx_t *c, masks_t *mk, con
     fstate_t fs; /* large, but only the slots in use are ever touched */
     fstate_init(&fs);
     eco_hj212_field_t *fl = k->fields; /* the next field: k->fields[nfields] */
-    eco_hj212_field_t *const fl_end = k->fields + ECO_HJ212_MAX_FIELDS;
     uint32_t lf_mask = 0, lf_start = 0;
     uint64_t lf_key = 0;
     size_t s = cs, base, e;
@@ -1632,60 +1658,76 @@ static __attribute__((noinline)) int parse_cp_stream(pctx_t *c, masks_t *mk, con
     do SB_POP(e);                                                                                                      \
     while (b[e] == '=' || b[e] == '-') /* the ';' put at ce ends the last entry */
     SB_SEEK(cs);
-    for (;;) { /* s < ce here */
+    for (;;) { /* s < ce here: an entry starts at s */
         size_t D, Q;
+        uint64_t ckey;
         SB_POP(D);
-        if (__builtin_expect(b[D] != '-' || D == s, 0)) goto param; /* a parameter, or odd */
+        if (__builtin_expect(b[D] != '-' || D - s - 1 >= 8, 0)) goto odd_d; /* a parameter, a long code, odd */
+        ckey = load8(b + s) & lenmask[D - s];
         SB_POP(Q);
         if (__builtin_expect(b[Q] != '=', 0)) goto general; /* no '=', or a second '-' before it */
         if (__builtin_expect(b[Q + 1] == '/' && b[Q + 2] == '/' && Q + 2 < ce, 0)) goto general; /* an -Info log */
-        {
-            /* a code of 1..8 bytes, a known suffix of 2..8 (1..8 here, and
-             * no suffix in the table has 1 byte); the end is popped last,
-             * once the code and suffix are done with */
-            size_t cl = D - s, ns = Q - D - 1;
-            if (__builtin_expect(((cl - 1) | (ns - 1)) >= 8 || fl >= fl_end, 0)) goto field_pop;
-            uint64_t skey = load8(b + D + 1) & lenmask[ns];
-            const sfx_t *sx = &sfx_table[((skey ^ (uint64_t)ns) * SFX_MUL) >> 58];
-            if (__builtin_expect(sx->len != ns || word8(sx->name) != skey, 0)) goto field_pop;
-            uint64_t ckey = load8(b + s) & lenmask[cl];
-            unsigned sid = sx->sid;
-            uint32_t bit = 1u << sid;
-            if (ckey != lf_key) {
-                /* a new factor, made here when surely new, known and the
-                 * factors are still searched linearly */
-                const eco_hj212_code_t *info;
-                uint64_t cb = code_bit(ckey);
-                if ((fs.seen & cb) || k->nfactors >= LINEAR_MAX ||
-                    !(info = eco_hj212_code_find_key(slice_at(seg + s, cl), ckey, k->st)))
-                    goto field_pop;
-                CLOSE_RUN();
-                uint32_t nf = NFIELDS(), f = k->nfactors;
-                eco_hj212_factor_t *fc = &k->factors[f];
-                fc->code = slice_at(seg + s, cl);
-                fc->info = info;
-                fc->first = nf;
-                fc->n = 0;
-                fs.ckey[f] = ckey;
-                fs.nunknown[f] = 0;
-                k->nfactors = f + 1;
-                fs.seen |= cb;
-                lf_key = ckey;
-                lf_mask = 0;
-                lf_start = nf;
-            } else if (__builtin_expect(lf_mask & bit, 0)) {
-                goto field_pop; /* a suffix given twice: add_field_k records it */
-            }
-            POP_END();
-            size_t nv = e - Q - 1;
-            if (sid == SID_FLAG && !flag_known(&fs, slice_at(seg + Q + 1, nv), k->edition)) goto field;
-            lf_mask |= bit;
-            fl->suffix = slice_at(seg + D + 1, ns);
-            fl->value = slice_at(seg + Q + 1, nv);
-            fl->num = num_padded(b + Q + 1, nv, seg + Q + 1);
-            fl++;
-            goto next;
+        if (__builtin_expect(ckey != lf_key, 0)) goto new_factor;
+    have_factor: {
+        /* the last factor's field: a known suffix of 2..8 bytes (1..8
+         * here, and no suffix in the table has 1 byte) not yet seen in it;
+         * the end is popped last, once the suffix is done with */
+        size_t ns = Q - D - 1;
+        if (__builtin_expect(ns - 1 >= 8, 0)) goto field_pop;
+        uint64_t skey = load8(b + D + 1) & lenmask[ns];
+        const sfx_t *sx = &sfx_table[((skey ^ (uint64_t)ns) * SFX_MUL) >> 58];
+        if (__builtin_expect(sx->len != ns || word8(sx->name) != skey, 0)) goto field_pop;
+        unsigned sid = sx->sid;
+        uint32_t bit = 1u << sid;
+        if (__builtin_expect(lf_mask & bit, 0)) goto field_pop; /* a suffix given twice: add_field_k records it */
+        POP_END();
+        size_t nv = e - Q - 1;
+        if (sid == SID_FLAG) {
+            /* a one-byte flag already judged good (bytes here are < 0x80),
+             * or judged now */
+            unsigned ch = (unsigned char)b[Q + 1];
+            if (__builtin_expect(nv != 1 || !((fs.flag_ok[ch >> 6] >> (ch & 63)) & 1), 0) &&
+                !flag_known_cold(&fs, slice_at(seg + Q + 1, nv), k))
+                goto field;
         }
+        lf_mask |= bit;
+        fl->suffix = slice_at(seg + D + 1, ns);
+        fl->value = slice_at(seg + Q + 1, nv);
+        fl->num = num_padded(b + Q + 1, nv, seg + Q + 1);
+        fl++;
+        goto next;
+    }
+    new_factor: {
+        /* a code of 1..8 bytes, not the last factor's: a new factor, made
+         * here when surely new (its bit in fs.seen clear), known and the
+         * factors still searched linearly */
+        const eco_hj212_code_t *info;
+        uint64_t cb = code_bit(ckey);
+        size_t cl = D - s;
+        if ((fs.seen & cb) || k->nfactors >= LINEAR_MAX ||
+            !(info = eco_hj212_code_find_key(slice_at(seg + s, cl), ckey, k->st)))
+            goto field_pop;
+        CLOSE_RUN();
+        uint32_t nf = NFIELDS(), f = k->nfactors;
+        eco_hj212_factor_t *fc = &k->factors[f];
+        fc->code = slice_at(seg + s, cl);
+        fc->info = info;
+        fc->first = nf;
+        fc->n = 0;
+        fs.ckey[f] = ckey;
+        fs.nunknown[f] = 0;
+        k->nfactors = f + 1;
+        fs.seen |= cb;
+        lf_key = ckey;
+        lf_mask = 0;
+        lf_start = nf;
+        goto have_factor;
+    }
+    odd_d:
+        if (b[D] != '-' || D == s) goto param; /* a parameter, or odd */
+        SB_POP(Q);                               /* a code over 8 bytes */
+        if (b[Q] != '=') goto general;
+        if (b[Q + 1] == '/' && b[Q + 2] == '/' && Q + 2 < ce) goto general;
     field_pop:
         POP_END();
     field:
@@ -2033,7 +2075,7 @@ static int parse_impl(eco_slice_t segment, const eco_hj212_opts_t *o, eco_hj212_
 #if HJ212_WINDOWS
     wsrc_t ws;
     sbits_t sb;
-    if (fast && sb_build(&sb, seg, ce)) { /* clean: the stream reading */
+    if (fast && ce - cs < SB_MAX_CP && sb_build(&sb, seg, ce)) { /* clean: the stream reading */
         sbp = &sb;
         hdr_done = sb_header(&c, &h, &sb, cp_at);
     } else if (fast && n >= WIN_READ) {
