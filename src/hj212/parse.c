@@ -1219,6 +1219,7 @@ typedef struct fstate {
     uint64_t seen;                            /* bit code_bit(key) of every factor's code: a clear bit
                                                  proves a code new without a search */
     int hashed, regroup, dups;
+    uint32_t fidx_done;                       /* the stream reading: fidx written below this field */
 } fstate_t;
 
 static inline uint64_t code_bit(uint64_t key) { return 1ull << ((key * 0x9E3779B97F4A7C15ull) >> 58); }
@@ -1510,6 +1511,7 @@ static inline void fstate_init(fstate_t *fs)
     fs->hashed = fs->regroup = fs->dups = 0;
     fs->flag_seen[0] = fs->flag_seen[1] = fs->flag_ok[0] = fs->flag_ok[1] = 0;
     fs->seen = 0;
+    fs->fidx_done = 0;
 }
 
 /* The numbers of fields [from, k->nfields), added by a slow path of the
@@ -1572,6 +1574,23 @@ static __attribute__((noinline)) int flag_known_cold(fstate_t *fs, eco_slice_t v
     return flag_known(fs, val, k->edition);
 }
 
+/* The stream loop writes no fs.fidx while no factor's fields have come
+ * apart (fs.regroup clear): the fields are then grouped factor after
+ * factor, in factor order, so each one's factor follows from the factors'
+ * first and n. Written here, from fs.fidx_done on, before a slow path that
+ * may set fs.regroup (add_field_k writes the fidx of the fields it adds);
+ * once it is set the loop writes them itself (CLOSE_RUN). */
+static void sb_fidx_fill(const eco_hj212_packet_t *k, fstate_t *fs)
+{
+    if (fs->regroup) return;
+    uint32_t from = fs->fidx_done;
+    for (uint32_t f = k->nfactors; f-- > 0;) {
+        uint32_t a = k->factors[f].first, b = a + k->factors[f].n;
+        if (b <= from) break;
+        for (uint32_t i = a < from ? from : a; i < b; i++) fs->fidx[i] = (uint16_t)f;
+    }
+}
+
 /* A field the stream loop does not store itself (cold): through
  * add_field_k, with the keys made again here rather than kept alive in the
  * loop; the new fields' numbers made after. */
@@ -1583,8 +1602,10 @@ static __attribute__((noinline)) int sb_field_slow(pctx_t *c, fstate_t *fs, cons
     uint64_t ckey = load8(b + s) & lenmask[cl < 8 ? cl : 8];
     uint64_t skey = load8(b + D + 1) & lenmask[ns < 8 ? ns : 8];
     uint32_t before = c->pkt->nfields;
+    sb_fidx_fill(c->pkt, fs);
     int rc = add_field_k(c, fs, slice_at(seg + s, cl), ckey, slice_at(seg + D + 1, ns), skey,
                          slice_at(seg + Q + 1, e - Q - 1));
+    fs->fidx_done = c->pkt->nfields;
     numbers_from(c->pkt, before, seg + c->n);
     return rc;
 }
@@ -1593,7 +1614,9 @@ static __attribute__((noinline)) int sb_field_slow(pctx_t *c, fstate_t *fs, cons
 static __attribute__((noinline)) int sb_general(pctx_t *c, fstate_t *fs, masks_t *mk, size_t s, size_t ce, size_t *e)
 {
     uint32_t before = c->pkt->nfields;
+    sb_fidx_fill(c->pkt, fs);
     int rc = cp_general(c, fs, masks(mk, c->seg, c->n), s, ce, e);
+    fs->fidx_done = c->pkt->nfields;
     numbers_from(c->pkt, before, c->seg + c->n);
     return rc;
 }
@@ -1635,7 +1658,8 @@ static __attribute__((noinline)) int parse_cp_stream(pctx_t *c, masks_t *mk, con
             uint32_t lf_ = k->nfactors - 1, nf_ = NFIELDS();                                                           \
             fs.sid_mask[lf_] = lf_mask;                                                                                \
             k->factors[lf_].n += nf_ - lf_start;                                                                       \
-            for (uint32_t i_ = lf_start; i_ < nf_; i_++) fs.fidx[i_] = (uint16_t)lf_;                                  \
+            if (fs.regroup) /* else sb_fidx_fill writes them when needed */                                           \
+                for (uint32_t i_ = lf_start; i_ < nf_; i_++) fs.fidx[i_] = (uint16_t)lf_;                              \
         }                                                                                                              \
     } while (0)
 #define FLUSH()                                                                                                        \
