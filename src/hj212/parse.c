@@ -289,31 +289,53 @@ static inline int dig2(const char *p) { return (p[0] - '0') * 10 + (p[1] - '0');
 /* DataTime: YYYYMMDDhhmmss, or with milliseconds (17 digits). */
 static int all_digits(eco_slice_t s);
 
+/* eco_day_from_civil for a year of 4 digits (0..9999), without its
+ * division by 400 of a signed era: the year (from March) is moved up by one
+ * era of 400 years (146,097 days) so that everything is positive, and the
+ * era taken back in the constant. The unit test compares the two on every
+ * date of 0000..9999. */
+static inline int64_t days_from_civil4(int y, int m, int d)
+{
+    const unsigned yy = (unsigned)(y - (m <= 2) + 400);                  /* 399 .. 10399 */
+    const unsigned doy = (153u * (unsigned)(m + (m > 2 ? -3 : 9)) + 2) / 5 + (unsigned)d - 1;
+    return (int64_t)(yy * 365u + yy / 4 - yy / 100 + yy / 400 + doy) - 719468 - 146097;
+}
+
 static int parse_datatime(eco_slice_t s, eco_time_t *out)
 {
+    static const unsigned char dm[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if ((s.len != 14 && s.len != 17) || !all_digits(s)) return -1;
     int y = dig2(s.ptr) * 100 + dig2(s.ptr + 2), mo = dig2(s.ptr + 4), d = dig2(s.ptr + 6);
     int h = dig2(s.ptr + 8), mi = dig2(s.ptr + 10), se = dig2(s.ptr + 12);
-    if (mo < 1 || mo > 12 || d < 1 || d > eco_days_in_month(y, mo) || h > 23 || mi > 59 || se > 59) return -1;
-    *out = eco_time_from_day(eco_day_from_civil(y, mo, d)) + h * 3600 + mi * 60 + se;
+    if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 59) return -1;
+    if (d > dm[mo] && !(mo == 2 && d == 29 && (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))) return -1;
+    *out = eco_time_from_day((eco_day_t)days_from_civil4(y, mo, d)) + h * 3600 + mi * 60 + se;
     return 0;
 }
 
 /* Only '0'..'9'? (QN and DataTime: 14 to 17 of them) 8 bytes at a time:
- * a byte is a digit when its high nibble is 3 and adding 6 keeps it so. */
+ * a byte is a digit when its high nibble is 3 and adding 6 keeps it so.
+ * From 8 bytes on, the last word is the slice's last 8 bytes (overlapping
+ * the one before), so there is no byte-by-byte tail. */
+static inline int digits8(const char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return (x & 0xF0F0F0F0F0F0F0F0ull) == 0x3030303030303030ull &&
+           ((x + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) == 0x3030303030303030ull;
+}
+
 static int all_digits(eco_slice_t s)
 {
-    size_t i = 0;
-    for (; i + 8 <= s.len; i += 8) {
-        uint64_t x;
-        memcpy(&x, s.ptr + i, 8);
-        if ((x & 0xF0F0F0F0F0F0F0F0ull) != 0x3030303030303030ull ||
-            ((x + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) != 0x3030303030303030ull)
-            return 0;
+    if (s.len < 8) {
+        for (size_t i = 0; i < s.len; i++)
+            if ((unsigned)(s.ptr[i] - '0') >= 10u) return 0;
+        return 1;
     }
-    for (; i < s.len; i++)
-        if ((unsigned)(s.ptr[i] - '0') >= 10u) return 0;
-    return 1;
+    size_t i = 0;
+    for (; i + 8 < s.len; i += 8)
+        if (!digits8(s.ptr + i)) return 0;
+    return digits8(s.ptr + s.len - 8);
 }
 
 /* "1", "0002": a small decimal, -1 otherwise */

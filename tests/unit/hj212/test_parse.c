@@ -964,6 +964,37 @@ static void test_digit_checks(void **state)
         }
 }
 
+/* DataTime is read by the parser's own calendar arithmetic (parse.c:
+ * days_from_civil4, a month-length table): on every date of chosen years
+ * (leap rules, the first and last years 4 digits can write, the epoch) and
+ * on random ones, with days 0..32 so that invalid dates are tried too, the
+ * time is eco_day_from_civil's and has_time follows eco_days_in_month. */
+static void check_datatime(int y, int mo, int d, int h, int mi, int se)
+{
+    char seg[160];
+    snprintf(seg, sizeof seg, "QN=20160801085857223;ST=32;CN=2011;PW=1;MN=X;Flag=5;CP=&&DataTime=%04d%02d%02d%02d%02d%02d&&",
+             y, mo, d, h, mi, se);
+    eco_err_t err;
+    assert_int_equal(eco_hj212_parse(eco_slice_cstr(seg), NULL, &pkt, &err), 0);
+    int valid = mo >= 1 && mo <= 12 && d >= 1 && d <= eco_days_in_month(y, mo) && h < 24 && mi < 60 && se < 60;
+    if (pkt.has_time != valid) fail_msg("%s: has_time %d, want %d", seg, pkt.has_time, valid);
+    if (valid && pkt.time != eco_time_from_day(eco_day_from_civil(y, mo, d)) + h * 3600 + mi * 60 + se)
+        fail_msg("%s: time %lld", seg, (long long)pkt.time);
+}
+
+static void test_datatime_calendar(void **state)
+{
+    (void)state;
+    static const int years[] = {0, 1, 3, 4, 99, 100, 101, 399, 400, 401, 1582, 1600, 1899, 1900,
+                                1969, 1970, 2000, 2024, 2025, 2100, 2400, 9600, 9996, 9999};
+    for (size_t i = 0; i < sizeof years / sizeof years[0]; i++)
+        for (int mo = 0; mo <= 13; mo++)
+            for (int d = 0; d <= 32; d++) check_datatime(years[i], mo, d, (int)(rnd() % 24), (int)(rnd() % 60), 59);
+    for (int i = 0; i < 100000; i++)
+        check_datatime((int)(rnd() % 10000), 1 + (int)(rnd() % 12), 1 + (int)(rnd() % 31), (int)(rnd() % 25),
+                       (int)(rnd() % 61), (int)(rnd() % 61));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -976,6 +1007,7 @@ int main(void)
         cmocka_unit_test(test_stream_reading_on_mutations),
         cmocka_unit_test(test_numbers_against_strtod),
         cmocka_unit_test(test_random_uploads_fast_equals_general),
+        cmocka_unit_test(test_datatime_calendar),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
