@@ -82,6 +82,7 @@
 #endif
 
 #include "hj212/hj212.h"
+#include "hj212/code_hash.h"
 
 /* ------------------------------------------------------------------ context and notes */
 
@@ -808,6 +809,7 @@ static int sb_build_sse2(sbits_t *sb, const char *seg, size_t ce)
     for (size_t w = 0; w < full; w++) sb->m[w] = sb_mark64_sse2(seg + 64 * w, b + 64 * w, &odd);
     sb_tail(b, seg, 64 * full, ce);
     sb->m[full] = sb_mark64_sse2(b + 64 * full, NULL, &odd);
+    b[ce] = 0; /* marked as the ';' it was: the CP's end, told apart by its byte */
     return _mm_movemask_epi8(odd) == 0;
 }
 
@@ -840,6 +842,7 @@ __attribute__((target("avx2"))) static int sb_build_avx2(sbits_t *sb, const char
     for (size_t w = 0; w < full; w++) sb->m[w] = sb_mark64_avx2(seg + 64 * w, b + 64 * w, &odd);
     sb_tail(b, seg, 64 * full, ce);
     sb->m[full] = sb_mark64_avx2(b + 64 * full, NULL, &odd);
+    b[ce] = 0; /* marked as the ';' it was: the CP's end, told apart by its byte */
     return _mm256_testz_si256(odd, odd);
 }
 
@@ -1589,13 +1592,6 @@ static inline double num_padded(const char *b, size_t n, const char *p)
     return parse_num_scalar(p, n);
 }
 
-/* flag_known for the stream loop, out of line: a flag it has not judged
- * yet (once per packet and byte), or one longer than a byte */
-static __attribute__((noinline)) int flag_known_cold(fstate_t *fs, eco_slice_t val, const eco_hj212_packet_t *k)
-{
-    return flag_known(fs, val, k->edition);
-}
-
 /* The stream loop writes no fs.fidx while no factor's fields have come
  * apart (fs.regroup clear): the fields are then grouped factor after
  * factor, in factor order, so each one's factor follows from the factors'
@@ -1643,22 +1639,166 @@ static __attribute__((noinline)) int sb_general(pctx_t *c, fstate_t *fs, masks_t
     return rc;
 }
 
-/* The CP by the stream reading (sb_build's comment), in a function of its
- * own so that its loop keeps its state in registers. An entry
- * "code-Suffix=value" is three pops; it is stored here when its code is the
- * last factor's, or is new (its bit in fs.seen clear), known and the
- * factors still few (LINEAR_MAX); its suffix known, at most 8 bytes and not
- * yet seen in the factor; its data flag (a -Flag) in the table; its number
- * converted at once from the padded copy. A "Key=value" parameter is two
- * pops and cp_param. Anything else: the field through add_field_k
- * (sb_field_slow), or the entry from its start through the general reading
- * (sb_general), the loop's state written back before (FLUSH) and read
- * again after (RELOAD). That state is the last factor's (it is always
- * k->nfactors - 1): its key, the suffixes it has, and where its fields
- * added since the last FLUSH begin (lf_start; a FLUSH adds them to its n
- * and writes their fs.fidx). Its code is compared by key alone: codes here
- * hold no NUL byte, so a key of at most 8 bytes fixes the length too
- * (lf_key is 0 when there is no such last factor). */
+/* The stream loop's cursor and the last factor's state, handed between
+ * parse_cp_stream and sb_run. The last factor is always k->nfactors - 1;
+ * lf_key is its code's key when that code has 1..8 bytes, else 0 (codes
+ * here hold no NUL byte, so a key of at most 8 bytes fixes the length too
+ * and the code is compared by key alone); lf_start: where its fields added
+ * since the last FLUSH begin (a FLUSH adds them to its n). */
+typedef struct sbcur {
+    uint64_t x;                 /* the unpopped marks of the word at base */
+    size_t base, s;             /* s: where the entry being read starts */
+    size_t D, Q, e;             /* what sb_run popped of it when it stopped */
+    eco_hj212_field_t *fl;      /* the next field: k->fields[nfields] */
+    uint64_t lf_key;
+    uint32_t lf_mask, lf_start; /* the last factor's known suffixes; see above */
+    /* what sb_run reads on its rarer paths, here so that one pointer brings it */
+    const char *seg;
+    eco_hj212_packet_t *k;
+    fstate_t *fs;
+    const eco_hj212_code_slot_t *slots;
+} sbcur_t;
+
+/* why sb_run stopped: the popped positions of the entry at s it leaves */
+enum { RUN_END,       /* a field stored that ended at ce: the CP is done */
+       RUN_D,         /* D: not a '-' after a code of 1..8 bytes */
+       RUN_GENERAL,   /* D, Q: no '=' after the '-', or a value starting "//" */
+       RUN_FIELD_POP, /* D, Q: a code not made here, a suffix unknown, long or twice */
+       RUN_FLAG };    /* D, Q, e: a data flag not yet judged good */
+
+/* The usual entries of the CP, "code-Suffix=value", as long as they come
+ * (sb_build's comment): each is three pops; it is stored here when its code
+ * is the last factor's, or is new (its bit in fs.seen clear), in the code
+ * hash with a 2017 answer and the factors still few (LINEAR_MAX); its
+ * suffix known, at most 8 bytes and not yet seen in the factor; its data
+ * flag (a -Flag) one byte already judged good; its number converted at
+ * once from the padded copy. It stops at anything else, leaving what it
+ * popped in cu. A function of its own, and one that calls nothing, so that
+ * its loop keeps the cursor in registers. */
+static __attribute__((noinline)) int sb_run(sbcur_t *cu_in, const sbits_t *sb)
+{
+    /* cu is kept on the stack (volatile): wanted at the end only, it
+     * would otherwise hold a register the loop needs */
+    sbcur_t *volatile cu = cu_in;
+    const char *b = sb->buf, *seg = cu_in->seg;
+    eco_hj212_packet_t *k = cu->k;
+    fstate_t *fs = cu->fs;
+    /* the marks read at a fixed offset from b: one register less than a pointer of their own */
+#define M ((const uint64_t *)(const void *)(b + offsetof(sbits_t, m)))
+    uint64_t x = cu_in->x, lf_key = cu_in->lf_key;
+    size_t base = cu_in->base, s = cu_in->s, D, Q = 0, e = 0;
+    eco_hj212_field_t *fl = cu_in->fl;
+    uint32_t lf_mask = cu_in->lf_mask;
+    int why;
+    for (;;) {
+        SB_POP(D);
+        if (__builtin_expect(b[D] != '-' || D - s - 1 >= 8, 0)) { /* a parameter, a long code, odd, the end */
+            why = RUN_D;
+            break;
+        }
+        uint64_t ckey = load8(b + s) & lenmask[D - s];
+        SB_POP(Q);
+        /* no '=' (or a second '-' before it); an -Info log ("//" at ce + 1
+         * cannot be: buf[ce] is 0) */
+        if (__builtin_expect(b[Q] != '=' || (b[Q + 1] == '/' && b[Q + 2] == '/'), 0)) {
+            why = RUN_GENERAL;
+            break;
+        }
+        if (__builtin_expect(ckey != lf_key, 0)) {
+            /* a new factor, made here when surely new, known (a 2017
+             * answer in the hash) and the factors still searched linearly */
+            size_t cl = D - s;
+            uint64_t cb = code_bit(ckey);
+            const eco_hj212_code_t *info = NULL;
+            if (!(fs->seen & cb) && k->nfactors < LINEAR_MAX)
+                for (uint32_t i = eco_hj212_code_slot_of(ckey, cl);; i = (i + 1) & (ECO_HJ212_CODE_HASH_SIZE - 1)) {
+                    const eco_hj212_code_slot_t *sl = &cu->slots[i];
+                    if (!sl->len) break;
+                    if (sl->len == cl && sl->key == ckey) {
+                        info = sl->info;
+                        break;
+                    }
+                }
+            if (!info) {
+                why = RUN_FIELD_POP;
+                break;
+            }
+            uint32_t nf = (uint32_t)(fl - k->fields), f = k->nfactors;
+            if (f) { /* the last factor's run ends */
+                fs->sid_mask[f - 1] = lf_mask;
+                k->factors[f - 1].n += nf - cu->lf_start;
+                if (fs->regroup) /* else sb_fidx_fill writes them when needed */
+                    for (uint32_t i = cu->lf_start; i < nf; i++) fs->fidx[i] = (uint16_t)(f - 1);
+            }
+            eco_hj212_factor_t *fc = &k->factors[f];
+            fc->code = slice_at(seg + s, cl);
+            fc->info = info;
+            fc->first = nf;
+            fc->n = 0;
+            fs->ckey[f] = ckey;
+            fs->nunknown[f] = 0;
+            fs->seen |= cb;
+            k->nfactors = f + 1;
+            cu->lf_start = nf;
+            lf_key = ckey;
+            lf_mask = 0;
+        }
+        /* a known suffix of 2..8 bytes (1..8 here, and no suffix in the
+         * table has 1 byte) not yet seen in the factor; the end is popped
+         * last, once the suffix is done with */
+        size_t ns = Q - D - 1;
+        if (__builtin_expect(ns - 1 >= 8, 0)) {
+            why = RUN_FIELD_POP;
+            break;
+        }
+        uint64_t skey = load8(b + D + 1) & lenmask[ns];
+        const sfx_t *sx = &sfx_table[((skey ^ (uint64_t)ns) * SFX_MUL) >> 58];
+        unsigned sid = sx->sid;
+        uint32_t bit = 1u << sid;
+        if (__builtin_expect(sx->len != ns || word8(sx->name) != skey || (lf_mask & bit), 0)) {
+            why = RUN_FIELD_POP; /* a suffix given twice: add_field_k records it */
+            break;
+        }
+        do SB_POP(e);
+        while (b[e] == '=' || b[e] == '-');
+        size_t nv = e - Q - 1;
+        if (sid == SID_FLAG) { /* a one-byte flag already judged good (bytes here are < 0x80) */
+            unsigned ch = (unsigned char)b[Q + 1];
+            if (__builtin_expect(nv != 1 || !((fs->flag_ok[ch >> 6] >> (ch & 63)) & 1), 0)) {
+                why = RUN_FLAG;
+                break;
+            }
+        }
+        lf_mask |= bit;
+        fl->suffix = slice_at(seg + D + 1, ns);
+        fl->value = slice_at(seg + Q + 1, nv);
+        fl->num = num_padded(b + Q + 1, nv, seg + Q + 1);
+        fl++;
+        s = e + 1;
+        if (__builtin_expect(b[e] == 0, 0)) { /* e == ce; at e + 1 == ce, D pops ce: RUN_D */
+            why = RUN_END;
+            break;
+        }
+    }
+    cu->x = x;
+    cu->base = base;
+    cu->s = s;
+    cu->D = D;
+    cu->Q = Q;
+    cu->e = e;
+    cu->fl = fl;
+    cu->lf_key = lf_key;
+    cu->lf_mask = lf_mask;
+    return why;
+#undef M
+}
+
+/* The CP by the stream reading (sb_build's comment): sb_run reads the usual
+ * entries; what it stops at is read here — a "Key=value" parameter (two
+ * pops and cp_param), a data flag judged for the first time, the end — or
+ * handed on: the field through add_field_k (sb_field_slow), the entry from
+ * its start through the general reading (sb_general), the cursor's state
+ * written back before (FLUSH) and read again after (RELOAD). */
 static __attribute__((noinline)) int parse_cp_stream(pctx_t *c, masks_t *mk, const void *sbv, size_t cs, size_t ce)
 {
     const sbits_t *sb = sbv;
@@ -1667,109 +1807,82 @@ static __attribute__((noinline)) int parse_cp_stream(pctx_t *c, masks_t *mk, con
     const uint64_t *M = sb->m;
     fstate_t fs; /* large, but only the slots in use are ever touched */
     fstate_init(&fs);
-    eco_hj212_field_t *fl = k->fields; /* the next field: k->fields[nfields] */
-    uint32_t lf_mask = 0, lf_start = 0;
-    uint64_t lf_key = 0;
-    size_t s = cs, base, e;
+    sbcur_t cu;
+    cu.seg = seg;
+    cu.k = k;
+    cu.fs = &fs;
+    cu.slots = eco_hj212_code_slots();
+    cu.fl = k->fields;
+    cu.lf_key = 0;
+    cu.lf_mask = cu.lf_start = 0;
+    size_t s = cs, base, e, D, Q;
     uint64_t x;
     int rc;
-#define NFIELDS() ((uint32_t)(fl - k->fields))
-#define CLOSE_RUN()                                                                                                    \
-    do {                                                                                                               \
-        if (k->nfactors) {                                                                                             \
-            uint32_t lf_ = k->nfactors - 1, nf_ = NFIELDS();                                                           \
-            fs.sid_mask[lf_] = lf_mask;                                                                                \
-            k->factors[lf_].n += nf_ - lf_start;                                                                       \
-            if (fs.regroup) /* else sb_fidx_fill writes them when needed */                                           \
-                for (uint32_t i_ = lf_start; i_ < nf_; i_++) fs.fidx[i_] = (uint16_t)lf_;                              \
-        }                                                                                                              \
-    } while (0)
+#define NFIELDS() ((uint32_t)(cu.fl - k->fields))
 #define FLUSH()                                                                                                        \
     do {                                                                                                               \
-        CLOSE_RUN();                                                                                                   \
-        k->nfields = NFIELDS();                                                                                        \
+        uint32_t nf_ = NFIELDS();                                                                                      \
+        if (k->nfactors) {                                                                                             \
+            uint32_t lf_ = k->nfactors - 1;                                                                            \
+            fs.sid_mask[lf_] = cu.lf_mask;                                                                             \
+            k->factors[lf_].n += nf_ - cu.lf_start;                                                                    \
+            if (fs.regroup) /* else sb_fidx_fill writes them when needed */                                           \
+                for (uint32_t i_ = cu.lf_start; i_ < nf_; i_++) fs.fidx[i_] = (uint16_t)lf_;                           \
+        }                                                                                                              \
+        k->nfields = nf_;                                                                                              \
     } while (0)
 #define RELOAD()                                                                                                       \
     do {                                                                                                               \
-        lf_start = k->nfields;                                                                                         \
-        fl = k->fields + k->nfields;                                                                                   \
-        lf_key = 0;                                                                                                    \
+        cu.lf_start = k->nfields;                                                                                      \
+        cu.fl = k->fields + k->nfields;                                                                                \
+        cu.lf_key = 0;                                                                                                 \
         if (k->nfactors) {                                                                                             \
             uint32_t lf_ = k->nfactors - 1;                                                                            \
-            if (k->factors[lf_].code.len - 1 < 8) lf_key = fs.ckey[lf_];                                               \
-            lf_mask = fs.sid_mask[lf_];                                                                                \
+            if (k->factors[lf_].code.len - 1 < 8) cu.lf_key = fs.ckey[lf_];                                            \
+            cu.lf_mask = fs.sid_mask[lf_];                                                                             \
         }                                                                                                              \
     } while (0)
 #define POP_END()                                                                                                      \
     do SB_POP(e);                                                                                                      \
-    while (b[e] == '=' || b[e] == '-') /* the ';' put at ce ends the last entry */
+    while (b[e] == '=' || b[e] == '-') /* the end put at ce ends the last entry */
     SB_SEEK(cs);
-    for (;;) { /* s < ce here: an entry starts at s */
-        size_t D, Q;
-        uint64_t ckey;
-        SB_POP(D);
-        if (__builtin_expect(b[D] != '-' || D - s - 1 >= 8, 0)) goto odd_d; /* a parameter, a long code, odd */
-        ckey = load8(b + s) & lenmask[D - s];
-        SB_POP(Q);
-        if (__builtin_expect(b[Q] != '=', 0)) goto general; /* no '=', or a second '-' before it */
-        if (__builtin_expect(b[Q + 1] == '/' && b[Q + 2] == '/' && Q + 2 < ce, 0)) goto general; /* an -Info log */
-        if (__builtin_expect(ckey != lf_key, 0)) goto new_factor;
-    have_factor: {
-        /* the last factor's field: a known suffix of 2..8 bytes (1..8
-         * here, and no suffix in the table has 1 byte) not yet seen in it;
-         * the end is popped last, once the suffix is done with */
-        size_t ns = Q - D - 1;
-        if (__builtin_expect(ns - 1 >= 8, 0)) goto field_pop;
-        uint64_t skey = load8(b + D + 1) & lenmask[ns];
-        const sfx_t *sx = &sfx_table[((skey ^ (uint64_t)ns) * SFX_MUL) >> 58];
-        if (__builtin_expect(sx->len != ns || word8(sx->name) != skey, 0)) goto field_pop;
-        unsigned sid = sx->sid;
-        uint32_t bit = 1u << sid;
-        if (__builtin_expect(lf_mask & bit, 0)) goto field_pop; /* a suffix given twice: add_field_k records it */
-        POP_END();
-        size_t nv = e - Q - 1;
-        if (sid == SID_FLAG) {
-            /* a one-byte flag already judged good (bytes here are < 0x80),
-             * or judged now */
-            unsigned ch = (unsigned char)b[Q + 1];
-            if (__builtin_expect(nv != 1 || !((fs.flag_ok[ch >> 6] >> (ch & 63)) & 1), 0) &&
-                !flag_known_cold(&fs, slice_at(seg + Q + 1, nv), k))
-                goto field;
-        }
-        lf_mask |= bit;
-        fl->suffix = slice_at(seg + D + 1, ns);
-        fl->value = slice_at(seg + Q + 1, nv);
-        fl->num = num_padded(b + Q + 1, nv, seg + Q + 1);
-        fl++;
-        goto next;
-    }
-    new_factor: {
-        /* a code of 1..8 bytes, not the last factor's: a new factor, made
-         * here when surely new (its bit in fs.seen clear), known and the
-         * factors still searched linearly */
-        const eco_hj212_code_t *info;
-        uint64_t cb = code_bit(ckey);
-        size_t cl = D - s;
-        if ((fs.seen & cb) || k->nfactors >= LINEAR_MAX ||
-            !(info = eco_hj212_code_find_key(slice_at(seg + s, cl), ckey, k->st)))
+    for (;;) { /* s < ce here */
+        cu.x = x;
+        cu.base = base;
+        cu.s = s;
+        int why = sb_run(&cu, sb);
+        x = cu.x;
+        base = cu.base;
+        s = cu.s;
+        D = cu.D;
+        Q = cu.Q;
+        e = cu.e;
+        switch (why) {
+        case RUN_END:
+            goto done;
+        case RUN_GENERAL:
+            goto general;
+        case RUN_FIELD_POP:
             goto field_pop;
-        CLOSE_RUN();
-        uint32_t nf = NFIELDS(), f = k->nfactors;
-        eco_hj212_factor_t *fc = &k->factors[f];
-        fc->code = slice_at(seg + s, cl);
-        fc->info = info;
-        fc->first = nf;
-        fc->n = 0;
-        fs.ckey[f] = ckey;
-        fs.nunknown[f] = 0;
-        k->nfactors = f + 1;
-        fs.seen |= cb;
-        lf_key = ckey;
-        lf_mask = 0;
-        lf_start = nf;
-        goto have_factor;
-    }
-    odd_d:
+        case RUN_FLAG: {
+            /* first seen in this packet, or not one byte: judged now */
+            size_t ns = Q - D - 1, nv = e - Q - 1;
+            if (!flag_known(&fs, slice_at(seg + Q + 1, nv), k->edition)) goto field;
+            cu.lf_mask |= 1u << SID_FLAG;
+            cu.fl->suffix = slice_at(seg + D + 1, ns);
+            cu.fl->value = slice_at(seg + Q + 1, nv);
+            cu.fl->num = num_padded(b + Q + 1, nv, seg + Q + 1);
+            cu.fl++;
+            goto next;
+        }
+        default:
+            break;
+        }
+        /* RUN_D */
+        if (b[D] == 0 && D == s) { /* s == ce: the CP ends with ';' or ',' (JV-0453) */
+            note_once(c, ONCE_EMPTY, ECO_HJ212_N_SEPARATOR, seg + ce - 1, "a ';' or ',' before the closing \"&&\"");
+            break;
+        }
         if (b[D] != '-' || D == s) goto param; /* a parameter, or odd */
         SB_POP(Q);                               /* a code over 8 bytes */
         if (b[Q] != '=') goto general;
@@ -1804,9 +1917,9 @@ static __attribute__((noinline)) int parse_cp_stream(pctx_t *c, masks_t *mk, con
             break;
         }
     }
+done:
     FLUSH();
 #undef NFIELDS
-#undef CLOSE_RUN
 #undef FLUSH
 #undef RELOAD
 #undef POP_END
