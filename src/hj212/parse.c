@@ -1558,6 +1558,12 @@ static void numbers_from(eco_hj212_packet_t *k, uint32_t from, const char *end)
  * integer (< 10^8) divided by 10^decimals: the very arithmetic of
  * parse_num_word, so the same double. Anything else (a sign, a longer
  * value, not a number) takes numbers()'s way. */
+static __attribute__((noinline)) double num_padded_slow(const char *b, size_t n, const char *p)
+{
+    if (n - 2 < 7) return parse_num_word(load8(b), n, p);
+    return parse_num_scalar(p, n);
+}
+
 static inline double num_padded(const char *b, size_t n, const char *p)
 {
     const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
@@ -1588,8 +1594,7 @@ static inline double num_padded(const char *b, size_t n, const char *p)
             return frac ? r / pow10_exact[frac] : r;
         }
     }
-    if (n - 2 < 7) return parse_num_word(load8(b), n, p);
-    return parse_num_scalar(p, n);
+    return num_padded_slow(b, n, p);
 }
 
 /* The stream loop writes no fs.fidx while no factor's fields have come
@@ -1846,7 +1851,21 @@ static __attribute__((noinline)) int parse_cp_stream(pctx_t *c, masks_t *mk, con
     do SB_POP(e);                                                                                                      \
     while (b[e] == '=' || b[e] == '-') /* the end put at ce ends the last entry */
     SB_SEEK(cs);
+    /* nearly every data flag is "N": judged before the loop, it never
+     * stops sb_run (flag_known only caches the table's answer) */
+    (void)flag_known(&fs, slice_at("N", 1), k->edition);
     for (;;) { /* s < ce here */
+        {
+            /* a parameter ("DataTime=...": the first entry of nearly
+             * every CP) is read here, without a round trip through sb_run;
+             * for anything else the pop is undone */
+            uint64_t x0 = x;
+            size_t base0 = base;
+            SB_POP(D);
+            if (b[D] == '=' && D != s) goto param;
+            x = x0;
+            base = base0;
+        }
         cu.x = x;
         cu.base = base;
         cu.s = s;
