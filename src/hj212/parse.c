@@ -944,17 +944,35 @@ static int sb_header(pctx_t *c, hdr_t *h, const sbits_t *sb, size_t to)
                                             offsetof(eco_hj212_packet_t, pnum_text),
                                             offsetof(eco_hj212_packet_t, pno_text),
                                             offsetof(eco_hj212_packet_t, rf)};
-#undef K2
-#undef K4
     eco_hj212_packet_t *k = c->pkt;
     const char *seg = c->seg, *b = sb->buf;
     const uint64_t *M = sb->m;
-    size_t s = 0, base = 0;
+    size_t s = 0, base = 0, q, e;
     uint64_t x = M[0];
     int rank = 0;
     unsigned seen = 0;
+    /* QN ST CN PW MN Flag, as long as they come in that order, each with
+     * its key and '=' compared as one word (letters hold no mark, so the
+     * '=' is the next one popped); from the first other one on, the loop */
+#define STD(KEY, NB, HK, FIELD)                                                                                        \
+    if (s >= to || (load8(b + s) & lenmask[NB]) != (KEY)) goto loop;                                                  \
+    SB_POP(q);                                                                                                         \
+    do SB_POP(e);                                                                                                      \
+    while (b[e] == '=' || b[e] == '-');                                                                                \
+    if (b[e] != ';' || e >= to) goto refuse; /* ',', "Flag=5CP=&&" */                                                 \
+    k->FIELD = slice_at(seg + q + 1, e - q - 1);                                                                       \
+    rank = (HK);                                                                                                       \
+    seen |= 1u << (HK);                                                                                                \
+    s = e + 1;
+    STD(K2('Q', 'N') | (uint64_t)'=' << 16, 3, H_QN, qn)
+    STD(K2('S', 'T') | (uint64_t)'=' << 16, 3, H_ST, st)
+    STD(K2('C', 'N') | (uint64_t)'=' << 16, 3, H_CN, cn)
+    STD(K2('P', 'W') | (uint64_t)'=' << 16, 3, H_PW, pw)
+    STD(K2('M', 'N') | (uint64_t)'=' << 16, 3, H_MN, mn)
+    STD(K4('F', 'l', 'a', 'g') | (uint64_t)'=' << 32, 5, H_FLAG, flag_text)
+#undef STD
+loop:
     while (s < to) {
-        size_t q, e;
         SB_POP(q);
         if (b[q] != '=' || q - s - 2 > 2) goto refuse; /* keys are 2 to 4 bytes */
         do SB_POP(e);
@@ -975,6 +993,8 @@ static int sb_header(pctx_t *c, hdr_t *h, const sbits_t *sb, size_t to)
     h->rank_max = rank;
     h->seen = seen;
     return 1;
+#undef K2
+#undef K4
 refuse:
     {
         const eco_slice_t empty = {seg, 0};
