@@ -1577,7 +1577,8 @@ static void numbers_from(eco_hj212_packet_t *k, uint32_t from, const char *end)
  * digits put at the word's top and combined as in parse_num_word, the
  * integer (< 10^8) divided by 10^decimals: the very arithmetic of
  * parse_num_word, so the same double. Anything else (a sign, a longer
- * value, not a number) takes numbers()'s way. */
+ * value, not a number) takes numbers()'s way, out of line (num_padded_slow:
+ * inline, what it needs would be kept alive, spilled, on the usual path). */
 static __attribute__((noinline)) double num_padded_slow(const char *b, size_t n, const char *p)
 {
     if (n - 2 < 7) return parse_num_word(load8(b), n, p);
@@ -1616,6 +1617,63 @@ static inline double num_padded(const char *b, size_t n, const char *p)
     }
     return num_padded_slow(b, n, p);
 }
+
+#ifdef HJ212_AVX2
+/* num_padded's usual value (1 to 8 bytes, digits and at most one '.', no
+ * sign) with SSSE3 (taken where AVX2 is): the 16 bytes at b minus '0',
+ * checked digit by digit and the '.' found with two compares; one shuffle
+ * (nd_shuf[n][dot]) squeezes the '.' out, puts the last digit in byte 7 and
+ * zeros before the first; then the usual multiply-adds (10, 100, 10,000:
+ * pmaddubsw, pmaddwd, packssdw, pmaddwd) make the integer (< 10^8), divided
+ * by 10^decimals: the arithmetic of num_padded, so the same double (the unit
+ * tests compare both levels with strtod and with the general reading).
+ * Anything else: num_padded_slow. */
+#define NDIG_(n, d) ((n) - ((d) < (n)))
+#define SRC_(n, d, j)                                                                                                  \
+    ((j) < 8 - NDIG_(n, d) ? 0x80 : (j) - (8 - NDIG_(n, d)) + ((j) - (8 - NDIG_(n, d)) >= (d) ? 1 : 0))
+#define SHUF_(n, d)                                                                                                    \
+    {SRC_(n, d, 0), SRC_(n, d, 1), SRC_(n, d, 2), SRC_(n, d, 3), SRC_(n, d, 4), SRC_(n, d, 5), SRC_(n, d, 6),       \
+     SRC_(n, d, 7), 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80}
+#define SHUFN_(n)                                                                                                      \
+    {SHUF_(n, 0), SHUF_(n, 1), SHUF_(n, 2), SHUF_(n, 3), SHUF_(n, 4), SHUF_(n, 5), SHUF_(n, 6), SHUF_(n, 7),        \
+     SHUF_(n, 8)}
+/* [n][position of the '.', 8: none]: output byte j takes input byte ... */
+static const uint8_t nd_shuf[9][9][16] __attribute__((aligned(16))) = {
+    SHUFN_(0), SHUFN_(1), SHUFN_(2), SHUFN_(3), SHUFN_(4), SHUFN_(5), SHUFN_(6), SHUFN_(7), SHUFN_(8)};
+#undef NDIG_
+#undef SRC_
+#undef SHUF_
+#undef SHUFN_
+
+__attribute__((target("avx2"))) static inline double num_simd(const char *b, size_t n, const char *p)
+{
+    if (n == 1) { /* data flags ("N") and one-digit values */
+        unsigned d = (unsigned)(unsigned char)b[0] - '0';
+        return d < 10 ? (double)d : NAN;
+    }
+    if (__builtin_expect(n - 2 < 7, 1)) {
+        const __m128i raw = _mm_loadu_si128((const __m128i *)(const void *)b);
+        const __m128i t = _mm_sub_epi8(raw, _mm_set1_epi8('0'));
+        const __m128i dig = _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(9)), t);
+        const __m128i dot = _mm_cmpeq_epi8(raw, _mm_set1_epi8('.'));
+        const unsigned lb = (1u << n) - 1;
+        unsigned dm = (unsigned)_mm_movemask_epi8(dot) & lb;
+        unsigned bad = ~(unsigned)_mm_movemask_epi8(_mm_or_si128(dig, dot)) & lb;
+        if (__builtin_expect(!bad && !(dm & (dm - 1)), 1)) { /* digits and at most one '.' (n >= 2: a digit too) */
+            unsigned d = (unsigned)__builtin_ctz(dm | 0x100u); /* 8: no '.' */
+            __m128i v = _mm_shuffle_epi8(t, _mm_load_si128((const __m128i *)(const void *)nd_shuf[n][d]));
+            v = _mm_maddubs_epi16(v, _mm_set1_epi16(0x010A)); /* bytes 10, 1: two digits */
+            v = _mm_madd_epi16(v, _mm_set1_epi32(0x00010064)); /* 100, 1: four */
+            v = _mm_packs_epi32(v, v);
+            v = _mm_madd_epi16(v, _mm_set1_epi32(0x00012710)); /* 10000, 1: eight */
+            double r = (double)(uint32_t)_mm_cvtsi128_si32(v);
+            size_t frac = dm ? n - 1 - d : 0;
+            return frac ? r / pow10_exact[frac] : r;
+        }
+    }
+    return num_padded_slow(b, n, p);
+}
+#endif
 
 /* The stream loop writes no fs.fidx while no factor's fields have come
  * apart (fs.regroup clear): the fields are then grouped factor after
@@ -1700,7 +1758,7 @@ enum { RUN_END,       /* a field stored that ended at ce: the CP is done */
  * once from the padded copy. It stops at anything else, leaving what it
  * popped in cu. A function of its own, and one that calls nothing, so that
  * its loop keeps the cursor in registers. */
-static __attribute__((noinline)) int sb_run(sbcur_t *cu_in, const sbits_t *sb)
+static inline __attribute__((always_inline)) int sb_run_impl(sbcur_t *cu_in, const sbits_t *sb, const int simd)
 {
     /* cu is kept on the stack (volatile): wanted at the end only, it
      * would otherwise hold a register the loop needs */
@@ -1797,7 +1855,12 @@ static __attribute__((noinline)) int sb_run(sbcur_t *cu_in, const sbits_t *sb)
         lf_mask |= bit;
         fl->suffix = slice_at(seg + D + 1, ns);
         fl->value = slice_at(seg + Q + 1, nv);
+#ifdef HJ212_AVX2
+        fl->num = simd ? num_simd(b + Q + 1, nv, seg + Q + 1) : num_padded(b + Q + 1, nv, seg + Q + 1);
+#else
+        (void)simd;
         fl->num = num_padded(b + Q + 1, nv, seg + Q + 1);
+#endif
         fl++;
         s = e + 1;
         if (__builtin_expect(b[e] == 0, 0)) { /* e == ce; at e + 1 == ce, D pops ce: RUN_D */
@@ -1818,6 +1881,16 @@ static __attribute__((noinline)) int sb_run(sbcur_t *cu_in, const sbits_t *sb)
 #undef M
 }
 
+/* sb_run_impl as such, and where AVX2 is with num_simd (have_avx2 decides
+ * per packet, as for sb_build) */
+static __attribute__((noinline)) int sb_run_base(sbcur_t *cu, const sbits_t *sb) { return sb_run_impl(cu, sb, 0); }
+#ifdef HJ212_AVX2
+__attribute__((target("avx2"), noinline)) static int sb_run_avx2(sbcur_t *cu, const sbits_t *sb)
+{
+    return sb_run_impl(cu, sb, 1);
+}
+#endif
+
 /* The CP by the stream reading (sb_build's comment): sb_run reads the usual
  * entries; what it stops at is read here — a "Key=value" parameter (two
  * pops and cp_param), a data flag judged for the first time, the end — or
@@ -1837,6 +1910,9 @@ static __attribute__((noinline)) int parse_cp_stream(pctx_t *c, masks_t *mk, con
     cu.k = k;
     cu.fs = &fs;
     cu.slots = eco_hj212_code_slots();
+#ifdef HJ212_AVX2
+    const int avx2 = have_avx2();
+#endif
     cu.fl = k->fields;
     cu.lf_key = 0;
     cu.lf_mask = cu.lf_start = 0;
@@ -1889,7 +1965,11 @@ static __attribute__((noinline)) int parse_cp_stream(pctx_t *c, masks_t *mk, con
         cu.x = x;
         cu.base = base;
         cu.s = s;
-        int why = sb_run(&cu, sb);
+#ifdef HJ212_AVX2
+        int why = avx2 ? sb_run_avx2(&cu, sb) : sb_run_base(&cu, sb);
+#else
+        int why = sb_run_base(&cu, sb);
+#endif
         x = cu.x;
         base = cu.base;
         s = cu.s;

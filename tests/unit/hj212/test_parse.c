@@ -849,9 +849,102 @@ static size_t rnd_value(char *v)
 }
 
 /* Two million random values through the parser (the stream reading, then
- * the general one for some packets): each field's number is bit for bit
- * what strtod makes of its text (eco_slice_to_double), NAN when strtod
- * would not take all of it. */
+ * the general one for some packets), at both levels of the stream reading
+ * (SSE2: SWAR conversion; AVX2 where there is one: the SSSE3 conversion,
+ * num_simd): each field's number is bit for bit what strtod makes of its
+ * text (eco_slice_to_double), NAN when strtod would not take all of it. */
+static void check_numbers(const char *seg, size_t n, size_t nv)
+{
+    eco_slice_t sl = {seg, n};
+    eco_err_t err;
+    assert_int_equal(eco_hj212_parse(sl, NULL, &pkt, &err), 0);
+    assert_int_equal(pkt.nfields, nv);
+    for (uint32_t i = 0; i < pkt.nfields; i++) {
+        const eco_hj212_field_t *f = &pkt.fields[i];
+        double want;
+        if (eco_slice_to_double(f->value, &want) == 0) {
+            if (memcmp(&want, &f->num, sizeof want) != 0)
+                fail_msg("'%.*s': %.17g, strtod %.17g", (int)f->value.len, f->value.ptr, f->num, want);
+        } else if (!isnan(f->num)) {
+            fail_msg("'%.*s': %.17g, strtod: not a number", (int)f->value.len, f->value.ptr, f->num);
+        }
+    }
+}
+
+/* Every value of 1 to 5 bytes over "0159.-+e" and of 6 to 8 bytes over
+ * "09.", and 450,000 random ones of 2 to 8 digits and dots (the
+ * conversions' own domain), at both levels; 90 values a packet (ten known
+ * codes, nine suffixes: the stream reading stores them all itself). */
+static const char *const num_codes[] = {"a21026", "a21004", "a21005", "a34002", "a34004",
+                                        "a01001", "a01002", "w01018", "w21003", "w00000"};
+static const char *const num_sfx[] = {"Rtd", "Min", "Avg", "Max", "ZsRtd", "ZsMin", "ZsAvg", "ZsMax", "Cou"};
+
+typedef struct numpkt {
+    char seg[4096];
+    size_t n, nv;
+} numpkt_t;
+
+static void numpkt_start(numpkt_t *p)
+{
+    p->n = (size_t)snprintf(p->seg, sizeof p->seg,
+                            "QN=20260401000000017;ST=22;CN=2011;PW=123456;MN=AQ32;Flag=5;CP=&&DataTime=20260401000000");
+    p->nv = 0;
+}
+
+/* the next value's key; the packet is checked and restarted when full */
+static char *numpkt_key(numpkt_t *p)
+{
+    if (p->nv == 90) {
+        memcpy(p->seg + p->n, "&&", 2);
+        check_numbers(p->seg, p->n + 2, p->nv);
+        numpkt_start(p);
+    }
+    size_t c = p->nv / 9, k = p->nv % 9;
+    p->n += (size_t)snprintf(p->seg + p->n, sizeof p->seg - p->n, "%c%s-%s=", k ? ',' : ';', num_codes[c], num_sfx[k]);
+    p->nv++;
+    return p->seg + p->n;
+}
+
+static void numpkt_end(numpkt_t *p)
+{
+    if (!p->nv) return;
+    memcpy(p->seg + p->n, "&&", 2);
+    check_numbers(p->seg, p->n + 2, p->nv);
+}
+
+static void test_short_numbers_against_strtod(void **state)
+{
+    (void)state;
+    static numpkt_t p;
+    int was = eco_hj212_parse_limit_isa(1);
+    for (int level = 0; level < 2; level++) {
+        eco_hj212_parse_limit_isa(level);
+        numpkt_start(&p);
+        static const char *const alpha[2] = {"0159.-+e", "09."};
+        for (int set = 0; set < 2; set++) {
+            size_t na = strlen(alpha[set]);
+            for (size_t len = set ? 6 : 1; len <= (set ? 8u : 5u); len++) {
+                size_t total = 1;
+                for (size_t i = 0; i < len; i++) total *= na;
+                for (size_t v = 0; v < total; v++) {
+                    char *d = numpkt_key(&p);
+                    for (size_t i = 0, q = v; i < len; i++, q /= na) d[i] = alpha[set][q % na];
+                    p.n += len;
+                }
+            }
+        }
+        for (int i = 0; i < 450000; i++) {
+            char *d = numpkt_key(&p);
+            size_t len = 2 + (size_t)(rnd() % 7);
+            int dot = rnd() % 4 ? (int)(rnd() % len) : -1;
+            for (size_t j = 0; j < len; j++) d[j] = (int)j == dot ? '.' : (char)('0' + rnd() % 10);
+            p.n += len;
+        }
+        numpkt_end(&p);
+    }
+    eco_hj212_parse_limit_isa(was);
+}
+
 static void test_numbers_against_strtod(void **state)
 {
     (void)state;
@@ -873,23 +966,12 @@ static void test_numbers_against_strtod(void **state)
             }
         memcpy(seg + n, "&&", 2);
         n += 2;
-        eco_slice_t sl = {seg, n};
-        eco_err_t err;
-        assert_int_equal(eco_hj212_parse(sl, NULL, &pkt, &err), 0);
-        assert_int_equal(pkt.nfields, nv);
-        for (uint32_t i = 0; i < pkt.nfields; i++) {
-            const eco_hj212_field_t *f = &pkt.fields[i];
-            double want;
-            if (eco_slice_to_double(f->value, &want) == 0) {
-                if (memcmp(&want, &f->num, sizeof want) != 0)
-                    fail_msg("'%.*s': %.17g, strtod %.17g", (int)f->value.len, f->value.ptr, f->num, want);
-            } else if (!isnan(f->num)) {
-                fail_msg("'%.*s': %.17g, strtod: not a number", (int)f->value.len, f->value.ptr, f->num);
-            }
-        }
-        if (round % 64 == 0) assert_same_parse(sl, "random values");
+        eco_hj212_parse_limit_isa(round & 1);
+        check_numbers(seg, n, nv);
+        if (round % 64 == 0) assert_same_parse((eco_slice_t){seg, n}, "random values");
         total += nv;
     }
+    eco_hj212_parse_limit_isa(1);
 }
 
 /* Random uploads like the benchmark's (air, CEMS and effluent factors, a
@@ -1006,6 +1088,7 @@ int main(void)
         cmocka_unit_test(test_digit_checks),
         cmocka_unit_test(test_stream_reading_on_mutations),
         cmocka_unit_test(test_numbers_against_strtod),
+        cmocka_unit_test(test_short_numbers_against_strtod),
         cmocka_unit_test(test_random_uploads_fast_equals_general),
         cmocka_unit_test(test_datatime_calendar),
     };
