@@ -35,11 +35,17 @@
  *            every packet) is copied with padding and its ; , = - marked in
  *            the same pass (AVX2 where the processor has it); the header and
  *            every CP entry are then read by popping marks in order
- *            (sb_build's comment), the CP by a function of its own
- *            (parse_cp_stream) that stores the usual field and converts its
- *            number at once from the padded copy. An entry that does not
- *            have the usual shape is read by the general reading from its
- *            start. Other segments take the windows below.
+ *            (sb_build's comment): the usual header (QN ST CN PW MN Flag in
+ *            order) by straight-line code, each key and its '=' one word
+ *            compare; the CP's usual entries by a leaf function (sb_run: it
+ *            calls nothing, so its loop keeps the cursor in registers) that
+ *            stores the field, makes a new factor whose code it finds in
+ *            the code hash itself (code_hash.h), and converts the number at
+ *            once from the padded copy; parameters, flags met for the first
+ *            time and the odd entries are read around it (parse_cp_stream).
+ *            An entry that does not have the usual shape is read by the
+ *            general reading from its start. Other segments take the
+ *            windows below.
  *   general  the segment classified once into bitmaps of separators (; ,),
  *            '=' and '-' (plus "is there a blank anywhere", so clean packets
  *            never trim); the header walks their union, each CP entry takes
@@ -61,11 +67,15 @@
  * factor whose code is surely new (a per-packet bit set) and known is made
  * inline, suffixes are found by a multiplicative perfect hash of their word,
  * one-byte data flags are judged once per packet. Numbers: up to 8
- * characters in one word (SWAR), longer ones by an exact loop (at most 19
- * digits and 22 decimals: integer / power of ten, correctly rounded),
- * anything else by strtod — converted as each field is stored by the stream
- * reading (num_padded), after the fields are read, in one pass, by the
- * others; the unit test checks two million random values against strtod. A code-table look-up is one hash probe
+ * characters in one word (SWAR; with SSSE3 where AVX2 is: one shuffle
+ * squeezes the '.' out and aligns the digits, num_simd), longer ones by an
+ * exact loop (at most 19 digits and 22 decimals: integer / power of ten,
+ * correctly rounded), anything else by strtod — converted as each field is
+ * stored by the stream reading (num_padded, num_simd), after the fields are
+ * read, in one pass, by the others; the unit tests check two million random
+ * values, and every short value over small alphabets, against strtod, at
+ * both levels. DataTime by calendar arithmetic of its own (4-digit years).
+ * A code-table look-up is one hash probe
  * (with the code's word at hand); CN and ST names by branch-free binary
  * search; nothing is allocated, and the packet's big arrays are never
  * cleared, only counted.
