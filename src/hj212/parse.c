@@ -377,8 +377,8 @@ enum { SID_UNKNOWN = 0, SID_RTD, SID_MIN, SID_AVG, SID_MAX, SID_ZSRTD, SID_ZSMIN
  * word compare, as this runs for every field. */
 #define SFX_MUL 0x8f6d05584ef8aa39ull
 typedef struct sfx {
-    char name[16]; /* zero-padded: its first 8 bytes compare as one word */
-    uint8_t len, sid;
+    char name[14];    /* zero-padded: its first 8 bytes compare as one word */
+    uint8_t len, sid; /* 16 bytes an entry */
 } sfx_t;
 
 static const sfx_t sfx_table[64] = {
@@ -1847,8 +1847,7 @@ static inline __attribute__((always_inline)) int sb_run_impl(sbcur_t *cu_in, con
         uint64_t skey = load8(b + D + 1) & lenmask[ns];
         const sfx_t *sx = &sfx_table[((skey ^ (uint64_t)ns) * SFX_MUL) >> 58];
         unsigned sid = sx->sid;
-        uint32_t bit = 1u << sid;
-        if (__builtin_expect(sx->len != ns || word8(sx->name) != skey || (lf_mask & bit), 0)) {
+        if (__builtin_expect(sx->len != ns || word8(sx->name) != skey || ((lf_mask >> sid) & 1), 0)) {
             why = RUN_FIELD_POP; /* a suffix given twice: add_field_k records it */
             break;
         }
@@ -1862,7 +1861,7 @@ static inline __attribute__((always_inline)) int sb_run_impl(sbcur_t *cu_in, con
                 break;
             }
         }
-        lf_mask |= bit;
+        lf_mask |= 1u << sid;
         fl->suffix = slice_at(seg + D + 1, ns);
         fl->value = slice_at(seg + Q + 1, nv);
 #ifdef HJ212_AVX2
