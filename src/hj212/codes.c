@@ -29,6 +29,7 @@
  * reference (eco_hj212_code_find_slow, compared by the unit test).
  */
 #include "hj212/hj212.h"
+#include "hj212/code_hash.h"
 
 #include <pthread.h>
 #include <string.h>
@@ -516,15 +517,10 @@ static int st_prefers_gas(eco_slice_t st)
  * every 2005 code with its water and gas answers kept apart (ST still decides
  * which is tried first, exactly as the search does). The slow search stays as
  * the reference: the unit test checks the two agree. */
-#define CODE_HASH_BITS 10
-#define CODE_HASH_SIZE (1u << CODE_HASH_BITS)
+#define CODE_HASH_BITS ECO_HJ212_CODE_HASH_BITS
+#define CODE_HASH_SIZE ECO_HJ212_CODE_HASH_SIZE
 
-typedef struct code_slot {
-    uint64_t key;                       /* the code's bytes, zero-padded */
-    uint8_t len;                        /* 0: empty */
-    const eco_hj212_code_t *info;       /* 2017 form (or i333?x expansion) */
-    const eco_hj212_code_t *water, *gas; /* 2005 form, per table */
-} code_slot_t;
+typedef eco_hj212_code_slot_t code_slot_t; /* code_hash.h: parse.c probes it too */
 
 static code_slot_t code_hash[CODE_HASH_SIZE];
 static void names_index_init(void); /* the CN and ST indexes below, built with the hash */
@@ -540,11 +536,7 @@ static inline uint64_t code_key(const char *p, size_t n)
     return x;
 }
 
-static inline uint32_t code_slot_of(uint64_t key, size_t len)
-{
-    uint64_t h = (key ^ (uint64_t)len) * 0x9E3779B97F4A7C15ull;
-    return (uint32_t)(h >> (64 - CODE_HASH_BITS));
-}
+static inline uint32_t code_slot_of(uint64_t key, size_t len) { return eco_hj212_code_slot_of(key, len); }
 
 static code_slot_t *code_slot_put(const char *p, size_t n)
 {
@@ -593,6 +585,12 @@ static inline void codes_ready(void)
 {
     if (__builtin_expect(!__atomic_load_n(&code_hash_ready, __ATOMIC_ACQUIRE), 0))
         pthread_once(&code_hash_once, code_hash_init);
+}
+
+const eco_hj212_code_slot_t *eco_hj212_code_slots(void)
+{
+    codes_ready();
+    return code_hash;
 }
 
 /* The reference: binary searches over the tables (what the hash holds). */

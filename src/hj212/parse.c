@@ -35,11 +35,17 @@
  *            every packet) is copied with padding and its ; , = - marked in
  *            the same pass (AVX2 where the processor has it); the header and
  *            every CP entry are then read by popping marks in order
- *            (sb_build's comment), the CP by a function of its own
- *            (parse_cp_stream) that stores the usual field and converts its
- *            number at once from the padded copy. An entry that does not
- *            have the usual shape is read by the general reading from its
- *            start. Other segments take the windows below.
+ *            (sb_build's comment): the usual header (QN ST CN PW MN Flag in
+ *            order) by straight-line code, each key and its '=' one word
+ *            compare; the CP's usual entries by a leaf function (sb_run: it
+ *            calls nothing, so its loop keeps the cursor in registers) that
+ *            stores the field, makes a new factor whose code it finds in
+ *            the code hash itself (code_hash.h), and converts the number at
+ *            once from the padded copy; parameters, flags met for the first
+ *            time and the odd entries are read around it (parse_cp_stream).
+ *            An entry that does not have the usual shape is read by the
+ *            general reading from its start. Other segments take the
+ *            windows below.
  *   general  the segment classified once into bitmaps of separators (; ,),
  *            '=' and '-' (plus "is there a blank anywhere", so clean packets
  *            never trim); the header walks their union, each CP entry takes
@@ -61,11 +67,15 @@
  * factor whose code is surely new (a per-packet bit set) and known is made
  * inline, suffixes are found by a multiplicative perfect hash of their word,
  * one-byte data flags are judged once per packet. Numbers: up to 8
- * characters in one word (SWAR), longer ones by an exact loop (at most 19
- * digits and 22 decimals: integer / power of ten, correctly rounded),
- * anything else by strtod — converted as each field is stored by the stream
- * reading (num_padded), after the fields are read, in one pass, by the
- * others; the unit test checks two million random values against strtod. A code-table look-up is one hash probe
+ * characters in one word (SWAR; with SSSE3 where AVX2 is: one shuffle
+ * squeezes the '.' out and aligns the digits, num_simd), longer ones by an
+ * exact loop (at most 19 digits and 22 decimals: integer / power of ten,
+ * correctly rounded), anything else by strtod — converted as each field is
+ * stored by the stream reading (num_padded, num_simd), after the fields are
+ * read, in one pass, by the others; the unit tests check two million random
+ * values, and every short value over small alphabets, against strtod, at
+ * both levels. DataTime by calendar arithmetic of its own (4-digit years).
+ * A code-table look-up is one hash probe
  * (with the code's word at hand); CN and ST names by branch-free binary
  * search; nothing is allocated, and the packet's big arrays are never
  * cleared, only counted.
@@ -82,6 +92,7 @@
 #endif
 
 #include "hj212/hj212.h"
+#include "hj212/code_hash.h"
 
 /* ------------------------------------------------------------------ context and notes */
 
@@ -289,31 +300,53 @@ static inline int dig2(const char *p) { return (p[0] - '0') * 10 + (p[1] - '0');
 /* DataTime: YYYYMMDDhhmmss, or with milliseconds (17 digits). */
 static int all_digits(eco_slice_t s);
 
+/* eco_day_from_civil for a year of 4 digits (0..9999), without its
+ * division by 400 of a signed era: the year (from March) is moved up by one
+ * era of 400 years (146,097 days) so that everything is positive, and the
+ * era taken back in the constant. The unit test compares the two on every
+ * date of 0000..9999. */
+static inline int64_t days_from_civil4(int y, int m, int d)
+{
+    const unsigned yy = (unsigned)(y - (m <= 2) + 400);                  /* 399 .. 10399 */
+    const unsigned doy = (153u * (unsigned)(m + (m > 2 ? -3 : 9)) + 2) / 5 + (unsigned)d - 1;
+    return (int64_t)(yy * 365u + yy / 4 - yy / 100 + yy / 400 + doy) - 719468 - 146097;
+}
+
 static int parse_datatime(eco_slice_t s, eco_time_t *out)
 {
+    static const unsigned char dm[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if ((s.len != 14 && s.len != 17) || !all_digits(s)) return -1;
     int y = dig2(s.ptr) * 100 + dig2(s.ptr + 2), mo = dig2(s.ptr + 4), d = dig2(s.ptr + 6);
     int h = dig2(s.ptr + 8), mi = dig2(s.ptr + 10), se = dig2(s.ptr + 12);
-    if (mo < 1 || mo > 12 || d < 1 || d > eco_days_in_month(y, mo) || h > 23 || mi > 59 || se > 59) return -1;
-    *out = eco_time_from_day(eco_day_from_civil(y, mo, d)) + h * 3600 + mi * 60 + se;
+    if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 59) return -1;
+    if (d > dm[mo] && !(mo == 2 && d == 29 && (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))) return -1;
+    *out = eco_time_from_day((eco_day_t)days_from_civil4(y, mo, d)) + h * 3600 + mi * 60 + se;
     return 0;
 }
 
 /* Only '0'..'9'? (QN and DataTime: 14 to 17 of them) 8 bytes at a time:
- * a byte is a digit when its high nibble is 3 and adding 6 keeps it so. */
+ * a byte is a digit when its high nibble is 3 and adding 6 keeps it so.
+ * From 8 bytes on, the last word is the slice's last 8 bytes (overlapping
+ * the one before), so there is no byte-by-byte tail. */
+static inline int digits8(const char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return (x & 0xF0F0F0F0F0F0F0F0ull) == 0x3030303030303030ull &&
+           ((x + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) == 0x3030303030303030ull;
+}
+
 static int all_digits(eco_slice_t s)
 {
-    size_t i = 0;
-    for (; i + 8 <= s.len; i += 8) {
-        uint64_t x;
-        memcpy(&x, s.ptr + i, 8);
-        if ((x & 0xF0F0F0F0F0F0F0F0ull) != 0x3030303030303030ull ||
-            ((x + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) != 0x3030303030303030ull)
-            return 0;
+    if (s.len < 8) {
+        for (size_t i = 0; i < s.len; i++)
+            if ((unsigned)(s.ptr[i] - '0') >= 10u) return 0;
+        return 1;
     }
-    for (; i < s.len; i++)
-        if ((unsigned)(s.ptr[i] - '0') >= 10u) return 0;
-    return 1;
+    size_t i = 0;
+    for (; i + 8 < s.len; i += 8)
+        if (!digits8(s.ptr + i)) return 0;
+    return digits8(s.ptr + s.len - 8);
 }
 
 /* "1", "0002": a small decimal, -1 otherwise */
@@ -344,8 +377,8 @@ enum { SID_UNKNOWN = 0, SID_RTD, SID_MIN, SID_AVG, SID_MAX, SID_ZSRTD, SID_ZSMIN
  * word compare, as this runs for every field. */
 #define SFX_MUL 0x8f6d05584ef8aa39ull
 typedef struct sfx {
-    char name[16]; /* zero-padded: its first 8 bytes compare as one word */
-    uint8_t len, sid;
+    char name[14];    /* zero-padded: its first 8 bytes compare as one word */
+    uint8_t len, sid; /* 16 bytes an entry */
 } sfx_t;
 
 static const sfx_t sfx_table[64] = {
@@ -732,6 +765,12 @@ refuse:
  * its start, to the general reading, and popping resumes after its end.
  * Slices always point into the segment itself, never into buf. */
 #define SB_PAD 128
+/* The stream reading takes a CP of fewer bytes than this (any CP of a
+ * standard segment): every field needs at least 3 of its bytes ('-', '='
+ * and the separator or the end), so such a CP cannot hold more than
+ * ECO_HJ212_MAX_FIELDS fields and the loop stores without checking the
+ * limit. Longer ones (tolerant mode) take the windows. */
+#define SB_MAX_CP (3 * ECO_HJ212_MAX_FIELDS - 1)
 #define SB_WORDS ((ECO_HJ212_MAX_LEN + 1 + 63) / 64 + 1)
 
 typedef struct sbits {
@@ -780,6 +819,7 @@ static int sb_build_sse2(sbits_t *sb, const char *seg, size_t ce)
     for (size_t w = 0; w < full; w++) sb->m[w] = sb_mark64_sse2(seg + 64 * w, b + 64 * w, &odd);
     sb_tail(b, seg, 64 * full, ce);
     sb->m[full] = sb_mark64_sse2(b + 64 * full, NULL, &odd);
+    b[ce] = 0; /* marked as the ';' it was: the CP's end, told apart by its byte */
     return _mm_movemask_epi8(odd) == 0;
 }
 
@@ -812,6 +852,7 @@ __attribute__((target("avx2"))) static int sb_build_avx2(sbits_t *sb, const char
     for (size_t w = 0; w < full; w++) sb->m[w] = sb_mark64_avx2(seg + 64 * w, b + 64 * w, &odd);
     sb_tail(b, seg, 64 * full, ce);
     sb->m[full] = sb_mark64_avx2(b + 64 * full, NULL, &odd);
+    b[ce] = 0; /* marked as the ';' it was: the CP's end, told apart by its byte */
     return _mm256_testz_si256(odd, odd);
 }
 
@@ -854,6 +895,20 @@ static int sb_build(sbits_t *sb, const char *seg, size_t ce)
     return sb_build_sse2(sb, seg, ce);
 }
 
+/* The index of the lowest set bit of x != 0, as a size_t. On x86-64 one
+ * tzcnt (a bsf where there is no BMI: the same answer for x != 0): the
+ * builtin's int result costs a zeroing and a sign extension at every pop. */
+static inline size_t ctz64(uint64_t x)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    uint64_t r;
+    __asm__("tzcnt %1, %0" : "=r"(r) : "rm"(x) : "cc");
+    return (size_t)r;
+#else
+    return (size_t)__builtin_ctzll(x);
+#endif
+}
+
 /* popping the marks in order: x holds the unpopped marks of the word at base */
 #define SB_POP(pos)                                                                                                    \
     do {                                                                                                               \
@@ -861,7 +916,7 @@ static int sb_build(sbits_t *sb, const char *seg, size_t ce)
             base += 64;                                                                                                \
             x = M[base >> 6];                                                                                          \
         }                                                                                                              \
-        (pos) = base + (unsigned)__builtin_ctzll(x);                                                                   \
+        (pos) = base + ctz64(x);                                                                                       \
         x &= x - 1;                                                                                                    \
     } while (0)
 #define SB_SEEK(at)                                                                                                    \
@@ -899,17 +954,35 @@ static int sb_header(pctx_t *c, hdr_t *h, const sbits_t *sb, size_t to)
                                             offsetof(eco_hj212_packet_t, pnum_text),
                                             offsetof(eco_hj212_packet_t, pno_text),
                                             offsetof(eco_hj212_packet_t, rf)};
-#undef K2
-#undef K4
     eco_hj212_packet_t *k = c->pkt;
     const char *seg = c->seg, *b = sb->buf;
     const uint64_t *M = sb->m;
-    size_t s = 0, base = 0;
+    size_t s = 0, base = 0, q, e;
     uint64_t x = M[0];
     int rank = 0;
     unsigned seen = 0;
+    /* QN ST CN PW MN Flag, as long as they come in that order, each with
+     * its key and '=' compared as one word (letters hold no mark, so the
+     * '=' is the next one popped); from the first other one on, the loop */
+#define STD(KEY, NB, HK, FIELD)                                                                                        \
+    if (s >= to || (load8(b + s) & lenmask[NB]) != (KEY)) goto loop;                                                  \
+    SB_POP(q);                                                                                                         \
+    do SB_POP(e);                                                                                                      \
+    while (b[e] == '=' || b[e] == '-');                                                                                \
+    if (b[e] != ';' || e >= to) goto refuse; /* ',', "Flag=5CP=&&" */                                                 \
+    k->FIELD = slice_at(seg + q + 1, e - q - 1);                                                                       \
+    rank = (HK);                                                                                                       \
+    seen |= 1u << (HK);                                                                                                \
+    s = e + 1;
+    STD(K2('Q', 'N') | (uint64_t)'=' << 16, 3, H_QN, qn)
+    STD(K2('S', 'T') | (uint64_t)'=' << 16, 3, H_ST, st)
+    STD(K2('C', 'N') | (uint64_t)'=' << 16, 3, H_CN, cn)
+    STD(K2('P', 'W') | (uint64_t)'=' << 16, 3, H_PW, pw)
+    STD(K2('M', 'N') | (uint64_t)'=' << 16, 3, H_MN, mn)
+    STD(K4('F', 'l', 'a', 'g') | (uint64_t)'=' << 32, 5, H_FLAG, flag_text)
+#undef STD
+loop:
     while (s < to) {
-        size_t q, e;
         SB_POP(q);
         if (b[q] != '=' || q - s - 2 > 2) goto refuse; /* keys are 2 to 4 bytes */
         do SB_POP(e);
@@ -930,6 +1003,8 @@ static int sb_header(pctx_t *c, hdr_t *h, const sbits_t *sb, size_t to)
     h->rank_max = rank;
     h->seen = seen;
     return 1;
+#undef K2
+#undef K4
 refuse:
     {
         const eco_slice_t empty = {seg, 0};
@@ -1199,6 +1274,7 @@ typedef struct fstate {
     uint64_t seen;                            /* bit code_bit(key) of every factor's code: a clear bit
                                                  proves a code new without a search */
     int hashed, regroup, dups;
+    uint32_t fidx_done;                       /* the stream reading: fidx written below this field */
 } fstate_t;
 
 static inline uint64_t code_bit(uint64_t key) { return 1ull << ((key * 0x9E3779B97F4A7C15ull) >> 58); }
@@ -1490,6 +1566,7 @@ static inline void fstate_init(fstate_t *fs)
     fs->hashed = fs->regroup = fs->dups = 0;
     fs->flag_seen[0] = fs->flag_seen[1] = fs->flag_ok[0] = fs->flag_ok[1] = 0;
     fs->seen = 0;
+    fs->fidx_done = 0;
 }
 
 /* The numbers of fields [from, k->nfields), added by a slow path of the
@@ -1510,7 +1587,14 @@ static void numbers_from(eco_hj212_packet_t *k, uint32_t from, const char *end)
  * digits put at the word's top and combined as in parse_num_word, the
  * integer (< 10^8) divided by 10^decimals: the very arithmetic of
  * parse_num_word, so the same double. Anything else (a sign, a longer
- * value, not a number) takes numbers()'s way. */
+ * value, not a number) takes numbers()'s way, out of line (num_padded_slow:
+ * inline, what it needs would be kept alive, spilled, on the usual path). */
+static __attribute__((noinline)) double num_padded_slow(const char *b, size_t n, const char *p)
+{
+    if (n - 2 < 7) return parse_num_word(load8(b), n, p);
+    return parse_num_scalar(p, n);
+}
+
 static inline double num_padded(const char *b, size_t n, const char *p)
 {
     const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
@@ -1541,8 +1625,81 @@ static inline double num_padded(const char *b, size_t n, const char *p)
             return frac ? r / pow10_exact[frac] : r;
         }
     }
-    if (n - 2 < 7) return parse_num_word(load8(b), n, p);
-    return parse_num_scalar(p, n);
+    return num_padded_slow(b, n, p);
+}
+
+#ifdef HJ212_AVX2
+/* num_padded's usual value (1 to 8 bytes, digits and at most one '.', no
+ * sign) with SSSE3 (taken where AVX2 is): the 16 bytes at b minus '0',
+ * checked digit by digit and the '.' found with two compares; one shuffle
+ * (nd_shuf[n][dot]) squeezes the '.' out, puts the last digit in byte 7 and
+ * zeros before the first; then the usual multiply-adds (10, 100, 10,000:
+ * pmaddubsw, pmaddwd, packssdw, pmaddwd) make the integer (< 10^8), divided
+ * by 10^decimals: the arithmetic of num_padded, so the same double (the unit
+ * tests compare both levels with strtod and with the general reading).
+ * Anything else: num_padded_slow. */
+#define NDIG_(n, d) ((n) - ((d) < (n)))
+#define SRC_(n, d, j)                                                                                                  \
+    ((j) < 8 - NDIG_(n, d) ? 0x80 : (j) - (8 - NDIG_(n, d)) + ((j) - (8 - NDIG_(n, d)) >= (d) ? 1 : 0))
+#define SHUF_(n, d)                                                                                                    \
+    {SRC_(n, d, 0), SRC_(n, d, 1), SRC_(n, d, 2), SRC_(n, d, 3), SRC_(n, d, 4), SRC_(n, d, 5), SRC_(n, d, 6),       \
+     SRC_(n, d, 7), 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80}
+#define SHUFN_(n)                                                                                                      \
+    {SHUF_(n, 0), SHUF_(n, 1), SHUF_(n, 2), SHUF_(n, 3), SHUF_(n, 4), SHUF_(n, 5), SHUF_(n, 6), SHUF_(n, 7),        \
+     SHUF_(n, 8)}
+/* [n][position of the '.', 8: none]: output byte j takes input byte ... */
+static const uint8_t nd_shuf[9][9][16] __attribute__((aligned(16))) = {
+    SHUFN_(0), SHUFN_(1), SHUFN_(2), SHUFN_(3), SHUFN_(4), SHUFN_(5), SHUFN_(6), SHUFN_(7), SHUFN_(8)};
+#undef NDIG_
+#undef SRC_
+#undef SHUF_
+#undef SHUFN_
+
+__attribute__((target("avx2"))) static inline double num_simd(const char *b, size_t n, const char *p)
+{
+    if (n == 1) { /* data flags ("N") and one-digit values */
+        unsigned d = (unsigned)(unsigned char)b[0] - '0';
+        return d < 10 ? (double)d : NAN;
+    }
+    if (__builtin_expect(n - 2 < 7, 1)) {
+        const __m128i raw = _mm_loadu_si128((const __m128i *)(const void *)b);
+        const __m128i t = _mm_sub_epi8(raw, _mm_set1_epi8('0'));
+        const __m128i dig = _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(9)), t);
+        const __m128i dot = _mm_cmpeq_epi8(raw, _mm_set1_epi8('.'));
+        const unsigned lb = (1u << n) - 1;
+        unsigned dm = (unsigned)_mm_movemask_epi8(dot) & lb;
+        unsigned bad = ~(unsigned)_mm_movemask_epi8(_mm_or_si128(dig, dot)) & lb;
+        if (__builtin_expect(!bad && !(dm & (dm - 1)), 1)) { /* digits and at most one '.' (n >= 2: a digit too) */
+            unsigned d = (unsigned)__builtin_ctz(dm | 0x100u); /* 8: no '.' */
+            __m128i v = _mm_shuffle_epi8(t, _mm_load_si128((const __m128i *)(const void *)nd_shuf[n][d]));
+            v = _mm_maddubs_epi16(v, _mm_set1_epi16(0x010A)); /* bytes 10, 1: two digits */
+            v = _mm_madd_epi16(v, _mm_set1_epi32(0x00010064)); /* 100, 1: four */
+            v = _mm_packs_epi32(v, v);
+            v = _mm_madd_epi16(v, _mm_set1_epi32(0x00012710)); /* 10000, 1: eight */
+            double r = (double)(uint32_t)_mm_cvtsi128_si32(v);
+            size_t frac = dm ? n - 1 - d : 0;
+            return frac ? r / pow10_exact[frac] : r;
+        }
+    }
+    return num_padded_slow(b, n, p);
+}
+#endif
+
+/* The stream loop writes no fs.fidx while no factor's fields have come
+ * apart (fs.regroup clear): the fields are then grouped factor after
+ * factor, in factor order, so each one's factor follows from the factors'
+ * first and n. Written here, from fs.fidx_done on, before a slow path that
+ * may set fs.regroup (add_field_k writes the fidx of the fields it adds);
+ * once it is set the loop writes them itself (CLOSE_RUN). */
+static void sb_fidx_fill(const eco_hj212_packet_t *k, fstate_t *fs)
+{
+    if (fs->regroup) return;
+    uint32_t from = fs->fidx_done;
+    for (uint32_t f = k->nfactors; f-- > 0;) {
+        uint32_t a = k->factors[f].first, b = a + k->factors[f].n;
+        if (b <= from) break;
+        for (uint32_t i = a < from ? from : a; i < b; i++) fs->fidx[i] = (uint16_t)f;
+    }
 }
 
 /* A field the stream loop does not store itself (cold): through
@@ -1556,8 +1713,10 @@ static __attribute__((noinline)) int sb_field_slow(pctx_t *c, fstate_t *fs, cons
     uint64_t ckey = load8(b + s) & lenmask[cl < 8 ? cl : 8];
     uint64_t skey = load8(b + D + 1) & lenmask[ns < 8 ? ns : 8];
     uint32_t before = c->pkt->nfields;
+    sb_fidx_fill(c->pkt, fs);
     int rc = add_field_k(c, fs, slice_at(seg + s, cl), ckey, slice_at(seg + D + 1, ns), skey,
                          slice_at(seg + Q + 1, e - Q - 1));
+    fs->fidx_done = c->pkt->nfields;
     numbers_from(c->pkt, before, seg + c->n);
     return rc;
 }
@@ -1566,27 +1725,187 @@ static __attribute__((noinline)) int sb_field_slow(pctx_t *c, fstate_t *fs, cons
 static __attribute__((noinline)) int sb_general(pctx_t *c, fstate_t *fs, masks_t *mk, size_t s, size_t ce, size_t *e)
 {
     uint32_t before = c->pkt->nfields;
+    sb_fidx_fill(c->pkt, fs);
     int rc = cp_general(c, fs, masks(mk, c->seg, c->n), s, ce, e);
+    fs->fidx_done = c->pkt->nfields;
     numbers_from(c->pkt, before, c->seg + c->n);
     return rc;
 }
 
-/* The CP by the stream reading (sb_build's comment), in a function of its
- * own so that its loop keeps its state in registers. An entry
- * "code-Suffix=value" is three pops; it is stored here when its code is the
- * last factor's, or is new (its bit in fs.seen clear), known and the
- * factors still few (LINEAR_MAX); its suffix known, at most 8 bytes and not
- * yet seen in the factor; its data flag (a -Flag) in the table; its number
- * converted at once from the padded copy. A "Key=value" parameter is two
- * pops and cp_param. Anything else: the field through add_field_k
- * (sb_field_slow), or the entry from its start through the general reading
- * (sb_general), the loop's state written back before (FLUSH) and read
- * again after (RELOAD). That state is the last factor's (it is always
- * k->nfactors - 1): its key, the suffixes it has, and where its fields
- * added since the last FLUSH begin (lf_start; a FLUSH adds them to its n
- * and writes their fs.fidx). Its code is compared by key alone: codes here
- * hold no NUL byte, so a key of at most 8 bytes fixes the length too
- * (lf_key is 0 when there is no such last factor). */
+/* The stream loop's cursor and the last factor's state, handed between
+ * parse_cp_stream and sb_run. The last factor is always k->nfactors - 1;
+ * lf_key is its code's key when that code has 1..8 bytes, else 0 (codes
+ * here hold no NUL byte, so a key of at most 8 bytes fixes the length too
+ * and the code is compared by key alone); lf_start: where its fields added
+ * since the last FLUSH begin (a FLUSH adds them to its n). */
+typedef struct sbcur {
+    uint64_t x;                 /* the unpopped marks of the word at base */
+    size_t base, s;             /* s: where the entry being read starts */
+    size_t D, Q, e;             /* what sb_run popped of it when it stopped */
+    eco_hj212_field_t *fl;      /* the next field: k->fields[nfields] */
+    uint64_t lf_key;
+    uint32_t lf_mask, lf_start; /* the last factor's known suffixes; see above */
+    /* what sb_run reads on its rarer paths, here so that one pointer brings it */
+    const char *seg;
+    eco_hj212_packet_t *k;
+    fstate_t *fs;
+    const eco_hj212_code_slot_t *slots;
+} sbcur_t;
+
+/* why sb_run stopped: the popped positions of the entry at s it leaves */
+enum { RUN_END,       /* a field stored that ended at ce: the CP is done */
+       RUN_D,         /* D: not a '-' after a code of 1..8 bytes */
+       RUN_GENERAL,   /* D, Q: no '=' after the '-', or a value starting "//" */
+       RUN_FIELD_POP, /* D, Q: a code not made here, a suffix unknown, long or twice */
+       RUN_FLAG };    /* D, Q, e: a data flag not yet judged good */
+
+/* The usual entries of the CP, "code-Suffix=value", as long as they come
+ * (sb_build's comment): each is three pops; it is stored here when its code
+ * is the last factor's, or is new (its bit in fs.seen clear), in the code
+ * hash with a 2017 answer and the factors still few (LINEAR_MAX); its
+ * suffix known, at most 8 bytes and not yet seen in the factor; its data
+ * flag (a -Flag) one byte already judged good; its number converted at
+ * once from the padded copy. It stops at anything else, leaving what it
+ * popped in cu. A function of its own, and one that calls nothing, so that
+ * its loop keeps the cursor in registers. */
+static inline __attribute__((always_inline)) int sb_run_impl(sbcur_t *cu_in, const sbits_t *sb, const int simd)
+{
+    /* cu is kept on the stack (volatile): wanted at the end only, it
+     * would otherwise hold a register the loop needs */
+    sbcur_t *volatile cu = cu_in;
+    const char *b = sb->buf, *seg = cu_in->seg;
+    eco_hj212_packet_t *k = cu->k;
+    fstate_t *fs = cu->fs;
+    /* the marks read at a fixed offset from b: one register less than a pointer of their own */
+#define M ((const uint64_t *)(const void *)(b + offsetof(sbits_t, m)))
+    uint64_t x = cu_in->x, lf_key = cu_in->lf_key;
+    size_t base = cu_in->base, s = cu_in->s, D, Q = 0, e = 0;
+    eco_hj212_field_t *fl = cu_in->fl;
+    uint32_t lf_mask = cu_in->lf_mask;
+    int why;
+    for (;;) {
+        SB_POP(D);
+        if (__builtin_expect(b[D] != '-' || D - s - 1 >= 8, 0)) { /* a parameter, a long code, odd, the end */
+            why = RUN_D;
+            break;
+        }
+        uint64_t ckey = load8(b + s) & lenmask[D - s];
+        SB_POP(Q);
+        /* no '=' (or a second '-' before it); an -Info log ("//" at ce + 1
+         * cannot be: buf[ce] is 0) */
+        if (__builtin_expect(b[Q] != '=' || (b[Q + 1] == '/' && b[Q + 2] == '/'), 0)) {
+            why = RUN_GENERAL;
+            break;
+        }
+        if (__builtin_expect(ckey != lf_key, 0)) {
+            /* a new factor, made here when surely new, known (a 2017
+             * answer in the hash) and the factors still searched linearly */
+            size_t cl = D - s;
+            uint64_t cb = code_bit(ckey);
+            const eco_hj212_code_t *info = NULL;
+            if (!(fs->seen & cb) && k->nfactors < LINEAR_MAX)
+                for (uint32_t i = eco_hj212_code_slot_of(ckey, cl);; i = (i + 1) & (ECO_HJ212_CODE_HASH_SIZE - 1)) {
+                    const eco_hj212_code_slot_t *sl = &cu->slots[i];
+                    if (!sl->len) break;
+                    if (sl->len == cl && sl->key == ckey) {
+                        info = sl->info;
+                        break;
+                    }
+                }
+            if (!info) {
+                why = RUN_FIELD_POP;
+                break;
+            }
+            uint32_t nf = (uint32_t)(fl - k->fields), f = k->nfactors;
+            if (f) { /* the last factor's run ends */
+                fs->sid_mask[f - 1] = lf_mask;
+                k->factors[f - 1].n += nf - cu->lf_start;
+                if (fs->regroup) /* else sb_fidx_fill writes them when needed */
+                    for (uint32_t i = cu->lf_start; i < nf; i++) fs->fidx[i] = (uint16_t)(f - 1);
+            }
+            eco_hj212_factor_t *fc = &k->factors[f];
+            fc->code = slice_at(seg + s, cl);
+            fc->info = info;
+            fc->first = nf;
+            fc->n = 0;
+            fs->ckey[f] = ckey;
+            fs->nunknown[f] = 0;
+            fs->seen |= cb;
+            k->nfactors = f + 1;
+            cu->lf_start = nf;
+            lf_key = ckey;
+            lf_mask = 0;
+        }
+        /* a known suffix of 2..8 bytes (1..8 here, and no suffix in the
+         * table has 1 byte) not yet seen in the factor; the end is popped
+         * last, once the suffix is done with */
+        size_t ns = Q - D - 1;
+        if (__builtin_expect(ns - 1 >= 8, 0)) {
+            why = RUN_FIELD_POP;
+            break;
+        }
+        uint64_t skey = load8(b + D + 1) & lenmask[ns];
+        const sfx_t *sx = &sfx_table[((skey ^ (uint64_t)ns) * SFX_MUL) >> 58];
+        unsigned sid = sx->sid;
+        if (__builtin_expect(sx->len != ns || word8(sx->name) != skey || ((lf_mask >> sid) & 1), 0)) {
+            why = RUN_FIELD_POP; /* a suffix given twice: add_field_k records it */
+            break;
+        }
+        do SB_POP(e);
+        while (b[e] == '=' || b[e] == '-');
+        size_t nv = e - Q - 1;
+        if (sid == SID_FLAG) { /* a one-byte flag already judged good (bytes here are < 0x80) */
+            unsigned ch = (unsigned char)b[Q + 1];
+            if (__builtin_expect(nv != 1 || !((fs->flag_ok[ch >> 6] >> (ch & 63)) & 1), 0)) {
+                why = RUN_FLAG;
+                break;
+            }
+        }
+        lf_mask |= 1u << sid;
+        fl->suffix = slice_at(seg + D + 1, ns);
+        fl->value = slice_at(seg + Q + 1, nv);
+#ifdef HJ212_AVX2
+        fl->num = simd ? num_simd(b + Q + 1, nv, seg + Q + 1) : num_padded(b + Q + 1, nv, seg + Q + 1);
+#else
+        (void)simd;
+        fl->num = num_padded(b + Q + 1, nv, seg + Q + 1);
+#endif
+        fl++;
+        s = e + 1;
+        if (__builtin_expect(b[e] == 0, 0)) { /* e == ce; at e + 1 == ce, D pops ce: RUN_D */
+            why = RUN_END;
+            break;
+        }
+    }
+    cu->x = x;
+    cu->base = base;
+    cu->s = s;
+    cu->D = D;
+    cu->Q = Q;
+    cu->e = e;
+    cu->fl = fl;
+    cu->lf_key = lf_key;
+    cu->lf_mask = lf_mask;
+    return why;
+#undef M
+}
+
+/* sb_run_impl as such, and where AVX2 is with num_simd (have_avx2 decides
+ * per packet, as for sb_build) */
+static __attribute__((noinline)) int sb_run_base(sbcur_t *cu, const sbits_t *sb) { return sb_run_impl(cu, sb, 0); }
+#ifdef HJ212_AVX2
+__attribute__((target("avx2"), noinline)) static int sb_run_avx2(sbcur_t *cu, const sbits_t *sb)
+{
+    return sb_run_impl(cu, sb, 1);
+}
+#endif
+
+/* The CP by the stream reading (sb_build's comment): sb_run reads the usual
+ * entries; what it stops at is read here — a "Key=value" parameter (two
+ * pops and cp_param), a data flag judged for the first time, the end — or
+ * handed on: the field through add_field_k (sb_field_slow), the entry from
+ * its start through the general reading (sb_general), the cursor's state
+ * written back before (FLUSH) and read again after (RELOAD). */
 static __attribute__((noinline)) int parse_cp_stream(pctx_t *c, masks_t *mk, const void *sbv, size_t cs, size_t ce)
 {
     const sbits_t *sb = sbv;
@@ -1595,97 +1914,107 @@ static __attribute__((noinline)) int parse_cp_stream(pctx_t *c, masks_t *mk, con
     const uint64_t *M = sb->m;
     fstate_t fs; /* large, but only the slots in use are ever touched */
     fstate_init(&fs);
-    eco_hj212_field_t *fl = k->fields; /* the next field: k->fields[nfields] */
-    eco_hj212_field_t *const fl_end = k->fields + ECO_HJ212_MAX_FIELDS;
-    uint32_t lf_mask = 0, lf_start = 0;
-    uint64_t lf_key = 0;
-    size_t s = cs, base, e;
+    sbcur_t cu;
+    cu.seg = seg;
+    cu.k = k;
+    cu.fs = &fs;
+    cu.slots = eco_hj212_code_slots();
+#ifdef HJ212_AVX2
+    const int avx2 = have_avx2();
+#endif
+    cu.fl = k->fields;
+    cu.lf_key = 0;
+    cu.lf_mask = cu.lf_start = 0;
+    size_t s = cs, base, e, D, Q;
     uint64_t x;
     int rc;
-#define NFIELDS() ((uint32_t)(fl - k->fields))
-#define CLOSE_RUN()                                                                                                    \
-    do {                                                                                                               \
-        if (k->nfactors) {                                                                                             \
-            uint32_t lf_ = k->nfactors - 1, nf_ = NFIELDS();                                                           \
-            fs.sid_mask[lf_] = lf_mask;                                                                                \
-            k->factors[lf_].n += nf_ - lf_start;                                                                       \
-            for (uint32_t i_ = lf_start; i_ < nf_; i_++) fs.fidx[i_] = (uint16_t)lf_;                                  \
-        }                                                                                                              \
-    } while (0)
+#define NFIELDS() ((uint32_t)(cu.fl - k->fields))
 #define FLUSH()                                                                                                        \
     do {                                                                                                               \
-        CLOSE_RUN();                                                                                                   \
-        k->nfields = NFIELDS();                                                                                        \
+        uint32_t nf_ = NFIELDS();                                                                                      \
+        if (k->nfactors) {                                                                                             \
+            uint32_t lf_ = k->nfactors - 1;                                                                            \
+            fs.sid_mask[lf_] = cu.lf_mask;                                                                             \
+            k->factors[lf_].n += nf_ - cu.lf_start;                                                                    \
+            if (fs.regroup) /* else sb_fidx_fill writes them when needed */                                           \
+                for (uint32_t i_ = cu.lf_start; i_ < nf_; i_++) fs.fidx[i_] = (uint16_t)lf_;                           \
+        }                                                                                                              \
+        k->nfields = nf_;                                                                                              \
     } while (0)
 #define RELOAD()                                                                                                       \
     do {                                                                                                               \
-        lf_start = k->nfields;                                                                                         \
-        fl = k->fields + k->nfields;                                                                                   \
-        lf_key = 0;                                                                                                    \
+        cu.lf_start = k->nfields;                                                                                      \
+        cu.fl = k->fields + k->nfields;                                                                                \
+        cu.lf_key = 0;                                                                                                 \
         if (k->nfactors) {                                                                                             \
             uint32_t lf_ = k->nfactors - 1;                                                                            \
-            if (k->factors[lf_].code.len - 1 < 8) lf_key = fs.ckey[lf_];                                               \
-            lf_mask = fs.sid_mask[lf_];                                                                                \
+            if (k->factors[lf_].code.len - 1 < 8) cu.lf_key = fs.ckey[lf_];                                            \
+            cu.lf_mask = fs.sid_mask[lf_];                                                                             \
         }                                                                                                              \
     } while (0)
 #define POP_END()                                                                                                      \
     do SB_POP(e);                                                                                                      \
-    while (b[e] == '=' || b[e] == '-') /* the ';' put at ce ends the last entry */
+    while (b[e] == '=' || b[e] == '-') /* the end put at ce ends the last entry */
     SB_SEEK(cs);
+    /* nearly every data flag is "N": judged before the loop, it never
+     * stops sb_run (flag_known only caches the table's answer) */
+    (void)flag_known(&fs, slice_at("N", 1), k->edition);
     for (;;) { /* s < ce here */
-        size_t D, Q;
-        SB_POP(D);
-        if (__builtin_expect(b[D] != '-' || D == s, 0)) goto param; /* a parameter, or odd */
-        SB_POP(Q);
-        if (__builtin_expect(b[Q] != '=', 0)) goto general; /* no '=', or a second '-' before it */
-        if (__builtin_expect(b[Q + 1] == '/' && b[Q + 2] == '/' && Q + 2 < ce, 0)) goto general; /* an -Info log */
         {
-            /* a code of 1..8 bytes, a known suffix of 2..8 (1..8 here, and
-             * no suffix in the table has 1 byte); the end is popped last,
-             * once the code and suffix are done with */
-            size_t cl = D - s, ns = Q - D - 1;
-            if (__builtin_expect(((cl - 1) | (ns - 1)) >= 8 || fl >= fl_end, 0)) goto field_pop;
-            uint64_t skey = load8(b + D + 1) & lenmask[ns];
-            const sfx_t *sx = &sfx_table[((skey ^ (uint64_t)ns) * SFX_MUL) >> 58];
-            if (__builtin_expect(sx->len != ns || word8(sx->name) != skey, 0)) goto field_pop;
-            uint64_t ckey = load8(b + s) & lenmask[cl];
-            unsigned sid = sx->sid;
-            uint32_t bit = 1u << sid;
-            if (ckey != lf_key) {
-                /* a new factor, made here when surely new, known and the
-                 * factors are still searched linearly */
-                const eco_hj212_code_t *info;
-                uint64_t cb = code_bit(ckey);
-                if ((fs.seen & cb) || k->nfactors >= LINEAR_MAX ||
-                    !(info = eco_hj212_code_find_key(slice_at(seg + s, cl), ckey, k->st)))
-                    goto field_pop;
-                CLOSE_RUN();
-                uint32_t nf = NFIELDS(), f = k->nfactors;
-                eco_hj212_factor_t *fc = &k->factors[f];
-                fc->code = slice_at(seg + s, cl);
-                fc->info = info;
-                fc->first = nf;
-                fc->n = 0;
-                fs.ckey[f] = ckey;
-                fs.nunknown[f] = 0;
-                k->nfactors = f + 1;
-                fs.seen |= cb;
-                lf_key = ckey;
-                lf_mask = 0;
-                lf_start = nf;
-            } else if (__builtin_expect(lf_mask & bit, 0)) {
-                goto field_pop; /* a suffix given twice: add_field_k records it */
-            }
-            POP_END();
-            size_t nv = e - Q - 1;
-            if (sid == SID_FLAG && !flag_known(&fs, slice_at(seg + Q + 1, nv), k->edition)) goto field;
-            lf_mask |= bit;
-            fl->suffix = slice_at(seg + D + 1, ns);
-            fl->value = slice_at(seg + Q + 1, nv);
-            fl->num = num_padded(b + Q + 1, nv, seg + Q + 1);
-            fl++;
+            /* a parameter ("DataTime=...": the first entry of nearly
+             * every CP) is read here, without a round trip through sb_run;
+             * for anything else the pop is undone */
+            uint64_t x0 = x;
+            size_t base0 = base;
+            SB_POP(D);
+            if (b[D] == '=' && D != s) goto param;
+            x = x0;
+            base = base0;
+        }
+        cu.x = x;
+        cu.base = base;
+        cu.s = s;
+#ifdef HJ212_AVX2
+        int why = avx2 ? sb_run_avx2(&cu, sb) : sb_run_base(&cu, sb);
+#else
+        int why = sb_run_base(&cu, sb);
+#endif
+        x = cu.x;
+        base = cu.base;
+        s = cu.s;
+        D = cu.D;
+        Q = cu.Q;
+        e = cu.e;
+        switch (why) {
+        case RUN_END:
+            goto done;
+        case RUN_GENERAL:
+            goto general;
+        case RUN_FIELD_POP:
+            goto field_pop;
+        case RUN_FLAG: {
+            /* first seen in this packet, or not one byte: judged now */
+            size_t ns = Q - D - 1, nv = e - Q - 1;
+            if (!flag_known(&fs, slice_at(seg + Q + 1, nv), k->edition)) goto field;
+            cu.lf_mask |= 1u << SID_FLAG;
+            cu.fl->suffix = slice_at(seg + D + 1, ns);
+            cu.fl->value = slice_at(seg + Q + 1, nv);
+            cu.fl->num = num_padded(b + Q + 1, nv, seg + Q + 1);
+            cu.fl++;
             goto next;
         }
+        default:
+            break;
+        }
+        /* RUN_D */
+        if (b[D] == 0 && D == s) { /* s == ce: the CP ends with ';' or ',' (JV-0453) */
+            note_once(c, ONCE_EMPTY, ECO_HJ212_N_SEPARATOR, seg + ce - 1, "a ';' or ',' before the closing \"&&\"");
+            break;
+        }
+        if (b[D] != '-' || D == s) goto param; /* a parameter, or odd */
+        SB_POP(Q);                               /* a code over 8 bytes */
+        if (b[Q] != '=') goto general;
+        if (b[Q + 1] == '/' && b[Q + 2] == '/' && Q + 2 < ce) goto general;
     field_pop:
         POP_END();
     field:
@@ -1716,9 +2045,9 @@ static __attribute__((noinline)) int parse_cp_stream(pctx_t *c, masks_t *mk, con
             break;
         }
     }
+done:
     FLUSH();
 #undef NFIELDS
-#undef CLOSE_RUN
 #undef FLUSH
 #undef RELOAD
 #undef POP_END
@@ -2033,7 +2362,7 @@ static int parse_impl(eco_slice_t segment, const eco_hj212_opts_t *o, eco_hj212_
 #if HJ212_WINDOWS
     wsrc_t ws;
     sbits_t sb;
-    if (fast && sb_build(&sb, seg, ce)) { /* clean: the stream reading */
+    if (fast && ce - cs < SB_MAX_CP && sb_build(&sb, seg, ce)) { /* clean: the stream reading */
         sbp = &sb;
         hdr_done = sb_header(&c, &h, &sb, cp_at);
     } else if (fast && n >= WIN_READ) {

@@ -849,9 +849,102 @@ static size_t rnd_value(char *v)
 }
 
 /* Two million random values through the parser (the stream reading, then
- * the general one for some packets): each field's number is bit for bit
- * what strtod makes of its text (eco_slice_to_double), NAN when strtod
- * would not take all of it. */
+ * the general one for some packets), at both levels of the stream reading
+ * (SSE2: SWAR conversion; AVX2 where there is one: the SSSE3 conversion,
+ * num_simd): each field's number is bit for bit what strtod makes of its
+ * text (eco_slice_to_double), NAN when strtod would not take all of it. */
+static void check_numbers(const char *seg, size_t n, size_t nv)
+{
+    eco_slice_t sl = {seg, n};
+    eco_err_t err;
+    assert_int_equal(eco_hj212_parse(sl, NULL, &pkt, &err), 0);
+    assert_int_equal(pkt.nfields, nv);
+    for (uint32_t i = 0; i < pkt.nfields; i++) {
+        const eco_hj212_field_t *f = &pkt.fields[i];
+        double want;
+        if (eco_slice_to_double(f->value, &want) == 0) {
+            if (memcmp(&want, &f->num, sizeof want) != 0)
+                fail_msg("'%.*s': %.17g, strtod %.17g", (int)f->value.len, f->value.ptr, f->num, want);
+        } else if (!isnan(f->num)) {
+            fail_msg("'%.*s': %.17g, strtod: not a number", (int)f->value.len, f->value.ptr, f->num);
+        }
+    }
+}
+
+/* Every value of 1 to 5 bytes over "0159.-+e" and of 6 to 8 bytes over
+ * "09.", and 450,000 random ones of 2 to 8 digits and dots (the
+ * conversions' own domain), at both levels; 90 values a packet (ten known
+ * codes, nine suffixes: the stream reading stores them all itself). */
+static const char *const num_codes[] = {"a21026", "a21004", "a21005", "a34002", "a34004",
+                                        "a01001", "a01002", "w01018", "w21003", "w00000"};
+static const char *const num_sfx[] = {"Rtd", "Min", "Avg", "Max", "ZsRtd", "ZsMin", "ZsAvg", "ZsMax", "Cou"};
+
+typedef struct numpkt {
+    char seg[4096];
+    size_t n, nv;
+} numpkt_t;
+
+static void numpkt_start(numpkt_t *p)
+{
+    p->n = (size_t)snprintf(p->seg, sizeof p->seg,
+                            "QN=20260401000000017;ST=22;CN=2011;PW=123456;MN=AQ32;Flag=5;CP=&&DataTime=20260401000000");
+    p->nv = 0;
+}
+
+/* the next value's key; the packet is checked and restarted when full */
+static char *numpkt_key(numpkt_t *p)
+{
+    if (p->nv == 90) {
+        memcpy(p->seg + p->n, "&&", 2);
+        check_numbers(p->seg, p->n + 2, p->nv);
+        numpkt_start(p);
+    }
+    size_t c = p->nv / 9, k = p->nv % 9;
+    p->n += (size_t)snprintf(p->seg + p->n, sizeof p->seg - p->n, "%c%s-%s=", k ? ',' : ';', num_codes[c], num_sfx[k]);
+    p->nv++;
+    return p->seg + p->n;
+}
+
+static void numpkt_end(numpkt_t *p)
+{
+    if (!p->nv) return;
+    memcpy(p->seg + p->n, "&&", 2);
+    check_numbers(p->seg, p->n + 2, p->nv);
+}
+
+static void test_short_numbers_against_strtod(void **state)
+{
+    (void)state;
+    static numpkt_t p;
+    int was = eco_hj212_parse_limit_isa(1);
+    for (int level = 0; level < 2; level++) {
+        eco_hj212_parse_limit_isa(level);
+        numpkt_start(&p);
+        static const char *const alpha[2] = {"0159.-+e", "09."};
+        for (int set = 0; set < 2; set++) {
+            size_t na = strlen(alpha[set]);
+            for (size_t len = set ? 6 : 1; len <= (set ? 8u : 5u); len++) {
+                size_t total = 1;
+                for (size_t i = 0; i < len; i++) total *= na;
+                for (size_t v = 0; v < total; v++) {
+                    char *d = numpkt_key(&p);
+                    for (size_t i = 0, q = v; i < len; i++, q /= na) d[i] = alpha[set][q % na];
+                    p.n += len;
+                }
+            }
+        }
+        for (int i = 0; i < 450000; i++) {
+            char *d = numpkt_key(&p);
+            size_t len = 2 + (size_t)(rnd() % 7);
+            int dot = rnd() % 4 ? (int)(rnd() % len) : -1;
+            for (size_t j = 0; j < len; j++) d[j] = (int)j == dot ? '.' : (char)('0' + rnd() % 10);
+            p.n += len;
+        }
+        numpkt_end(&p);
+    }
+    eco_hj212_parse_limit_isa(was);
+}
+
 static void test_numbers_against_strtod(void **state)
 {
     (void)state;
@@ -873,23 +966,12 @@ static void test_numbers_against_strtod(void **state)
             }
         memcpy(seg + n, "&&", 2);
         n += 2;
-        eco_slice_t sl = {seg, n};
-        eco_err_t err;
-        assert_int_equal(eco_hj212_parse(sl, NULL, &pkt, &err), 0);
-        assert_int_equal(pkt.nfields, nv);
-        for (uint32_t i = 0; i < pkt.nfields; i++) {
-            const eco_hj212_field_t *f = &pkt.fields[i];
-            double want;
-            if (eco_slice_to_double(f->value, &want) == 0) {
-                if (memcmp(&want, &f->num, sizeof want) != 0)
-                    fail_msg("'%.*s': %.17g, strtod %.17g", (int)f->value.len, f->value.ptr, f->num, want);
-            } else if (!isnan(f->num)) {
-                fail_msg("'%.*s': %.17g, strtod: not a number", (int)f->value.len, f->value.ptr, f->num);
-            }
-        }
-        if (round % 64 == 0) assert_same_parse(sl, "random values");
+        eco_hj212_parse_limit_isa(round & 1);
+        check_numbers(seg, n, nv);
+        if (round % 64 == 0) assert_same_parse((eco_slice_t){seg, n}, "random values");
         total += nv;
     }
+    eco_hj212_parse_limit_isa(1);
 }
 
 /* Random uploads like the benchmark's (air, CEMS and effluent factors, a
@@ -964,6 +1046,37 @@ static void test_digit_checks(void **state)
         }
 }
 
+/* DataTime is read by the parser's own calendar arithmetic (parse.c:
+ * days_from_civil4, a month-length table): on every date of chosen years
+ * (leap rules, the first and last years 4 digits can write, the epoch) and
+ * on random ones, with days 0..32 so that invalid dates are tried too, the
+ * time is eco_day_from_civil's and has_time follows eco_days_in_month. */
+static void check_datatime(int y, int mo, int d, int h, int mi, int se)
+{
+    char seg[160];
+    snprintf(seg, sizeof seg, "QN=20160801085857223;ST=32;CN=2011;PW=1;MN=X;Flag=5;CP=&&DataTime=%04d%02d%02d%02d%02d%02d&&",
+             y, mo, d, h, mi, se);
+    eco_err_t err;
+    assert_int_equal(eco_hj212_parse(eco_slice_cstr(seg), NULL, &pkt, &err), 0);
+    int valid = mo >= 1 && mo <= 12 && d >= 1 && d <= eco_days_in_month(y, mo) && h < 24 && mi < 60 && se < 60;
+    if (pkt.has_time != valid) fail_msg("%s: has_time %d, want %d", seg, pkt.has_time, valid);
+    if (valid && pkt.time != eco_time_from_day(eco_day_from_civil(y, mo, d)) + h * 3600 + mi * 60 + se)
+        fail_msg("%s: time %lld", seg, (long long)pkt.time);
+}
+
+static void test_datatime_calendar(void **state)
+{
+    (void)state;
+    static const int years[] = {0, 1, 3, 4, 99, 100, 101, 399, 400, 401, 1582, 1600, 1899, 1900,
+                                1969, 1970, 2000, 2024, 2025, 2100, 2400, 9600, 9996, 9999};
+    for (size_t i = 0; i < sizeof years / sizeof years[0]; i++)
+        for (int mo = 0; mo <= 13; mo++)
+            for (int d = 0; d <= 32; d++) check_datatime(years[i], mo, d, (int)(rnd() % 24), (int)(rnd() % 60), 59);
+    for (int i = 0; i < 100000; i++)
+        check_datatime((int)(rnd() % 10000), 1 + (int)(rnd() % 12), 1 + (int)(rnd() % 31), (int)(rnd() % 25),
+                       (int)(rnd() % 61), (int)(rnd() % 61));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -975,7 +1088,9 @@ int main(void)
         cmocka_unit_test(test_digit_checks),
         cmocka_unit_test(test_stream_reading_on_mutations),
         cmocka_unit_test(test_numbers_against_strtod),
+        cmocka_unit_test(test_short_numbers_against_strtod),
         cmocka_unit_test(test_random_uploads_fast_equals_general),
+        cmocka_unit_test(test_datatime_calendar),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
