@@ -20,6 +20,7 @@
 
 #include "air/assess.h"
 #include "air/grid.h"
+#include "brain/airdays.h"
 #include "brain/targets.h"
 #include "air_source.h"
 #include "cli.h"
@@ -28,7 +29,7 @@
 
 typedef struct tctx {
     cli_air_csv_t csv;         /* --input: the assessment over the hourly CSV */
-    eco_air_grid_t *grid;      /* --data: the store's values */
+    eco_airdays_t *days;       /* --data: the store's daily values (cached, or from its hours) */
 } tctx_t;
 
 static void usage(FILE *f)
@@ -128,9 +129,8 @@ static int targets_run(tctx_t *cp, const char *config, const char *asof_s, const
         free(plan);
         return cli_usage_error("targets report", "--as-of is before the plan's year %d", Y);
     }
-    eco_air_grid_t grid;
-    if (data) { /* last year and this year to the as-of date, straight from the store into arrays */
-        eco_store_t *st;
+    eco_store_t *st = NULL;
+    if (data) { /* last year and this year to the as-of date: the store's cached days (src/brain/airdays.h) */
         int r0 = cli_store_open("targets report", data, 1, &st);
         if (r0) {
             free(plan);
@@ -138,22 +138,21 @@ static int targets_run(tctx_t *cp, const char *config, const char *asof_s, const
         }
         eco_err_t err;
         eco_err_clear(&err);
-        int r = eco_store_air_grid(st, (eco_time_t)eco_day_from_civil(Y - 1, 1, 1) * 86400,
-                                   (eco_time_t)(asof + 1) * 86400 - 1, &grid, &err);
-        eco_store_close(st);
+        int r = eco_airdays_open(&c.days, st, eco_day_from_civil(Y - 1, 1, 1), asof, &err);
         if (r < 0) {
+            eco_store_close(st);
             fprintf(stderr, "ecobrain targets report: %s: %s\n", data, err.msg);
             free(plan);
             return r == ECO_ENODATA ? EXIT_USAGE : EXIT_RUNTIME;
         }
-        c.grid = &grid;
+        cli_airdays_note("targets report", c.days);
     }
 
     static const char *const cols[] = {"target", "title", "indicator", "scope", "basis", "goal", "to_date", "completeness",
                                        "projected", "required", "status", "reason", "furthest"};
     int rc = 0, N = 0, D = 0;
     eco_tgt_row_t *rows = calloc((size_t)(plan->n ? plan->n : 1), sizeof *rows);
-    eco_tgt_source_t src = c.grid ? cli_air_grid_source(c.grid) : cli_air_csv_source(&c.csv);
+    eco_tgt_source_t src = c.days ? eco_airdays_source(c.days) : cli_air_csv_source(&c.csv);
     int er = rows ? eco_tgt_report(plan, asof, zh, &src, rows, &N, &D) : ECO_ENOMEM;
     if (er < 0) {
         if (!c.csv.exit) fprintf(stderr, "ecobrain targets report: %s\n", eco_strerror(er));
@@ -187,7 +186,8 @@ static int targets_run(tctx_t *cp, const char *config, const char *asof_s, const
     }
     int io = tbl_end(&t);
     cli_air_csv_free(&c.csv);
-    if (c.grid) eco_air_grid_free(c.grid);
+    eco_airdays_close(c.days);
+    eco_store_close(st);
     free(rows);
     free(plan);
     return io ? EXIT_RUNTIME : rc;
