@@ -711,7 +711,8 @@ int eco_airdays_open(eco_airdays_t **out, eco_store_t *st, eco_day_t from, eco_d
     }
     int r = 0;
     const char *why = NULL;
-    if (!eco_store_days_present(st)) why = "the store predates the cache (schema < 5)";
+    if (getenv("ECO_AIRDAYS_HOURS")) why = "ECO_AIRDAYS_HOURS is set";
+    else if (!eco_store_days_present(st)) why = "the store predates the cache (schema < 5)";
     if (!why && (a->snap = eco_store_days_snapshot(st, err)) < 0) r = a->snap;
     int64_t fp = 0, built = 0;
     if (!r && !why) r = cat_read(st, &a->cat, err);
