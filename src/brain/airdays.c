@@ -681,7 +681,7 @@ static int level_days(eco_airdays_t *a, int L, int b, eco_err_t *err)
         const eco_air_edition_t *ed = fixed ? fixed : eco_air_edition_for_day(month_first(m));
         r = eco_store_days_read(a->st, L, strcmp(ed->name, "2012") ? 1 : 0, m, m, on_days, &x, err);
     }
-    if (r > 0 || x.err) return eco_err_set(err, err->code ? err->code : ECO_ENOMEM, "%s", err->msg[0] ? err->msg : "out of memory");
+    if (r > 0 || x.err) return err->code ? err->code : eco_err_set(err, ECO_ENOMEM, "out of memory reading cached days");
     if (r) return r;
     for (size_t i = 0; i < l->nov; i++) {
         int32_t id = eco_map_get(&l->map, eco_slice_cstr(eco_map_key(&l->ovmap, (uint32_t)i)));
