@@ -733,9 +733,9 @@ int eco_airdays_open(eco_airdays_t **out, eco_store_t *st, eco_day_t from, eco_d
         free(gen);
         if (!r) r = overlay(a, err);
         if (!r) r = level_build(a, 0, err);
-        if (!r && a->lv[0].nent == 0)
-            r = eco_err_set(err, ECO_ENODATA, "the store holds no hourly air data (CN 2061 records of air factors at "
-                                              "ambient-air sites) in the range asked");
+        /* no site with data: the hours say whether there is none at all (ECO_ENODATA) or only rows the
+         * assessment drops (no entity), as the hour route does */
+        if (!r && a->lv[0].nent == 0) why = "no cached day in the range";
         snprintf(a->route, sizeof a->route, "cache (%zu changed day%s recomputed from hours)", a->ndirty,
                  a->ndirty == 1 ? "" : "s");
     }
