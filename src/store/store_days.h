@@ -85,7 +85,8 @@ int eco_store_days_has(eco_store_t *s, int level, int mfrom, int mto, eco_store_
  *  blob == NULL an airday_has row (mask 0 deletes it). */
 int eco_store_days_write(eco_store_t *s, const eco_store_dayrow_t *rows, size_t n, eco_err_t *err);
 
-/** A read snapshot over several calls (BEGIN ... COMMIT on the handle's connection). */
+/** A read snapshot over several calls (BEGIN ... COMMIT on the handle's connection): 1 begun (end it
+ *  with eco_store_days_snapshot_end), 0 a transaction was already open (nothing to end), < 0 error. */
 int eco_store_days_snapshot(eco_store_t *s, eco_err_t *err);
 void eco_store_days_snapshot_end(eco_store_t *s);
 
