@@ -13,6 +13,9 @@
  * prints: rows, seconds, rows/s (tab-separated "name metric value unit" lines).
  * --batch B commits every B rows (default: one transaction) — with --sync this
  * measures what durability costs per group commit (docs/ingest.md).
+ * --gran G stores granularity G (default 1, minute; 2 = hour); --airday-triggers adds the store's
+ * daily-value cache tables and the triggers that mark a day dirty on every hour value (schema v5,
+ * src/store/store_days.h): run with --gran 2 with and without it for what the marking costs.
  * FLOOR_TIME_MAJOR=1 (experiment) keys the rows (gran, t, series) instead;
  * FLOOR_TIME_MAJOR=2 adds an index on (series, gran, t). docs/ingest.md has the figures.
  */
@@ -21,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "store/store_days.h"
 
 static double now_s(void)
 {
@@ -31,7 +36,8 @@ static double now_s(void)
 
 int main(int argc, char **argv)
 {
-    long rows = 1000000, series = 60000, batch = 0, cache_mb = 256;
+    long rows = 1000000, series = 60000, batch = 0, cache_mb = 256, gran = 1;
+    int triggers = 0;
     const char *dir = "/tmp", *sync = "full", *name = "ingest_floor";
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--rows")) rows = atol(argv[i + 1]);
@@ -41,7 +47,10 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--sync")) sync = argv[i + 1];
         else if (!strcmp(argv[i], "--name")) name = argv[i + 1];
         else if (!strcmp(argv[i], "--cache-mb")) cache_mb = atol(argv[i + 1]);
+        else if (!strcmp(argv[i], "--gran")) gran = atol(argv[i + 1]);
     }
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--airday-triggers")) triggers = 1;
     char path[1024];
     snprintf(path, sizeof path, "%s/floor.db", dir);
     remove(path);
@@ -65,6 +74,10 @@ int main(int argc, char **argv)
                          " PRIMARY KEY(gran, t, series)) WITHOUT ROWID;", NULL, NULL, NULL);
         if (!strcmp(getenv("FLOOR_TIME_MAJOR"), "2")) sqlite3_exec(db, "CREATE INDEX obs_series ON obs(series, gran, t)", NULL, NULL, NULL);
     }
+    if (triggers && sqlite3_exec(db, ECO_STORE_DAYS_SCHEMA, NULL, NULL, NULL) != SQLITE_OK) {
+        fprintf(stderr, "airday schema: %s\n", sqlite3_errmsg(db));
+        return 1;
+    }
     sqlite3_stmt *st;
     sqlite3_prepare_v2(db, "INSERT INTO obs(series,gran,t,value,vtext,flag,fields,notes,received_ms) "
                            "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)", -1, &st, NULL);
@@ -78,8 +91,8 @@ int main(int argc, char **argv)
         int vl = snprintf(vtext, sizeof vtext, "%.1f", v);
         int fl = snprintf(fields, sizeof fields, "Min=%.1f;Avg=%.1f;Max=%.1f;Flag=N", v * 0.9, v, v * 1.2);
         sqlite3_bind_int64(st, 1, s + 1);
-        sqlite3_bind_int(st, 2, 1);
-        sqlite3_bind_int64(st, 3, 1777593600 + k * 60);
+        sqlite3_bind_int(st, 2, (int)gran);
+        sqlite3_bind_int64(st, 3, 1777593600 + k * (gran == 2 ? 3600 : 60));
         sqlite3_bind_double(st, 4, v);
         sqlite3_bind_text(st, 5, vtext, vl, SQLITE_STATIC);
         sqlite3_bind_text(st, 6, "N", 1, SQLITE_STATIC);

@@ -40,7 +40,8 @@ int eco_air_grid_init(eco_air_grid_t *g, eco_day_t day0, int ndays, size_t nsite
     g->dv = malloc(ECO_POL_N * g->nh * sizeof(double));
     g->dstate = calloc(ECO_POL_N * g->nh, 1);
     g->drow = calloc(g->nh, 1);
-    if (!g->site || !g->v || !g->dv || !g->dstate || !g->drow) {
+    g->hasday = calloc((nsites ? nsites : 1) * (size_t)ndays, 1);
+    if (!g->site || !g->v || !g->dv || !g->dstate || !g->drow || !g->hasday) {
         eco_air_grid_free(g);
         return ECO_ENOMEM;
     }
@@ -85,6 +86,7 @@ void eco_air_grid_free(eco_air_grid_t *g)
     free(g->dv);
     free(g->dstate);
     free(g->drow);
+    free(g->hasday);
     free(g->scratch);
     memset(g, 0, sizeof *g);
 }
@@ -171,6 +173,7 @@ void eco_air_grid_dev_end(eco_air_grid_t *g)
             base[k] = g->dstate[k] ? g->dv[k] : ECO_AIR_NA; /* the whole row: a later device replaces it */
         }
         s->has = 1;
+        g->hasday[g->dsite * (size_t)g->ndays + h / 24] = 1;
     }
 }
 
@@ -248,6 +251,109 @@ long eco_air_grid_count(eco_air_grid_t *g, const char *level)
     if (L < 0) return ECO_EINVAL;
     eco_air_grid_level_t *l = level_get(g, L);
     return l ? (long)l->nent : ECO_ENOMEM;
+}
+
+const char *eco_air_grid_name(eco_air_grid_t *g, const char *level, size_t e)
+{
+    int L = level_of(level);
+    eco_air_grid_level_t *l = L < 0 ? NULL : level_get(g, L);
+    return l && e < l->nent ? l->name[e] : NULL;
+}
+
+/* one day of a series under edition ed into a cache record */
+static void day_rec(eco_day_t day, double *const h[ECO_POL_N], const eco_air_edition_t *ed, eco_air_dayrec_t *r)
+{
+    eco_air_assess_opts_t o;
+    eco_air_assess_opts_default(&o);
+    o.edition = ed;
+    eco_air_series_t s = {day, 1, {0}};
+    for (int p = 0; p < ECO_POL_N; p++) s.h[p] = h[p];
+    eco_air_day_t d;
+    eco_air_days_compute(&s, &o, &d);
+    eco_air_dayrec_set(r, &d);
+}
+
+int eco_air_grid_dayents(eco_air_grid_t *g, const char *level, size_t e, eco_air_dayent_t *e12, eco_air_dayent_t *e26,
+                         uint8_t *present)
+{
+    int L = level_of(level);
+    if (L < 0) return ECO_EINVAL;
+    eco_air_grid_level_t *l = level_get(g, L);
+    if (!l) return ECO_ENOMEM;
+    if (e >= l->nent) return ECO_EINVAL;
+    const eco_air_edition_t *ed12 = eco_air_edition_by_name("2012"), *ed26 = eco_air_edition_by_name("2026");
+    memset(present, 0, (size_t)g->ndays);
+    if (L == 0) {
+        size_t site = l->site_of_ent[e];
+        for (int di = 0; di < g->ndays; di++) {
+            if (!g->hasday[site * (size_t)g->ndays + (size_t)di]) continue;
+            double *h[ECO_POL_N];
+            for (int p = 0; p < ECO_POL_N; p++) h[p] = g->v + (site * ECO_POL_N + (size_t)p) * g->nh + (size_t)di * 24;
+            present[di] = 1;
+            e12[di].nsites = e26[di].nsites = 1;
+            e12[di].alt = e26[di].alt = 0;
+            day_rec(g->day0 + di, h, ed12, &e12[di].a);
+            day_rec(g->day0 + di, h, ed26, &e26[di].a);
+            e12[di].b = e12[di].a;
+            e26[di].b = e26[di].a;
+        }
+        return 0;
+    }
+    size_t *member = malloc((g->nsites ? g->nsites : 1) * sizeof *member), nm = 0;
+    if (!member) return ECO_ENOMEM;
+    for (size_t site = 0; site < g->nsites; site++) /* in the catalogue's order, as days_of adds them */
+        if (l->ent_of_site[site] == (int32_t)e) member[nm++] = site;
+    double sum[ECO_POL_N][24], ha[ECO_POL_N][24], hb[ECO_POL_N][24];
+    uint16_t cnt[ECO_POL_N][24], nmon[ECO_POL_N][24];
+    eco_air_region_acc_t acc;
+    memset(&acc, 0, sizeof acc);
+    acc.ndays = 1;
+    for (int p = 0; p < ECO_POL_N; p++) {
+        acc.sum[p] = sum[p];
+        acc.cnt[p] = cnt[p];
+        acc.nm[p] = nmon[p];
+    }
+    for (int di = 0; di < g->ndays; di++) {
+        acc.day0 = g->day0 + di;
+        eco_air_region_reset(&acc);
+        for (size_t k = 0; k < nm; k++) {
+            size_t site = member[k];
+            if (!g->hasday[site * (size_t)g->ndays + (size_t)di]) continue;
+            eco_air_series_t one = {acc.day0, 1, {0}};
+            for (int p = 0; p < ECO_POL_N; p++) one.h[p] = g->v + (site * ECO_POL_N + (size_t)p) * g->nh + (size_t)di * 24;
+            eco_air_region_add(&acc, &one);
+        }
+        if (!acc.nsites) continue;
+        /* an hour where no site has a value and every site with data that day reported "/": "not
+         * monitored" only if no other site of the region has data in the range asked (daycache.h) */
+        int alt = 0;
+        for (int p = 0; p < ECO_POL_N && !alt; p++)
+            for (int k = 0; k < 24; k++)
+                if (!cnt[p][k] && nmon[p][k] && nmon[p][k] == acc.nsites) alt = 1;
+        present[di] = 1;
+        double *h[ECO_POL_N];
+        eco_air_series_t out = {acc.day0, 1, {0}};
+        for (int p = 0; p < ECO_POL_N; p++) out.h[p] = h[p] = ha[p];
+        eco_air_region_finish(&acc, &out);
+        e12[di].nsites = e26[di].nsites = (uint16_t)acc.nsites;
+        e12[di].alt = e26[di].alt = (uint8_t)alt;
+        day_rec(acc.day0, h, ed12, &e12[di].a);
+        day_rec(acc.day0, h, ed26, &e26[di].a);
+        if (alt) {
+            int n = acc.nsites;
+            acc.nsites = 0; /* more sites in the range than that day: such hours are missing */
+            for (int p = 0; p < ECO_POL_N; p++) out.h[p] = h[p] = hb[p];
+            eco_air_region_finish(&acc, &out);
+            acc.nsites = n;
+            day_rec(acc.day0, h, ed12, &e12[di].b);
+            day_rec(acc.day0, h, ed26, &e26[di].b);
+        } else {
+            e12[di].b = e12[di].a;
+            e26[di].b = e26[di].a;
+        }
+    }
+    free(member);
+    return 0;
 }
 
 /* the daily values of entity e (computed once per basis) */

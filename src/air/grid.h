@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "air/assess.h"
+#include "air/daycache.h"
 
 typedef struct eco_air_grid_site {
     char *code;
@@ -46,6 +47,7 @@ typedef struct eco_air_grid {
     double *dv;              /* ECO_POL_N * nh */
     uint8_t *dstate;         /* per item-hour: 0 none, 1 value (dv), 2 not a concentration */
     uint8_t *drow;           /* per hour: the device has a row */
+    uint8_t *hasday;         /* hasday[site * ndays + day]: the site has a row that day */
     eco_air_grid_level_t *lv[4]; /* site, city, county, province; built on first use */
     double *scratch;
     long dropped;            /* rows dropped (not a concentration) */
@@ -87,5 +89,15 @@ int eco_air_grid_each(eco_air_grid_t *g, const char *level, const char *basis, e
 
 /** Number of entities with data at `level` (building the level), or < 0. */
 long eco_air_grid_count(eco_air_grid_t *g, const char *level);
+/** Name of entity e (< count) at `level`, entities in byte order. */
+const char *eco_air_grid_name(eco_air_grid_t *g, const char *level, size_t e);
+
+/** The daily-value cache entries (air/daycache.h) of entity e at `level` for every day of the grid,
+ *  under edition 2012 (e12[day]) and 2026 (e26[day]); present[day] = 1 when the entity has a row that
+ *  day (entries of other days are left as they were). Region days are computed day by day from the
+ *  sites with a row that day, which gives the figures of the whole-range route (see daycache.h for
+ *  the one case that needs the second record). 0, ECO_EINVAL or ECO_ENOMEM. */
+int eco_air_grid_dayents(eco_air_grid_t *g, const char *level, size_t e, eco_air_dayent_t *e12, eco_air_dayent_t *e26,
+                         uint8_t *present);
 
 #endif

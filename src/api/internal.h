@@ -14,7 +14,9 @@
 #include "core/buf.h"
 #include "core/hist.h"
 #include "core/json.h"
+#include "brain/targets.h"
 #include "core/map.h"
+#include "brain/targets.h"
 #include "store/store.h"
 
 /* ---- the catalogue, as a snapshot: immutable once built, reference-counted */
@@ -155,6 +157,12 @@ int api_arg_long(api_req_t *r, const char *name, long lo, long hi, long *v);
 cat_t *api_cat_get(eco_api_t *a);
 void api_cat_put(eco_api_t *a, cat_t *c);
 eco_store_t *api_reader_get(eco_api_t *a);
+/* the store's daily air values over [from, to] as a statistics source (routes_brain.c): a reader
+ * connection held until api_days_close; 0, or < 0 after answering with the error */
+struct eco_airdays;
+int api_days_open(api_req_t *r, eco_day_t from, eco_day_t to, eco_store_t **st, struct eco_airdays **a,
+                  eco_tgt_source_t *src);
+void api_days_close(api_req_t *r, eco_store_t *st, struct eco_airdays *a);
 void api_reader_put(eco_api_t *a, eco_store_t *s);
 /** Serve a cached body for r->cache_key if it is still current; 1 served, 0 not. */
 int api_cache_try(api_req_t *r, uint64_t version, uint64_t gen);

@@ -14,6 +14,7 @@
 
 #include "air/grid.h"
 #include "api/tw.h"
+#include "brain/airdays.h"
 #include "brain/rank.h"
 #include "store/store.h"
 
@@ -137,13 +138,15 @@ int api_air_assess(api_req_t *r)
     eco_day_t from, to;
     const char *basis;
     if (period_args(r, 0, &from, &to) < 0 || basis_arg(r, &basis) < 0) return -1;
-    eco_air_grid_t g;
-    if (load_grid(r, from, to, &g) < 0) return -1;
+    eco_store_t *st;
+    eco_airdays_t *days;
+    eco_tgt_source_t src; /* the daily values (the cache, src/brain/airdays.h), not the hours */
+    if (api_days_open(r, from, to, &st, &days, &src) < 0) return -1;
     tw_t t;
     tw_begin(&t, r, "rows", assess_cols, ASSESS_NCOLS);
     assess_ctx_t x = {&t, api_arg(r, "entity")};
-    int rc = eco_air_grid_each(&g, by, basis, from, to, on_assess, &x);
-    eco_air_grid_free(&g);
+    int rc = src.each(src.ud, by, basis, from, to, on_assess, &x);
+    api_days_close(r, st, days);
     if (rc < 0) return api_error(r, 500, "internal", "assessing: %s", eco_strerror(rc));
     tw_end(&t, NULL, NULL);
     return 0;

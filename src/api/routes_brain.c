@@ -1,7 +1,8 @@
 /* routes_brain.c — the brain's routes: where the plan's targets stand, who is ahead.
  *
  * Why a file of its own: these answers are computed, not looked up — the
- * store's hourly air values are read into arrays (eco_store_air_grid) and the
+ * store's daily air values are read (the cache of src/brain/airdays.h, or the
+ * hours when it cannot answer) and the
  * report is src/brain's (eco_tgt_report, eco_rank_report), the same that
  * `ecobrain targets report --data` and `ecobrain rank --data` print, so the
  * API and the CLI cannot disagree. This file only picks the parameters and
@@ -14,20 +15,49 @@
 
 #include "air/grid.h"
 #include "api/tw.h"
+#include "brain/airdays.h"
 #include "brain/rank.h"
 #include "brain/targets.h"
 #include "store/store.h"
 
-static int grid_stat(void *ud, const char *level, const char *basis, const char *entity, eco_day_t from, eco_day_t to,
+/* the source when the store holds no hourly air data in the range: no entity */
+static int none_stat(void *ud, const char *level, const char *basis, const char *entity, eco_day_t from, eco_day_t to,
                      eco_air_period_t *out)
 {
-    return eco_air_grid_stat(ud, level, basis, entity, from, to, out);
+    return 0;
 }
 
-static int grid_each(void *ud, const char *level, const char *basis, eco_day_t from, eco_day_t to, eco_tgt_ent_cb cb,
+static int none_each(void *ud, const char *level, const char *basis, eco_day_t from, eco_day_t to, eco_tgt_ent_cb cb,
                      void *cbud)
 {
-    return eco_air_grid_each(ud, level, basis, from, to, cb, cbud);
+    return 0;
+}
+
+/* the store's daily air values over [from, to] (the reader connection is held until api_days_close) */
+int api_days_open(api_req_t *r, eco_day_t from, eco_day_t to, eco_store_t **st, eco_airdays_t **a,
+                  eco_tgt_source_t *src)
+{
+    *a = NULL;
+    if (!(*st = api_reader_get(r->api))) return api_error(r, 503, "unavailable", "shutting down");
+    eco_err_t err;
+    eco_err_clear(&err);
+    int rc = eco_airdays_open(a, *st, from, to, &err);
+    if (rc == ECO_ENODATA) { /* nothing stored for the range: no entity */
+        *src = (eco_tgt_source_t){.ud = NULL, .stat = none_stat, .each = none_each};
+        return 0;
+    }
+    if (rc < 0) {
+        api_reader_put(r->api, *st);
+        return api_error(r, rc == ECO_ENOMEM ? 500 : 503, "store", "reading the daily air values: %s", err.msg);
+    }
+    *src = eco_airdays_source(*a);
+    return 0;
+}
+
+void api_days_close(api_req_t *r, eco_store_t *st, eco_airdays_t *a)
+{
+    eco_airdays_close(a);
+    api_reader_put(r->api, st);
 }
 
 typedef struct tg_extra {
@@ -85,32 +115,23 @@ int api_targets(api_req_t *r)
         free(plan);
         return api_error(r, 400, "bad_request", "as_of: before the plan's year %d", Y);
     }
-    eco_store_t *st = api_reader_get(r->api);
-    if (!st) {
+    eco_store_t *st;
+    eco_airdays_t *days;
+    eco_tgt_source_t src; /* last year and this year to the as-of date; nothing stored yet: every target "no data" */
+    if (api_days_open(r, eco_day_from_civil(Y - 1, 1, 1), asof, &st, &days, &src) < 0) {
         free(plan);
-        return api_error(r, 503, "unavailable", "shutting down");
-    }
-    eco_air_grid_t g;
-    eco_err_t err;
-    eco_err_clear(&err);
-    int rc = eco_store_air_grid(st, (eco_time_t)eco_day_from_civil(Y - 1, 1, 1) * ECO_DAY_S,
-                                (eco_time_t)(asof + 1) * ECO_DAY_S - 1, &g, &err);
-    if (rc == ECO_ENODATA) rc = eco_air_grid_init(&g, y0, 1, 0); /* nothing stored yet: every target "no data" */
-    if (rc < 0) {
-        api_reader_put(r->api, st);
-        free(plan);
-        return api_error(r, rc == ECO_ENOMEM ? 500 : 503, "store", "reading the hourly air values: %s", err.msg);
+        return 0;
     }
     eco_tgt_row_t *rows = calloc((size_t)(plan->n ? plan->n : 1), sizeof *rows);
     tg_extra_t x = {plan, asof, 0, 0};
-    eco_tgt_source_t src = {.ud = &g, .stat = grid_stat, .each = grid_each};
-    /* the water targets read the store's samples while the report runs: the reader is held until then */
+    /* the water targets read the store's samples while the report runs (the reader is held until then) */
+    eco_err_t err;
+    eco_err_clear(&err);
     int er = eco_store_water_source(st, &src, &err);
     if (er == 0) er = rows ? eco_tgt_report(plan, asof, zh, &src, rows, &x.N, &x.D) : ECO_ENOMEM;
     char werr[sizeof err.msg];
     snprintf(werr, sizeof werr, "%s", src.wud ? eco_store_water_error(&src) : err.msg);
     eco_store_water_source_free(&src);
-    api_reader_put(r->api, st);
     if (er < 0) {
         api_error(r, er == ECO_ENOMEM ? 500 : 503, er == ECO_ENOMEM ? "internal" : "store", "evaluating the plan: %s%s%s",
                   eco_strerror(er), werr[0] ? ": " : "", werr);
@@ -153,7 +174,7 @@ int api_targets(api_req_t *r)
         tw_end(&t, targets_extra, &x);
     }
     free(rows);
-    eco_air_grid_free(&g);
+    api_days_close(r, st, days);
     free(plan);
     return 0;
 }
@@ -251,36 +272,23 @@ int api_rankings(api_req_t *r)
         return api_error(r, 400, "bad_request", "period: '%s' is not YYYY-MM, YYYY-Qn, YYYY or FROM..TO", period);
     if (to - from > 366) /* with the year before, two years of every station's hours are read */
         return api_error(r, 400, "bad_request", "period: '%s' spans more than 366 days: ask in pieces", period);
-    eco_store_t *st = api_reader_get(r->api);
-    if (!st) return api_error(r, 503, "unavailable", "shutting down");
-    eco_air_grid_t g;
+    eco_store_t *st;
+    eco_airdays_t *days = NULL;
+    eco_tgt_source_t src = {0}; /* the period and the same dates a year earlier; nothing stored: no rows */
+    int water = ix == ECO_RIX_CWQI;
     eco_err_t err;
     eco_err_clear(&err);
-    int rc = 0, water = ix == ECO_RIX_CWQI;
-    if (water) {
-        rc = eco_air_grid_init(&g, from, 1, 0); /* no air read: CWQI reads the water sections' samples */
-    } else {
-        /* the period and the same dates a year earlier, straight from the store into arrays */
-        rc = eco_store_air_grid(st, (eco_time_t)eco_rank_year_before(from) * ECO_DAY_S,
-                                (eco_time_t)(to + 1) * ECO_DAY_S - 1, &g, &err);
-        api_reader_put(r->api, st);
-        if (rc == ECO_ENODATA) rc = eco_air_grid_init(&g, from, 1, 0); /* nothing stored for the period: no rows */
-    }
-    if (rc < 0) {
-        if (water) api_reader_put(r->api, st);
-        return api_error(r, rc == ECO_ENOMEM ? 500 : 503, "store", "reading the hourly air values: %s", err.msg);
-    }
-    eco_tgt_source_t src = {.ud = &g, .stat = grid_stat, .each = grid_each};
     eco_rank_row_t *rows = NULL;
     size_t n = 0;
     int er = 0;
-    if (water) { /* the reader is held while the samples are read */
+    if (water) { /* CWQI reads the water sections' samples, no air; the reader is held while they are read */
+        if (!(st = api_reader_get(r->api))) return api_error(r, 503, "unavailable", "shutting down");
         er = eco_store_water_source(st, &src, &err);
         if (!er) er = eco_rank_report(&src, ix, by, basis, from, to, &rows, &n);
         if (er < 0 && src.wud) snprintf(err.msg, sizeof err.msg, "%s", eco_store_water_error(&src));
         eco_store_water_source_free(&src);
-        api_reader_put(r->api, st);
     } else {
+        if (api_days_open(r, eco_rank_year_before(from), to, &st, &days, &src) < 0) return 0;
         er = eco_rank_report(&src, ix, by, basis, from, to, &rows, &n);
     }
     if (er < 0) {
@@ -309,6 +317,7 @@ int api_rankings(api_req_t *r)
         tw_end(&t, rankings_extra, &x);
     }
     free(rows);
-    eco_air_grid_free(&g);
+    if (water) api_reader_put(r->api, st);
+    else api_days_close(r, st, days);
     return 0;
 }

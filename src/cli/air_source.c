@@ -136,3 +136,9 @@ static int grid_each(void *ud, const char *level, const char *basis, eco_day_t f
 }
 
 eco_tgt_source_t cli_air_grid_source(eco_air_grid_t *g) { return (eco_tgt_source_t){.ud = g, .stat = grid_stat, .each = grid_each}; }
+
+/* where --data's daily values came from, on stderr when ECO_AIRDAYS_TRACE is set (tests, diagnosis) */
+void cli_airdays_note(const char *cmd, const eco_airdays_t *a)
+{
+    if (a && getenv("ECO_AIRDAYS_TRACE")) fprintf(stderr, "ecobrain %s: daily values from %s\n", cmd, eco_airdays_route(a));
+}

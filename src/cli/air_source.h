@@ -42,4 +42,8 @@ void cli_air_csv_free(cli_air_csv_t *c);
 /** The store's source: g read by eco_store_air_grid. */
 eco_tgt_source_t cli_air_grid_source(eco_air_grid_t *g);
 
+#include "brain/airdays.h"
+/** Say on stderr which route --data's daily values took, when ECO_AIRDAYS_TRACE is set. */
+void cli_airdays_note(const char *cmd, const eco_airdays_t *a);
+
 #endif

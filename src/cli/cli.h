@@ -39,6 +39,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_store(int argc, char **argv);
 int cmd_catalog(int argc, char **argv); /* argv[0] = "site", "device" or "factor" */
 int cmd_rank(int argc, char **argv);
 int cmd_targets(int argc, char **argv);

@@ -30,6 +30,7 @@
 #include "air/grid.h"
 #include "air_source.h"
 #include "water_input.h"
+#include "brain/airdays.h"
 #include "brain/rank.h"
 #include "cli.h"
 #include "core/error.h"
@@ -320,10 +321,10 @@ static int rank_builtin(eco_rank_index_t ix, const char *period, const char *inp
     csv->input = input;
     csv->sites = sites;
     csv->hl = hl;
-    eco_air_grid_t grid;
+    eco_airdays_t *days = NULL;
+    eco_store_t *st = NULL;
     int have_grid = 0, nodata = 0;
-    if (data) { /* the year before and the period, straight from the store into arrays */
-        eco_store_t *st;
+    if (data) { /* the year before and the period: the store's cached days (src/brain/airdays.h) */
         int r0 = cli_store_open("rank", data, 1, &st);
         if (r0) {
             free(csv);
@@ -331,24 +332,24 @@ static int rank_builtin(eco_rank_index_t ix, const char *period, const char *inp
         }
         eco_err_t err;
         eco_err_clear(&err);
-        int r = eco_store_air_grid(st, (eco_time_t)eco_rank_year_before(from) * ECO_DAY_S,
-                                   (eco_time_t)(to + 1) * ECO_DAY_S - 1, &grid, &err);
-        eco_store_close(st);
+        int r = eco_airdays_open(&days, st, eco_rank_year_before(from), to, &err);
         if (r == ECO_ENODATA) {
             nodata = 1;
         } else if (r < 0) {
             fprintf(stderr, "ecobrain rank: %s: %s\n", data, err.msg);
+            eco_store_close(st);
             free(csv);
             return EXIT_RUNTIME;
         } else {
             have_grid = 1;
+            cli_airdays_note("rank", days);
         }
     }
     eco_rank_row_t *rows = NULL;
     size_t n = 0;
     int rc = 0;
     if (!nodata) {
-        eco_tgt_source_t src = have_grid ? cli_air_grid_source(&grid) : cli_air_csv_source(csv);
+        eco_tgt_source_t src = have_grid ? eco_airdays_source(days) : cli_air_csv_source(csv);
         int r = eco_rank_report(&src, ix, by, basis, from, to, &rows, &n);
         rc = cli_air_csv_status(csv);
         if (r < 0 && !csv->exit) fprintf(stderr, "ecobrain rank: %s\n", eco_strerror(r));
@@ -357,13 +358,15 @@ static int rank_builtin(eco_rank_index_t ix, const char *period, const char *inp
             free(rows);
             cli_air_csv_free(csv);
             free(csv);
-            if (have_grid) eco_air_grid_free(&grid);
+            eco_airdays_close(days);
+            eco_store_close(st);
             return rc;
         }
     }
     cli_air_csv_free(csv);
     free(csv);
-    if (have_grid) eco_air_grid_free(&grid);
+    eco_airdays_close(days);
+    eco_store_close(st);
     return print_rows(ix, period, by, lang, fmt, top, rows, n, rc);
 }
 

@@ -6,6 +6,9 @@
  */
 #include <getopt.h>
 #include <ini.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
 #include <limits.h>
 #include <unistd.h>
 #include <inttypes.h>
@@ -15,6 +18,7 @@
 #include "cli.h"
 #include "core/log.h"
 #include "api/api.h"
+#include "brain/airdays.h"
 #include "ingest/ingest.h"
 #include "live/live.h"
 #include "store/store.h"
@@ -41,6 +45,8 @@ static void usage(FILE *f)
           "  --no-quarantine       do not keep refused frames (unknown MN, wrong PW)\n"
           "  --sync MODE           full (default: every commit fsynced), normal, off\n"
           "  --port-file FILE      write the bound HJ 212 port to FILE once listening\n"
+          "  --rollup-interval S   recompute the air daily-value cache's changed days every S seconds\n"
+          "                        (default 60; 0 = never: then `ecobrain store rollup`)\n"
           "  --verbose, --quiet    more or less logging\n",
           f);
 }
@@ -78,6 +84,90 @@ static void default_web_root(char *out, size_t n)
     }
 }
 
+/* The air daily-value cache (src/brain/airdays.h) refreshed beside the ingest: a thread with its own
+ * connection recomputes the days whose hours changed, a month per transaction, every `interval`
+ * seconds, so the writer waits at most for one month's merge. */
+typedef struct rollup {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int quit, running, interval;
+    eco_store_t *st;
+} rollup_t;
+
+static void *rollup_main(void *arg)
+{
+    rollup_t *r = arg;
+    pthread_mutex_lock(&r->mu);
+    while (!r->quit) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += r->interval;
+        pthread_cond_timedwait(&r->cv, &r->mu, &ts);
+        long total = 0;
+        int rebuilt = 0;
+        while (!r->quit) {
+            pthread_mutex_unlock(&r->mu);
+            eco_airdays_stats_t stats;
+            eco_err_t err;
+            eco_err_clear(&err);
+            int rc = eco_airdays_refresh(r->st, 31, 0, &stats, &err);
+            pthread_mutex_lock(&r->mu);
+            if (rc < 0) {
+                eco_log_warn("air daily-value cache: %s", err.msg);
+                break;
+            }
+            total += stats.days;
+            rebuilt |= stats.rebuilt;
+            if (stats.days < 31) break;
+        }
+        if (total) eco_log_info("air daily-value cache: %s%ld day%s recomputed", rebuilt ? "rebuilt, " : "", total,
+                                total == 1 ? "" : "s");
+    }
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+static int rollup_start(rollup_t *r, const char *data, int interval)
+{
+    memset(r, 0, sizeof *r);
+    if (interval <= 0) return 0;
+    eco_store_opts_t so;
+    eco_store_opts_default(&so);
+    so.sync = ECO_SYNC_NORMAL; /* a lost cache commit is recomputed: its days stay dirty */
+    so.create = 0;
+    so.catalogue_only = 1;
+    so.cache_mb = 16;
+    eco_err_t err;
+    eco_err_clear(&err);
+    if (eco_store_open(&r->st, data, &so, &err) < 0) {
+        eco_log_warn("air daily-value cache: not refreshed: %s", err.msg);
+        return 0;
+    }
+    r->interval = interval;
+    pthread_mutex_init(&r->mu, NULL);
+    pthread_cond_init(&r->cv, NULL);
+    if (pthread_create(&r->th, NULL, rollup_main, r) != 0) {
+        eco_store_close(r->st);
+        return 0;
+    }
+    r->running = 1;
+    return 0;
+}
+
+static void rollup_stop(rollup_t *r)
+{
+    if (!r->running) return;
+    pthread_mutex_lock(&r->mu);
+    r->quit = 1;
+    pthread_cond_signal(&r->cv);
+    pthread_mutex_unlock(&r->mu);
+    pthread_join(r->th, NULL);
+    pthread_mutex_destroy(&r->mu);
+    pthread_cond_destroy(&r->cv);
+    eco_store_close(r->st);
+}
+
 int cmd_serve(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -87,10 +177,11 @@ int cmd_serve(int argc, char **argv)
         {"sync", required_argument, 0, 's'},         {"port-file", required_argument, 0, 'p'},
         {"verbose", no_argument, 0, 'v'},            {"quiet", no_argument, 0, 'q'},
         {"http-port-file", required_argument, 0, 'P'}, {"web", required_argument, 0, 'W'},
+        {"rollup-interval", required_argument, 0, 'R'},
         {"help", no_argument, 0, 'h'},               {0, 0, 0, 0}};
     const char *data = NULL, *hj212 = NULL, *config = NULL, *http = NULL, *sync = NULL, *port_file = NULL;
     const char *http_port_file = NULL, *web = NULL;
-    int open_reg = 0, no_quar = 0, verbose = 0, quiet = 0, c;
+    int open_reg = 0, no_quar = 0, verbose = 0, quiet = 0, c, rollup_s = 60;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
@@ -104,6 +195,14 @@ int cmd_serve(int argc, char **argv)
         case 'p': port_file = optarg; break;
         case 'P': http_port_file = optarg; break;
         case 'W': web = optarg; break;
+        case 'R': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (!*optarg || *end || v < 0 || v > 86400)
+                return cli_usage_error("serve", "--rollup-interval '%s': seconds, 0..86400", optarg);
+            rollup_s = (int)v;
+            break;
+        }
         case 'v': verbose = 1; break;
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return 0;
@@ -180,8 +279,11 @@ int cmd_serve(int argc, char **argv)
             return EXIT_RUNTIME;
         }
     }
+    rollup_t roll; /* after the writer's open: the store is migrated */
+    rollup_start(&roll, data, rollup_s);
     eco_ingest_stats_t stats;
     int r = eco_ingest_serve(&cfg, st, &stats, &err);
+    rollup_stop(&roll);
     if (api) {
         eco_live_close(live);
         eco_api_stop(api);

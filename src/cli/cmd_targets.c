@@ -20,6 +20,7 @@
 
 #include "air/assess.h"
 #include "air/grid.h"
+#include "brain/airdays.h"
 #include "brain/targets.h"
 #include "air_source.h"
 #include "water_input.h"
@@ -29,7 +30,8 @@
 
 typedef struct tctx {
     cli_air_csv_t csv;         /* --input: the assessment over the hourly CSV */
-    eco_air_grid_t *grid;      /* --data: the store's values */
+    eco_airdays_t *days;       /* --data: the store's daily values (cached, or from its hours) */
+    eco_air_grid_t *grid;      /* --data without air data in the store: an empty grid (air targets "no data") */
     const char *win, *din, *gin, *sin, *sections; /* water inputs (CSV) */
 } tctx_t;
 
@@ -167,14 +169,13 @@ static int targets_run(tctx_t *cp, const char *config, const char *asof_s, const
             return r0;
         }
     }
-    if (st && !c.csv.input) { /* last year and this year to the as-of date, straight from the store into arrays */
+    if (st && !c.csv.input) { /* last year and this year to the as-of date: the store's cached days (src/brain/airdays.h) */
         eco_err_t err;
         eco_err_clear(&err);
-        int r = eco_store_air_grid(st, (eco_time_t)eco_day_from_civil(Y - 1, 1, 1) * 86400,
-                                   (eco_time_t)(asof + 1) * 86400 - 1, &grid, &err);
-        if (r == ECO_ENODATA) {
-            /* no air data: the air targets say "no data", the water ones still stand */
-            r = eco_air_grid_init(&grid, y0, 1, 0);
+        int r = eco_airdays_open(&c.days, st, eco_day_from_civil(Y - 1, 1, 1), asof, &err);
+        if (r == ECO_ENODATA) { /* no air data: the air targets say "no data", the water ones still stand */
+            c.days = NULL;
+            if ((r = eco_air_grid_init(&grid, y0, 1, 0)) == 0) c.grid = &grid;
         }
         if (r < 0) {
             fprintf(stderr, "ecobrain targets report: %s: %s\n", data, err.msg);
@@ -182,15 +183,15 @@ static int targets_run(tctx_t *cp, const char *config, const char *asof_s, const
             free(plan);
             return EXIT_RUNTIME;
         }
-        c.grid = &grid;
+        cli_airdays_note("targets report", c.days);
     }
 
     static const char *const cols[] = {"target", "title", "indicator", "scope", "basis", "goal", "to_date", "completeness",
                                        "projected", "required", "status", "reason", "furthest"};
     int rc = 0, N = 0, D = 0;
     eco_tgt_row_t *rows = calloc((size_t)(plan->n ? plan->n : 1), sizeof *rows);
-    eco_tgt_source_t src = c.grid ? cli_air_grid_source(c.grid) : c.csv.input ? cli_air_csv_source(&c.csv)
-                                                                               : (eco_tgt_source_t){0};
+    eco_tgt_source_t src = c.days ? eco_airdays_source(c.days) : c.grid ? cli_air_grid_source(c.grid)
+                           : c.csv.input ? cli_air_csv_source(&c.csv) : (eco_tgt_source_t){0};
     cli_water_t wcsv;
     cli_water_init(&wcsv);
     int er = rows ? 0 : ECO_ENOMEM;
@@ -205,6 +206,8 @@ static int targets_run(tctx_t *cp, const char *config, const char *asof_s, const
             free(rows);
             free(plan);
             if (c.grid) eco_air_grid_free(c.grid);
+            eco_airdays_close(c.days);
+            eco_store_close(st);
             cli_air_csv_free(&c.csv);
             return wr;
         }
@@ -224,10 +227,7 @@ static int targets_run(tctx_t *cp, const char *config, const char *asof_s, const
         if (!c.csv.exit) fprintf(stderr, "ecobrain targets report: %s%s%s\n", eco_strerror(er), wmsg[0] ? ": " : "", wmsg);
         rc = c.csv.exit ? c.csv.exit : EXIT_RUNTIME;
     }
-    if (st) {
-        eco_store_water_source_free(&src);
-        eco_store_close(st);
-    }
+    if (st) eco_store_water_source_free(&src);
     cli_water_free(&wcsv);
     char asof_txt[16];
     eco_day_format(asof, asof_txt, sizeof asof_txt);
@@ -257,7 +257,9 @@ static int targets_run(tctx_t *cp, const char *config, const char *asof_s, const
     }
     int io = tbl_end(&t);
     cli_air_csv_free(&c.csv);
+    eco_airdays_close(c.days);
     if (c.grid) eco_air_grid_free(c.grid);
+    eco_store_close(st);
     free(rows);
     free(plan);
     return io ? EXIT_RUNTIME : rc;

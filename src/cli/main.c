@@ -37,6 +37,7 @@ static void usage(FILE *f)
           "  token new|hash        API access tokens and the SHA-256 digests the config holds\n"
           "  sim                   simulated monitoring devices (air, water, CEMS, effluent)\n"
           "  export                stored values as CSV or JSON\n"
+          "  store rollup          bring the store's air daily-value cache up to date (targets, rankings)\n"
           "  site add|import|list  the site catalogue (stations, sections, wells, outlets ...)\n"
           "  device add|import|list|completeness  devices (MN, password, profile, SM4 key, site)\n"
           "  factor add|import|list  factors: names, units, the evaluation item each feeds\n"
@@ -91,6 +92,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "targets")) return cmd_targets(argc - 1, argv + 1);
     if (!strcmp(cmd, "sim")) return cmd_sim(argc - 1, argv + 1);
     if (!strcmp(cmd, "export")) return cmd_export(argc - 1, argv + 1);
+    if (!strcmp(cmd, "store")) return cmd_store(argc - 1, argv + 1);
     if (!strcmp(cmd, "site") || !strcmp(cmd, "device") || !strcmp(cmd, "factor")) return cmd_catalog(argc - 1, argv + 1);
     fprintf(stderr, "ecobrain: unknown command '%s'\n\n", cmd);
     usage(stderr);

@@ -7,7 +7,7 @@
  * acknowledges it (the cost is one fsync per group commit, not per value —
  * see docs/ingest.md for the measurement).
  *
- * Layout (schema version 4; migrations below run in order, each in its own
+ * Layout (schema version 5; migrations below run in order, each in its own
  * transaction, recorded in PRAGMA user_version):
  *   site(code, kind, name, province, city, county, basin, river, lon, lat, zone)
  *   device(id, mn, pw, edition, sm4_key, profile, site, registered_ms, last_seen_ms)
@@ -25,6 +25,8 @@
  *                                              its history, append-only (triggers refuse
  *                                              UPDATE and DELETE; problems cannot be deleted)
  *   problem_alert(alert, problem)              which problem each alert belongs to (v4)
+ *   airday, airday_has, airday_dirty, airday_meta  the air daily-value cache and its dirty days,
+ *                                              marked by triggers on obs (v5; store_days.h)
  *
  * Hot path: obs_put is one prepared INSERT ... ON CONFLICT DO NOTHING; only a
  * conflict (a resend or a revision) costs a SELECT. Series ids are resolved
@@ -51,6 +53,7 @@
 #include "core/alloc.h"
 #include "core/map.h"
 #include "store/store.h"
+#include "store/store_days.h"
 
 /* ------------------------------------------------------------------ names */
 
@@ -311,6 +314,8 @@ static const char *const migrations[] = {
     " BEGIN SELECT RAISE(ABORT, 'problems are never deleted'); END;"
     "CREATE TRIGGER problem_alert_never_deleted BEFORE DELETE ON problem_alert"
     " BEGIN SELECT RAISE(ABORT, 'alert links are never deleted'); END;",
+    /* 4 -> 5: the daily-value cache of the air assessment and its dirty-day triggers (store_days.h) */
+    ECO_STORE_DAYS_SCHEMA,
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -345,6 +350,10 @@ static int migrate(eco_store_t *s, eco_err_t *err)
     }
     return 0;
 }
+
+/* for store_days.c (store_days.h): the cache's SQL lives there, beside this file */
+struct sqlite3 *eco_store_sqlite_db(eco_store_t *s) { return s->db; }
+const char *eco_store_sqlite_path(const eco_store_t *s) { return s->path; }
 
 /* ------------------------------------------------------------------ caches */
 

@@ -42,6 +42,14 @@ with open(f"{tmp}/asites.csv", "w") as f:
 def rank(src, *args):
     extra = ["--data", data] if src == "store" else ["--input", f"{tmp}/hourly.csv", "--sites", f"{tmp}/asites.csv"]
     return subprocess.run([eb, "rank"] + extra + list(args), capture_output=True)
+def trace():
+    return rank("store", "--index", "composite", "--period", "2025-01").stderr.decode()
+os.environ["ECO_AIRDAYS_TRACE"] = "1"
+check("from hours" in trace(), "before `store rollup` rank --data reads the hours")
+ro = subprocess.run([eb, "store", "rollup", "--data", data], capture_output=True, text=True)
+check(ro.returncode == 0 and "rebuilt" in ro.stderr, f"store rollup builds the cache ({ro.stderr.strip()[-160:]})")
+check("from cache (0 changed days" in trace(), f"after it rank --data reads the daily-value cache ({trace().strip()[-100:]})")
+del os.environ["ECO_AIRDAYS_TRACE"]
 same = total = 0
 for index in ("composite", "composite-change", "pm2_5", "good-days"):
     for by in ("city", "county", "site"):
@@ -56,7 +64,7 @@ for index in ("composite", "composite-change", "pm2_5", "good-days"):
                         if x != y: print(" store:", x, "\n   csv:", y)
                 same += ok
                 total += 1
-check(same == total, f"--data is byte-identical to the CSV route ({same}/{total} index/level/period/format cases)")
+check(same == total, f"--data (from the cache) is byte-identical to the CSV route ({same}/{total} index/level/period/format cases)")
 a = rank("store", "--index", "composite", "--by", "site", "--period", "2025-01-01..2025-01-02", "--top", "1")
 b = rank("csv", "--index", "composite", "--by", "site", "--period", "2025-01-01..2025-01-02", "--top", "1")
 check(a.returncode == 0 and a.stdout == b.stdout, "--top 1: the same best and worst from both routes")

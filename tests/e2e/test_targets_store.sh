@@ -55,7 +55,18 @@ with open(f"{tmp}/plan.ini", "w") as f:
             "[target xh]\nindicator = air.composite\nscope = 西湖区\nlevel = county\ncomparator = <\nvalue = 4\n"
             "[target noise]\nindicator = noise.compliance\ncomparator = >=\nvalue = 80\n")
 same = 0
-for asof in ("2025-01-01", "2025-01-02", "2025-12-31"):
+def route():
+    r = subprocess.run([eb, "targets", "report", "--config", f"{tmp}/plan.ini", "--data", data, "--as-of", "2025-01-02",
+                        "--format", "csv"], capture_output=True, text=True, env=dict(os.environ, ECO_AIRDAYS_TRACE="1"))
+    return r.stderr
+# first from the hours (the cache not built yet), then from the daily-value cache (`store rollup`)
+check("from hours" in route(), f"before `store rollup` the report reads the hours ({route().strip()[-120:]})")
+for way in ("hours", "cache"):
+  if way == "cache":
+    ro = subprocess.run([eb, "store", "rollup", "--data", data], capture_output=True, text=True)
+    check(ro.returncode == 0 and "rebuilt" in ro.stderr, f"store rollup builds the cache ({ro.stderr.strip()[-160:]})")
+    check("from cache (0 changed days" in route(), f"after it the report reads the cache ({route().strip()[-120:]})")
+  for asof in ("2025-01-01", "2025-01-02", "2025-12-31"):
     for fmt in ("csv", "json", "text"):
         for lang in ("zh", "en"):
             a = subprocess.run([eb, "targets", "report", "--config", f"{tmp}/plan.ini", "--data", data, "--as-of", asof,
@@ -68,7 +79,7 @@ for asof in ("2025-01-01", "2025-01-02", "2025-12-31"):
                 print(a.stderr.decode()[-500:], b.stderr.decode()[-500:])
                 for x, y in zip(a.stdout.decode().splitlines(), b.stdout.decode().splitlines()):
                     if x != y: print(" store:", x, "\n   csv:", y)
-            check(ok, f"as of {asof}, {fmt}, {lang}: --data is byte-identical to the CSV route")
+            check(ok, f"{way}: as of {asof}, {fmt}, {lang}: --data is byte-identical to the CSV route")
             same += ok
 out = subprocess.run([eb, "targets", "report", "--config", f"{tmp}/plan.ini", "--data", data, "--as-of", "2025-01-02",
                       "--format", "csv", "--lang", "en"], capture_output=True, text=True).stdout

@@ -88,7 +88,7 @@ static void test_upsert_semantics(void **state)
     eco_store_t *s = open_rw();
     eco_err_t err;
     eco_err_clear(&err);
-    assert_int_equal(eco_store_schema_version(s), 4);
+    assert_int_equal(eco_store_schema_version(s), 5);
     assert_int_equal(eco_store_device_register(s, "MN1", "pw", 1, &err), 1);
     assert_int_equal(eco_store_device_register(s, "MN1", "other", 2, &err), 0); /* existing: untouched */
     eco_time_t t = 1777593600;
