@@ -377,38 +377,39 @@ enum { SID_UNKNOWN = 0, SID_RTD, SID_MIN, SID_AVG, SID_MAX, SID_ZSRTD, SID_ZSMIN
  * word compare, as this runs for every field. */
 #define SFX_MUL 0x8f6d05584ef8aa39ull
 typedef struct sfx {
-    char name[14];    /* zero-padded: its first 8 bytes compare as one word */
-    uint8_t len, sid; /* 16 bytes an entry */
+    _Alignas(32) char name[16]; /* zero-padded: its first 8 bytes compare as one word */
+    uint32_t bit;               /* 1 << sid: the stream loop tests and sets it without a shift */
+    uint8_t len, sid;           /* 32 bytes an entry (aligned): the index is one shift */
 } sfx_t;
 
 static const sfx_t sfx_table[64] = {
-    [1] = {"UpValue", 7, SID_UPVALUE},
-    [2] = {"ZsAvg", 5, SID_ZSAVG},
-    [3] = {"Data", 4, SID_DATA},
-    [9] = {"EFlag", 5, SID_EFLAG},
-    [10] = {"RS", 2, SID_RS},
-    [18] = {"ZsMax", 5, SID_ZSMAX},
-    [19] = {"SampleType", 10, SID_SAMPLETYPE},
-    [24] = {"Avg", 3, SID_AVG},
-    [25] = {"Info", 4, SID_INFO},
-    [28] = {"PeakHeight", 10, SID_PEAKHEIGHT},
-    [31] = {"CompleteTime", 12, SID_COMPLETETIME},
-    [32] = {"Max", 3, SID_MAX},
-    [33] = {"Flag", 4, SID_FLAG},
-    [36] = {"Cou", 3, SID_COU},
-    [37] = {"RT", 2, SID_RT},
-    [38] = {"SN", 2, SID_SN},
-    [40] = {"LowValue", 8, SID_LOWVALUE},
-    [41] = {"RetentionTime", 13, SID_RETENTIONTIME},
-    [43] = {"NightData", 9, SID_NIGHTDATA},
-    [45] = {"Min", 3, SID_MIN},
-    [47] = {"SampleTime", 10, SID_SAMPLETIME},
-    [49] = {"ZsRtd", 5, SID_ZSRTD},
-    [50] = {"PeakArea", 8, SID_PEAKAREA},
-    [55] = {"Rtd", 3, SID_RTD},
-    [59] = {"DayData", 7, SID_DAYDATA},
-    [61] = {"ZsMin", 5, SID_ZSMIN},
-    [63] = {"Ala", 3, SID_ALA},
+    [1] = {"UpValue", 1u << SID_UPVALUE, 7, SID_UPVALUE},
+    [2] = {"ZsAvg", 1u << SID_ZSAVG, 5, SID_ZSAVG},
+    [3] = {"Data", 1u << SID_DATA, 4, SID_DATA},
+    [9] = {"EFlag", 1u << SID_EFLAG, 5, SID_EFLAG},
+    [10] = {"RS", 1u << SID_RS, 2, SID_RS},
+    [18] = {"ZsMax", 1u << SID_ZSMAX, 5, SID_ZSMAX},
+    [19] = {"SampleType", 1u << SID_SAMPLETYPE, 10, SID_SAMPLETYPE},
+    [24] = {"Avg", 1u << SID_AVG, 3, SID_AVG},
+    [25] = {"Info", 1u << SID_INFO, 4, SID_INFO},
+    [28] = {"PeakHeight", 1u << SID_PEAKHEIGHT, 10, SID_PEAKHEIGHT},
+    [31] = {"CompleteTime", 1u << SID_COMPLETETIME, 12, SID_COMPLETETIME},
+    [32] = {"Max", 1u << SID_MAX, 3, SID_MAX},
+    [33] = {"Flag", 1u << SID_FLAG, 4, SID_FLAG},
+    [36] = {"Cou", 1u << SID_COU, 3, SID_COU},
+    [37] = {"RT", 1u << SID_RT, 2, SID_RT},
+    [38] = {"SN", 1u << SID_SN, 2, SID_SN},
+    [40] = {"LowValue", 1u << SID_LOWVALUE, 8, SID_LOWVALUE},
+    [41] = {"RetentionTime", 1u << SID_RETENTIONTIME, 13, SID_RETENTIONTIME},
+    [43] = {"NightData", 1u << SID_NIGHTDATA, 9, SID_NIGHTDATA},
+    [45] = {"Min", 1u << SID_MIN, 3, SID_MIN},
+    [47] = {"SampleTime", 1u << SID_SAMPLETIME, 10, SID_SAMPLETIME},
+    [49] = {"ZsRtd", 1u << SID_ZSRTD, 5, SID_ZSRTD},
+    [50] = {"PeakArea", 1u << SID_PEAKAREA, 8, SID_PEAKAREA},
+    [55] = {"Rtd", 1u << SID_RTD, 3, SID_RTD},
+    [59] = {"DayData", 1u << SID_DAYDATA, 7, SID_DAYDATA},
+    [61] = {"ZsMin", 1u << SID_ZSMIN, 5, SID_ZSMIN},
+    [63] = {"Ala", 1u << SID_ALA, 3, SID_ALA},
 };
 
 /* The suffix s, whose key8 is key. */
@@ -811,6 +812,20 @@ static inline void sb_tail(char *b, const char *seg, size_t at, size_t ce)
     b[ce] = ';';
 }
 
+/* After the marking: buf[ce] = 0, marked as the ';' it was — the CP's end,
+ * told apart by its byte — and a second 0 at ce + 1, marked too (in the
+ * word after the last one when ce + 1 starts it): an entry that ends at ce
+ * is followed by this empty "entry", whose first pop is that 0, so the
+ * stream loop learns that the CP is done at the test it makes anyway ('-'
+ * after the code) instead of testing every field's end for ce. */
+static inline void sb_ends(sbits_t *sb, size_t ce, size_t full)
+{
+    sb->buf[ce] = 0;
+    sb->buf[ce + 1] = 0;
+    sb->m[full + 1] = 0;
+    sb->m[(ce + 1) >> 6] |= 1ull << ((ce + 1) & 63);
+}
+
 static int sb_build_sse2(sbits_t *sb, const char *seg, size_t ce)
 {
     char *b = sb->buf;
@@ -819,7 +834,7 @@ static int sb_build_sse2(sbits_t *sb, const char *seg, size_t ce)
     for (size_t w = 0; w < full; w++) sb->m[w] = sb_mark64_sse2(seg + 64 * w, b + 64 * w, &odd);
     sb_tail(b, seg, 64 * full, ce);
     sb->m[full] = sb_mark64_sse2(b + 64 * full, NULL, &odd);
-    b[ce] = 0; /* marked as the ';' it was: the CP's end, told apart by its byte */
+    sb_ends(sb, ce, full);
     return _mm_movemask_epi8(odd) == 0;
 }
 
@@ -852,7 +867,7 @@ __attribute__((target("avx2"))) static int sb_build_avx2(sbits_t *sb, const char
     for (size_t w = 0; w < full; w++) sb->m[w] = sb_mark64_avx2(seg + 64 * w, b + 64 * w, &odd);
     sb_tail(b, seg, 64 * full, ce);
     sb->m[full] = sb_mark64_avx2(b + 64 * full, NULL, &odd);
-    b[ce] = 0; /* marked as the ';' it was: the CP's end, told apart by its byte */
+    sb_ends(sb, ce, full);
     return _mm256_testz_si256(odd, odd);
 }
 
@@ -1595,12 +1610,15 @@ static __attribute__((noinline)) double num_padded_slow(const char *b, size_t n,
     return parse_num_scalar(p, n);
 }
 
-static inline double num_padded(const char *b, size_t n, const char *p)
+/* num_padded's usual values: 1 when *r is made, 0 for the shapes left to
+ * num_padded_slow (the stream loop looks for an -Info log there) */
+static inline int num_padded_try(const char *b, size_t n, double *r)
 {
     const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
     if (n == 1) { /* data flags ("N") and one-digit values */
         unsigned d = (unsigned)(unsigned char)b[0] - '0';
-        return d < 10 ? (double)d : NAN;
+        *r = d < 10 ? (double)d : NAN;
+        return 1;
     }
     if (__builtin_expect(n - 2 < 7, 1)) {
         uint64_t x = load8(b) & lenmask[n];
@@ -1621,23 +1639,34 @@ static inline double num_padded(const char *b, size_t n, const char *p)
             v = (((v & 0x000000FF000000FFull) * (100 + (1000000ull << 32))) +
                  (((v >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32)))) >>
                 32;
-            double r = (double)(uint32_t)v;
-            return frac ? r / pow10_exact[frac] : r;
+            double r0 = (double)(uint32_t)v;
+            *r = frac ? r0 / pow10_exact[frac] : r0;
+            return 1;
         }
     }
-    return num_padded_slow(b, n, p);
+    return 0;
+}
+
+static inline double num_padded(const char *b, size_t n, const char *p)
+{
+    double r;
+    return num_padded_try(b, n, &r) ? r : num_padded_slow(b, n, p);
 }
 
 #ifdef HJ212_AVX2
 /* num_padded's usual value (1 to 8 bytes, digits and at most one '.', no
- * sign) with SSSE3 (taken where AVX2 is): the 16 bytes at b minus '0',
+ * sign) with SSSE3 (taken where AVX2 is; compiled for SSSE3 alone, as is
+ * the loop it is inlined in, sb_run_simd: with AVX2 enabled GCC built its
+ * constants by broadcasts in the loop and gave the function a 32-byte
+ * aligned frame, losing %rbp — 130 instructions a packet more): the 16
+ * bytes at b minus '0',
  * checked digit by digit and the '.' found with two compares; one shuffle
  * (nd_shuf[n][dot]) squeezes the '.' out, puts the last digit in byte 7 and
  * zeros before the first; then the usual multiply-adds (10, 100, 10,000:
  * pmaddubsw, pmaddwd, packssdw, pmaddwd) make the integer (< 10^8), divided
  * by 10^decimals: the arithmetic of num_padded, so the same double (the unit
  * tests compare both levels with strtod and with the general reading).
- * Anything else: num_padded_slow. */
+ * Anything else: 0, and the caller takes num_padded_slow. */
 #define NDIG_(n, d) ((n) - ((d) < (n)))
 #define SRC_(n, d, j)                                                                                                  \
     ((j) < 8 - NDIG_(n, d) ? 0x80 : (j) - (8 - NDIG_(n, d)) + ((j) - (8 - NDIG_(n, d)) >= (d) ? 1 : 0))
@@ -1655,11 +1684,12 @@ static const uint8_t nd_shuf[9][9][16] __attribute__((aligned(16))) = {
 #undef SHUF_
 #undef SHUFN_
 
-__attribute__((target("avx2"))) static inline double num_simd(const char *b, size_t n, const char *p)
+__attribute__((target("ssse3"))) static inline int num_simd_try(const char *b, size_t n, double *r)
 {
     if (n == 1) { /* data flags ("N") and one-digit values */
         unsigned d = (unsigned)(unsigned char)b[0] - '0';
-        return d < 10 ? (double)d : NAN;
+        *r = d < 10 ? (double)d : NAN;
+        return 1;
     }
     if (__builtin_expect(n - 2 < 7, 1)) {
         const __m128i raw = _mm_loadu_si128((const __m128i *)(const void *)b);
@@ -1676,12 +1706,13 @@ __attribute__((target("avx2"))) static inline double num_simd(const char *b, siz
             v = _mm_madd_epi16(v, _mm_set1_epi32(0x00010064)); /* 100, 1: four */
             v = _mm_packs_epi32(v, v);
             v = _mm_madd_epi16(v, _mm_set1_epi32(0x00012710)); /* 10000, 1: eight */
-            double r = (double)(uint32_t)_mm_cvtsi128_si32(v);
+            double r0 = (double)(uint32_t)_mm_cvtsi128_si32(v);
             size_t frac = dm ? n - 1 - d : 0;
-            return frac ? r / pow10_exact[frac] : r;
+            *r = frac ? r0 / pow10_exact[frac] : r0;
+            return 1;
         }
     }
-    return num_padded_slow(b, n, p);
+    return 0;
 }
 #endif
 
@@ -1753,11 +1784,12 @@ typedef struct sbcur {
 } sbcur_t;
 
 /* why sb_run stopped: the popped positions of the entry at s it leaves */
-enum { RUN_END,       /* a field stored that ended at ce: the CP is done */
-       RUN_D,         /* D: not a '-' after a code of 1..8 bytes */
-       RUN_GENERAL,   /* D, Q: no '=' after the '-', or a value starting "//" */
-       RUN_FIELD_POP, /* D, Q: a code not made here, a suffix unknown, long or twice */
-       RUN_FLAG };    /* D, Q, e: a data flag not yet judged good */
+enum { RUN_D,         /* D: not a '-' after a code of 1..8 bytes (s > ce: the CP is done) */
+       RUN_GENERAL,   /* D, Q: no '=' after the '-' */
+       RUN_FIELD_POP, /* D, Q: a code not made here, a suffix unknown, long or twice (or
+                         the value an -Info log: not looked at yet) */
+       RUN_FLAG,      /* D, Q, e: a data flag not yet judged good (or an -Info log) */
+       RUN_INFO };    /* D, Q, e: a value starting "//", its suffix's bit set in lf_mask */
 
 /* The usual entries of the CP, "code-Suffix=value", as long as they come
  * (sb_build's comment): each is three pops; it is stored here when its code
@@ -1791,9 +1823,7 @@ static inline __attribute__((always_inline)) int sb_run_impl(sbcur_t *cu_in, con
         }
         uint64_t ckey = load8(b + s) & lenmask[D - s];
         SB_POP(Q);
-        /* no '=' (or a second '-' before it); an -Info log ("//" at ce + 1
-         * cannot be: buf[ce] is 0) */
-        if (__builtin_expect(b[Q] != '=' || (b[Q + 1] == '/' && b[Q + 2] == '/'), 0)) {
+        if (__builtin_expect(b[Q] != '=', 0)) { /* no '=' (or a second '-' before it) */
             why = RUN_GENERAL;
             break;
         }
@@ -1838,7 +1868,11 @@ static inline __attribute__((always_inline)) int sb_run_impl(sbcur_t *cu_in, con
         }
         /* a known suffix of 2..8 bytes (1..8 here, and no suffix in the
          * table has 1 byte) not yet seen in the factor; the end is popped
-         * last, once the suffix is done with */
+         * last, once the suffix is done with. The entry's word alone
+         * decides: a key of ns bytes has ns non-zero bytes, so it equals a
+         * name of at most 8 bytes only when the lengths agree too; and the
+         * 8-byte beginnings of the longer names ("SampleTi" ...) hash to
+         * empty slots (the unit test feeds them) */
         size_t ns = Q - D - 1;
         if (__builtin_expect(ns - 1 >= 8, 0)) {
             why = RUN_FIELD_POP;
@@ -1846,36 +1880,49 @@ static inline __attribute__((always_inline)) int sb_run_impl(sbcur_t *cu_in, con
         }
         uint64_t skey = load8(b + D + 1) & lenmask[ns];
         const sfx_t *sx = &sfx_table[((skey ^ (uint64_t)ns) * SFX_MUL) >> 58];
-        unsigned sid = sx->sid;
-        if (__builtin_expect(sx->len != ns || word8(sx->name) != skey || ((lf_mask >> sid) & 1), 0)) {
+        uint32_t sbit = sx->bit;
+        if (__builtin_expect(word8(sx->name) != skey || (lf_mask & sbit), 0)) {
             why = RUN_FIELD_POP; /* a suffix given twice: add_field_k records it */
             break;
         }
         do SB_POP(e);
         while (b[e] == '=' || b[e] == '-');
         size_t nv = e - Q - 1;
-        if (sid == SID_FLAG) { /* a one-byte flag already judged good (bytes here are < 0x80) */
+        if (sbit == 1u << SID_FLAG) { /* a one-byte flag already judged good (bytes here are < 0x80) */
             unsigned ch = (unsigned char)b[Q + 1];
             if (__builtin_expect(nv != 1 || !((fs->flag_ok[ch >> 6] >> (ch & 63)) & 1), 0)) {
                 why = RUN_FLAG;
                 break;
             }
         }
-        lf_mask |= 1u << sid;
+        /* stored before the number is made, so that nothing but the value
+         * stays alive across it */
+        lf_mask |= sbit;
         fl->suffix = slice_at(seg + D + 1, ns);
         fl->value = slice_at(seg + Q + 1, nv);
+        double num;
 #ifdef HJ212_AVX2
-        fl->num = simd ? num_simd(b + Q + 1, nv, seg + Q + 1) : num_padded(b + Q + 1, nv, seg + Q + 1);
+        int made = simd ? num_simd_try(b + Q + 1, nv, &num) : num_padded_try(b + Q + 1, nv, &num);
 #else
         (void)simd;
-        fl->num = num_padded(b + Q + 1, nv, seg + Q + 1);
+        int made = num_padded_try(b + Q + 1, nv, &num);
 #endif
-        fl++;
-        s = e + 1;
-        if (__builtin_expect(b[e] == 0, 0)) { /* e == ce; at e + 1 == ce, D pops ce: RUN_D */
-            why = RUN_END;
-            break;
+        if (__builtin_expect(!made, 0)) {
+            /* an -Info log ("//..."; "//" at ce + 1 cannot be: buf[ce] is
+             * 0) is read from its start by the general reading: it may
+             * hold separators. Looked for only here, where a value is no
+             * usual number: "//" is none. The field is then not stored
+             * (fl stays); its suffix's bit, set above, is taken back by
+             * the caller (RUN_INFO: here it would keep the suffix alive) */
+            if (b[Q + 1] == '/' && b[Q + 2] == '/') {
+                why = RUN_INFO;
+                break;
+            }
+            num = num_padded_slow(b + Q + 1, nv, seg + Q + 1);
         }
+        fl->num = num;
+        fl++;
+        s = e + 1; /* past ce (e == ce): the next pop of D is the 0 at ce + 1, RUN_D */
     }
     cu->x = x;
     cu->base = base;
@@ -1894,7 +1941,7 @@ static inline __attribute__((always_inline)) int sb_run_impl(sbcur_t *cu_in, con
  * per packet, as for sb_build) */
 static __attribute__((noinline)) int sb_run_base(sbcur_t *cu, const sbits_t *sb) { return sb_run_impl(cu, sb, 0); }
 #ifdef HJ212_AVX2
-__attribute__((target("avx2"), noinline)) static int sb_run_avx2(sbcur_t *cu, const sbits_t *sb)
+__attribute__((target("ssse3"), noinline)) static int sb_run_simd(sbcur_t *cu, const sbits_t *sb)
 {
     return sb_run_impl(cu, sb, 1);
 }
@@ -1975,7 +2022,7 @@ static __attribute__((noinline)) int parse_cp_stream(pctx_t *c, masks_t *mk, con
         cu.base = base;
         cu.s = s;
 #ifdef HJ212_AVX2
-        int why = avx2 ? sb_run_avx2(&cu, sb) : sb_run_base(&cu, sb);
+        int why = avx2 ? sb_run_simd(&cu, sb) : sb_run_base(&cu, sb);
 #else
         int why = sb_run_base(&cu, sb);
 #endif
@@ -1986,15 +2033,21 @@ static __attribute__((noinline)) int parse_cp_stream(pctx_t *c, masks_t *mk, con
         Q = cu.Q;
         e = cu.e;
         switch (why) {
-        case RUN_END:
-            goto done;
         case RUN_GENERAL:
             goto general;
+        case RUN_INFO: {
+            size_t ns = Q - D - 1;
+            uint64_t skey = load8(b + D + 1) & lenmask[ns];
+            cu.lf_mask &= ~sfx_table[((skey ^ (uint64_t)ns) * SFX_MUL) >> 58].bit;
+            goto general;
+        }
         case RUN_FIELD_POP:
+            if (b[Q + 1] == '/' && b[Q + 2] == '/') goto general; /* an -Info log (buf[ce] is 0) */
             goto field_pop;
         case RUN_FLAG: {
             /* first seen in this packet, or not one byte: judged now */
             size_t ns = Q - D - 1, nv = e - Q - 1;
+            if (b[Q + 1] == '/' && b[Q + 2] == '/') goto general; /* an -Info log */
             if (!flag_known(&fs, slice_at(seg + Q + 1, nv), k->edition)) goto field;
             cu.lf_mask |= 1u << SID_FLAG;
             cu.fl->suffix = slice_at(seg + D + 1, ns);
@@ -2007,6 +2060,8 @@ static __attribute__((noinline)) int parse_cp_stream(pctx_t *c, masks_t *mk, con
             break;
         }
         /* RUN_D */
+        if (s > ce) /* the last field ended at ce (sb_ends) */
+            goto done;
         if (b[D] == 0 && D == s) { /* s == ce: the CP ends with ';' or ',' (JV-0453) */
             note_once(c, ONCE_EMPTY, ECO_HJ212_N_SEPARATOR, seg + ce - 1, "a ';' or ',' before the closing \"&&\"");
             break;

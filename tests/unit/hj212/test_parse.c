@@ -708,6 +708,12 @@ static void test_fast_path_equals_general(void **state)
         "CP=&&a-b=1&&", "QN=1;CP=&&&&", "ST=22;CN=2011;PW=1;MN=X;CP=&&DataTime=2016;a21026-ZsRtd=1.5&&",
         "QN=20160801085857223;ST=22;CN=2011;PW=123456;MN=AQ3201000000000000000017;Flag=5;CP=&&a21026-Rtd=+1.5,"
         "a21026-SampleTime=20160801085857,a21026-RetentionTime=1.25e3,SB1-RS=1;SB1-RT=0.5;i3331x-Info=1&&",
+        /* the 8-byte beginnings of the suffixes longer than 8 bytes: unknown (the stream loop
+         * decides a suffix by its word alone), and the long ones themselves */
+        "QN=20160801085857223;ST=22;CN=2011;PW=123456;MN=X;Flag=5;CP=&&DataTime=20160801085857;a21026-SampleTi=1;"
+        "a21026-SampleTy=2,a21026-PeakHeig=3;a21026-Complete=4;a21026-Retentio=5;a21026-NightDat=6;a21026-Rtd=7;"
+        "a21005-SampleTime=8;a21005-SampleType=9;a21005-PeakHeight=1;a21005-CompleteTime=2;a21005-RetentionTime=3;"
+        "a21005-NightData=4;a21005-LowValue=5;a21005-PeakArea=6&&",
         /* a header field longer than a window, a tab */
         "QN=20160801085857223;ST=22;CN=2011;PW=123456;MN=AQ32010000000000000000170000000000000;Flag=5;CP=&&"
         "a21026-Rtd=1\t&&",
