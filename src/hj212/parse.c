@@ -871,7 +871,7 @@ __attribute__((target("avx2"))) static int sb_build_avx2(sbits_t *sb, const char
     return _mm256_testz_si256(odd, odd);
 }
 
-/* 1 when the processor has AVX2 (asked once; a benign race: every thread
+/* 1 when the processor has AVX2 and BMI1 (asked once; a benign race: every thread
  * finds the same answer) */
 static int isa_cap = 1; /* eco_hj212_parse_limit_isa */
 static int have_avx2(void)
@@ -880,7 +880,8 @@ static int have_avx2(void)
     int c = __atomic_load_n(&cached, __ATOMIC_RELAXED);
     if (__builtin_expect(c < 0, 0)) {
         __builtin_cpu_init();
-        c = __builtin_cpu_supports("avx2") ? 1 : 0;
+        /* BMI1 too: the stream loop (sb_run_simd) pops marks with blsr */
+        c = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") ? 1 : 0;
         __atomic_store_n(&cached, c, __ATOMIC_RELAXED);
     }
     return c & __atomic_load_n(&isa_cap, __ATOMIC_RELAXED);
@@ -1286,13 +1287,17 @@ typedef struct fstate {
     uint16_t fidx[ECO_HJ212_MAX_FIELDS];      /* factor of each field, in arrival order */
     uint16_t hash[HASH_SIZE];                 /* factor index + 1, when hashed */
     uint64_t flag_seen[2], flag_ok[2];        /* one-byte data flags judged so far (ASCII bit map) */
-    uint64_t seen;                            /* bit code_bit(key) of every factor's code: a clear bit
-                                                 proves a code new without a search */
+    uint64_t seen[4];                         /* bit code_bit(key) of every factor's code: a clear bit
+                                                 proves a code new without a search (256 bits: with 64,
+                                                 one new code in ten met a set bit and left the
+                                                 stream loop for add_field_k's search) */
     int hashed, regroup, dups;
     uint32_t fidx_done;                       /* the stream reading: fidx written below this field */
 } fstate_t;
 
-static inline uint64_t code_bit(uint64_t key) { return 1ull << ((key * 0x9E3779B97F4A7C15ull) >> 58); }
+static inline uint32_t code_bit(uint64_t key) { return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 56); }
+static inline int code_seen(const fstate_t *fs, uint32_t cb) { return (int)((fs->seen[cb >> 6] >> (cb & 63)) & 1); }
+static inline void code_mark(fstate_t *fs, uint32_t cb) { fs->seen[cb >> 6] |= 1ull << (cb & 63); }
 
 static inline uint32_t code_hash(uint64_t key, size_t len)
 {
@@ -1373,7 +1378,7 @@ static inline __attribute__((always_inline)) int add_field_k(pctx_t *c, fstate_t
         fc->first = k->nfields;
         fc->n = 0;
         fs->ckey[f] = ckey;
-        fs->seen |= code_bit(ckey);
+        code_mark(fs, code_bit(ckey));
         fs->sid_mask[f] = 0;
         fs->nunknown[f] = 0;
         if (code.len == 0)
@@ -1580,7 +1585,7 @@ static inline void fstate_init(fstate_t *fs)
 {
     fs->hashed = fs->regroup = fs->dups = 0;
     fs->flag_seen[0] = fs->flag_seen[1] = fs->flag_ok[0] = fs->flag_ok[1] = 0;
-    fs->seen = 0;
+    fs->seen[0] = fs->seen[1] = fs->seen[2] = fs->seen[3] = 0;
     fs->fidx_done = 0;
 }
 
@@ -1684,7 +1689,7 @@ static const uint8_t nd_shuf[9][9][16] __attribute__((aligned(16))) = {
 #undef SHUF_
 #undef SHUFN_
 
-__attribute__((target("ssse3"))) static inline int num_simd_try(const char *b, size_t n, double *r)
+__attribute__((target("ssse3,bmi"))) static inline int num_simd_try(const char *b, size_t n, double *r)
 {
     if (n == 1) { /* data flags ("N") and one-digit values */
         unsigned d = (unsigned)(unsigned char)b[0] - '0';
@@ -1831,9 +1836,9 @@ static inline __attribute__((always_inline)) int sb_run_impl(sbcur_t *cu_in, con
             /* a new factor, made here when surely new, known (a 2017
              * answer in the hash) and the factors still searched linearly */
             size_t cl = D - s;
-            uint64_t cb = code_bit(ckey);
+            uint32_t cb = code_bit(ckey);
             const eco_hj212_code_t *info = NULL;
-            if (!(fs->seen & cb) && k->nfactors < LINEAR_MAX)
+            if (!code_seen(fs, cb) && k->nfactors < LINEAR_MAX)
                 for (uint32_t i = eco_hj212_code_slot_of(ckey, cl);; i = (i + 1) & (ECO_HJ212_CODE_HASH_SIZE - 1)) {
                     const eco_hj212_code_slot_t *sl = &cu->slots[i];
                     if (!sl->len) break;
@@ -1860,7 +1865,7 @@ static inline __attribute__((always_inline)) int sb_run_impl(sbcur_t *cu_in, con
             fc->n = 0;
             fs->ckey[f] = ckey;
             fs->nunknown[f] = 0;
-            fs->seen |= cb;
+            code_mark(fs, cb);
             k->nfactors = f + 1;
             cu->lf_start = nf;
             lf_key = ckey;
@@ -1941,7 +1946,7 @@ static inline __attribute__((always_inline)) int sb_run_impl(sbcur_t *cu_in, con
  * per packet, as for sb_build) */
 static __attribute__((noinline)) int sb_run_base(sbcur_t *cu, const sbits_t *sb) { return sb_run_impl(cu, sb, 0); }
 #ifdef HJ212_AVX2
-__attribute__((target("ssse3"), noinline)) static int sb_run_simd(sbcur_t *cu, const sbits_t *sb)
+__attribute__((target("ssse3,bmi"), noinline)) static int sb_run_simd(sbcur_t *cu, const sbits_t *sb)
 {
     return sb_run_impl(cu, sb, 1);
 }
@@ -2138,7 +2143,7 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, const void *sbv, s
     fstate_t fs; /* large, but only the slots in use are ever touched */
     fs.hashed = fs.regroup = fs.dups = 0;
     fs.flag_seen[0] = fs.flag_seen[1] = fs.flag_ok[0] = fs.flag_ok[1] = 0;
-    fs.seen = 0;
+    fs.seen[0] = fs.seen[1] = fs.seen[2] = fs.seen[3] = 0;
     /* The fast path keeps in locals what add_field_k keeps in the packet
      * and fs for the LAST factor (the one a field is compared with first):
      * its index, code length (NONE: no factor yet) and key, suffixes seen
@@ -2288,8 +2293,8 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, const void *sbv, s
                      * the code is surely new (its bit clear), known (no note
                      * to make) and the factors are still searched linearly */
                     const eco_hj212_code_t *info;
-                    uint64_t cb = code_bit(ckey);
-                    if (!(fs.seen & cb) && k->nfactors < LINEAR_MAX &&
+                    uint32_t cb = code_bit(ckey);
+                    if (!code_seen(&fs, cb) && k->nfactors < LINEAR_MAX &&
                         (info = eco_hj212_code_find_key(code, ckey, k->st)) != NULL) {
                         if (lf_len != NONE) {
                             fs.sid_mask[lf] = lf_mask;
@@ -2302,7 +2307,7 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, const void *sbv, s
                         fc->first = nfields;
                         fs.ckey[lf] = ckey;
                         fs.nunknown[lf] = 0;
-                        fs.seen |= cb;
+                        code_mark(&fs, cb);
                         lf_len = D;
                         lf_key = ckey;
                         lf_mask = 0;
@@ -2355,9 +2360,15 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, const void *sbv, s
 
 /* ------------------------------------------------------------------ entry points */
 
+/* the first "CP=&&" of s[0, n), or NULL */
 static const char *find_cp(const char *s, size_t n)
 {
     const char *p = s, *end = s + n;
+    /* the header holds no '&' in nearly every packet: when the first '&'
+     * ends "CP=", that is the first "CP=&&" (an earlier one would hold an
+     * earlier '&'), found by one search instead of one per 'C' ("CN=", MN) */
+    const char *a = n >= 5 ? memchr(s, '&', n) : NULL;
+    if (a && a - s >= 3 && end - a >= 2 && memcmp(a - 3, "CP=&&", 5) == 0) return a - 3;
     while (end - p >= 5) {
         p = memchr(p, 'C', (size_t)(end - p - 4));
         if (!p) return NULL;
