@@ -1899,6 +1899,14 @@ static inline __attribute__((always_inline)) int sb_run_impl(sbcur_t *cu_in, con
                 why = RUN_FLAG;
                 break;
             }
+            /* its number as num_padded makes it of one byte (NAN for a letter) */
+            lf_mask |= sbit;
+            fl->suffix = slice_at(seg + D + 1, ns);
+            fl->value = slice_at(seg + Q + 1, 1);
+            fl->num = ch - '0' < 10u ? (double)(ch - '0') : NAN;
+            fl++;
+            s = e + 1;
+            continue;
         }
         /* stored before the number is made, so that nothing but the value
          * stays alive across it */
