@@ -978,17 +978,26 @@ static int sb_header(pctx_t *c, hdr_t *h, const sbits_t *sb, size_t to)
     int rank = 0;
     unsigned seen = 0;
     /* QN ST CN PW MN Flag, as long as they come in that order, each with
-     * its key and '=' compared as one word (letters hold no mark, so the
-     * '=' is the next one popped); from the first other one on, the loop */
+     * its key and '=' compared as one word: letters hold no mark, so the
+     * '=' is the next mark (at s + NB - 1), dropped rather than popped;
+     * from the first other one on, the loop, with rank and seen as the
+     * fields before it leave them (H_QN .. H_FLAG are 1 .. 6) */
 #define STD(KEY, NB, HK, FIELD)                                                                                        \
-    if (s >= to || (load8(b + s) & lenmask[NB]) != (KEY)) goto loop;                                                  \
-    SB_POP(q);                                                                                                         \
+    if (s >= to || (load8(b + s) & lenmask[NB]) != (KEY)) {                                                            \
+        rank = (HK)-1;                                                                                                 \
+        seen = (1u << (HK)) - 2;                                                                                       \
+        goto loop;                                                                                                     \
+    }                                                                                                                  \
+    while (!x) {                                                                                                       \
+        base += 64;                                                                                                    \
+        x = M[base >> 6];                                                                                              \
+    }                                                                                                                  \
+    x &= x - 1;                                                                                                        \
+    q = s + (NB)-1;                                                                                                    \
     do SB_POP(e);                                                                                                      \
     while (b[e] == '=' || b[e] == '-');                                                                                \
     if (b[e] != ';' || e >= to) goto refuse; /* ',', "Flag=5CP=&&" */                                                 \
     k->FIELD = slice_at(seg + q + 1, e - q - 1);                                                                       \
-    rank = (HK);                                                                                                       \
-    seen |= 1u << (HK);                                                                                                \
     s = e + 1;
     STD(K2('Q', 'N') | (uint64_t)'=' << 16, 3, H_QN, qn)
     STD(K2('S', 'T') | (uint64_t)'=' << 16, 3, H_ST, st)
@@ -997,6 +1006,8 @@ static int sb_header(pctx_t *c, hdr_t *h, const sbits_t *sb, size_t to)
     STD(K2('M', 'N') | (uint64_t)'=' << 16, 3, H_MN, mn)
     STD(K4('F', 'l', 'a', 'g') | (uint64_t)'=' << 32, 5, H_FLAG, flag_text)
 #undef STD
+    rank = H_FLAG;
+    seen = (1u << (H_FLAG + 1)) - 2;
 loop:
     while (s < to) {
         SB_POP(q);
@@ -1287,7 +1298,7 @@ typedef struct fstate {
     uint16_t fidx[ECO_HJ212_MAX_FIELDS];      /* factor of each field, in arrival order */
     uint16_t hash[HASH_SIZE];                 /* factor index + 1, when hashed */
     uint64_t flag_seen[2], flag_ok[2];        /* one-byte data flags judged so far (ASCII bit map) */
-    uint64_t seen[4];                         /* bit code_bit(key) of every factor's code: a clear bit
+    uint64_t seen[4];                         /* bit code_bit(key, len) of every factor's code: a clear bit
                                                  proves a code new without a search (256 bits: with 64,
                                                  one new code in ten met a set bit and left the
                                                  stream loop for add_field_k's search) */
@@ -1295,7 +1306,9 @@ typedef struct fstate {
     uint32_t fidx_done;                       /* the stream reading: fidx written below this field */
 } fstate_t;
 
-static inline uint32_t code_bit(uint64_t key) { return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 56); }
+/* the code's bit: the low 8 bits of its home slot in the code hash, which
+ * the stream loop computes anyway for a new factor */
+static inline uint32_t code_bit(uint64_t key, size_t len) { return eco_hj212_code_slot_of(key, len) & 255; }
 static inline int code_seen(const fstate_t *fs, uint32_t cb) { return (int)((fs->seen[cb >> 6] >> (cb & 63)) & 1); }
 static inline void code_mark(fstate_t *fs, uint32_t cb) { fs->seen[cb >> 6] |= 1ull << (cb & 63); }
 
@@ -1378,7 +1391,7 @@ static inline __attribute__((always_inline)) int add_field_k(pctx_t *c, fstate_t
         fc->first = k->nfields;
         fc->n = 0;
         fs->ckey[f] = ckey;
-        code_mark(fs, code_bit(ckey));
+        code_mark(fs, code_bit(ckey, code.len));
         fs->sid_mask[f] = 0;
         fs->nunknown[f] = 0;
         if (code.len == 0)
@@ -1836,10 +1849,10 @@ static inline __attribute__((always_inline)) int sb_run_impl(sbcur_t *cu_in, con
             /* a new factor, made here when surely new, known (a 2017
              * answer in the hash) and the factors still searched linearly */
             size_t cl = D - s;
-            uint32_t cb = code_bit(ckey);
+            uint32_t home = eco_hj212_code_slot_of(ckey, cl), cb = home & 255;
             const eco_hj212_code_t *info = NULL;
             if (!code_seen(fs, cb) && k->nfactors < LINEAR_MAX)
-                for (uint32_t i = eco_hj212_code_slot_of(ckey, cl);; i = (i + 1) & (ECO_HJ212_CODE_HASH_SIZE - 1)) {
+                for (uint32_t i = home;; i = (i + 1) & (ECO_HJ212_CODE_HASH_SIZE - 1)) {
                     const eco_hj212_code_slot_t *sl = &cu->slots[i];
                     if (!sl->len) break;
                     if (sl->len == cl && sl->key == ckey) {
@@ -2301,7 +2314,7 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, const void *sbv, s
                      * the code is surely new (its bit clear), known (no note
                      * to make) and the factors are still searched linearly */
                     const eco_hj212_code_t *info;
-                    uint32_t cb = code_bit(ckey);
+                    uint32_t cb = code_bit(ckey, code.len);
                     if (!code_seen(&fs, cb) && k->nfactors < LINEAR_MAX &&
                         (info = eco_hj212_code_find_key(code, ckey, k->st)) != NULL) {
                         if (lf_len != NONE) {
