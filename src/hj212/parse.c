@@ -804,11 +804,18 @@ static inline uint64_t sb_mark64_sse2(const char *src, char *dst, __m128i *odd)
     return m;
 }
 
-/* the last block of seg[0, ce) at buf + at (at = ce rounded down to 64) */
+/* the last block of seg[0, ce) at buf + at (at = ce rounded down to 64):
+ * 'a' from ce on, for 128 bytes; its bytes before ce copied as the 64
+ * bytes that end at ce (fixed sizes: a few vector moves, not a call; the
+ * bytes before at are written again with what they hold), or, when ce is
+ * below 64, as they are */
 static inline void sb_tail(char *b, const char *seg, size_t at, size_t ce)
 {
-    memset(b + at, 'a', 128);
-    memcpy(b + at, seg + at, ce - at);
+    memset(b + ce, 'a', 128);
+    if (ce >= 64)
+        memcpy(b + ce - 64, seg + ce - 64, 64);
+    else
+        memcpy(b + at, seg + at, ce - at);
     b[ce] = ';';
 }
 
@@ -841,10 +848,13 @@ static int sb_build_sse2(sbits_t *sb, const char *seg, size_t ce)
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #define HJ212_AVX2 1
-__attribute__((target("avx2"))) static inline uint64_t sb_mark64_avx2(const char *src, char *dst, __m256i *odd)
+/* (AVX2: *least keeps the least byte seen, as signed bytes: one min a
+ * vector instead of a compare and an OR; below 0x21 means a blank, a
+ * control byte or one of the high half) */
+__attribute__((target("avx2"))) static inline uint64_t sb_mark64_avx2(const char *src, char *dst, __m256i *least)
 {
     const __m256i semi = _mm256_set1_epi8(';'), equal = _mm256_set1_epi8('='), minus = _mm256_set1_epi8('-'),
-                  one = _mm256_set1_epi8(1), sp1 = _mm256_set1_epi8(0x21);
+                  one = _mm256_set1_epi8(1);
     __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)src);
     __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(src + 32));
     if (dst) {
@@ -855,7 +865,7 @@ __attribute__((target("avx2"))) static inline uint64_t sb_mark64_avx2(const char
                                  _mm256_cmpeq_epi8(_mm256_or_si256(v0, one), minus));
     __m256i a1 = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v1, semi), _mm256_cmpeq_epi8(v1, equal)),
                                  _mm256_cmpeq_epi8(_mm256_or_si256(v1, one), minus));
-    *odd = _mm256_or_si256(*odd, _mm256_or_si256(_mm256_cmpgt_epi8(sp1, v0), _mm256_cmpgt_epi8(sp1, v1)));
+    *least = _mm256_min_epi8(*least, _mm256_min_epi8(v0, v1));
     return (uint64_t)(uint32_t)_mm256_movemask_epi8(a0) | (uint64_t)(uint32_t)_mm256_movemask_epi8(a1) << 32;
 }
 
@@ -863,11 +873,12 @@ __attribute__((target("avx2"))) static int sb_build_avx2(sbits_t *sb, const char
 {
     char *b = sb->buf;
     size_t full = ce / 64;
-    __m256i odd = _mm256_setzero_si256();
-    for (size_t w = 0; w < full; w++) sb->m[w] = sb_mark64_avx2(seg + 64 * w, b + 64 * w, &odd);
+    __m256i least = _mm256_set1_epi8(0x7F);
+    for (size_t w = 0; w < full; w++) sb->m[w] = sb_mark64_avx2(seg + 64 * w, b + 64 * w, &least);
     sb_tail(b, seg, 64 * full, ce);
-    sb->m[full] = sb_mark64_avx2(b + 64 * full, NULL, &odd);
+    sb->m[full] = sb_mark64_avx2(b + 64 * full, NULL, &least);
     sb_ends(sb, ce, full);
+    __m256i odd = _mm256_cmpgt_epi8(_mm256_set1_epi8(0x21), least);
     return _mm256_testz_si256(odd, odd);
 }
 
