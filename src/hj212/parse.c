@@ -37,12 +37,18 @@
  *            every CP entry are then read by popping marks in order
  *            (sb_build's comment): the usual header (QN ST CN PW MN Flag in
  *            order) by straight-line code, each key and its '=' one word
- *            compare; the CP's usual entries by a leaf function (sb_run: it
- *            calls nothing, so its loop keeps the cursor in registers) that
- *            stores the field, makes a new factor whose code it finds in
- *            the code hash itself (code_hash.h), and converts the number at
- *            once from the padded copy; parameters, flags met for the first
- *            time and the odd entries are read around it (parse_cp_stream).
+ *            compare (the '=' after a known key dropped, not popped); the
+ *            CP's usual entries by a leaf function (sb_run: it calls
+ *            nothing, so its loop keeps the cursor in registers; where
+ *            AVX2 and BMI1 are, a copy compiled for SSSE3 + BMI1 — blsr
+ *            pops, no 32-byte aligned frame) that stores the field, makes a
+ *            new factor whose code it finds in the code hash itself
+ *            (code_hash.h), and converts the number at once from the padded
+ *            copy; a second marked 0 after the CP's end ends its loop at the
+ *            '-' test it makes anyway, an -Info log is looked for only where
+ *            a value is no usual number; parameters, flags met for the
+ *            first time and the odd entries are read around it
+ *            (parse_cp_stream).
  *            An entry that does not have the usual shape is read by the
  *            general reading from its start. Other segments take the
  *            windows below.

@@ -765,9 +765,10 @@ static void stream_mutations(void)
         "DataTime=20260401010000;w00000-Cou=45.3,w00000-Min=11.88,w00000-Avg=12.51,w00000-Max=13.13,w00000-Flag=N;"
         "w01001-Min=7.12,w01001-Avg=7.49,w01001-Max=7.87,w01001-Flag=N;w01018-Cou=3.2,w01018-Avg=51.2,"
         "w01018-Flag=N&&",
-        /* 2005 style: no QN, 2005 codes, and a factor sent apart */
-        "ST=32;CN=2011;PW=123456;MN=88888880000001;CP=&&DataTime=20040516020111;B01-Rtd=36.91;011-Rtd=231.0,"
-        "011-Flag=N;060-Rtd=1.803,060-Flag=N;B01-Flag=N&&",
+        /* 2005 style: no QN, 2005 codes, and a factor sent apart (parenthesised: one string, as clang's
+         * -Wstring-concatenation wants it said) */
+        ("ST=32;CN=2011;PW=123456;MN=88888880000001;CP=&&DataTime=20040516020111;B01-Rtd=36.91;011-Rtd=231.0,"
+         "011-Flag=N;060-Rtd=1.803,060-Flag=N;B01-Flag=N&&"),
         /* a short 9014 and a 2025 reply */
         "QN=20201008154743635;ST=91;CN=9014;PW=123456;MN=SD000001;Flag=9;CP=&&QnRtn=1&&",
     };
