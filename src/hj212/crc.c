@@ -304,33 +304,39 @@ __attribute__((target("avx2"))) static inline uint16_t crc_avx2(const unsigned c
 {
     size_t r = n & 7, i = r;
     uint64_t acc = fold_head(p, r);
-    const __m256i lo = _mm256_set1_epi8(0x20), del = _mm256_set1_epi8(0x7F);
-    __m256i a = _mm256_setzero_si256(), odd = _mm256_setzero_si256();
-#define ODD(v) _mm256_or_si256(_mm256_cmpgt_epi8(lo, (v)), _mm256_cmpeq_epi8((v), del))
+    /* printable: byte + 1, as a signed byte, is above 0x20 exactly for
+     * 0x20..0x7E (0x7F and the high half wrap to negative or zero), so the
+     * least of them decides: one add and one min a vector (the SSE2 version
+     * has no signed byte min) */
+    const __m256i lo = _mm256_set1_epi8(0x20), one = _mm256_set1_epi8(1);
+    __m256i a = _mm256_setzero_si256(), least = _mm256_set1_epi8(0x7F);
+#define TXT(v) (least = _mm256_min_epi8(least, _mm256_add_epi8((v), one)))
     for (; i + 64 <= n; i += 64) {
         __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
         __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(p + i + 32));
         a = _mm256_xor_si256(a, _mm256_xor_si256(v0, v1));
-        if (text) odd = _mm256_or_si256(odd, _mm256_or_si256(ODD(v0), ODD(v1)));
+        if (text) {
+            TXT(v0);
+            TXT(v1);
+        }
     }
     if (i + 32 <= n) {
         __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
         a = _mm256_xor_si256(a, v);
-        if (text) odd = _mm256_or_si256(odd, ODD(v));
+        if (text) TXT(v);
         i += 32;
     }
     if (i < n) {
         __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + n - 32));
         a = _mm256_xor_si256(
             a, _mm256_and_si256(v, _mm256_loadu_si256((const __m256i *)(const void *)(tail_mask + (n - i)))));
-        if (text) odd = _mm256_or_si256(odd, ODD(v));
+        if (text) TXT(v);
     }
     if (text) {
-        __m256i h = _mm256_loadu_si256((const __m256i *)(const void *)p);
-        odd = _mm256_or_si256(odd, ODD(h));
-        *printable = _mm256_testz_si256(odd, odd);
+        TXT(_mm256_loadu_si256((const __m256i *)(const void *)p)); /* the head */
+        *printable = (unsigned)_mm256_movemask_epi8(_mm256_cmpgt_epi8(least, lo)) == 0xFFFFFFFFu;
     }
-#undef ODD
+#undef TXT
     __m128i x = _mm_xor_si128(_mm256_castsi256_si128(a), _mm256_extracti128_si256(a, 1));
     x = _mm_xor_si128(x, _mm_unpackhi_epi64(x, x));
     acc ^= (uint64_t)_mm_cvtsi128_si64(x);

@@ -86,6 +86,29 @@ static inline int val4(const unsigned char *p)
     return (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
 }
 
+/* hexval + 1 of each byte, 0 for a byte that is no hex digit */
+static const uint8_t hex1[256] = {
+    ['0'] = 1,   ['1'] = 2,   ['2'] = 3,   ['3'] = 4,   ['4'] = 5,   ['5'] = 6,   ['6'] = 7,   ['7'] = 8,
+    ['8'] = 9,   ['9'] = 10,  ['A'] = 11,  ['B'] = 12,  ['C'] = 13,  ['D'] = 14,  ['E'] = 15,  ['F'] = 16,
+    ['a'] = 11,  ['b'] = 12,  ['c'] = 13,  ['d'] = 14,  ['e'] = 15,  ['f'] = 16,
+};
+
+/* The usual trailer, 4 hex digits and "\r\n" (avail >= 6 bytes at t): its
+ * CRC in *sent and 1, or 0 (trailer_scan then looks). Four table loads
+ * instead of trailer_scan's byte loop and crc_value's: what both make of
+ * such a trailer (nd 4, tl 2, FN_LOWER_CRC when a digit is a lowercase
+ * letter: bits 0x40 and 0x20 set, which no other hex digit has both of). */
+static inline int trailer_usual(const unsigned char *t, uint16_t *sent, unsigned *notes)
+{
+    int d0 = hex1[t[0]] - 1, d1 = hex1[t[1]] - 1, d2 = hex1[t[2]] - 1, d3 = hex1[t[3]] - 1;
+    if ((d0 | d1 | d2 | d3) < 0 || t[4] != '\r' || t[5] != '\n') return 0;
+    *sent = (uint16_t)(d0 << 12 | d1 << 8 | d2 << 4 | d3);
+    if ((t[0] & t[0] << 1) & 0x40 || (t[1] & t[1] << 1) & 0x40 || (t[2] & t[2] << 1) & 0x40 ||
+        (t[3] & t[3] << 1) & 0x40)
+        *notes |= ECO_HJ212_FN_LOWER_CRC;
+    return 1;
+}
+
 /* CRC digits -> value; notes lowercase hex */
 static uint16_t crc_value(const unsigned char *t, int nd, unsigned *notes)
 {
@@ -453,7 +476,9 @@ int eco_hj212_framer_next(eco_hj212_framer_t *f, eco_hj212_frame_t *out, eco_err
         }
         size_t seg = p + 6, e = seg + L;
         if (len < e) return 0;
-        int nd = 0, tl = 0, pending = 0, why;
+        int nd = 4, tl = 2, pending = 0, why;
+        uint16_t sent;
+        if (len - e >= 6 && trailer_usual(b + e, &sent, &notes)) goto judge;
         int r = trailer_scan(b + e, len - e, tol, &nd, &tl, &notes, &pending, &why);
         if (r < 0 && tol) { /* a length in characters? L of them take at most 4L bytes */
             size_t lim = 4 * L < ECO_HJ212_MAX_LEN ? 4 * L : ECO_HJ212_MAX_LEN;
@@ -501,8 +526,10 @@ int eco_hj212_framer_next(eco_hj212_framer_t *f, eco_hj212_frame_t *out, eco_err
                         L, guess, at, (unsigned long long)(f->base + e));
             return drop(f, p, ECO_EHJ212_LEN);
         }
+        sent = crc_value(b + e, nd, &notes);
+    judge:;
         size_t seglen = e - seg;
-        uint16_t sent = crc_value(b + e, nd, &notes), calc;
+        uint16_t calc;
         int rc = judge_crc(b + seg, seglen, b + e, nd, sent, &f->opts, &notes, &calc, "at stream offset",
                            (unsigned long long)(f->base + e), err);
         if (rc) return drop(f, p, rc);

@@ -37,12 +37,18 @@
  *            every CP entry are then read by popping marks in order
  *            (sb_build's comment): the usual header (QN ST CN PW MN Flag in
  *            order) by straight-line code, each key and its '=' one word
- *            compare; the CP's usual entries by a leaf function (sb_run: it
- *            calls nothing, so its loop keeps the cursor in registers) that
- *            stores the field, makes a new factor whose code it finds in
- *            the code hash itself (code_hash.h), and converts the number at
- *            once from the padded copy; parameters, flags met for the first
- *            time and the odd entries are read around it (parse_cp_stream).
+ *            compare (the '=' after a known key dropped, not popped); the
+ *            CP's usual entries by a leaf function (sb_run: it calls
+ *            nothing, so its loop keeps the cursor in registers; where
+ *            AVX2 and BMI1 are, a copy compiled for SSSE3 + BMI1 — blsr
+ *            pops, no 32-byte aligned frame) that stores the field, makes a
+ *            new factor whose code it finds in the code hash itself
+ *            (code_hash.h), and converts the number at once from the padded
+ *            copy; a second marked 0 after the CP's end ends its loop at the
+ *            '-' test it makes anyway, an -Info log is looked for only where
+ *            a value is no usual number; parameters, flags met for the
+ *            first time and the odd entries are read around it
+ *            (parse_cp_stream).
  *            An entry that does not have the usual shape is read by the
  *            general reading from its start. Other segments take the
  *            windows below.
@@ -377,38 +383,39 @@ enum { SID_UNKNOWN = 0, SID_RTD, SID_MIN, SID_AVG, SID_MAX, SID_ZSRTD, SID_ZSMIN
  * word compare, as this runs for every field. */
 #define SFX_MUL 0x8f6d05584ef8aa39ull
 typedef struct sfx {
-    char name[14];    /* zero-padded: its first 8 bytes compare as one word */
-    uint8_t len, sid; /* 16 bytes an entry */
+    _Alignas(32) char name[16]; /* zero-padded: its first 8 bytes compare as one word */
+    uint32_t bit;               /* 1 << sid: the stream loop tests and sets it without a shift */
+    uint8_t len, sid;           /* 32 bytes an entry (aligned): the index is one shift */
 } sfx_t;
 
 static const sfx_t sfx_table[64] = {
-    [1] = {"UpValue", 7, SID_UPVALUE},
-    [2] = {"ZsAvg", 5, SID_ZSAVG},
-    [3] = {"Data", 4, SID_DATA},
-    [9] = {"EFlag", 5, SID_EFLAG},
-    [10] = {"RS", 2, SID_RS},
-    [18] = {"ZsMax", 5, SID_ZSMAX},
-    [19] = {"SampleType", 10, SID_SAMPLETYPE},
-    [24] = {"Avg", 3, SID_AVG},
-    [25] = {"Info", 4, SID_INFO},
-    [28] = {"PeakHeight", 10, SID_PEAKHEIGHT},
-    [31] = {"CompleteTime", 12, SID_COMPLETETIME},
-    [32] = {"Max", 3, SID_MAX},
-    [33] = {"Flag", 4, SID_FLAG},
-    [36] = {"Cou", 3, SID_COU},
-    [37] = {"RT", 2, SID_RT},
-    [38] = {"SN", 2, SID_SN},
-    [40] = {"LowValue", 8, SID_LOWVALUE},
-    [41] = {"RetentionTime", 13, SID_RETENTIONTIME},
-    [43] = {"NightData", 9, SID_NIGHTDATA},
-    [45] = {"Min", 3, SID_MIN},
-    [47] = {"SampleTime", 10, SID_SAMPLETIME},
-    [49] = {"ZsRtd", 5, SID_ZSRTD},
-    [50] = {"PeakArea", 8, SID_PEAKAREA},
-    [55] = {"Rtd", 3, SID_RTD},
-    [59] = {"DayData", 7, SID_DAYDATA},
-    [61] = {"ZsMin", 5, SID_ZSMIN},
-    [63] = {"Ala", 3, SID_ALA},
+    [1] = {"UpValue", 1u << SID_UPVALUE, 7, SID_UPVALUE},
+    [2] = {"ZsAvg", 1u << SID_ZSAVG, 5, SID_ZSAVG},
+    [3] = {"Data", 1u << SID_DATA, 4, SID_DATA},
+    [9] = {"EFlag", 1u << SID_EFLAG, 5, SID_EFLAG},
+    [10] = {"RS", 1u << SID_RS, 2, SID_RS},
+    [18] = {"ZsMax", 1u << SID_ZSMAX, 5, SID_ZSMAX},
+    [19] = {"SampleType", 1u << SID_SAMPLETYPE, 10, SID_SAMPLETYPE},
+    [24] = {"Avg", 1u << SID_AVG, 3, SID_AVG},
+    [25] = {"Info", 1u << SID_INFO, 4, SID_INFO},
+    [28] = {"PeakHeight", 1u << SID_PEAKHEIGHT, 10, SID_PEAKHEIGHT},
+    [31] = {"CompleteTime", 1u << SID_COMPLETETIME, 12, SID_COMPLETETIME},
+    [32] = {"Max", 1u << SID_MAX, 3, SID_MAX},
+    [33] = {"Flag", 1u << SID_FLAG, 4, SID_FLAG},
+    [36] = {"Cou", 1u << SID_COU, 3, SID_COU},
+    [37] = {"RT", 1u << SID_RT, 2, SID_RT},
+    [38] = {"SN", 1u << SID_SN, 2, SID_SN},
+    [40] = {"LowValue", 1u << SID_LOWVALUE, 8, SID_LOWVALUE},
+    [41] = {"RetentionTime", 1u << SID_RETENTIONTIME, 13, SID_RETENTIONTIME},
+    [43] = {"NightData", 1u << SID_NIGHTDATA, 9, SID_NIGHTDATA},
+    [45] = {"Min", 1u << SID_MIN, 3, SID_MIN},
+    [47] = {"SampleTime", 1u << SID_SAMPLETIME, 10, SID_SAMPLETIME},
+    [49] = {"ZsRtd", 1u << SID_ZSRTD, 5, SID_ZSRTD},
+    [50] = {"PeakArea", 1u << SID_PEAKAREA, 8, SID_PEAKAREA},
+    [55] = {"Rtd", 1u << SID_RTD, 3, SID_RTD},
+    [59] = {"DayData", 1u << SID_DAYDATA, 7, SID_DAYDATA},
+    [61] = {"ZsMin", 1u << SID_ZSMIN, 5, SID_ZSMIN},
+    [63] = {"Ala", 1u << SID_ALA, 3, SID_ALA},
 };
 
 /* The suffix s, whose key8 is key. */
@@ -803,12 +810,33 @@ static inline uint64_t sb_mark64_sse2(const char *src, char *dst, __m128i *odd)
     return m;
 }
 
-/* the last block of seg[0, ce) at buf + at (at = ce rounded down to 64) */
+/* the last block of seg[0, ce) at buf + at (at = ce rounded down to 64):
+ * 'a' from ce on, for 128 bytes; its bytes before ce copied as the 64
+ * bytes that end at ce (fixed sizes: a few vector moves, not a call; the
+ * bytes before at are written again with what they hold), or, when ce is
+ * below 64, as they are */
 static inline void sb_tail(char *b, const char *seg, size_t at, size_t ce)
 {
-    memset(b + at, 'a', 128);
-    memcpy(b + at, seg + at, ce - at);
+    memset(b + ce, 'a', 128);
+    if (ce >= 64)
+        memcpy(b + ce - 64, seg + ce - 64, 64);
+    else
+        memcpy(b + at, seg + at, ce - at);
     b[ce] = ';';
+}
+
+/* After the marking: buf[ce] = 0, marked as the ';' it was — the CP's end,
+ * told apart by its byte — and a second 0 at ce + 1, marked too (in the
+ * word after the last one when ce + 1 starts it): an entry that ends at ce
+ * is followed by this empty "entry", whose first pop is that 0, so the
+ * stream loop learns that the CP is done at the test it makes anyway ('-'
+ * after the code) instead of testing every field's end for ce. */
+static inline void sb_ends(sbits_t *sb, size_t ce, size_t full)
+{
+    sb->buf[ce] = 0;
+    sb->buf[ce + 1] = 0;
+    sb->m[full + 1] = 0;
+    sb->m[(ce + 1) >> 6] |= 1ull << ((ce + 1) & 63);
 }
 
 static int sb_build_sse2(sbits_t *sb, const char *seg, size_t ce)
@@ -819,17 +847,20 @@ static int sb_build_sse2(sbits_t *sb, const char *seg, size_t ce)
     for (size_t w = 0; w < full; w++) sb->m[w] = sb_mark64_sse2(seg + 64 * w, b + 64 * w, &odd);
     sb_tail(b, seg, 64 * full, ce);
     sb->m[full] = sb_mark64_sse2(b + 64 * full, NULL, &odd);
-    b[ce] = 0; /* marked as the ';' it was: the CP's end, told apart by its byte */
+    sb_ends(sb, ce, full);
     return _mm_movemask_epi8(odd) == 0;
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #define HJ212_AVX2 1
-__attribute__((target("avx2"))) static inline uint64_t sb_mark64_avx2(const char *src, char *dst, __m256i *odd)
+/* (AVX2: *least keeps the least byte seen, as signed bytes: one min a
+ * vector instead of a compare and an OR; below 0x21 means a blank, a
+ * control byte or one of the high half) */
+__attribute__((target("avx2"))) static inline uint64_t sb_mark64_avx2(const char *src, char *dst, __m256i *least)
 {
     const __m256i semi = _mm256_set1_epi8(';'), equal = _mm256_set1_epi8('='), minus = _mm256_set1_epi8('-'),
-                  one = _mm256_set1_epi8(1), sp1 = _mm256_set1_epi8(0x21);
+                  one = _mm256_set1_epi8(1);
     __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)src);
     __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(src + 32));
     if (dst) {
@@ -840,7 +871,7 @@ __attribute__((target("avx2"))) static inline uint64_t sb_mark64_avx2(const char
                                  _mm256_cmpeq_epi8(_mm256_or_si256(v0, one), minus));
     __m256i a1 = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v1, semi), _mm256_cmpeq_epi8(v1, equal)),
                                  _mm256_cmpeq_epi8(_mm256_or_si256(v1, one), minus));
-    *odd = _mm256_or_si256(*odd, _mm256_or_si256(_mm256_cmpgt_epi8(sp1, v0), _mm256_cmpgt_epi8(sp1, v1)));
+    *least = _mm256_min_epi8(*least, _mm256_min_epi8(v0, v1));
     return (uint64_t)(uint32_t)_mm256_movemask_epi8(a0) | (uint64_t)(uint32_t)_mm256_movemask_epi8(a1) << 32;
 }
 
@@ -848,15 +879,16 @@ __attribute__((target("avx2"))) static int sb_build_avx2(sbits_t *sb, const char
 {
     char *b = sb->buf;
     size_t full = ce / 64;
-    __m256i odd = _mm256_setzero_si256();
-    for (size_t w = 0; w < full; w++) sb->m[w] = sb_mark64_avx2(seg + 64 * w, b + 64 * w, &odd);
+    __m256i least = _mm256_set1_epi8(0x7F);
+    for (size_t w = 0; w < full; w++) sb->m[w] = sb_mark64_avx2(seg + 64 * w, b + 64 * w, &least);
     sb_tail(b, seg, 64 * full, ce);
-    sb->m[full] = sb_mark64_avx2(b + 64 * full, NULL, &odd);
-    b[ce] = 0; /* marked as the ';' it was: the CP's end, told apart by its byte */
+    sb->m[full] = sb_mark64_avx2(b + 64 * full, NULL, &least);
+    sb_ends(sb, ce, full);
+    __m256i odd = _mm256_cmpgt_epi8(_mm256_set1_epi8(0x21), least);
     return _mm256_testz_si256(odd, odd);
 }
 
-/* 1 when the processor has AVX2 (asked once; a benign race: every thread
+/* 1 when the processor has AVX2 and BMI1 (asked once; a benign race: every thread
  * finds the same answer) */
 static int isa_cap = 1; /* eco_hj212_parse_limit_isa */
 static int have_avx2(void)
@@ -865,7 +897,8 @@ static int have_avx2(void)
     int c = __atomic_load_n(&cached, __ATOMIC_RELAXED);
     if (__builtin_expect(c < 0, 0)) {
         __builtin_cpu_init();
-        c = __builtin_cpu_supports("avx2") ? 1 : 0;
+        /* BMI1 too: the stream loop (sb_run_simd) pops marks with blsr */
+        c = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") ? 1 : 0;
         __atomic_store_n(&cached, c, __ATOMIC_RELAXED);
     }
     return c & __atomic_load_n(&isa_cap, __ATOMIC_RELAXED);
@@ -962,17 +995,26 @@ static int sb_header(pctx_t *c, hdr_t *h, const sbits_t *sb, size_t to)
     int rank = 0;
     unsigned seen = 0;
     /* QN ST CN PW MN Flag, as long as they come in that order, each with
-     * its key and '=' compared as one word (letters hold no mark, so the
-     * '=' is the next one popped); from the first other one on, the loop */
+     * its key and '=' compared as one word: letters hold no mark, so the
+     * '=' is the next mark (at s + NB - 1), dropped rather than popped;
+     * from the first other one on, the loop, with rank and seen as the
+     * fields before it leave them (H_QN .. H_FLAG are 1 .. 6) */
 #define STD(KEY, NB, HK, FIELD)                                                                                        \
-    if (s >= to || (load8(b + s) & lenmask[NB]) != (KEY)) goto loop;                                                  \
-    SB_POP(q);                                                                                                         \
+    if (s >= to || (load8(b + s) & lenmask[NB]) != (KEY)) {                                                            \
+        rank = (HK)-1;                                                                                                 \
+        seen = (1u << (HK)) - 2;                                                                                       \
+        goto loop;                                                                                                     \
+    }                                                                                                                  \
+    while (!x) {                                                                                                       \
+        base += 64;                                                                                                    \
+        x = M[base >> 6];                                                                                              \
+    }                                                                                                                  \
+    x &= x - 1;                                                                                                        \
+    q = s + (NB)-1;                                                                                                    \
     do SB_POP(e);                                                                                                      \
     while (b[e] == '=' || b[e] == '-');                                                                                \
     if (b[e] != ';' || e >= to) goto refuse; /* ',', "Flag=5CP=&&" */                                                 \
     k->FIELD = slice_at(seg + q + 1, e - q - 1);                                                                       \
-    rank = (HK);                                                                                                       \
-    seen |= 1u << (HK);                                                                                                \
     s = e + 1;
     STD(K2('Q', 'N') | (uint64_t)'=' << 16, 3, H_QN, qn)
     STD(K2('S', 'T') | (uint64_t)'=' << 16, 3, H_ST, st)
@@ -981,6 +1023,8 @@ static int sb_header(pctx_t *c, hdr_t *h, const sbits_t *sb, size_t to)
     STD(K2('M', 'N') | (uint64_t)'=' << 16, 3, H_MN, mn)
     STD(K4('F', 'l', 'a', 'g') | (uint64_t)'=' << 32, 5, H_FLAG, flag_text)
 #undef STD
+    rank = H_FLAG;
+    seen = (1u << (H_FLAG + 1)) - 2;
 loop:
     while (s < to) {
         SB_POP(q);
@@ -1271,13 +1315,19 @@ typedef struct fstate {
     uint16_t fidx[ECO_HJ212_MAX_FIELDS];      /* factor of each field, in arrival order */
     uint16_t hash[HASH_SIZE];                 /* factor index + 1, when hashed */
     uint64_t flag_seen[2], flag_ok[2];        /* one-byte data flags judged so far (ASCII bit map) */
-    uint64_t seen;                            /* bit code_bit(key) of every factor's code: a clear bit
-                                                 proves a code new without a search */
+    uint64_t seen[4];                         /* bit code_bit(key, len) of every factor's code: a clear bit
+                                                 proves a code new without a search (256 bits: with 64,
+                                                 one new code in ten met a set bit and left the
+                                                 stream loop for add_field_k's search) */
     int hashed, regroup, dups;
     uint32_t fidx_done;                       /* the stream reading: fidx written below this field */
 } fstate_t;
 
-static inline uint64_t code_bit(uint64_t key) { return 1ull << ((key * 0x9E3779B97F4A7C15ull) >> 58); }
+/* the code's bit: the low 8 bits of its home slot in the code hash, which
+ * the stream loop computes anyway for a new factor */
+static inline uint32_t code_bit(uint64_t key, size_t len) { return eco_hj212_code_slot_of(key, len) & 255; }
+static inline int code_seen(const fstate_t *fs, uint32_t cb) { return (int)((fs->seen[cb >> 6] >> (cb & 63)) & 1); }
+static inline void code_mark(fstate_t *fs, uint32_t cb) { fs->seen[cb >> 6] |= 1ull << (cb & 63); }
 
 static inline uint32_t code_hash(uint64_t key, size_t len)
 {
@@ -1358,7 +1408,7 @@ static inline __attribute__((always_inline)) int add_field_k(pctx_t *c, fstate_t
         fc->first = k->nfields;
         fc->n = 0;
         fs->ckey[f] = ckey;
-        fs->seen |= code_bit(ckey);
+        code_mark(fs, code_bit(ckey, code.len));
         fs->sid_mask[f] = 0;
         fs->nunknown[f] = 0;
         if (code.len == 0)
@@ -1565,7 +1615,7 @@ static inline void fstate_init(fstate_t *fs)
 {
     fs->hashed = fs->regroup = fs->dups = 0;
     fs->flag_seen[0] = fs->flag_seen[1] = fs->flag_ok[0] = fs->flag_ok[1] = 0;
-    fs->seen = 0;
+    fs->seen[0] = fs->seen[1] = fs->seen[2] = fs->seen[3] = 0;
     fs->fidx_done = 0;
 }
 
@@ -1595,12 +1645,15 @@ static __attribute__((noinline)) double num_padded_slow(const char *b, size_t n,
     return parse_num_scalar(p, n);
 }
 
-static inline double num_padded(const char *b, size_t n, const char *p)
+/* num_padded's usual values: 1 when *r is made, 0 for the shapes left to
+ * num_padded_slow (the stream loop looks for an -Info log there) */
+static inline int num_padded_try(const char *b, size_t n, double *r)
 {
     const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
     if (n == 1) { /* data flags ("N") and one-digit values */
         unsigned d = (unsigned)(unsigned char)b[0] - '0';
-        return d < 10 ? (double)d : NAN;
+        *r = d < 10 ? (double)d : NAN;
+        return 1;
     }
     if (__builtin_expect(n - 2 < 7, 1)) {
         uint64_t x = load8(b) & lenmask[n];
@@ -1621,23 +1674,34 @@ static inline double num_padded(const char *b, size_t n, const char *p)
             v = (((v & 0x000000FF000000FFull) * (100 + (1000000ull << 32))) +
                  (((v >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32)))) >>
                 32;
-            double r = (double)(uint32_t)v;
-            return frac ? r / pow10_exact[frac] : r;
+            double r0 = (double)(uint32_t)v;
+            *r = frac ? r0 / pow10_exact[frac] : r0;
+            return 1;
         }
     }
-    return num_padded_slow(b, n, p);
+    return 0;
+}
+
+static inline double num_padded(const char *b, size_t n, const char *p)
+{
+    double r;
+    return num_padded_try(b, n, &r) ? r : num_padded_slow(b, n, p);
 }
 
 #ifdef HJ212_AVX2
 /* num_padded's usual value (1 to 8 bytes, digits and at most one '.', no
- * sign) with SSSE3 (taken where AVX2 is): the 16 bytes at b minus '0',
+ * sign) with SSSE3 (taken where AVX2 is; compiled for SSSE3 alone, as is
+ * the loop it is inlined in, sb_run_simd: with AVX2 enabled GCC built its
+ * constants by broadcasts in the loop and gave the function a 32-byte
+ * aligned frame, losing %rbp — 130 instructions a packet more): the 16
+ * bytes at b minus '0',
  * checked digit by digit and the '.' found with two compares; one shuffle
  * (nd_shuf[n][dot]) squeezes the '.' out, puts the last digit in byte 7 and
  * zeros before the first; then the usual multiply-adds (10, 100, 10,000:
  * pmaddubsw, pmaddwd, packssdw, pmaddwd) make the integer (< 10^8), divided
  * by 10^decimals: the arithmetic of num_padded, so the same double (the unit
  * tests compare both levels with strtod and with the general reading).
- * Anything else: num_padded_slow. */
+ * Anything else: 0, and the caller takes num_padded_slow. */
 #define NDIG_(n, d) ((n) - ((d) < (n)))
 #define SRC_(n, d, j)                                                                                                  \
     ((j) < 8 - NDIG_(n, d) ? 0x80 : (j) - (8 - NDIG_(n, d)) + ((j) - (8 - NDIG_(n, d)) >= (d) ? 1 : 0))
@@ -1655,11 +1719,12 @@ static const uint8_t nd_shuf[9][9][16] __attribute__((aligned(16))) = {
 #undef SHUF_
 #undef SHUFN_
 
-__attribute__((target("avx2"))) static inline double num_simd(const char *b, size_t n, const char *p)
+__attribute__((target("ssse3,bmi"))) static inline int num_simd_try(const char *b, size_t n, double *r)
 {
     if (n == 1) { /* data flags ("N") and one-digit values */
         unsigned d = (unsigned)(unsigned char)b[0] - '0';
-        return d < 10 ? (double)d : NAN;
+        *r = d < 10 ? (double)d : NAN;
+        return 1;
     }
     if (__builtin_expect(n - 2 < 7, 1)) {
         const __m128i raw = _mm_loadu_si128((const __m128i *)(const void *)b);
@@ -1676,12 +1741,13 @@ __attribute__((target("avx2"))) static inline double num_simd(const char *b, siz
             v = _mm_madd_epi16(v, _mm_set1_epi32(0x00010064)); /* 100, 1: four */
             v = _mm_packs_epi32(v, v);
             v = _mm_madd_epi16(v, _mm_set1_epi32(0x00012710)); /* 10000, 1: eight */
-            double r = (double)(uint32_t)_mm_cvtsi128_si32(v);
+            double r0 = (double)(uint32_t)_mm_cvtsi128_si32(v);
             size_t frac = dm ? n - 1 - d : 0;
-            return frac ? r / pow10_exact[frac] : r;
+            *r = frac ? r0 / pow10_exact[frac] : r0;
+            return 1;
         }
     }
-    return num_padded_slow(b, n, p);
+    return 0;
 }
 #endif
 
@@ -1753,11 +1819,12 @@ typedef struct sbcur {
 } sbcur_t;
 
 /* why sb_run stopped: the popped positions of the entry at s it leaves */
-enum { RUN_END,       /* a field stored that ended at ce: the CP is done */
-       RUN_D,         /* D: not a '-' after a code of 1..8 bytes */
-       RUN_GENERAL,   /* D, Q: no '=' after the '-', or a value starting "//" */
-       RUN_FIELD_POP, /* D, Q: a code not made here, a suffix unknown, long or twice */
-       RUN_FLAG };    /* D, Q, e: a data flag not yet judged good */
+enum { RUN_D,         /* D: not a '-' after a code of 1..8 bytes (s > ce: the CP is done) */
+       RUN_GENERAL,   /* D, Q: no '=' after the '-' */
+       RUN_FIELD_POP, /* D, Q: a code not made here, a suffix unknown, long or twice (or
+                         the value an -Info log: not looked at yet) */
+       RUN_FLAG,      /* D, Q, e: a data flag not yet judged good (or an -Info log) */
+       RUN_INFO };    /* D, Q, e: a value starting "//", its suffix's bit set in lf_mask */
 
 /* The usual entries of the CP, "code-Suffix=value", as long as they come
  * (sb_build's comment): each is three pops; it is stored here when its code
@@ -1791,9 +1858,7 @@ static inline __attribute__((always_inline)) int sb_run_impl(sbcur_t *cu_in, con
         }
         uint64_t ckey = load8(b + s) & lenmask[D - s];
         SB_POP(Q);
-        /* no '=' (or a second '-' before it); an -Info log ("//" at ce + 1
-         * cannot be: buf[ce] is 0) */
-        if (__builtin_expect(b[Q] != '=' || (b[Q + 1] == '/' && b[Q + 2] == '/'), 0)) {
+        if (__builtin_expect(b[Q] != '=', 0)) { /* no '=' (or a second '-' before it) */
             why = RUN_GENERAL;
             break;
         }
@@ -1801,10 +1866,10 @@ static inline __attribute__((always_inline)) int sb_run_impl(sbcur_t *cu_in, con
             /* a new factor, made here when surely new, known (a 2017
              * answer in the hash) and the factors still searched linearly */
             size_t cl = D - s;
-            uint64_t cb = code_bit(ckey);
+            uint32_t home = eco_hj212_code_slot_of(ckey, cl), cb = home & 255;
             const eco_hj212_code_t *info = NULL;
-            if (!(fs->seen & cb) && k->nfactors < LINEAR_MAX)
-                for (uint32_t i = eco_hj212_code_slot_of(ckey, cl);; i = (i + 1) & (ECO_HJ212_CODE_HASH_SIZE - 1)) {
+            if (!code_seen(fs, cb) && k->nfactors < LINEAR_MAX)
+                for (uint32_t i = home;; i = (i + 1) & (ECO_HJ212_CODE_HASH_SIZE - 1)) {
                     const eco_hj212_code_slot_t *sl = &cu->slots[i];
                     if (!sl->len) break;
                     if (sl->len == cl && sl->key == ckey) {
@@ -1830,7 +1895,7 @@ static inline __attribute__((always_inline)) int sb_run_impl(sbcur_t *cu_in, con
             fc->n = 0;
             fs->ckey[f] = ckey;
             fs->nunknown[f] = 0;
-            fs->seen |= cb;
+            code_mark(fs, cb);
             k->nfactors = f + 1;
             cu->lf_start = nf;
             lf_key = ckey;
@@ -1838,7 +1903,11 @@ static inline __attribute__((always_inline)) int sb_run_impl(sbcur_t *cu_in, con
         }
         /* a known suffix of 2..8 bytes (1..8 here, and no suffix in the
          * table has 1 byte) not yet seen in the factor; the end is popped
-         * last, once the suffix is done with */
+         * last, once the suffix is done with. The entry's word alone
+         * decides: a key of ns bytes has ns non-zero bytes, so it equals a
+         * name of at most 8 bytes only when the lengths agree too; and the
+         * 8-byte beginnings of the longer names ("SampleTi" ...) hash to
+         * empty slots (the unit test feeds them) */
         size_t ns = Q - D - 1;
         if (__builtin_expect(ns - 1 >= 8, 0)) {
             why = RUN_FIELD_POP;
@@ -1846,36 +1915,57 @@ static inline __attribute__((always_inline)) int sb_run_impl(sbcur_t *cu_in, con
         }
         uint64_t skey = load8(b + D + 1) & lenmask[ns];
         const sfx_t *sx = &sfx_table[((skey ^ (uint64_t)ns) * SFX_MUL) >> 58];
-        unsigned sid = sx->sid;
-        if (__builtin_expect(sx->len != ns || word8(sx->name) != skey || ((lf_mask >> sid) & 1), 0)) {
+        uint32_t sbit = sx->bit;
+        if (__builtin_expect(word8(sx->name) != skey || (lf_mask & sbit), 0)) {
             why = RUN_FIELD_POP; /* a suffix given twice: add_field_k records it */
             break;
         }
         do SB_POP(e);
         while (b[e] == '=' || b[e] == '-');
         size_t nv = e - Q - 1;
-        if (sid == SID_FLAG) { /* a one-byte flag already judged good (bytes here are < 0x80) */
+        if (sbit == 1u << SID_FLAG) { /* a one-byte flag already judged good (bytes here are < 0x80) */
             unsigned ch = (unsigned char)b[Q + 1];
             if (__builtin_expect(nv != 1 || !((fs->flag_ok[ch >> 6] >> (ch & 63)) & 1), 0)) {
                 why = RUN_FLAG;
                 break;
             }
+            /* its number as num_padded makes it of one byte (NAN for a letter) */
+            lf_mask |= sbit;
+            fl->suffix = slice_at(seg + D + 1, ns);
+            fl->value = slice_at(seg + Q + 1, 1);
+            fl->num = ch - '0' < 10u ? (double)(ch - '0') : NAN;
+            fl++;
+            s = e + 1;
+            continue;
         }
-        lf_mask |= 1u << sid;
+        /* stored before the number is made, so that nothing but the value
+         * stays alive across it */
+        lf_mask |= sbit;
         fl->suffix = slice_at(seg + D + 1, ns);
         fl->value = slice_at(seg + Q + 1, nv);
+        double num;
 #ifdef HJ212_AVX2
-        fl->num = simd ? num_simd(b + Q + 1, nv, seg + Q + 1) : num_padded(b + Q + 1, nv, seg + Q + 1);
+        int made = simd ? num_simd_try(b + Q + 1, nv, &num) : num_padded_try(b + Q + 1, nv, &num);
 #else
         (void)simd;
-        fl->num = num_padded(b + Q + 1, nv, seg + Q + 1);
+        int made = num_padded_try(b + Q + 1, nv, &num);
 #endif
-        fl++;
-        s = e + 1;
-        if (__builtin_expect(b[e] == 0, 0)) { /* e == ce; at e + 1 == ce, D pops ce: RUN_D */
-            why = RUN_END;
-            break;
+        if (__builtin_expect(!made, 0)) {
+            /* an -Info log ("//..."; "//" at ce + 1 cannot be: buf[ce] is
+             * 0) is read from its start by the general reading: it may
+             * hold separators. Looked for only here, where a value is no
+             * usual number: "//" is none. The field is then not stored
+             * (fl stays); its suffix's bit, set above, is taken back by
+             * the caller (RUN_INFO: here it would keep the suffix alive) */
+            if (b[Q + 1] == '/' && b[Q + 2] == '/') {
+                why = RUN_INFO;
+                break;
+            }
+            num = num_padded_slow(b + Q + 1, nv, seg + Q + 1);
         }
+        fl->num = num;
+        fl++;
+        s = e + 1; /* past ce (e == ce): the next pop of D is the 0 at ce + 1, RUN_D */
     }
     cu->x = x;
     cu->base = base;
@@ -1894,7 +1984,7 @@ static inline __attribute__((always_inline)) int sb_run_impl(sbcur_t *cu_in, con
  * per packet, as for sb_build) */
 static __attribute__((noinline)) int sb_run_base(sbcur_t *cu, const sbits_t *sb) { return sb_run_impl(cu, sb, 0); }
 #ifdef HJ212_AVX2
-__attribute__((target("avx2"), noinline)) static int sb_run_avx2(sbcur_t *cu, const sbits_t *sb)
+__attribute__((target("ssse3,bmi"), noinline)) static int sb_run_simd(sbcur_t *cu, const sbits_t *sb)
 {
     return sb_run_impl(cu, sb, 1);
 }
@@ -1975,7 +2065,7 @@ static __attribute__((noinline)) int parse_cp_stream(pctx_t *c, masks_t *mk, con
         cu.base = base;
         cu.s = s;
 #ifdef HJ212_AVX2
-        int why = avx2 ? sb_run_avx2(&cu, sb) : sb_run_base(&cu, sb);
+        int why = avx2 ? sb_run_simd(&cu, sb) : sb_run_base(&cu, sb);
 #else
         int why = sb_run_base(&cu, sb);
 #endif
@@ -1986,15 +2076,21 @@ static __attribute__((noinline)) int parse_cp_stream(pctx_t *c, masks_t *mk, con
         Q = cu.Q;
         e = cu.e;
         switch (why) {
-        case RUN_END:
-            goto done;
         case RUN_GENERAL:
             goto general;
+        case RUN_INFO: {
+            size_t ns = Q - D - 1;
+            uint64_t skey = load8(b + D + 1) & lenmask[ns];
+            cu.lf_mask &= ~sfx_table[((skey ^ (uint64_t)ns) * SFX_MUL) >> 58].bit;
+            goto general;
+        }
         case RUN_FIELD_POP:
+            if (b[Q + 1] == '/' && b[Q + 2] == '/') goto general; /* an -Info log (buf[ce] is 0) */
             goto field_pop;
         case RUN_FLAG: {
             /* first seen in this packet, or not one byte: judged now */
             size_t ns = Q - D - 1, nv = e - Q - 1;
+            if (b[Q + 1] == '/' && b[Q + 2] == '/') goto general; /* an -Info log */
             if (!flag_known(&fs, slice_at(seg + Q + 1, nv), k->edition)) goto field;
             cu.lf_mask |= 1u << SID_FLAG;
             cu.fl->suffix = slice_at(seg + D + 1, ns);
@@ -2007,6 +2103,8 @@ static __attribute__((noinline)) int parse_cp_stream(pctx_t *c, masks_t *mk, con
             break;
         }
         /* RUN_D */
+        if (s > ce) /* the last field ended at ce (sb_ends) */
+            goto done;
         if (b[D] == 0 && D == s) { /* s == ce: the CP ends with ';' or ',' (JV-0453) */
             note_once(c, ONCE_EMPTY, ECO_HJ212_N_SEPARATOR, seg + ce - 1, "a ';' or ',' before the closing \"&&\"");
             break;
@@ -2083,7 +2181,7 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, const void *sbv, s
     fstate_t fs; /* large, but only the slots in use are ever touched */
     fs.hashed = fs.regroup = fs.dups = 0;
     fs.flag_seen[0] = fs.flag_seen[1] = fs.flag_ok[0] = fs.flag_ok[1] = 0;
-    fs.seen = 0;
+    fs.seen[0] = fs.seen[1] = fs.seen[2] = fs.seen[3] = 0;
     /* The fast path keeps in locals what add_field_k keeps in the packet
      * and fs for the LAST factor (the one a field is compared with first):
      * its index, code length (NONE: no factor yet) and key, suffixes seen
@@ -2233,8 +2331,8 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, const void *sbv, s
                      * the code is surely new (its bit clear), known (no note
                      * to make) and the factors are still searched linearly */
                     const eco_hj212_code_t *info;
-                    uint64_t cb = code_bit(ckey);
-                    if (!(fs.seen & cb) && k->nfactors < LINEAR_MAX &&
+                    uint32_t cb = code_bit(ckey, code.len);
+                    if (!code_seen(&fs, cb) && k->nfactors < LINEAR_MAX &&
                         (info = eco_hj212_code_find_key(code, ckey, k->st)) != NULL) {
                         if (lf_len != NONE) {
                             fs.sid_mask[lf] = lf_mask;
@@ -2247,7 +2345,7 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, const void *sbv, s
                         fc->first = nfields;
                         fs.ckey[lf] = ckey;
                         fs.nunknown[lf] = 0;
-                        fs.seen |= cb;
+                        code_mark(&fs, cb);
                         lf_len = D;
                         lf_key = ckey;
                         lf_mask = 0;
@@ -2300,9 +2398,15 @@ static int parse_cp(pctx_t *c, masks_t *mk, const wsrc_t *ws, const void *sbv, s
 
 /* ------------------------------------------------------------------ entry points */
 
+/* the first "CP=&&" of s[0, n), or NULL */
 static const char *find_cp(const char *s, size_t n)
 {
     const char *p = s, *end = s + n;
+    /* the header holds no '&' in nearly every packet: when the first '&'
+     * ends "CP=", that is the first "CP=&&" (an earlier one would hold an
+     * earlier '&'), found by one search instead of one per 'C' ("CN=", MN) */
+    const char *a = n >= 5 ? memchr(s, '&', n) : NULL;
+    if (a && a - s >= 3 && end - a >= 2 && memcmp(a - 3, "CP=&&", 5) == 0) return a - 3;
     while (end - p >= 5) {
         p = memchr(p, 'C', (size_t)(end - p - 4));
         if (!p) return NULL;

@@ -13,6 +13,7 @@
  *   - errors say what and where ("BAD_CRC expected 1C80 got 1C81 ...").
  * Tests that need the shared folder skip() when it is absent.
  */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -988,9 +989,73 @@ static void test_opts_and_names(void **state)
     assert_int_equal(eco_hj212_flag_version(9), 2);
 }
 
+/* The framer reads the usual trailer (4 hex digits, CR LF) by a quick path of
+ * its own: for trailers of every case mix and near misses (a digit replaced by
+ * each byte, CR or LF replaced or missing), in both modes, it must say what
+ * eco_hj212_frame_check says: verdict, CRC sent, notes. */
+static void test_framer_trailer_like_check(void **state)
+{
+    (void)state;
+    eco_hj212_opts_t so = strict(), to = tolerant();
+    char crc[8], buf[400];
+    int checked = 0;
+    for (int round = 0; round < 4000; round++) {
+        size_t L = strlen(SEG);
+        unsigned v = round < 2 ? 0xABCD : eco_hj212_crc(SEG, L);
+        snprintf(crc, sizeof crc, "%04X", v);
+        for (int i = 0; i < 4; i++) /* a case mix */
+            if (rnd() & 1) crc[i] = (char)tolower((unsigned char)crc[i]);
+        const char *tr = "\r\n";
+        char trb[3];
+        int what = (int)(rnd() % 8);
+        if (what == 0) crc[rnd() % 4] = (char)(rnd() % 256 ? rnd() % 256 : 'G'); /* any byte for a digit */
+        if (what == 1) tr = rnd() & 1 ? "\n" : "\r";
+        if (what == 2) {
+            trb[0] = '\r';
+            trb[1] = (char)(rnd() % 256);
+            trb[2] = 0;
+            tr = trb;
+        }
+        size_t n = (size_t)snprintf(buf, sizeof buf, "##%04zu%s%s%s", L, SEG, crc, tr);
+        if (what == 3 && n > 0) n -= 1 + rnd() % 3; /* cut in the trailer */
+        for (int tol = 0; tol < 2; tol++) {
+            const eco_hj212_opts_t *o = tol ? &to : &so;
+            eco_hj212_frame_t a, b;
+            eco_err_t e1, e2;
+            eco_err_clear(&e1);
+            eco_err_clear(&e2);
+            int r1 = eco_hj212_frame_check((unsigned char *)buf, n, o, &a, &e1);
+            eco_hj212_framer_t f;
+            assert_int_equal(eco_hj212_framer_init(&f, o, 0), 0);
+            eco_hj212_framer_feed(&f, buf, n);
+            eco_hj212_framer_feed(&f, "##", 2); /* so that a frame cut short is not waited for forever */
+            int r2 = eco_hj212_framer_next(&f, &b, &e2);
+            /* with a CR LF after the 4 characters both judge alike (without
+             * one the framer waits for, or resyncs on, more bytes, while a
+             * packet checked alone may lack its trailer) */
+            int full = what == 0 || what > 3;
+            if (full && !tol && (r1 == 0) != (r2 == 1))
+                fail_msg("'%.*s' strict: check %d (%s), framer %d (%s)", (int)(n - 6 - L), buf + 6 + L, r1, e1.msg, r2,
+                         e2.msg);
+            if (full && tol && r1 == 0 && r2 != 1)
+                fail_msg("'%.*s' tolerant: check ok, framer %d (%s)", (int)(n - 6 - L), buf + 6 + L, r2, e2.msg);
+            if (r1 == 0 && r2 == 1 && b.segment.len == L) {
+                assert_int_equal(a.crc_sent, b.crc_sent);
+                assert_int_equal(a.crc_calc, b.crc_calc);
+                if (a.notes != b.notes)
+                    fail_msg("'%.*s' tol %d: notes %#x vs %#x", (int)(n - 6 - L), buf + 6 + L, tol, a.notes, b.notes);
+                checked++;
+            }
+            eco_hj212_framer_free(&f);
+        }
+    }
+    assert_true(checked > 1000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_framer_trailer_like_check),
         cmocka_unit_test(test_vector_verdicts),
         cmocka_unit_test(test_packet_files),
         cmocka_unit_test(test_ok_vectors_byte_at_a_time),
