@@ -163,7 +163,7 @@ static void test_grouping(void **state)
     (void)state;
     eco_store_t *s = open_store(0, 0);
     catalogue(s);
-    assert_int_equal(eco_store_schema_version(s), 4);
+    assert_int_equal(eco_store_schema_version(s), 5);
     long p1, p2, p3, p4, p5;
     alert_at(s, "MN1", "w01001", "spike", "medium", T0, 24 * H, &p1);
     alert_at(s, "MN1", "w01001", "spike", "high", T0 + 2 * H, 24 * H, &p2);  /* same key: attached */
@@ -421,7 +421,8 @@ static void test_v3_store_and_rebuild(void **state)
     eco_store_close(s);
     exec_ok("DROP TRIGGER problem_event_append_only_u; DROP TRIGGER problem_event_append_only_d;"
             "DROP TRIGGER problem_never_deleted; DROP TRIGGER problem_alert_never_deleted;"
-            "DROP TABLE problem_alert; DROP TABLE problem_event; DROP TABLE problem; PRAGMA user_version=3;",
+            "DROP TABLE problem_alert; DROP TABLE problem_event; DROP TABLE problem;"
+            "DROP TABLE recent; DROP TABLE recent_moved; PRAGMA user_version=3;", /* and v5's recent tier */
             1);
     eco_err_t err;
     s = open_store(1, 0); /* read-only, version 3: opens */
@@ -438,7 +439,7 @@ static void test_v3_store_and_rebuild(void **state)
     eco_store_close(s);
 
     s = open_store(0, 0); /* writable: migrated */
-    assert_int_equal(eco_store_schema_version(s), 4);
+    assert_int_equal(eco_store_schema_version(s), 5);
     assert_int_equal(problems(s, 0, -1)->n, 0);
     long linked = -1;
     assert_int_equal(eco_store_problem_rebuild(s, 24 * H, T0 + 40 * H, &linked, &err), 0);
