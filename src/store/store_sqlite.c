@@ -14,6 +14,10 @@
  *   series(id, device, factor)                 one factor of one device
  *   obs(series, gran, t, value, vtext, flag, fields, notes, received_ms, rev)
  *       primary key (series, gran, t), WITHOUT ROWID: the key is the order
+ *   recent(id, series, gran, t, ..., rev)      the recent tier (v5): values in arrival order, not yet
+ *                                              moved into obs; partial index on its hour/day rows
+ *   recent_moved(upto, series, gran, t)        the move's watermark: recent rows it covers are in obs
+ *   obs_all                                    view: obs and the visible recent rows (each value once)
  *   revision(series, gran, t, ..., replaced_ms) earlier versions of obs rows
  *   quarantine(received_ms, peer, mn, reason, frame) refused frames
  *   raw_upload(received_ms, mn, cn, t, segment)  uploads that are not observations
@@ -26,10 +30,22 @@
  *                                              UPDATE and DELETE; problems cannot be deleted)
  *   problem_alert(alert, problem)              which problem each alert belongs to (v4)
  *
- * Hot path: obs_put is one prepared INSERT ... ON CONFLICT DO NOTHING; only a
- * conflict (a resend or a revision) costs a SELECT. Series ids are resolved
- * through an in-memory map, and the latest value of every series is kept in
- * memory (rebuilt on open with one indexed probe per series and granularity).
+ * Hot path: with the recent tier (opts.recent_tier, the server's default), a value
+ * newer than the latest stored time of its series is one prepared INSERT appended
+ * to `recent` (arrival order: about 60 values per page written, where obs, keyed
+ * by series, takes a leaf per value once it outgrows the cache); an older one is
+ * looked up in the in-memory index of the unmoved recent rows and in obs. A mover
+ * (eco_store_tier_step, called by the server's writer between batches) copies
+ * the recent rows into obs in passes sorted by key, chunk by chunk, each chunk
+ * committed with its watermark (recent_moved), and deletes them from recent
+ * when the pass is done. Every read merges both tiers in one read transaction.
+ * All of it is in one file with one WAL, so every step is one atomic commit.
+ * Without the tier, obs_put is one INSERT ... ON CONFLICT DO NOTHING into obs;
+ * only a conflict (a resend or a revision) costs a SELECT. Series ids are
+ * resolved through an in-memory map, and the latest value of every series is
+ * kept in memory (rebuilt on open with one indexed probe per series and
+ * granularity, and one scan of the recent tier). docs/ingest.md has the
+ * measurements that chose this layout.
  *
  * Checkpoints: by default SQLite copies the WAL back into the database inside
  * whichever commit crosses 1000 pages, which makes that commit — and every
@@ -372,7 +388,11 @@ static const char *const migrations[] = {
     "CREATE INDEX recent_hour ON recent(series, gran, t) WHERE gran >= 2;"
     "CREATE TABLE recent_moved(one INTEGER PRIMARY KEY CHECK (one = 1), upto INTEGER NOT NULL,"
     " series INTEGER NOT NULL, gran INTEGER NOT NULL, t INTEGER NOT NULL);"
-    "INSERT INTO recent_moved VALUES(1, 0, 0, 0, 0);",
+    "INSERT INTO recent_moved VALUES(1, 0, 0, 0, 0);"
+    /* for the sqlite3 shell and scripts: every current value once, whichever tier holds it */
+    "CREATE VIEW obs_all AS SELECT series, gran, t, value, vtext, flag, fields, notes, received_ms, rev FROM obs"
+    " UNION ALL SELECT r.series, r.gran, r.t, r.value, r.vtext, r.flag, r.fields, r.notes, r.received_ms, r.rev"
+    " FROM recent r, recent_moved m WHERE NOT (r.id <= m.upto AND (r.series, r.gran, r.t) <= (m.series, m.gran, m.t));",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -2069,8 +2089,9 @@ int eco_store_obs_query(eco_store_t *s, const eco_obs_query_t *q, eco_obs_cb cb,
      * the device, series and (series, gran, t) keys, and a month of one series would scan them all.
      * The granularity is written as a number so that the recent tier's partial index on the hour
      * and day rows can serve it. Both tiers are read in the same order and merged. */
-    char gran[32] = "";
-    if (q->gran >= 0) snprintf(gran, sizeof gran, " AND o.gran = %d", q->gran);
+    char gran[64] = "";
+    if (q->gran >= 0) /* "gran >= 2" spelled out: SQLite does not infer it from "gran = 2" */
+        snprintf(gran, sizeof gran, " AND o.gran = %d%s", q->gran, q->gran >= 2 ? " AND o.gran >= 2" : "");
     sqlite3_stmt *st[2] = {NULL, NULL};
     int nt = s->has_recent ? 2 : 1;
     for (int k = 0; k < nt; k++) {
@@ -2231,8 +2252,11 @@ static int series_id_of(eco_store_t *s, sqlite3_stmt *q, const char *mn, const c
 
 #define SERIES_ID_SQL "SELECT s.id FROM series s JOIN device d ON d.id = s.device WHERE d.mn = ?1 AND s.factor = ?2"
 
+/* the hour rows of one series in recent, through the partial index (whose "gran >= 2" the query
+ * must state: SQLite would otherwise build a transient index over the whole table every time) */
 #define RECENT_HOURS                                                                                          \
-    " FROM recent r, recent_moved m WHERE r.series = ?1 AND r.gran = 2 AND r.t BETWEEN ?2 AND ?3 AND" RECENT_VISIBLE
+    " FROM recent r, recent_moved m WHERE r.series = ?1 AND r.gran = 2 AND r.gran >= 2 AND r.t BETWEEN ?2 AND ?3"  \
+    " AND" RECENT_VISIBLE
 
 int eco_store_hour_values(eco_store_t *s, const char *const *mn, const char *const *factor, size_t n, eco_time_t from,
                           eco_time_t to, eco_hour_value_cb cb, void *ud, eco_err_t *err)

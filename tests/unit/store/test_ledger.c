@@ -422,7 +422,7 @@ static void test_v3_store_and_rebuild(void **state)
     exec_ok("DROP TRIGGER problem_event_append_only_u; DROP TRIGGER problem_event_append_only_d;"
             "DROP TRIGGER problem_never_deleted; DROP TRIGGER problem_alert_never_deleted;"
             "DROP TABLE problem_alert; DROP TABLE problem_event; DROP TABLE problem;"
-            "DROP TABLE recent; DROP TABLE recent_moved; PRAGMA user_version=3;", /* and v5's recent tier */
+            "DROP VIEW obs_all; DROP TABLE recent; DROP TABLE recent_moved; PRAGMA user_version=3;", /* and v5's */
             1);
     eco_err_t err;
     s = open_store(1, 0); /* read-only, version 3: opens */
