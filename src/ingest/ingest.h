@@ -43,7 +43,7 @@ typedef struct eco_ingest_cfg {
     int stats_interval_s;     /* counters logged this often (default 60, 0 = only at exit) */
     eco_sync_t sync;          /* store durability (default FULL) */
     int cache_mb;             /* store page cache, MiB (default 256) */
-    int tier;                 /* new values into the store's recent tier, moved later (docs/ingest.md) */
+    int tier;                 /* new values into the store's recent tier, moved later (default 0; docs/ingest.md) */
     int tier_pass_rows;       /* a move pass starts once this many values wait (default 1000000) ... */
     int tier_max_rows;        /* ... deferred while batches wait, unless this many do (default 3000000) */
     int tier_chunk_rows;      /* values moved per transaction (default 20000) */
