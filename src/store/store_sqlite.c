@@ -2108,15 +2108,27 @@ int eco_store_obs_query(eco_store_t *s, const eco_obs_query_t *q, eco_obs_cb cb,
     sqlite3_stmt *st[2] = {NULL, NULL};
     int began = read_begin(s);
     int nt = recent_rows(s) ? 2 : 1;
+    /* The minute and real-time rows of recent have no index on disk: they are scanned, recent as
+     * the outer loop (CROSS JOIN keeps SQLite from building a transient index over the whole table
+     * for every read, ten times slower) with the series asked for resolved once (IN) — about
+     * 0.12 s per million recent rows. Hour and day rows go through the partial index. */
+    int scan = q->gran < 2;
+    char ids[300] = "";
+    if (scan && (q->site || q->mn || q->factor))
+        snprintf(ids, sizeof ids,
+                 " AND o.series IN (SELECT s2.id FROM series s2 JOIN device d2 ON d2.id = s2.device WHERE 1%s%s%s)",
+                 q->site ? " AND d2.site = ?1" : "", q->mn ? " AND d2.mn = ?2" : "", q->factor ? " AND s2.factor = ?3" : "");
     for (int k = 0; k < nt; k++) {
-        char full[1400];
+        char full[1700];
         int n = snprintf(full, sizeof full,
                          "SELECT d.mn, d.site, s.factor, o.gran, o.t, o.value, o.vtext, o.flag%s"
-                         " FROM %s JOIN series s ON s.id = o.series JOIN device d ON d.id = s.device"
-                         " WHERE o.t BETWEEN ?5 AND ?6%s%s%s%s%s%s ORDER BY %s",
+                         " FROM %s series s ON s.id = o.series %s device d ON d.id = s.device"
+                         " WHERE o.t BETWEEN ?5 AND ?6%s%s%s%s%s%s%s ORDER BY %s",
                          q->lean ? "" : ", o.fields, o.notes, o.received_ms, o.rev",
-                         k ? "recent o JOIN recent_moved m" : "obs o",
+                         !k ? "obs o JOIN" : scan ? "recent o CROSS JOIN recent_moved m CROSS JOIN" : "recent o JOIN recent_moved m JOIN",
+                         k && scan ? "CROSS JOIN" : "JOIN",
                          k ? " AND NOT (o.id <= m.upto AND (o.series, o.gran, o.t) <= (m.series, m.gran, m.t))" : "",
+                         k ? ids : "",
                          q->site ? " AND d.site = ?1" : "", q->mn ? " AND d.mn = ?2" : "",
                          q->factor ? " AND s.factor = ?3" : "", gran,
                          q->after_mn ? " AND (d.mn, o.t, s.factor) > (?7, ?8, ?9)" : "",

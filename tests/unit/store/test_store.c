@@ -452,6 +452,14 @@ static void check_reads(eco_store_t *s, int nkeys)
     for (int k = 0; k < TK; k++) n2 += tval[2][k][0] ? 1 : 0;
     assert_int_equal(x.n, n2);
     assert_int_equal(x.bad, 0);
+    memset(&x, 0, sizeof x); /* any granularity: the recent rows scanned for the series asked */
+    q.gran = -1;
+    q.time_major = 0;
+    q.lean = 0;
+    assert_int_equal(eco_store_obs_query(s, &q, on_tier_row, &x, &err), 0);
+    assert_int_equal(x.n, n2);
+    assert_int_equal(x.bad, 0);
+    assert_int_equal(x.order, 0);
     /* the hour reads of the air grid and the targets */
     const char *mn[TF] = {"MNT", "MNT", "MNT", "MNT", "MNT"}, *fac[TF] = {"f0", "f1", "f2", "f3", "f4"};
     memset(&x, 0, sizeof x);
