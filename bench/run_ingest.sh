@@ -11,6 +11,8 @@
 #   bench/run_ingest.sh [BUILD_DIR]     (default build-bench)
 # Two load levels: BENCH_INGEST_INTERVAL_MS (300: 200,000 values/s offered by 10,000 devices)
 # and BENCH_INGEST_LIGHT_MS (1000: 60,000 values/s), to show both the ceiling and the latency below it.
+# Also the floor committed every 5,000 rows from scrambled devices, series-keyed and two-tier (the
+# recent tier, docs/ingest.md), and per run the server's CPU seconds and what its mover moved.
 # Knobs: BENCH_INGEST_DEVICES (10000), BENCH_INGEST_SECONDS (30),
 #        BENCH_INGEST_IDLE (10000), BENCH_OUT (bench/out).
 set -euo pipefail
@@ -90,7 +92,8 @@ load_run() { # $1 = interval ms, $2 = row-name suffix
   start_server "load$2"
   "$eb" sim --target "127.0.0.1:$port" --devices "$devices" --kind mixed --interval-ms "$iv" \
     --duration "$seconds" --window 8 --drain 120 --warmup 5 --quiet 2>"$tmp/sim$2.log" || true
-  local hwm; hwm=$(hwm_kib "$srv_pid")
+  local hwm cpu; hwm=$(hwm_kib "$srv_pid")
+  cpu=$(awk '{printf "%.1f", ($14 + $15) / 100}' "/proc/$srv_pid/stat") # utime + stime, clock ticks
   stop_server
   cat "$tmp/sim$2.log" >&2
   grep 'stats:' "$tmp/serveload$2.log" | tail -1 >&2
@@ -122,6 +125,10 @@ load_run() { # $1 = interval ms, $2 = row-name suffix
   emit "$tag" commit_ms_p50 "$(sed -n 's/.*errors [0-9]*, ms p50 \([0-9]*\) p99.*/\1/p' <<<"$srvline")" ms
   emit "$tag" commit_ms_p99 "$(sed -n 's/.*errors [0-9]*, ms p50 [0-9]* p99 \([0-9]*\) max.*/\1/p' <<<"$srvline")" ms
   emit "$tag" server_rss_peak "$hwm" KiB
+  emit "$tag" server_cpu_s "$cpu" s
+  emit "$tag" tier_moved "$(sed -n 's/.*recent tier moved \([0-9]*\) .*/\1/p' <<<"$srvline")" values
+  emit "$tag" tier_move_ms "$(sed -n 's/.*recent tier moved [0-9]* (\([0-9]*\) ms).*/\1/p' <<<"$srvline")" ms
+  emit "$tag" tier_waiting "$(sed -n 's/.*, waiting \([0-9]*\).*/\1/p' <<<"$srvline")" values
 }
 # the light load first: the heavy run leaves gigabytes of dirty pages whose writeback would
 # stall the next run's fsyncs; sync between runs for the same reason
@@ -142,6 +149,11 @@ frate=$(awk -F'\t' '$2=="values_per_s"{print $3}' "$rows" | tail -1)
 emit ingest_load floor_ratio "$(awk -v a="$frate" -v b="$rate" 'BEGIN{printf "%.2f", a/b}')" "x (floor/server)"
 ns=$(awk -F'\t' '$1=="ingest_load_noscreens" && $2=="durable_values_per_s"{print $3}' "$rows")
 emit ingest_load screens_overhead_pct "$(awk -v a="$ns" -v b="$rate" 'BEGIN{printf "%.1f", (a/b - 1) * 100}')" "% (throughput without / with screens - 1)"
+
+echo "== ingest floor, like for like: the same rows from scrambled devices, committed every 5,000, series-keyed and two-tier" >&2
+"$floor" --rows "$vals" --dir "$tmp" --cache-mb 256 --batch 5000 --shuffle 1 --name ingest_floor_b5000 | tee -a "$rows" || true
+"$floor" --rows "$vals" --dir "$tmp" --cache-mb 256 --batch 5000 --shuffle 1 --tier same --move 1000000 \
+  --name ingest_floor_tier | tee -a "$rows" || true
 
 echo "== ingest durability cost: 1,000,000 rows committed every 5,000 (the server's batch size) per sync mode" >&2
 for m in full normal off; do

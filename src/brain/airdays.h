@@ -2,8 +2,8 @@
  * statistics source of targets, rankings and assessments (issue #6).
  *
  * Why: computing every entity's daily values from ~76 M stored hours took tens of seconds per
- * report; the days change only where hours change. Data flow: wire → store (hours; triggers mark
- * the days they touch dirty, store_days.h) → eco_airdays_refresh (this module: dirty days' hours →
+ * report; the days change only where hours change. Data flow: wire → store (hours; the store's write
+ * path marks the days they touch dirty, store_days.h) → eco_airdays_refresh (this module: dirty days' hours →
  * engine, air/grid.h → records, air/daycache.h → the store's cache) → eco_airdays_open (cached days
  * plus the dirty days recomputed from hours on the fly → period statistics, eco_air_period_compute)
  * → API/CLI. The figures are those of the hour route to the last bit; when the cache cannot give

@@ -258,6 +258,7 @@ int cmd_serve(int argc, char **argv)
     so.sync = cfg.sync;
     so.background_checkpoint = 1;
     so.cache_mb = cfg.cache_mb;
+    so.recent_tier = cfg.tier;
     eco_store_t *st;
     if (eco_store_open(&st, data, &so, &err) < 0) {
         fprintf(stderr, "ecobrain serve: %s\n", err.msg);

@@ -31,6 +31,11 @@
  *   batch_rows = 5000
  *   max_pending_rows = 200000
  *   cache_mb = 256              ; page cache of the writer's connection
+ *   tier = false                ; true: new values into the recent tier, moved into obs in sorted passes
+ *   tier_pass_rows = 1000000    ; a pass starts once this many wait (when the writer is idle) ...
+ *   tier_max_rows = 3000000     ; ... or regardless, once this many wait
+ *   tier_chunk_rows = 20000     ; values moved per transaction
+ *   tier_idle_ms = 1000         ; the writer idle this long: whatever waits is moved
  *   [ledger]
  *   enabled = true              ; new alerts grouped into problems (docs/alerts.md)
  *   quiet_hours = 24            ; hysteresis: resolved after this long without an alert (0 = never)
@@ -150,6 +155,11 @@ static int on_kv(void *ud, const char *sec, const char *key, const char *val)
         INT_KEY("cache_mb", cache_mb, 2, 1 << 20)
         INT_KEY("batch_rows", batch_rows, 1, 10000000)
         INT_KEY("max_pending_rows", max_pending_rows, 1, 100000000)
+        BOOL_KEY("tier", tier)
+        INT_KEY("tier_pass_rows", tier_pass_rows, 1, 100000000)
+        INT_KEY("tier_max_rows", tier_max_rows, 1, 100000000)
+        INT_KEY("tier_chunk_rows", tier_chunk_rows, 1, 10000000)
+        INT_KEY("tier_idle_ms", tier_idle_ms, 1, 3600000)
     } else if (!strcmp(sec, "ledger")) {
         BOOL_KEY("enabled", ledger)
         INT_KEY("quiet_hours", ledger_quiet_h, 0, 24 * 366)

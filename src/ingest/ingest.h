@@ -43,6 +43,11 @@ typedef struct eco_ingest_cfg {
     int stats_interval_s;     /* counters logged this often (default 60, 0 = only at exit) */
     eco_sync_t sync;          /* store durability (default FULL) */
     int cache_mb;             /* store page cache, MiB (default 256) */
+    int tier;                 /* new values into the store's recent tier, moved later (default 0; docs/ingest.md) */
+    int tier_pass_rows;       /* a move pass starts once this many values wait (default 1000000) ... */
+    int tier_max_rows;        /* ... deferred while batches wait, unless this many do (default 3000000) */
+    int tier_chunk_rows;      /* values moved per transaction (default 20000) */
+    int tier_idle_ms;         /* the writer idle this long: whatever waits is moved (default 1000) */
     char port_file[512];      /* if set, the bound port is written here once listening */
     int gap_requests;         /* ask devices again for missing minute/hour/day records (default 1) */
     int gap_grace_s;          /* first request this long after a gap is noticed (default 300) */
@@ -75,6 +80,7 @@ typedef struct eco_ingest_stats {
     uint64_t gaps_found, gaps_filled, gap_requests, gaps_abandoned, requests_sent, clock_sets, alerts;
     uint64_t ack_ms_p50, ack_ms_p99, ack_ms_max; /* frame received -> its 9014 written, ms */
     uint64_t commit_ms_p50, commit_ms_p99, commit_ms_max; /* a batch's transaction, begin to commit returned */
+    uint64_t tier_moved, tier_pending, tier_move_ms; /* recent tier: values moved, waiting; time spent moving */
 } eco_ingest_stats_t;
 
 /** Run the server on an open store until SIGTERM or SIGINT, then flush

@@ -193,6 +193,8 @@ typedef struct eco_store_opts {
     int background_checkpoint; /* WAL checkpoints in a thread of their own (the server), not in commits */
     int cache_mb;            /* page cache of the connection (0 = 64 MiB) */
     int catalogue_only;      /* a writer of sites/devices only: the latest-value cache is not loaded */
+    int recent_tier;         /* new values are appended to the recent tier and moved into the main
+                              * table later by eco_store_tier_step (the server; docs/ingest.md) */
 } eco_store_opts_t;
 
 void eco_store_opts_default(eco_store_opts_t *o);
@@ -202,6 +204,7 @@ typedef struct eco_store eco_store_t;
 typedef struct eco_store_stats {
     uint64_t obs_new, obs_same, obs_revised, quarantined, raw, commits;
     uint64_t series;
+    uint64_t tier_moved, tier_passes; /* values moved from the recent tier; passes completed */
 } eco_store_stats_t;
 
 /** Open (or create) the store in directory dir ("ecobrain.db" inside), migrating
@@ -230,6 +233,24 @@ int eco_store_tx_rollback(eco_store_t *s);
 
 /** Upsert one observation (inside a transaction); *outcome = ECO_STORE_NEW/SAME/REVISED. */
 int eco_store_obs_put(eco_store_t *s, const eco_obs_t *o, int *outcome, eco_err_t *err);
+/* The recent tier (SQLite backend; docs/ingest.md "The recent tier"). With opts.recent_tier, new
+ * values are appended in arrival order to a table of their own and reach the main, key-ordered
+ * table in passes: a pass takes every value not moved yet, sorts the keys and copies the rows in
+ * chunks of max_rows per transaction, each committed with a watermark, then deletes them from the
+ * recent table. Reads see both tiers, each value once, at every commit; a crash resumes the pass.
+ * Outside any transaction, on the writing handle only. */
+/** Values in the recent tier not moved yet. */
+int64_t eco_store_tier_pending(const eco_store_t *s);
+/** 1 while a pass is in progress (started, not all of it deleted from the recent table). */
+int eco_store_tier_moving(const eco_store_t *s);
+/** One step: starts a pass when none is in progress and anything is pending, then moves at most
+ *  max_rows values (or deletes up to 4 × max_rows moved ones) in one transaction. The number of
+ *  values moved (0 when nothing was pending or the step deleted), or < 0 with err. */
+long eco_store_tier_step(eco_store_t *s, long max_rows, eco_err_t *err);
+/** Test hook: the process _exit(77)s after moving this many values of the next chunk, before its
+ *  commit (a crash mid-move). */
+void eco_store_tier_test_crash_after(eco_store_t *s, int rows);
+
 int eco_store_quarantine_put(eco_store_t *s, const eco_quarantine_t *q, eco_err_t *err);
 /** Keep an upload that carries no observations the store models (CN 2021
  *  status, 2041 run times, 3020 parameters, ...) verbatim, so acknowledging it

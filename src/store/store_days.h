@@ -10,8 +10,11 @@
  *                                                (basis 0 = 2012, 1 = 2026): an opaque blob
  *   airday_has(level, month, entity, mask)       bit d-1 of mask: the entity has data on day d
  *   airday_dirty(day, n)                         days whose hour values changed since the cache
- *                                                was written; n counts the changes (triggers on obs
- *                                                bump it in the transaction that stores the value)
+ *                                                was written; n counts the changes (obs_put bumps
+ *                                                it once per day and transaction that stores a new
+ *                                                or revised hour value; triggers on obs, for hand
+ *                                                edits, on update and delete — v6 dropped the
+ *                                                insert trigger, which every insert paid)
  *   airday_meta(key, value)                      "fingerprint" of the catalogue the cache was
  *                                                computed under; "built" once a full build started
  * Months are numbered y*12 + (m-1); days as core/time.h (days since 1970-01-01, Beijing).

@@ -591,9 +591,9 @@ def free_port():
     return p
 
 
-def test_crash():
+def test_crash(name="crash", config=None):
     port = free_port()
-    srv = Server("crash", ["--open-registration"], port=port).start()
+    srv = Server(name, ["--open-registration"], port=port, config=config).start()
     acked = os.path.join(srv.dir, "acked.csv")
     sim = subprocess.Popen([EB, "sim", "--target", f"127.0.0.1:{port}", "--devices", "20", "--kind", "mixed",
                             "--interval-ms", "50", "--duration", "6", "--acked-log", acked, "--ack-timeout-ms", "1000",
@@ -608,7 +608,7 @@ def test_crash():
     except subprocess.TimeoutExpired:
         sim.kill()
         _, err = sim.communicate()
-    check(sim.returncode == 0, f"crash: the simulator got every record acknowledged in the end ({err.strip()[-300:]})")
+    check(sim.returncode == 0, f"{name}: the simulator got every record acknowledged in the end ({err.strip()[-300:]})")
     rows = srv.export()
     srv.stop()
     keys = {}
@@ -629,10 +629,10 @@ def test_crash():
             k = (a["mn"], a["factor"], gran[a["cn"]], fmt_time(a["time"]))
             if exported.get(k) != a["value"]:
                 wrong += 1
-    check(n > 0 and missing == 0, f"crash: every acknowledged value ({n}) is in the export exactly once (missing {missing})")
-    check(wrong == 0, f"crash: with the value that was acknowledged (differing {wrong})")
+    check(n > 0 and missing == 0, f"{name}: every acknowledged value ({n}) is in the export exactly once (missing {missing})")
+    check(wrong == 0, f"{name}: with the value that was acknowledged (differing {wrong})")
     conn = int(err.split("connects ")[1].split(",")[0]) if "connects " in err else 0
-    check(conn > 20, f"crash: the devices reconnected after the kill ({conn} connections for 20 devices)")
+    check(conn > 20, f"{name}: the devices reconnected after the kill ({conn} connections for 20 devices)")
 
 
 def main():
@@ -648,6 +648,8 @@ def main():
     test_alerts()
     test_sm4_devices()
     test_crash()
+    # the recent tier on, with passes so small that the kill lands among moves (docs/ingest.md)
+    test_crash("crash_tier", "[store]\ntier = true\ntier_pass_rows = 300\ntier_chunk_rows = 40\ntier_idle_ms = 1\n")
     print(f"{checks - failures}/{checks} checks passed" + ("" if ran_replay else " (replay skipped: no shared data)"))
     return 1 if failures else 0
 

@@ -163,7 +163,7 @@ static void test_grouping(void **state)
     (void)state;
     eco_store_t *s = open_store(0, 0);
     catalogue(s);
-    assert_int_equal(eco_store_schema_version(s), 5);
+    assert_int_equal(eco_store_schema_version(s), 6);
     long p1, p2, p3, p4, p5;
     alert_at(s, "MN1", "w01001", "spike", "medium", T0, 24 * H, &p1);
     alert_at(s, "MN1", "w01001", "spike", "high", T0 + 2 * H, 24 * H, &p2);  /* same key: attached */
@@ -422,8 +422,9 @@ static void test_v3_store_and_rebuild(void **state)
     exec_ok("DROP TRIGGER problem_event_append_only_u; DROP TRIGGER problem_event_append_only_d;"
             "DROP TRIGGER problem_never_deleted; DROP TRIGGER problem_alert_never_deleted;"
             "DROP TABLE problem_alert; DROP TABLE problem_event; DROP TABLE problem;"
-            "DROP TRIGGER airday_obs_insert; DROP TRIGGER airday_obs_update; DROP TRIGGER airday_obs_delete;"
-            "DROP TABLE airday; DROP TABLE airday_has; DROP TABLE airday_dirty; DROP TABLE airday_meta;"
+            "DROP VIEW obs_all; DROP TABLE recent; DROP TABLE recent_moved;" /* v6's */
+            "DROP TRIGGER airday_obs_update; DROP TRIGGER airday_obs_delete;"
+            "DROP TABLE airday; DROP TABLE airday_has; DROP TABLE airday_dirty; DROP TABLE airday_meta;" /* v5's */
             "PRAGMA user_version=3;",
             1);
     eco_err_t err;
@@ -441,7 +442,7 @@ static void test_v3_store_and_rebuild(void **state)
     eco_store_close(s);
 
     s = open_store(0, 0); /* writable: migrated */
-    assert_int_equal(eco_store_schema_version(s), 5);
+    assert_int_equal(eco_store_schema_version(s), 6);
     assert_int_equal(problems(s, 0, -1)->n, 0);
     long linked = -1;
     assert_int_equal(eco_store_problem_rebuild(s, 24 * H, T0 + 40 * H, &linked, &err), 0);
