@@ -7,7 +7,7 @@
  * acknowledges it (the cost is one fsync per group commit, not per value —
  * see docs/ingest.md for the measurement).
  *
- * Layout (schema version 5; migrations below run in order, each in its own
+ * Layout (schema version 6; migrations below run in order, each in its own
  * transaction, recorded in PRAGMA user_version):
  *   site(code, kind, name, province, city, county, basin, river, lon, lat, zone)
  *   device(id, mn, pw, edition, sm4_key, profile, site, registered_ms, last_seen_ms)
