@@ -16,6 +16,7 @@
 #include "air/grid.h"
 #include "core/map.h"
 #include "standards/factors.h"
+#include "store/grow.h"
 #include "store/store.h"
 
 typedef struct site_row {
@@ -56,19 +57,6 @@ static char *dup(const char *s)
     return d;
 }
 
-#define GROW(arr, n, cap, oom)                                                                                     \
-    do {                                                                                                           \
-        if ((n) == (cap)) {                                                                                        \
-            size_t nc_ = (cap) ? (cap) * 2 : 64;                                                                   \
-            void *np_ = realloc((arr), nc_ * sizeof *(arr));                                                       \
-            if (!np_) {                                                                                            \
-                (oom) = 1;                                                                                         \
-                break;                                                                                             \
-            }                                                                                                      \
-            (arr) = np_;                                                                                           \
-            (cap) = nc_;                                                                                           \
-        }                                                                                                          \
-    } while (0)
 
 static int on_site(void *ud, const eco_site_t *s)
 {

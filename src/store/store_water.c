@@ -26,6 +26,7 @@
 #include "standards/groundwater.h"
 #include "standards/sea.h"
 #include "standards/water.h"
+#include "store/grow.h"
 #include "store/store.h"
 
 typedef struct wdev {
@@ -56,19 +57,6 @@ typedef struct wsrc {
     eco_err_t err;
 } wsrc_t;
 
-#define GROW(arr, n, cap, oom)                                                                                     \
-    do {                                                                                                           \
-        if ((n) == (cap)) {                                                                                        \
-            size_t nc_ = (cap) ? (cap) * 2 : 64;                                                                   \
-            void *np_ = realloc((arr), nc_ * sizeof *(arr));                                                       \
-            if (!np_) {                                                                                            \
-                (oom) = 1;                                                                                         \
-                break;                                                                                             \
-            }                                                                                                      \
-            (arr) = np_;                                                                                           \
-            (cap) = nc_;                                                                                           \
-        }                                                                                                          \
-    } while (0)
 
 static char *keep(wsrc_t *w, const char *s)
 {
