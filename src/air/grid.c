@@ -17,15 +17,7 @@ struct eco_air_grid_level {
 
 static int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
-static char *dup_trim(const char *s)
-{
-    eco_slice_t t = eco_slice_trim(eco_slice_cstr(s ? s : ""));
-    char *d = malloc(t.len + 1);
-    if (!d) return NULL;
-    memcpy(d, t.ptr, t.len);
-    d[t.len] = 0;
-    return d;
-}
+static char *dup_trim(const char *s) { return eco_slice_dup(eco_slice_trim(eco_slice_cstr(s ? s : ""))); }
 
 int eco_air_grid_init(eco_air_grid_t *g, eco_day_t day0, int ndays, size_t nsites)
 {

@@ -41,15 +41,7 @@ static void fp_add(uint64_t *h, const char *s)
     *h = (*h ^ 0x1f) * 1099511628211ull;
 }
 
-static char *dup_trim(const char *s)
-{
-    eco_slice_t t = eco_slice_trim(eco_slice_cstr(s ? s : ""));
-    char *d = malloc(t.len + 1);
-    if (!d) return NULL;
-    memcpy(d, t.ptr, t.len);
-    d[t.len] = 0;
-    return d;
-}
+static char *dup_trim(const char *s) { return eco_slice_dup(eco_slice_trim(eco_slice_cstr(s ? s : ""))); }
 
 static int cat_site(void *ud, const eco_site_t *s)
 {
@@ -806,19 +798,31 @@ static int period_of(eco_airdays_t *a, lvl_t *l, int b, size_t pos, const eco_ai
     return 0;
 }
 
+/* the level's cached days, ready for a period of the source (stat and each share this) */
+static int level_ready(eco_airdays_t *a, const char *level, const char *basis, eco_day_t from, eco_day_t to,
+                       const eco_air_edition_t **ed, int *b, lvl_t **l)
+{
+    int L = level_of(level);
+    *b = basis_of(basis, ed);
+    if (L < 0 || *b < 0 || to < from) return ECO_EINVAL;
+    eco_err_t err;
+    eco_err_clear(&err);
+    int r = level_days(a, L, *b, &err);
+    if (r < 0) return r;
+    *l = &a->lv[L];
+    return 0;
+}
+
 static int src_stat(void *ud, const char *level, const char *basis, const char *entity, eco_day_t from, eco_day_t to,
                     eco_air_period_t *out)
 {
     eco_airdays_t *a = ud;
     if (a->hours) return eco_air_grid_stat(&a->grid, level, basis, entity, from, to, out);
     const eco_air_edition_t *ed;
-    int L = level_of(level), b = basis_of(basis, &ed);
-    if (L < 0 || b < 0 || to < from) return ECO_EINVAL;
-    eco_err_t err;
-    eco_err_clear(&err);
-    int r = level_days(a, L, b, &err);
+    int b;
+    lvl_t *l;
+    int r = level_ready(a, level, basis, from, to, &ed, &b, &l);
     if (r < 0) return r;
-    lvl_t *l = &a->lv[L];
     char **f = bsearch(&entity, l->name, l->nent, sizeof *l->name, cmp_name);
     size_t pos;
     if (f) pos = (size_t)(f - l->name);
@@ -834,13 +838,10 @@ static int src_each(void *ud, const char *level, const char *basis, eco_day_t fr
     eco_airdays_t *a = ud;
     if (a->hours) return eco_air_grid_each(&a->grid, level, basis, from, to, cb, cbud);
     const eco_air_edition_t *ed;
-    int L = level_of(level), b = basis_of(basis, &ed);
-    if (L < 0 || b < 0 || to < from) return ECO_EINVAL;
-    eco_err_t err;
-    eco_err_clear(&err);
-    int r = level_days(a, L, b, &err);
+    int b;
+    lvl_t *l;
+    int r = level_ready(a, level, basis, from, to, &ed, &b, &l);
     if (r < 0) return r;
-    lvl_t *l = &a->lv[L];
     for (size_t e = 0; e < l->nent; e++) {
         eco_air_period_t st;
         if ((r = period_of(a, l, b, e, ed, from, to, &st)) < 0) return r;

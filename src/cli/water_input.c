@@ -67,11 +67,8 @@ static int site_id(cli_water_t *w, eco_slice_t name, eco_tgt_wkind_t kind, int *
 
 static char *keep(cli_water_t *w, eco_slice_t s)
 {
-    s = eco_slice_trim(s);
-    char *d = malloc(s.len + 1);
+    char *d = eco_slice_dup(eco_slice_trim(s));
     if (!d) return NULL;
-    memcpy(d, s.ptr, s.len);
-    d[s.len] = 0;
     if (w->nstrs == w->capstrs) {
         size_t nc = w->capstrs ? w->capstrs * 2 : 64;
         char **n = realloc(w->strs, nc * sizeof *n);

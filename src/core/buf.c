@@ -40,6 +40,15 @@ eco_slice_t eco_slice_trim(eco_slice_t s)
     return s;
 }
 
+char *eco_slice_dup(eco_slice_t s)
+{
+    char *d = malloc(s.len + 1);
+    if (!d) return NULL;
+    if (s.len) memcpy(d, s.ptr, s.len);
+    d[s.len] = 0;
+    return d;
+}
+
 int eco_slice_to_double(eco_slice_t s, double *out)
 {
     char tmp[64];

@@ -22,6 +22,8 @@ eco_slice_t eco_slice_cstr(const char *s);
 int eco_slice_eq(eco_slice_t a, const char *lit);        /* exact */
 int eco_slice_ieq(eco_slice_t a, const char *lit);       /* ASCII case-insensitive */
 eco_slice_t eco_slice_trim(eco_slice_t s);               /* ASCII blanks both ends */
+/** A NUL-terminated malloc'd copy of s (free with free()), or NULL when out of memory. */
+char *eco_slice_dup(eco_slice_t s);
 
 /** Parse a whole slice as a finite decimal number (blanks around allowed). 0 or ECO_ENUMBER. */
 int eco_slice_to_double(eco_slice_t s, double *out);

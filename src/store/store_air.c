@@ -49,13 +49,7 @@ typedef struct load {
     int open;
 } load_t;
 
-static char *dup(const char *s)
-{
-    size_t n = strlen(s ? s : "");
-    char *d = malloc(n + 1);
-    if (d) memcpy(d, s ? s : "", n + 1);
-    return d;
-}
+static char *dup(const char *s) { return eco_slice_dup(eco_slice_cstr(s ? s : "")); }
 
 
 static int on_site(void *ud, const eco_site_t *s)

@@ -60,14 +60,8 @@ typedef struct wsrc {
 
 static char *keep(wsrc_t *w, const char *s)
 {
-    size_t n = strlen(s ? s : "");
-    char *d = malloc(n + 1);
+    char *d = eco_slice_dup(eco_slice_trim(eco_slice_cstr(s ? s : ""))); /* trimmed as the CSV route trims */
     if (!d) return NULL;
-    memcpy(d, s ? s : "", n + 1);
-    /* trim blanks as the CSV route trims its fields */
-    eco_slice_t t = eco_slice_trim((eco_slice_t){d, n});
-    memmove(d, t.ptr, t.len);
-    d[t.len] = 0;
     GROW(w->strs, w->nstrs, w->capstrs, w->oom);
     if (w->oom) {
         free(d);
@@ -129,9 +123,7 @@ static int on_dev(void *ud, const eco_device_t *d)
     if (s < 0) return 0;
     GROW(w->devs, w->ndevs, w->capdevs, w->oom);
     if (w->oom) return 1;
-    w->devs[w->ndevs].mn = malloc(strlen(d->mn) + 1);
-    if (!w->devs[w->ndevs].mn) return w->oom = 1;
-    strcpy(w->devs[w->ndevs].mn, d->mn);
+    if (!(w->devs[w->ndevs].mn = eco_slice_dup(eco_slice_cstr(d->mn)))) return w->oom = 1;
     w->devs[w->ndevs].site = (size_t)s;
     w->ndevs++;
     return 0;
@@ -150,9 +142,7 @@ static int on_fac(void *ud, const eco_factor_t *f)
     GROW(w->facs, w->nfacs, w->capfacs, w->oom);
     if (w->oom) return 1;
     wfac_t *r = &w->facs[w->nfacs];
-    r->code = malloc(strlen(f->code) + 1);
-    if (!r->code) return w->oom = 1;
-    strcpy(r->code, f->code);
+    if (!(r->code = eco_slice_dup(eco_slice_cstr(f->code)))) return w->oom = 1;
     r->item = it;
     r->gitem = gi;
     r->sitem = si;
@@ -210,16 +200,8 @@ static int on_value(void *ud, size_t k, eco_time_t t, const char *vtext, size_t 
     if (h >= d->nh) return 0;
     const wfac_t *f = &d->w->facs[k];
     double v = NAN;
-    if (!flag[0] || !strcmp(flag, "N")) {
-        char buf[64];
-        if (vlen && vlen < sizeof buf) {
-            memcpy(buf, vtext, vlen);
-            buf[vlen] = 0;
-            char *e;
-            double x = strtod(buf, &e);
-            if (e != buf && !*e && isfinite(x) && x >= 0) v = x;
-        }
-    }
+    double x;
+    if ((!flag[0] || !strcmp(flag, "N")) && eco_slice_to_double((eco_slice_t){vtext, vlen}, &x) == 0 && x >= 0) v = x;
     /* the record is there (a sample at this hour) even when this value is missing; a missing value
      * never replaces another factor's valid value of the same item */
     int r = push(d, (uint32_t)h, -1, NAN);
