@@ -874,6 +874,16 @@ static void conn_write(conn_t *c, const void *p, size_t n)
         conn_close(c, "peer does not read its replies");
         return;
     }
+    if (!c->wq_bytes) { /* nothing queued: the socket usually takes a reply whole, without a request */
+        uv_buf_t now = uv_buf_init((char *)p, (unsigned)n);
+        int w = uv_try_write((uv_stream_t *)&c->tcp, &now, 1);
+        if (w == (int)n) return;
+        if (w > 0) p = (const char *)p + w, n -= (size_t)w; /* the rest is queued below, in order */
+        else if (w != UV_EAGAIN) {
+            conn_close(c, "write failed");
+            return;
+        }
+    }
     wreq_t *w = eco_malloc(sizeof *w + n);
     if (!w) return;
     memcpy(w->data, p, n);

@@ -692,6 +692,16 @@ out:
 
 /* ------------------------------------------------------------------ open / close */
 
+/* SQLite's memory statistics take a global mutex on every allocation it makes (several per
+ * stored value); nothing here reads them, so they are turned off before SQLite initialises.
+ * When something else initialised SQLite first, sqlite3_config refuses and the default stays. */
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+static void sqlite_setup(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_initialize();
+}
+
 int eco_store_open(eco_store_t **out, const char *dir, const eco_store_opts_t *o, eco_err_t *err)
 {
     eco_store_opts_t def;
@@ -710,6 +720,7 @@ int eco_store_open(eco_store_t **out, const char *dir, const eco_store_opts_t *o
     } else if (!S_ISDIR(sb.st_mode)) {
         return eco_err_set(err, ECO_EINVAL, "%s: not a directory", dir);
     }
+    pthread_once(&sqlite_once, sqlite_setup);
     eco_store_t *s = eco_calloc(1, sizeof *s);
     if (!s) return eco_err_set(err, ECO_ENOMEM, "store: out of memory");
     snprintf(s->path, sizeof s->path, "%s/ecobrain.db", dir);
