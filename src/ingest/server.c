@@ -22,6 +22,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,6 +231,8 @@ struct server {
     uint64_t tier_moved, tier_pending; /* the recent tier's mover (writer thread, under mu) */
     int64_t tier_move_us;
     int64_t tier_retry_us;     /* writer thread: after a failed move, no other before this time */
+    atomic_int job_waiting;    /* a batch has been handed over and the writer has not taken it yet */
+    int move_yields;           /* writer thread: the move in progress ends early for a waiting batch */
     /* parse scratch */
     eco_hj212_packet_t *pkt;
     eco_buf_t scratch;
@@ -624,8 +627,17 @@ fail:
  * stored first and moved in the quiet after it. Only past tier_max_rows does a chunk follow every
  * batch, a little larger than the batch, so the backlog cannot grow without bound. When the
  * writer has been idle tier_idle_ms, whatever waits is moved. */
-static void mover_step(server_t *s, long rows)
+/* the store's question during a move chunk: stop now? (yes when a batch waits, unless the
+ * chunk is one the backlog makes necessary) */
+static int mover_yield(void *ud)
 {
+    server_t *s = ud;
+    return s->move_yields && atomic_load(&s->job_waiting);
+}
+
+static void mover_step(server_t *s, long rows, int yields)
+{
+    s->move_yields = yields;
     eco_err_t err;
     eco_err_clear(&err);
     int64_t t0 = mono_us();
@@ -671,7 +683,7 @@ static void *writer_main(void *arg)
             long rows = idle >= MOVER_QUIET_US ? mover_due(s, idle, 0) : 0;
             if (rows > 0) {
                 pthread_mutex_unlock(&s->mu);
-                mover_step(s, rows);
+                mover_step(s, rows, 1); /* a quiet moment: over as soon as a batch comes */
                 pthread_mutex_lock(&s->mu);
                 continue;
             }
@@ -688,6 +700,7 @@ static void *writer_main(void *arg)
         if (!s->job) break;
         batch_t *b = s->job;
         s->job = NULL;
+        atomic_store(&s->job_waiting, 0);
         pthread_mutex_unlock(&s->mu);
         batch_commit(s, b);
         size_t nb = b->obs.n;
@@ -698,7 +711,7 @@ static void *writer_main(void *arg)
         long rows = mover_due(s, -1, nb); /* a backlog past tier_max_rows: a chunk after every batch */
         if (rows > 0) {
             pthread_mutex_unlock(&s->mu);
-            mover_step(s, rows);
+            mover_step(s, rows, 0); /* the backlog: this chunk must be moved */
             pthread_mutex_lock(&s->mu);
         }
         idle_since = mono_us();
@@ -730,6 +743,7 @@ static void maybe_handover(server_t *s, int force)
     s->busy = b;
     pthread_mutex_lock(&s->mu);
     s->job = b;
+    atomic_store(&s->job_waiting, 1);
     pthread_cond_signal(&s->cv);
     pthread_mutex_unlock(&s->mu);
     if (s->paused_all) resume_all(s);
@@ -1891,6 +1905,7 @@ int eco_ingest_serve(const eco_ingest_cfg_t *cfg, eco_store_t *store, eco_ingest
         if ((r = eco_webhooks_start(urls, cfg->nwebhooks, &cfg->webhook, &s->hooks, err)) < 0) goto out_loop;
         eco_log(ECO_LOG_INFO, "webhooks: %d receiver%s of new alerts", cfg->nwebhooks, cfg->nwebhooks > 1 ? "s" : "");
     }
+    eco_store_tier_yield(store, mover_yield, s);
     if (pthread_create(&s->writer, NULL, writer_main, s) != 0) {
         r = eco_err_set(err, ECO_EIO, "serve: cannot start the writer thread");
         goto out_loop;
@@ -1909,6 +1924,7 @@ out_loop:
         pthread_mutex_unlock(&s->mu);
         pthread_join(s->writer, NULL);
     }
+    eco_store_tier_yield(store, NULL, NULL); /* the store outlives this server */
     if (s->hooks) { /* after the writer: nothing more is queued; what is queued gets its drain time */
         eco_webhook_stats_t ws;
         eco_webhooks_stop(s->hooks, &ws);

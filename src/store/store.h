@@ -250,6 +250,11 @@ long eco_store_tier_step(eco_store_t *s, long max_rows, eco_err_t *err);
 /** Test hook: the process _exit(77)s after moving this many values of the next chunk, before its
  *  commit (a crash mid-move). */
 void eco_store_tier_test_crash_after(eco_store_t *s, int rows);
+/** A move chunk calls yield(ud) after every 1,024 values it moves and, when it returns non-zero,
+ *  commits what it has moved and returns: the server's writer ends a chunk as soon as a batch of
+ *  new values waits, so moving never holds acknowledgements back by more than a few milliseconds.
+ *  NULL (the default) never ends a chunk early. yield runs on the thread calling the step. */
+void eco_store_tier_yield(eco_store_t *s, int (*yield)(void *ud), void *ud);
 
 int eco_store_quarantine_put(eco_store_t *s, const eco_quarantine_t *q, eco_err_t *err);
 /** Keep an upload that carries no observations the store models (CN 2021

@@ -261,6 +261,8 @@ struct eco_store {
     int mv_deleting;          /* all of the pass is in obs: its rows are being deleted from recent */
     int64_t mv_del_done;      /* ids up to this are deleted */
     int mv_crash_after;       /* test hook: _exit(77) after this many rows of a move chunk (0 = off) */
+    int (*mv_yield)(void *);  /* a move chunk ends early when this says so (eco_store_tier_yield) */
+    void *mv_yield_ud;
     int latest_stale;         /* the latest-value cache was dropped: every value is looked up */
     eco_store_stats_t stats;
     sqlite3_stmt *lst[16];    /* the ledger's statements, prepared on first use (store_ledger below) */
@@ -1212,6 +1214,9 @@ int64_t eco_store_tier_pending(const eco_store_t *s) { return (int64_t)s->rh_n; 
 
 int eco_store_tier_moving(const eco_store_t *s) { return s->mv_upto != 0; }
 
+/* how often a move chunk asks whether to stop: 1,024 moves take a few milliseconds */
+#define MOVE_YIELD_EVERY 1024
+
 long eco_store_tier_step(eco_store_t *s, long max_rows, eco_err_t *err)
 {
     if (!s->has_recent || !s->st[ST_MOVE_ONE] || s->catalogue_only) return 0;
@@ -1233,6 +1238,7 @@ long eco_store_tier_step(eco_store_t *s, long max_rows, eco_err_t *err)
         size_t from = s->mv_pos;
         for (size_t i = from; i < s->mv_n && n < max_rows; i++, n++) {
             if (s->mv_crash_after && n == s->mv_crash_after) _exit(77); /* test hook: a crash mid-move */
+            if (n && n % MOVE_YIELD_EVERY == 0 && s->mv_yield && s->mv_yield(s->mv_yield_ud)) break;
             sqlite3_bind_int64(mv, 1, s->mv[i].id);
             if ((r = step_done(s, mv, err, "moving a value into obs")) < 0) goto fail;
         }
@@ -1274,6 +1280,12 @@ fail:
 }
 
 void eco_store_tier_test_crash_after(eco_store_t *s, int rows) { s->mv_crash_after = rows; }
+
+void eco_store_tier_yield(eco_store_t *s, int (*yield)(void *ud), void *ud)
+{
+    s->mv_yield = yield;
+    s->mv_yield_ud = ud;
+}
 
 /* opening: the pass a crash interrupted (recent_moved.upto > 0) goes on from its watermark */
 static int pass_resume(eco_store_t *s, eco_err_t *err)

@@ -580,6 +580,49 @@ static void test_tier_upsert_and_move(void **state)
     eco_store_close(p);
 }
 
+/* a move chunk asked to yield ends after the rows it has moved so far (a multiple of 1,024) and
+ * commits them; one that is never asked moves its max_rows; every value stays readable once */
+static int yield_calls, yield_after;
+static int yield_cb(void *ud)
+{
+    (void)ud;
+    return ++yield_calls > yield_after;
+}
+
+static void test_tier_yield(void **state)
+{
+    (void)state;
+    eco_store_t *s = open_tier();
+    eco_err_t err;
+    eco_err_clear(&err);
+    assert_int_equal(eco_store_device_register(s, "MNY", "p", 1, &err), 1);
+    enum { N = 5000 };
+    assert_int_equal(eco_store_tx_begin(s, &err), 0);
+    for (int k = 0; k < N; k++) {
+        eco_obs_t o = obs("MNY", "a34004", T0 + k * 60, "12", "Avg=12");
+        o.gran = ECO_GRAN_MINUTE;
+        int out = -1;
+        assert_int_equal(eco_store_obs_put(s, &o, &out, &err), 0);
+        assert_int_equal(out, ECO_STORE_NEW);
+    }
+    assert_int_equal(eco_store_tx_commit(s, &err), 0);
+    eco_store_tier_yield(s, yield_cb, NULL);
+    yield_calls = 0, yield_after = 1; /* "go on" once, then "stop" */
+    assert_int_equal(eco_store_tier_step(s, 100000, &err), 2048);
+    assert_int_equal(yield_calls, 2);
+    assert_int_equal(count_sql("SELECT count(*) FROM obs"), 2048);
+    assert_int_equal(count_sql("SELECT count(*) FROM obs_all"), N);
+    yield_calls = 0, yield_after = 1000000; /* never stop: the chunk's own size ends it */
+    assert_int_equal(eco_store_tier_step(s, 1500, &err), 1500);
+    eco_store_tier_yield(s, NULL, NULL);
+    assert_int_equal(eco_store_tier_step(s, 100000, &err), N - 2048 - 1500);
+    assert_int_equal(count_sql("SELECT count(*) FROM obs"), N);
+    assert_int_equal(count_sql("SELECT count(*) FROM obs_all"), N);
+    move_all(s, 100000); /* the pass's deletes */
+    assert_int_equal(count_sql("SELECT count(*) FROM recent"), 0);
+    eco_store_close(s);
+}
+
 /* kill -9 in the middle of a move, and a move stopped between chunks: every value is read exactly
  * once at every point, and the pass goes on where it stopped */
 static void test_tier_interrupted_move(void **state)
@@ -766,6 +809,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_tier_upsert_and_move, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tier_interrupted_move, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tier_migrates_v4, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tier_yield, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dirty_days, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dirty_days_tier, setup, teardown),
         cmocka_unit_test(test_names),
