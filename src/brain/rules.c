@@ -10,6 +10,7 @@
 #include "air/aqi.h"
 #include "core/alloc.h"
 #include "core/map.h"
+#include "core/undo.h"
 #include "standards/factors.h"
 #include "standards/water.h"
 #include "water/water.h"
@@ -74,6 +75,7 @@ struct eco_rules {
     eco_map_t map;
     rstate_t *st;
     size_t st_cap;
+    eco_undo_t undo;         /* states before the open transaction changed them */
     /* parsing */
     char cur[128];           /* the section being read */
     int cur_kind;            /* 0 none, 1 rule, 2 screen */
@@ -87,6 +89,7 @@ eco_rules_t *eco_rules_new(void)
     eco_map_init(&r->map);
     eco_map_init(&r->sites);
     eco_map_init(&r->devs);
+    eco_undo_init(&r->undo);
     return r;
 }
 
@@ -98,6 +101,7 @@ void eco_rules_free(eco_rules_t *r)
     eco_free(r->site_kinds, r->site_cap * sizeof *r->site_kinds);
     eco_free(r->site_target, r->site_cap);
     eco_free(r->st, r->st_cap * sizeof *r->st);
+    eco_undo_free(&r->undo);
     eco_map_free(&r->map);
     eco_map_free(&r->sites);
     eco_map_free(&r->devs);
@@ -511,8 +515,27 @@ static rstate_t *state_of(eco_rules_t *r, int rule, const char *mn, int gran)
         r->st_cap = nc;
     }
     if ((uint32_t)id >= before) memset(&r->st[id], 0, sizeof r->st[id]);
+    eco_undo_save(&r->undo, (uint32_t)id, &r->st[id], sizeof r->st[id]); /* every caller may change it */
     return &r->st[id];
 }
+
+void eco_rules_begin(eco_rules_t *r)
+{
+    if (r) eco_undo_begin(&r->undo);
+}
+
+void eco_rules_end(eco_rules_t *r)
+{
+    if (r) eco_undo_end(&r->undo);
+}
+
+static void *state_slot(void *ud, uint32_t id)
+{
+    eco_rules_t *r = ud;
+    return id < r->st_cap ? &r->st[id] : NULL;
+}
+
+int eco_rules_rollback(eco_rules_t *r) { return r ? eco_undo_rollback(&r->undo, state_slot, r) : 0; }
 
 static void ev_text(const rstate_t *s, char *buf, size_t n)
 {

@@ -81,6 +81,13 @@ typedef int (*eco_rule_cb)(void *ud, const eco_rule_alert_t *a);
 int eco_rules_record(eco_rules_t *r, const char *mn, const char *site, int gran, eco_time_t t,
                      const eco_rule_val_t *v, int n, eco_rule_cb cb, void *ud);
 
+/** A transaction around eco_rules_record calls: rollback puts every rule state back as it was at
+ *  begin (the records were not stored and will come again) and returns how many, or ECO_ENOMEM
+ *  when one could not be kept; end keeps the changes. NULL r: nothing to do. */
+void eco_rules_begin(eco_rules_t *r);
+void eco_rules_end(eco_rules_t *r);
+int eco_rules_rollback(eco_rules_t *r);
+
 /** The value of `suffix` in "Suffix=value;..." (NAN when absent or not a number). */
 double eco_rules_field(const char *fields, size_t len, const char *suffix);
 

@@ -189,6 +189,7 @@ double eco_o2_correct(double c, double o2_meas, double o2_ref, double o2_max, co
 
 #include "core/alloc.h"
 #include "core/map.h"
+#include "core/undo.h"
 #include "standards/factors.h"
 
 typedef struct series_scr {
@@ -202,6 +203,7 @@ struct eco_screener {
     size_t cap;
     void (*hook)(void *ud, const char *factor, eco_screen_cfg_t *c);
     void *hook_ud;
+    eco_undo_t undo;          /* states before the open transaction changed them */
 };
 
 void eco_screener_set_hook(eco_screener_t *x, void (*hook)(void *ud, const char *factor, eco_screen_cfg_t *c), void *ud)
@@ -213,7 +215,10 @@ void eco_screener_set_hook(eco_screener_t *x, void (*hook)(void *ud, const char 
 eco_screener_t *eco_screener_new(void)
 {
     eco_screener_t *x = eco_calloc(1, sizeof *x);
-    if (x) eco_map_init(&x->map);
+    if (x) {
+        eco_map_init(&x->map);
+        eco_undo_init(&x->undo);
+    }
     return x;
 }
 
@@ -221,6 +226,7 @@ void eco_screener_free(eco_screener_t *x)
 {
     if (!x) return;
     eco_map_free(&x->map);
+    eco_undo_free(&x->undo);
     eco_free(x->v, x->cap * sizeof *x->v);
     eco_free(x, sizeof *x);
 }
@@ -255,8 +261,21 @@ unsigned eco_screener_push(eco_screener_t *x, const char *mn, const char *factor
         if (x->hook) x->hook(x->hook_ud, factor, &s->cfg);
         eco_screen_init(&s->st);
     }
+    eco_undo_save(&x->undo, (uint32_t)id, &s->st, sizeof s->st);
     return eco_screen_push(&s->cfg, &s->st, t, v, now, ev);
 }
+
+void eco_screener_begin(eco_screener_t *x) { eco_undo_begin(&x->undo); }
+
+void eco_screener_end(eco_screener_t *x) { eco_undo_end(&x->undo); }
+
+static void *state_slot(void *ud, uint32_t id)
+{
+    eco_screener_t *x = ud;
+    return id < x->cap ? &x->v[id].st : NULL;
+}
+
+int eco_screener_rollback(eco_screener_t *x) { return eco_undo_rollback(&x->undo, state_slot, x); }
 
 const char *eco_screen_severity(unsigned bit)
 {

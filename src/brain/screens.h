@@ -122,6 +122,12 @@ void eco_screener_set_hook(eco_screener_t *x, void (*hook)(void *ud, const char 
  *  (standards defaults, eco_factor_default_item; generic when unknown). */
 unsigned eco_screener_push(eco_screener_t *x, const char *mn, const char *factor, int gran, eco_time_t t, double v,
                            eco_time_t now, eco_screen_evidence_t *ev);
+/** A transaction: between begin and end, the state of each series is kept as it was before its
+ *  first push; rollback puts every kept state back (the values were not stored after all and
+ *  will come again) and returns how many, or ECO_ENOMEM when one could not be kept. */
+void eco_screener_begin(eco_screener_t *x);
+void eco_screener_end(eco_screener_t *x);
+int eco_screener_rollback(eco_screener_t *x);
 /** "high" for spike and impossible values, "medium" otherwise. */
 const char *eco_screen_severity(unsigned bit);
 /** "2026-05-01 08:01:00=7.91;..." into buf. */

@@ -544,6 +544,9 @@ static void batch_commit(server_t *s, batch_t *b)
     eco_err_clear(&err);
     int r = eco_store_tx_begin(s->store, &err);
     if (r < 0) goto fail;
+    /* the screens' and rules' states move with the values; a failed commit puts them back */
+    if (s->screener) eco_screener_begin(s->screener);
+    eco_rules_begin(s->rules);
     for (size_t i = 0; i < b->regs.n; i++)
         if ((r = eco_store_device_register(s->store, b->regs.v[i].mn, b->regs.v[i].pw, eco_now_ms(), &err)) < 0)
             goto fail;
@@ -601,6 +604,8 @@ static void batch_commit(server_t *s, batch_t *b)
             goto fail;
     }
     if ((r = eco_store_tx_commit(s->store, &err)) < 0) goto fail;
+    if (s->screener) eco_screener_end(s->screener);
+    eco_rules_end(s->rules);
     b->result = 0;
     b->commit_us = mono_us() - t0;
     if (s->cfg.live) publish(s, b); /* only what is committed is shown */
@@ -616,6 +621,9 @@ static void batch_commit(server_t *s, batch_t *b)
     return;
 fail:
     eco_store_tx_rollback(s->store);
+    if ((s->screener && eco_screener_rollback(s->screener) < 0) || eco_rules_rollback(s->rules) < 0)
+        eco_log(ECO_LOG_WARN, "commit failed and, short of memory, some screen or rule states could not be put "
+                              "back: their next readings may be judged against values that were not stored");
     b->result = r < 0 ? r : ECO_EIO;
     snprintf(b->errmsg, sizeof b->errmsg, "%s", err.msg[0] ? err.msg : eco_strerror(b->result));
 }

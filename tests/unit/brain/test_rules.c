@@ -78,6 +78,33 @@ static void test_threshold_hysteresis(void **st)
     eco_rules_free(r);
 }
 
+/* a failed commit: the states go back to where the transaction began, so the resent readings
+ * fire exactly as the first ones would have; a committed transaction keeps its changes */
+static void test_rollback(void **st)
+{
+    (void)st;
+    eco_rules_t *r = load("[threshold pm25_high]\nfactor = a34004\ngranularity = hour\nabove = 150\nfor = 2\n");
+    got_t g = {0};
+    eco_rules_begin(r);
+    push1(r, "M1", "S1", 2, T0, "a34004", 160, &g);
+    eco_rules_end(r); /* committed: one hour over */
+    eco_rules_begin(r);
+    push1(r, "M1", "S1", 2, T0 + 3600, "a34004", 170, &g); /* fires: two hours over */
+    push1(r, "M2", "S2", 2, T0 + 3600, "a34004", 900, &g); /* a series new in this transaction */
+    assert_int_equal(g.n, 1);
+    assert_int_equal(eco_rules_rollback(r), 2); /* not stored: both states as they were */
+    push1(r, "M1", "S1", 2, T0 + 3600, "a34004", 170, &g); /* the resend fires again: the run is 2, not 3 */
+    assert_int_equal(g.n, 2);
+    assert_int_equal(g.t[1], T0 + 3600);
+    assert_string_equal(g.ev[1], "2026-05-01 00:00:00=160;2026-05-01 01:00:00=170");
+    push1(r, "M2", "S2", 2, T0 + 3600, "a34004", 900, &g); /* M2 starts from nothing: one hour, no alert */
+    assert_int_equal(g.n, 2);
+    assert_int_equal(eco_rules_rollback(r), 0); /* outside a transaction: nothing kept, nothing put back */
+    push1(r, "M2", "S2", 2, T0 + 7200, "a34004", 900, &g);
+    assert_int_equal(g.n, 3);
+    eco_rules_free(r);
+}
+
 static void test_reset_deadband_no_flapping(void **st)
 {
     (void)st;
@@ -313,7 +340,8 @@ static void test_errors(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_threshold_hysteresis), cmocka_unit_test(test_reset_deadband_no_flapping),
+        cmocka_unit_test(test_threshold_hysteresis),
+        cmocka_unit_test(test_rollback), cmocka_unit_test(test_reset_deadband_no_flapping),
         cmocka_unit_test(test_deadband_keeps_runs),
         cmocka_unit_test(test_aqi_and_water_class),
         cmocka_unit_test(test_scope),                cmocka_unit_test(test_limit_o2_reference),

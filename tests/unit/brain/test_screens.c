@@ -41,6 +41,31 @@ static void test_ph_tampering_fires(void **state)
     assert_false(fired & ~ECO_SCR_SPIKE);
 }
 
+/* the screener in a transaction: a rollback puts the series' state back, so the resent spike is
+ * reported again (its "already firing" flag was not kept); committed pushes stay */
+static void test_screener_rollback(void **state)
+{
+    (void)state;
+    eco_screener_t *x = eco_screener_new();
+    assert_non_null(x);
+    eco_screen_evidence_t ev;
+    double seq[] = {7.88, 7.90, 7.89, 7.91, 9.34, 10.21, 8.47};
+    eco_screener_begin(x);
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(eco_screener_push(x, "MN1", "w01001", 1, T0 + 60 * i, seq[i], T0 + 60 * i, &ev), 0);
+    eco_screener_end(x);
+    eco_screener_begin(x);
+    assert_true(eco_screener_push(x, "MN1", "w01001", 1, T0 + 360, seq[6], T0 + 360, &ev) & ECO_SCR_SPIKE);
+    assert_int_equal(eco_screener_rollback(x), 1);
+    eco_screener_begin(x);
+    assert_true(eco_screener_push(x, "MN1", "w01001", 1, T0 + 360, seq[6], T0 + 360, &ev) & ECO_SCR_SPIKE);
+    assert_int_equal(ev.n, 4);
+    eco_screener_end(x);
+    /* committed: the same reading again is the same episode, not reported twice */
+    assert_false(eco_screener_push(x, "MN1", "w01001", 1, T0 + 420, seq[6], T0 + 420, &ev) & ECO_SCR_SPIKE);
+    eco_screener_free(x);
+}
+
 static void test_normal_ph_does_not_fire(void **state)
 {
     (void)state;
@@ -162,6 +187,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ph_tampering_fires),
+        cmocka_unit_test(test_screener_rollback),
         cmocka_unit_test(test_normal_ph_does_not_fire),
         cmocka_unit_test(test_flat_stuck_impossible_future),
         cmocka_unit_test(test_smoothness),
