@@ -12,9 +12,15 @@
 #include "core/arena.h"
 #include "core/buf.h"
 
+/* A look-up touches its slot and the key's bytes, two cache lines: the slot carries the hash and
+ * a pointer to the copy, which carries its length just before its bytes. */
+typedef struct eco_map_slot {
+    uint32_t hash, id1; /* id + 1, 0 = empty */
+    const char *key;    /* the copy in the arena; its length is the uint32_t just before it */
+} eco_map_slot_t;
+
 typedef struct eco_map {
-    uint32_t *slots;   /* id + 1, 0 = empty */
-    uint32_t *hashes;  /* per id */
+    eco_map_slot_t *slots;
     eco_slice_t *keys; /* per id, NUL-terminated copies in the arena */
     uint32_t nslots, n, cap;
     eco_arena_t arena;
