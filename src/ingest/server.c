@@ -1914,6 +1914,10 @@ int eco_ingest_serve(const eco_ingest_cfg_t *cfg, eco_store_t *store, eco_ingest
         eco_log(ECO_LOG_INFO, "webhooks: %d receiver%s of new alerts", cfg->nwebhooks, cfg->nwebhooks > 1 ? "s" : "");
     }
     eco_store_tier_yield(store, mover_yield, s);
+    /* the recent tier's index sized for a pass at once: no rehash of a million keys mid-burst */
+    if (cfg->tier && eco_store_tier_reserve(store, (size_t)cfg->tier_pass_rows) < 0)
+        eco_log(ECO_LOG_WARN, "recent tier: no memory to size its index for %d values; it grows as needed",
+                cfg->tier_pass_rows);
     if (pthread_create(&s->writer, NULL, writer_main, s) != 0) {
         r = eco_err_set(err, ECO_EIO, "serve: cannot start the writer thread");
         goto out_loop;

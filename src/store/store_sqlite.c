@@ -66,6 +66,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -523,11 +524,25 @@ static int64_t rh_find(const eco_store_t *s, int64_t sg, int64_t t)
     }
 }
 
-static int rh_grow(eco_store_t *s)
+/* The index is written at a random place for every value appended: in a table of hundreds of MiB
+ * each write is a TLB miss as well as a cache miss with 4 KiB pages. Huge pages (where the kernel
+ * gives them on request: transparent_hugepage = madvise) remove the first. */
+static void advise_huge(void *p, size_t bytes)
 {
-    size_t ncap = s->rh_cap ? s->rh_cap * 2 : 1u << 16;
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1), e = ((uintptr_t)p + bytes) & ~(huge - 1);
+    if (e > a) madvise((void *)a, e - a, MADV_HUGEPAGE);
+#else
+    (void)p, (void)bytes;
+#endif
+}
+
+static int rh_grow_to(eco_store_t *s, size_t ncap)
+{
     rkey_t *n = eco_calloc(ncap, sizeof *n);
     if (!n) return ECO_ENOMEM;
+    if (ncap * sizeof *n >= ((size_t)4 << 20)) advise_huge(n, ncap * sizeof *n);
     for (size_t i = 0; i < s->rh_cap; i++) {
         const rkey_t *e = &s->rh[i];
         if (!e->id) continue;
@@ -539,6 +554,15 @@ static int rh_grow(eco_store_t *s)
     s->rh = n;
     s->rh_cap = ncap;
     return 0;
+}
+
+static int rh_grow(eco_store_t *s) { return rh_grow_to(s, s->rh_cap ? s->rh_cap * 2 : 1u << 16); }
+
+int eco_store_tier_reserve(eco_store_t *s, size_t values)
+{
+    size_t cap = s->rh_cap ? s->rh_cap : 1u << 16;
+    while (cap / 2 < values && cap < ((size_t)1 << 40)) cap *= 2;
+    return cap > s->rh_cap ? rh_grow_to(s, cap) : 0;
 }
 
 /* add a key (known not to be there) */

@@ -606,6 +606,18 @@ static void test_tier_yield(void **state)
         assert_int_equal(out, ECO_STORE_NEW);
     }
     assert_int_equal(eco_store_tx_commit(s, &err), 0);
+    /* the index resized with its keys in it: each is still found (a resend is SAME, not NEW) */
+    assert_int_equal(eco_store_tier_reserve(s, 200000), 0);
+    assert_int_equal(eco_store_tier_pending(s), N);
+    assert_int_equal(eco_store_tx_begin(s, &err), 0);
+    for (int k = 0; k < N; k += 499) {
+        eco_obs_t o = obs("MNY", "a34004", T0 + k * 60, "12", "Avg=12");
+        o.gran = ECO_GRAN_MINUTE;
+        int out = -1;
+        assert_int_equal(eco_store_obs_put(s, &o, &out, &err), 0);
+        assert_int_equal(out, ECO_STORE_SAME);
+    }
+    assert_int_equal(eco_store_tx_commit(s, &err), 0);
     eco_store_tier_yield(s, yield_cb, NULL);
     yield_calls = 0, yield_after = 1; /* "go on" once, then "stop" */
     assert_int_equal(eco_store_tier_step(s, 100000, &err), 2048);
