@@ -279,9 +279,16 @@ static int make_record(sim_t *s, sdev_t *d, int cn, eco_time_t t)
     eco_hj212_cp_item_t items[16 * 5];
     char vals[16 * 5][24];
     int ni = 0;
-    char tb[20];
-    eco_time_format_compact(t, tb, sizeof tb);
-    eco_buf_reset(&s->b2); /* acked-log lines */
+    /* the acked-log lines are built only when there is an acked log: "mn,cn,time," once, then factor,value per line */
+    char pre[80];
+    size_t pre_len = 0;
+    eco_buf_reset(&s->b2);
+    if (s->log) {
+        char tb[20];
+        eco_time_format_compact(t, tb, sizeof tb);
+        int n = snprintf(pre, sizeof pre, "%s,%d,%s,", d->mn, cn, tb);
+        pre_len = n < 0 ? 0 : (size_t)n < sizeof pre ? (size_t)n : sizeof pre - 1;
+    }
     for (int i = 0; i < d->km->nf; i++) {
         const factor_model_t *f = &d->km->f[i];
         double v = model_value(d, i, t);
@@ -290,9 +297,15 @@ static int make_record(sim_t *s, sdev_t *d, int cn, eco_time_t t)
         fmt_fixed(vals[ni], sizeof vals[ni], mn, dec);
         items[ni] = (eco_hj212_cp_item_t){f->code, "Min", vals[ni]};
         ni++;
-        fmt_fixed(vals[ni], sizeof vals[ni], v, dec);
+        size_t vlen = fmt_fixed(vals[ni], sizeof vals[ni], v, dec);
         items[ni] = (eco_hj212_cp_item_t){f->code, "Avg", vals[ni]};
-        eco_buf_printf(&s->b2, "%s,%d,%s,%s,%s\n", d->mn, cn, tb, f->code, vals[ni]);
+        if (s->log) {
+            eco_buf_append(&s->b2, pre, pre_len);
+            eco_buf_puts(&s->b2, f->code);
+            eco_buf_putc(&s->b2, ',');
+            eco_buf_append(&s->b2, vals[ni], vlen);
+            eco_buf_putc(&s->b2, '\n');
+        }
         ni++;
         fmt_fixed(vals[ni], sizeof vals[ni], mx, dec);
         items[ni] = (eco_hj212_cp_item_t){f->code, "Max", vals[ni]};
@@ -323,12 +336,15 @@ static int make_record(sim_t *s, sdev_t *d, int cn, eco_time_t t)
     it->frame = (unsigned char *)out.data;
     it->frame_len = out.len;
     it->frame_cap = out.cap;
-    it->log = eco_strndup((const char *)s->b2.data, s->b2.len);
-    it->log_len = s->b2.len;
     it->nvalues = d->km->nf;
-    if (!it->log) {
-        eco_buf_free(&out);
-        return ECO_ENOMEM;
+    if (s->log) {
+        it->log = eco_strndup((const char *)s->b2.data, s->b2.len);
+        it->log_len = s->b2.len;
+        if (!it->log || s->b2.oom) {
+            eco_free(it->log, it->log_len + 1);
+            eco_buf_free(&out);
+            return ECO_ENOMEM;
+        }
     }
     d->nq++;
     s->st.records++;
@@ -338,7 +354,7 @@ static int make_record(sim_t *s, sdev_t *d, int cn, eco_time_t t)
 static void item_free(item_t *it)
 {
     eco_free(it->frame, it->frame_cap);
-    eco_free(it->log, it->log_len + 1);
+    if (it->log) eco_free(it->log, it->log_len + 1);
 }
 
 /* ------------------------------------------------------------------ network */
