@@ -112,10 +112,10 @@ typedef struct item {
     char qn[24];
     int cn;
     eco_time_t t;
-    unsigned char *frame;  /* the frame bytes (resent verbatim) */
+    char *frame;           /* the frame bytes (resent verbatim) */
     size_t frame_len, frame_cap;
-    char *log;             /* acked-log lines for its values */
-    size_t log_len;
+    char *log;             /* acked-log lines for its values (only with an acked log) */
+    size_t log_len, log_cap;
     int nvalues;
     int sent;              /* in flight on the current connection */
     int64_t sent_ms, first_sent_ms;
@@ -135,8 +135,8 @@ typedef struct dev {
     int connected, connecting, closing;
     int64_t reconnect_at;
     int backoff_ms;
-    item_t *q;             /* records not yet acknowledged, oldest first */
-    size_t nq, capq;
+    item_t *q;             /* records not yet acknowledged, oldest first; the slots from nq */
+    size_t nq, capq;       /* to capq keep the buffers of acked records for the next ones */
     int inflight;
     long ticks_done;
     uint64_t rng;
@@ -163,7 +163,7 @@ struct sim {
     eco_hj212_packet_t *pkt;
     eco_sim_stats_t st;
     eco_hist_ms_t lat;        /* send -> 9014 received */
-    eco_buf_t b1, b2;
+    eco_buf_t b1;
 };
 
 static uint64_t rng_next(uint64_t *s)
@@ -268,11 +268,14 @@ static int make_record(sim_t *s, sdev_t *d, int cn, eco_time_t t)
         size_t nc = d->capq ? d->capq * 2 : 16;
         item_t *n = eco_realloc(d->q, d->capq * sizeof *n, nc * sizeof *n);
         if (!n) return ECO_ENOMEM;
+        memset(n + d->capq, 0, (nc - d->capq) * sizeof *n);
         d->q = n;
         d->capq = nc;
     }
     item_t *it = &d->q[d->nq];
-    memset(it, 0, sizeof *it);
+    /* a record is acked and freed every tick: its slot's buffers are reused, not malloc'd anew */
+    eco_buf_t out = {it->frame, 0, it->frame_cap, 0}, lg = {it->log, 0, it->log_cap, 0};
+    memset(it, 0, sizeof *it); /* out and lg hold the buffers until they are given back below */
     it->cn = cn;
     it->t = t;
     make_qn(s, it->qn, sizeof it->qn);
@@ -282,7 +285,6 @@ static int make_record(sim_t *s, sdev_t *d, int cn, eco_time_t t)
     /* the acked-log lines are built only when there is an acked log: "mn,cn,time," once, then factor,value per line */
     char pre[80];
     size_t pre_len = 0;
-    eco_buf_reset(&s->b2);
     if (s->log) {
         char tb[20];
         eco_time_format_compact(t, tb, sizeof tb);
@@ -300,11 +302,11 @@ static int make_record(sim_t *s, sdev_t *d, int cn, eco_time_t t)
         size_t vlen = fmt_fixed(vals[ni], sizeof vals[ni], v, dec);
         items[ni] = (eco_hj212_cp_item_t){f->code, "Avg", vals[ni]};
         if (s->log) {
-            eco_buf_append(&s->b2, pre, pre_len);
-            eco_buf_puts(&s->b2, f->code);
-            eco_buf_putc(&s->b2, ',');
-            eco_buf_append(&s->b2, vals[ni], vlen);
-            eco_buf_putc(&s->b2, '\n');
+            eco_buf_append(&lg, pre, pre_len);
+            eco_buf_puts(&lg, f->code);
+            eco_buf_putc(&lg, ',');
+            eco_buf_append(&lg, vals[ni], vlen);
+            eco_buf_putc(&lg, '\n');
         }
         ni++;
         fmt_fixed(vals[ni], sizeof vals[ni], mx, dec);
@@ -318,34 +320,27 @@ static int make_record(sim_t *s, sdev_t *d, int cn, eco_time_t t)
         items[ni++] = (eco_hj212_cp_item_t){f->code, "Flag", "N"};
     }
     eco_buf_reset(&s->b1);
-    if (eco_hj212_cp_build(t, items, (size_t)ni, &s->b1) < 0) return ECO_ENOMEM;
-    int flag = (s->cfg.edition == 2025 ? 8 : 4) | ECO_HJ212_FLAG_ACK;
-    eco_hj212_msg_t m = {.qn = eco_slice_cstr(it->qn),
-                         .st = eco_slice_cstr(d->km->st),
-                         .pw = eco_slice_cstr(s->cfg.pw),
-                         .mn = eco_slice_cstr(d->mn),
-                         .cn = cn,
-                         .flag = flag,
-                         .cp = {(const char *)s->b1.data, s->b1.len}};
-    eco_buf_t out = {0};
-    int r = eco_hj212_encode(&m, s->cfg.edition == 2025 ? s->cfg.sm4_key : NULL, &out);
-    if (r < 0) {
-        eco_buf_free(&out);
-        return r;
+    int r = eco_hj212_cp_build(t, items, (size_t)ni, &s->b1) < 0 ? ECO_ENOMEM : 0;
+    if (r == 0) {
+        int flag = (s->cfg.edition == 2025 ? 8 : 4) | ECO_HJ212_FLAG_ACK;
+        eco_hj212_msg_t m = {.qn = eco_slice_cstr(it->qn),
+                             .st = eco_slice_cstr(d->km->st),
+                             .pw = eco_slice_cstr(s->cfg.pw),
+                             .mn = eco_slice_cstr(d->mn),
+                             .cn = cn,
+                             .flag = flag,
+                             .cp = {(const char *)s->b1.data, s->b1.len}};
+        r = eco_hj212_encode(&m, s->cfg.edition == 2025 ? s->cfg.sm4_key : NULL, &out);
     }
-    it->frame = (unsigned char *)out.data;
-    it->frame_len = out.len;
+    it->frame = out.data; /* the slot keeps the buffers, whatever happened */
     it->frame_cap = out.cap;
+    it->log = lg.data;
+    it->log_cap = lg.cap;
+    if (r < 0) return r;
+    if (lg.oom) return ECO_ENOMEM;
+    it->frame_len = out.len;
+    it->log_len = lg.len;
     it->nvalues = d->km->nf;
-    if (s->log) {
-        it->log = eco_strndup((const char *)s->b2.data, s->b2.len);
-        it->log_len = s->b2.len;
-        if (!it->log || s->b2.oom) {
-            eco_free(it->log, it->log_len + 1);
-            eco_buf_free(&out);
-            return ECO_ENOMEM;
-        }
-    }
     d->nq++;
     s->st.records++;
     return 0;
@@ -353,8 +348,8 @@ static int make_record(sim_t *s, sdev_t *d, int cn, eco_time_t t)
 
 static void item_free(item_t *it)
 {
-    eco_free(it->frame, it->frame_cap);
-    if (it->log) eco_free(it->log, it->log_len + 1);
+    if (it->frame) eco_free(it->frame, it->frame_cap);
+    if (it->log) eco_free(it->log, it->log_cap);
 }
 
 /* ------------------------------------------------------------------ network */
@@ -441,9 +436,10 @@ static void handle_reply(sdev_t *d, unsigned char *line, size_t n)
         } else {
             return;
         }
-        item_free(it);
+        item_t done = *it;
         memmove(&d->q[i], &d->q[i + 1], (d->nq - i - 1) * sizeof *d->q);
         d->nq--;
+        d->q[d->nq] = done; /* its buffers wait in the first free slot for the next record */
         d->inflight--;
         dev_pump(d);
         return;
@@ -701,7 +697,7 @@ int eco_sim_run(const eco_sim_cfg_t *cfg, eco_sim_stats_t *stats, eco_err_t *err
     uv_loop_close(&s->loop);
     for (int i = 0; i < cfg->devices; i++) {
         s->st.unacked += s->devs[i].nq;
-        for (size_t k = 0; k < s->devs[i].nq; k++) item_free(&s->devs[i].q[k]);
+        for (size_t k = 0; k < s->devs[i].capq; k++) item_free(&s->devs[i].q[k]);
         eco_free(s->devs[i].q, s->devs[i].capq * sizeof *s->devs[i].q);
     }
     s->st.ack_ms_p50 = eco_hist_ms_pct(&s->lat, 0.5);
@@ -712,7 +708,6 @@ out:
     if (s->log && fclose(s->log) != 0) r = eco_err_set(err, ECO_EIO, "sim: writing %s failed", cfg->acked_log);
     if (stats) *stats = s->st;
     eco_buf_free(&s->b1);
-    eco_buf_free(&s->b2);
     eco_free(s->devs, (size_t)cfg->devices * sizeof *s->devs);
     eco_free(s->pkt, sizeof *s->pkt);
     eco_free(s, sizeof *s);
