@@ -367,8 +367,18 @@ static void on_written(uv_write_t *req, int status)
     eco_free(w, sizeof *w + w->n);
 }
 
+/* send p[0..n): straight into the socket when it takes it all (the usual case: no request, no copy);
+ * what it does not take is copied and queued, as the bytes' owner may reuse them before the write
+ * completes. uv_try_write refuses while earlier writes are queued, so the order is kept. */
 static int dev_write(sdev_t *d, const void *p, size_t n)
 {
+    uv_buf_t b0 = uv_buf_init((char *)p, (unsigned)n);
+    int done = uv_try_write((uv_stream_t *)&d->tcp, &b0, 1);
+    if (done > 0 && (size_t)done == n) return 0;
+    if (done > 0) {
+        p = (const char *)p + done;
+        n -= (size_t)done;
+    } /* an error (EAGAIN or worse) goes to uv_write, which reports it as it did before */
     wreq_t *w = eco_malloc(sizeof *w + n);
     if (!w) return ECO_ENOMEM;
     memcpy(w->data, p, n);
