@@ -1,10 +1,12 @@
-/* test_sim_fmt.c — the simulator's fixed-decimal formatter against snprintf("%.*f").
+/* test_sim_fmt.c — the simulator's formatters against what they replace: fixed
+ * decimals against snprintf("%.*f"), QNs against eco_time_format_qn.
  *
- * Why the .c is included: fmt_fixed is a static helper of sim.c (the house
- * rule), and its promise — the same text as snprintf for 0..3 decimals and
- * |v| < 1e12, exact ties to even, never "-0" — is only worth something if
- * checked on many values. This file defines the simulator's two public
- * functions itself, so the linker takes nothing from sim.o in the library.
+ * Why the .c is included: both are static helpers of sim.c (the house rule),
+ * and their promise — fmt_fixed: the same text as snprintf for 0..3 decimals
+ * and |v| < 1e12, exact ties to even, never "-0"; format_qn: the same QN —
+ * is only worth something if checked on many values. This file defines the
+ * simulator's two public functions itself, so the linker takes nothing from
+ * sim.o in the library.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -116,6 +118,24 @@ static void test_edges(void **state)
     assert_string_equal(b, "1.5000000");
 }
 
+static void test_qn(void **state)
+{
+    (void)state;
+    uint64_t rng = 3;
+    char got[24], exp[24];
+    for (int i = 0; i < 1000000; i++) {
+        /* 1970 .. 2300 and the last days of years, seconds and milliseconds at their edges */
+        int64_t ms = (int64_t)(rng_next(&rng) % 10413792000000ull);
+        if (i % 4 == 1) ms = ms / 1000 * 1000 + 999;
+        if (i % 4 == 2) ms = ms / 86400000 * 86400000 - 8 * 3600000 + (int64_t)(rng_next(&rng) % 2000) - 1000;
+        format_qn(ms, got, sizeof got);
+        eco_time_format_qn(ms, exp, sizeof exp);
+        if (strcmp(got, exp) != 0) fail_msg("format_qn(%lld) = %s, eco_time_format_qn gives %s", (long long)ms, got, exp);
+    }
+    format_qn(1777593600123, got, sizeof got);
+    assert_string_equal(got, "20260501080000123");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -123,6 +143,7 @@ int main(void)
         cmocka_unit_test(test_model_like_values),
         cmocka_unit_test(test_ties_and_neighbours),
         cmocka_unit_test(test_edges),
+        cmocka_unit_test(test_qn),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
