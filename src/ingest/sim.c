@@ -10,13 +10,19 @@
  * the simulator.
  *
  * Records: each tick a device sends its next minute record (CN 2051, Avg/
- * Min/Max/Flag per factor) and, when that minute closes an hour, the hour
- * record (CN 2061) of the hour just ended. DataTimes advance one minute per
+ * Min/Max/Flag per factor, Cou for flows) and, when that minute closes an
+ * hour, the hour record (CN 2061) of the hour just ended. DataTimes advance one minute per
  * tick from cfg.start (by default chosen so that the last record lands on
  * the present minute): a simulation of N ticks is N minutes of history
  * delivered at the tick rate. Values follow a diurnal cycle with noise,
  * around typical levels for the device kind, from a seeded generator, so a
  * run is reproducible.
+ *
+ * Cost: in the ingestion benchmark the simulator shares two cores with the
+ * server, so its CPU per frame is taken from the server. Hence no printf per
+ * value or QN (fmt_fixed, format_qn), acked-log lines only with an acked
+ * log, queue slots that reuse their buffers, and frames written with
+ * uv_try_write.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -112,10 +118,10 @@ typedef struct item {
     char qn[24];
     int cn;
     eco_time_t t;
-    unsigned char *frame;  /* the frame bytes (resent verbatim) */
+    char *frame;           /* the frame bytes (resent verbatim) */
     size_t frame_len, frame_cap;
-    char *log;             /* acked-log lines for its values */
-    size_t log_len;
+    char *log;             /* acked-log lines for its values (only with an acked log) */
+    size_t log_len, log_cap;
     int nvalues;
     int sent;              /* in flight on the current connection */
     int64_t sent_ms, first_sent_ms;
@@ -135,9 +141,10 @@ typedef struct dev {
     int connected, connecting, closing;
     int64_t reconnect_at;
     int backoff_ms;
-    item_t *q;             /* records not yet acknowledged, oldest first */
-    size_t nq, capq;
+    item_t *q;             /* records not yet acknowledged, oldest first; the slots from nq */
+    size_t nq, capq;       /* to capq keep the buffers of acked records for the next ones */
     int inflight;
+    int64_t oldest_sent_ms; /* <= sent_ms of every item in flight (INT64_MAX: none): see on_house */
     long ticks_done;
     uint64_t rng;
     char rx[1024];         /* reply bytes up to a "\r\n" */
@@ -163,7 +170,7 @@ struct sim {
     eco_hj212_packet_t *pkt;
     eco_sim_stats_t st;
     eco_hist_ms_t lat;        /* send -> 9014 received */
-    eco_buf_t b1, b2;
+    eco_buf_t b1;
 };
 
 static uint64_t rng_next(uint64_t *s)
@@ -188,12 +195,35 @@ static int64_t now_ms(sim_t *s) { return (int64_t)uv_now(&s->loop); }
 
 /* ------------------------------------------------------------------ records */
 
+/* the text of eco_time_format_qn (local YYYYMMDDhhmmss and milliseconds), written digit by digit:
+ * one QN per record, and its snprintf of seven numbers was the simulator's last printf per frame */
+static void format_qn(int64_t unix_ms, char *out, size_t n)
+{
+    static const int width[7] = {4, 2, 2, 2, 2, 2, 3}, lim[7] = {10000, 100, 100, 100, 100, 100, 1000};
+    int64_t ms = unix_ms + (int64_t)ECO_TZ_OFFSET_S * 1000;
+    int64_t sec = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+    eco_time_t t = (eco_time_t)sec;
+    int y, m, d, sod = eco_time_sod(t);
+    eco_day_to_civil(eco_time_day(t), &y, &m, &d);
+    int f[7] = {y % 10000, m, d, sod / 3600, sod / 60 % 60, sod % 60, (int)(ms - sec * 1000)};
+    char *w = out;
+    for (int i = 0; i < 7; i++) {
+        if (f[i] < 0 || f[i] >= lim[i] || n < 18) { /* not a time printf pads to these widths */
+            eco_time_format_qn(unix_ms, out, n);
+            return;
+        }
+        for (int k = width[i] - 1, v = f[i]; k >= 0; k--, v /= 10) w[k] = (char)('0' + v % 10);
+        w += width[i];
+    }
+    *w = '\0';
+}
+
 static void make_qn(sim_t *s, char *out, size_t n)
 {
     uint64_t ms = (uint64_t)eco_now_ms();
     if (ms <= s->qn_last_ms) ms = s->qn_last_ms + 1; /* unique across the run */
     s->qn_last_ms = ms;
-    eco_time_format_qn((int64_t)ms, out, n);
+    format_qn((int64_t)ms, out, n);
 }
 
 static double model_value(sdev_t *d, int fi, eco_time_t t)
@@ -208,6 +238,59 @@ static double model_value(sdev_t *d, int fi, eco_time_t t)
     return v;
 }
 
+/* v with dec decimals, exactly as snprintf("%.*f", dec, v) prints it, but
+ * without printf: at the benchmark's load the simulator formats ~20 values
+ * per frame and printf's exact-decimal machinery (__printf_fp, mpn division)
+ * was the largest single cost of a frame.
+ *
+ * Guarantee, for 0 <= dec <= 3 and |v| < 1e12: the same text as snprintf in
+ * the default rounding mode — the exact binary value correctly rounded, an
+ * exact tie to even — with one deliberate difference: a value that rounds to
+ * zero is never printed "-0" (snprintf prints "-0.00" for -0.001). The model
+ * produces no negative values, so nothing it sends differs. Anything else
+ * (other dec, larger values, NaN, infinities) goes to snprintf itself.
+ * Why it is exact: |v| = m * 2^-sh with m < 2^53, so |v| * 10^dec is the
+ * integer m * 10^dec (< 2^63) shifted right by sh, and the rounding is decided
+ * on the bits shifted out, in integers. Returns the length (cap >= 24). */
+static size_t fmt_fixed(char *out, size_t cap, double v, int dec)
+{
+    static const uint64_t u10[4] = {1, 10, 100, 1000};
+    double a = fabs(v);
+    if (dec < 0 || dec > 3 || !(a < 1e12)) { /* !(a < x) is also true for NaN */
+        int n = snprintf(out, cap, "%.*f", dec, v);
+        return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+    }
+    uint64_t bits;
+    memcpy(&bits, &a, sizeof bits);
+    int be = (int)(bits >> 52); /* a >= 0: no sign bit */
+    uint64_t m = bits & ((1ull << 52) - 1);
+    if (be) m |= 1ull << 52; /* normal; else subnormal, exponent as be = 1 */
+    else be = 1;
+    int sh = 1075 - be;          /* a == m * 2^-sh; a < 1e12 < 2^40 gives sh > 12 */
+    uint64_t x = m * u10[dec], n; /* a * 10^dec == x * 2^-sh, exactly */
+    if (sh >= 64) {
+        n = 0; /* x * 2^-64 < 1/2 */
+    } else {
+        uint64_t rem = x & ((1ull << sh) - 1), half = 1ull << (sh - 1);
+        n = x >> sh;
+        if (rem > half || (rem == half && (n & 1))) n++;
+    }
+    char tmp[24], *w = tmp + sizeof tmp;
+    uint64_t ip = n / u10[dec], fp = n % u10[dec];
+    for (int i = 0; i < dec; i++, fp /= 10) *--w = (char)('0' + fp % 10);
+    if (dec) *--w = '.';
+    do {
+        *--w = (char)('0' + ip % 10);
+        ip /= 10;
+    } while (ip);
+    if (signbit(v) && n) *--w = '-';
+    size_t len = (size_t)(tmp + sizeof tmp - w);
+    if (len >= cap) len = cap - 1; /* cannot happen with cap >= 24 */
+    memcpy(out, w, len);
+    out[len] = '\0';
+    return len;
+}
+
 /* build one record (cn 2051 or 2061 at time t) into a new queue item */
 static int make_record(sim_t *s, sdev_t *d, int cn, eco_time_t t)
 {
@@ -215,68 +298,79 @@ static int make_record(sim_t *s, sdev_t *d, int cn, eco_time_t t)
         size_t nc = d->capq ? d->capq * 2 : 16;
         item_t *n = eco_realloc(d->q, d->capq * sizeof *n, nc * sizeof *n);
         if (!n) return ECO_ENOMEM;
+        memset(n + d->capq, 0, (nc - d->capq) * sizeof *n);
         d->q = n;
         d->capq = nc;
     }
     item_t *it = &d->q[d->nq];
-    memset(it, 0, sizeof *it);
+    /* a record is acked and freed every tick: its slot's buffers are reused, not malloc'd anew */
+    eco_buf_t out = {it->frame, 0, it->frame_cap, 0}, lg = {it->log, 0, it->log_cap, 0};
+    memset(it, 0, sizeof *it); /* out and lg hold the buffers until they are given back below */
     it->cn = cn;
     it->t = t;
     make_qn(s, it->qn, sizeof it->qn);
     eco_hj212_cp_item_t items[16 * 5];
     char vals[16 * 5][24];
     int ni = 0;
-    char tb[20];
-    eco_time_format_compact(t, tb, sizeof tb);
-    eco_buf_reset(&s->b2); /* acked-log lines */
+    /* the acked-log lines are built only when there is an acked log: "mn,cn,time," once, then factor,value per line */
+    char pre[80];
+    size_t pre_len = 0;
+    if (s->log) {
+        char tb[20];
+        eco_time_format_compact(t, tb, sizeof tb);
+        int n = snprintf(pre, sizeof pre, "%s,%d,%s,", d->mn, cn, tb);
+        pre_len = n < 0 ? 0 : (size_t)n < sizeof pre ? (size_t)n : sizeof pre - 1;
+    }
     for (int i = 0; i < d->km->nf; i++) {
         const factor_model_t *f = &d->km->f[i];
         double v = model_value(d, i, t);
         double mn = v * (0.8 + 0.1 * rng_unit(&d->rng)), mx = v * (1.1 + 0.2 * rng_unit(&d->rng));
         int dec = f->decimals;
-        snprintf(vals[ni], sizeof vals[ni], "%.*f", dec, mn);
+        fmt_fixed(vals[ni], sizeof vals[ni], mn, dec);
         items[ni] = (eco_hj212_cp_item_t){f->code, "Min", vals[ni]};
         ni++;
-        snprintf(vals[ni], sizeof vals[ni], "%.*f", dec, v);
+        size_t vlen = fmt_fixed(vals[ni], sizeof vals[ni], v, dec);
         items[ni] = (eco_hj212_cp_item_t){f->code, "Avg", vals[ni]};
-        eco_buf_printf(&s->b2, "%s,%d,%s,%s,%s\n", d->mn, cn, tb, f->code, vals[ni]);
+        if (s->log) {
+            eco_buf_append(&lg, pre, pre_len);
+            eco_buf_puts(&lg, f->code);
+            eco_buf_putc(&lg, ',');
+            eco_buf_append(&lg, vals[ni], vlen);
+            eco_buf_putc(&lg, '\n');
+        }
         ni++;
-        snprintf(vals[ni], sizeof vals[ni], "%.*f", dec, mx);
+        fmt_fixed(vals[ni], sizeof vals[ni], mx, dec);
         items[ni] = (eco_hj212_cp_item_t){f->code, "Max", vals[ni]};
         ni++;
         if (f->cou) {
-            snprintf(vals[ni], sizeof vals[ni], "%.1f", v * (cn == 2061 ? 3600 : 60));
+            fmt_fixed(vals[ni], sizeof vals[ni], v * (cn == 2061 ? 3600 : 60), 1);
             items[ni] = (eco_hj212_cp_item_t){f->code, "Cou", vals[ni]};
             ni++;
         }
         items[ni++] = (eco_hj212_cp_item_t){f->code, "Flag", "N"};
     }
     eco_buf_reset(&s->b1);
-    if (eco_hj212_cp_build(t, items, (size_t)ni, &s->b1) < 0) return ECO_ENOMEM;
-    int flag = (s->cfg.edition == 2025 ? 8 : 4) | ECO_HJ212_FLAG_ACK;
-    eco_hj212_msg_t m = {.qn = eco_slice_cstr(it->qn),
-                         .st = eco_slice_cstr(d->km->st),
-                         .pw = eco_slice_cstr(s->cfg.pw),
-                         .mn = eco_slice_cstr(d->mn),
-                         .cn = cn,
-                         .flag = flag,
-                         .cp = {(const char *)s->b1.data, s->b1.len}};
-    eco_buf_t out = {0};
-    int r = eco_hj212_encode(&m, s->cfg.edition == 2025 ? s->cfg.sm4_key : NULL, &out);
-    if (r < 0) {
-        eco_buf_free(&out);
-        return r;
+    int r = eco_hj212_cp_build(t, items, (size_t)ni, &s->b1) < 0 ? ECO_ENOMEM : 0;
+    if (r == 0) {
+        int flag = (s->cfg.edition == 2025 ? 8 : 4) | ECO_HJ212_FLAG_ACK;
+        eco_hj212_msg_t m = {.qn = eco_slice_cstr(it->qn),
+                             .st = eco_slice_cstr(d->km->st),
+                             .pw = eco_slice_cstr(s->cfg.pw),
+                             .mn = eco_slice_cstr(d->mn),
+                             .cn = cn,
+                             .flag = flag,
+                             .cp = {(const char *)s->b1.data, s->b1.len}};
+        r = eco_hj212_encode(&m, s->cfg.edition == 2025 ? s->cfg.sm4_key : NULL, &out);
     }
-    it->frame = (unsigned char *)out.data;
-    it->frame_len = out.len;
+    it->frame = out.data; /* the slot keeps the buffers, whatever happened */
     it->frame_cap = out.cap;
-    it->log = eco_strndup((const char *)s->b2.data, s->b2.len);
-    it->log_len = s->b2.len;
+    it->log = lg.data;
+    it->log_cap = lg.cap;
+    if (r < 0) return r;
+    if (lg.oom) return ECO_ENOMEM;
+    it->frame_len = out.len;
+    it->log_len = lg.len;
     it->nvalues = d->km->nf;
-    if (!it->log) {
-        eco_buf_free(&out);
-        return ECO_ENOMEM;
-    }
     d->nq++;
     s->st.records++;
     return 0;
@@ -284,8 +378,8 @@ static int make_record(sim_t *s, sdev_t *d, int cn, eco_time_t t)
 
 static void item_free(item_t *it)
 {
-    eco_free(it->frame, it->frame_cap);
-    eco_free(it->log, it->log_len + 1);
+    if (it->frame) eco_free(it->frame, it->frame_cap);
+    if (it->log) eco_free(it->log, it->log_cap);
 }
 
 /* ------------------------------------------------------------------ network */
@@ -303,8 +397,18 @@ static void on_written(uv_write_t *req, int status)
     eco_free(w, sizeof *w + w->n);
 }
 
+/* send p[0..n): straight into the socket when it takes it all (the usual case: no request, no copy);
+ * what it does not take is copied and queued, as the bytes' owner may reuse them before the write
+ * completes. uv_try_write refuses while earlier writes are queued, so the order is kept. */
 static int dev_write(sdev_t *d, const void *p, size_t n)
 {
+    uv_buf_t b0 = uv_buf_init((char *)p, (unsigned)n);
+    int done = uv_try_write((uv_stream_t *)&d->tcp, &b0, 1);
+    if (done > 0 && (size_t)done == n) return 0;
+    if (done > 0) {
+        p = (const char *)p + done;
+        n -= (size_t)done;
+    } /* an error (EAGAIN or worse) goes to uv_write, which reports it as it did before */
     wreq_t *w = eco_malloc(sizeof *w + n);
     if (!w) return ECO_ENOMEM;
     memcpy(w->data, p, n);
@@ -372,9 +476,10 @@ static void handle_reply(sdev_t *d, unsigned char *line, size_t n)
         } else {
             return;
         }
-        item_free(it);
+        item_t done = *it;
         memmove(&d->q[i], &d->q[i + 1], (d->nq - i - 1) * sizeof *d->q);
         d->nq--;
+        d->q[d->nq] = done; /* its buffers wait in the first free slot for the next record */
         d->inflight--;
         dev_pump(d);
         return;
@@ -459,6 +564,7 @@ static void dev_pump(sdev_t *d)
         it->tries++;
         it->sent = 1;
         it->sent_ms = now_ms(s);
+        if (it->sent_ms < d->oldest_sent_ms) d->oldest_sent_ms = it->sent_ms;
         if (!it->first_sent_ms) it->first_sent_ms = it->sent_ms;
         d->inflight++;
         s->st.frames_sent++;
@@ -543,13 +649,21 @@ static void on_house(uv_timer_t *t)
             continue;
         }
         if (!d->connected) continue;
+        /* 20 times a second for every device: skip the queue (a dozen items, cache misses at 10,000
+         * devices) when even the oldest frame in flight cannot have timed out */
+        if (now - d->oldest_sent_ms <= s->cfg.ack_timeout_ms) continue;
         int timed_out = 0;
-        for (size_t k = 0; k < d->nq; k++)
-            if (d->q[k].sent && now - d->q[k].sent_ms > s->cfg.ack_timeout_ms) {
+        d->oldest_sent_ms = INT64_MAX;
+        for (size_t k = 0; k < d->nq; k++) {
+            if (!d->q[k].sent) continue;
+            if (now - d->q[k].sent_ms > s->cfg.ack_timeout_ms) {
                 d->q[k].sent = 0; /* resend with the same QN, as a DAU does */
                 d->inflight--;
                 timed_out = 1;
+            } else if (d->q[k].sent_ms < d->oldest_sent_ms) {
+                d->oldest_sent_ms = d->q[k].sent_ms;
             }
+        }
         if (timed_out) dev_pump(d);
     }
     if (!s->generating && (all_acked(s) || now >= s->drain_until_ms)) sim_stop(s);
@@ -612,6 +726,7 @@ int eco_sim_run(const eco_sim_cfg_t *cfg, eco_sim_stats_t *stats, eco_err_t *err
         d->km = &kinds[k];
         snprintf(d->mn, sizeof d->mn, "%s%s%08d", cfg->mn_prefix, d->km->letter, i + 1);
         d->rng = seed ^ (0x9E3779B97F4A7C15ull * (uint64_t)(i + 1));
+        d->oldest_sent_ms = INT64_MAX;
         for (int f = 0; f < 16; f++) d->level[f] = 1.0;
         uv_timer_init(&s->loop, &d->tick);
         d->tick.data = d;
@@ -632,7 +747,7 @@ int eco_sim_run(const eco_sim_cfg_t *cfg, eco_sim_stats_t *stats, eco_err_t *err
     uv_loop_close(&s->loop);
     for (int i = 0; i < cfg->devices; i++) {
         s->st.unacked += s->devs[i].nq;
-        for (size_t k = 0; k < s->devs[i].nq; k++) item_free(&s->devs[i].q[k]);
+        for (size_t k = 0; k < s->devs[i].capq; k++) item_free(&s->devs[i].q[k]);
         eco_free(s->devs[i].q, s->devs[i].capq * sizeof *s->devs[i].q);
     }
     s->st.ack_ms_p50 = eco_hist_ms_pct(&s->lat, 0.5);
@@ -643,7 +758,6 @@ out:
     if (s->log && fclose(s->log) != 0) r = eco_err_set(err, ECO_EIO, "sim: writing %s failed", cfg->acked_log);
     if (stats) *stats = s->st;
     eco_buf_free(&s->b1);
-    eco_buf_free(&s->b2);
     eco_free(s->devs, (size_t)cfg->devices * sizeof *s->devs);
     eco_free(s->pkt, sizeof *s->pkt);
     eco_free(s, sizeof *s);
