@@ -220,10 +220,11 @@ struct server {
     device_t *devs;
     size_t ndevs, devs_cap;
     /* batches */
-    batch_t b[2];
+    batch_t b[3];              /* filling, committing, acknowledging: each stage has its own */
     batch_t *fill, *busy;      /* busy: handed to the writer, NULL when idle */
     batch_t *job;              /* handed to the writer, under mu */
     batch_t *done;             /* committed, under mu */
+    batch_t *acking;           /* committed, its replies being written (loop thread) */
     pthread_t writer;
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -233,6 +234,7 @@ struct server {
     int64_t tier_retry_us;     /* writer thread: after a failed move, no other before this time */
     atomic_int job_waiting;    /* a batch has been handed over and the writer has not taken it yet */
     int move_yields;           /* writer thread: the move in progress ends early for a waiting batch */
+    size_t last_batch_rows;    /* writer thread: values in the batch it committed last */
     /* parse scratch */
     eco_hj212_packet_t *pkt;
     eco_buf_t scratch;
@@ -663,6 +665,7 @@ static void mover_step(server_t *s, long rows, int yields)
 }
 
 #define MOVER_QUIET_US 5000 /* the writer has had no batch this long: a quiet moment */
+#define BURST_QUIET_US 200000 /* ... or this long after a batch of batch_rows values or more */
 
 /* 0 no move now; else how many rows the step may move. idle_us: how long the writer has been idle */
 static long mover_due(server_t *s, int64_t idle_us, size_t last_batch)
@@ -671,6 +674,9 @@ static long mover_due(server_t *s, int64_t idle_us, size_t last_batch)
     int moving = eco_store_tier_moving(s->store);
     if ((!moving && p == 0) || mono_us() < s->tier_retry_us) return 0;
     if (moving || p >= s->cfg.tier_pass_rows) {
+        /* a gap in a burst (the last batch was a large one) is not a quiet moment: the loop and the
+         * devices need the CPU for the next batch; moving waits for the burst to end, or the backlog */
+        if (idle_us >= 0 && s->last_batch_rows >= (size_t)s->cfg.batch_rows && idle_us < BURST_QUIET_US) return 0;
         if (idle_us >= 0) return s->cfg.tier_chunk_rows;
         if (p >= s->cfg.tier_max_rows) return s->cfg.tier_chunk_rows + (long)last_batch;
         return 0;
@@ -712,6 +718,7 @@ static void *writer_main(void *arg)
         pthread_mutex_unlock(&s->mu);
         batch_commit(s, b);
         size_t nb = b->obs.n;
+        s->last_batch_rows = nb;
         pthread_mutex_lock(&s->mu);
         s->done = b;
         s->tier_pending = (uint64_t)eco_store_tier_pending(s->store);
@@ -747,7 +754,8 @@ static void maybe_handover(server_t *s, int force)
     }
     uv_timer_stop(&s->flush_timer);
     batch_t *b = s->fill;
-    s->fill = (b == &s->b[0]) ? &s->b[1] : &s->b[0];
+    for (int i = 0; i < 3; i++) /* the one neither committing (b) nor being acknowledged */
+        if (&s->b[i] != b && &s->b[i] != s->acking) s->fill = &s->b[i];
     s->busy = b;
     pthread_mutex_lock(&s->mu);
     s->job = b;
@@ -791,6 +799,10 @@ static void on_done(uv_async_t *h)
             eco_log(ECO_LOG_WARN, "slow commit: %zu values, %zu frames, %lld ms", b->obs.n, (size_t)b->nframes,
                     (long long)ms);
     }
+    /* the next batch to the writer first, then the replies: the writer commits while they are written */
+    s->busy = NULL;
+    s->acking = b;
+    maybe_handover(s, 0);
     for (size_t i = 0; i < b->acks.n; i++) {
         ack_t *a = &b->acks.v[i];
         if (b->result == 0 && !b->failed.v[a->frame] && !a->c->closing) {
@@ -801,8 +813,7 @@ static void on_done(uv_async_t *h)
         conn_unref(a->c);
     }
     batch_reset(b);
-    s->busy = NULL;
-    maybe_handover(s, 0);
+    s->acking = NULL;
     finish_if_drained(s);
 }
 
@@ -1827,6 +1838,7 @@ int eco_ingest_serve(const eco_ingest_cfg_t *cfg, eco_store_t *store, eco_ingest
     eco_map_init(&s->dev_map);
     batch_init(&s->b[0]);
     batch_init(&s->b[1]);
+    batch_init(&s->b[2]);
     s->fill = &s->b[0];
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
@@ -1966,6 +1978,7 @@ out_free:
     eco_map_free(&s->dev_map);
     batch_free(&s->b[0]);
     batch_free(&s->b[1]);
+    batch_free(&s->b[2]);
     eco_buf_free(&s->scratch);
     eco_buf_free(&s->ev_scratch);
     eco_buf_free(&s->hook_scratch);
