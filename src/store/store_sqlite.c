@@ -1287,8 +1287,19 @@ long eco_store_tier_step(eco_store_t *s, long max_rows, eco_err_t *err)
     }
     int64_t to = s->mv_del_done + max_rows * 4; /* a delete costs less than a move */
     if (to >= s->mv_upto || to < s->mv_del_done) to = s->mv_upto;
-    sqlite3_bind_int64(s->st[ST_MOVE_DELETE], 1, to);
-    if ((r = step_done(s, s->st[ST_MOVE_DELETE], err, "deleting moved values from the recent tier")) < 0) goto fail;
+    /* in slices, asking yield between them, as the moves do */
+    for (int64_t at = s->mv_del_done;;) {
+        int64_t upto = to - at > 4 * MOVE_YIELD_EVERY ? at + 4 * MOVE_YIELD_EVERY : to;
+        sqlite3_bind_int64(s->st[ST_MOVE_DELETE], 1, upto);
+        if ((r = step_done(s, s->st[ST_MOVE_DELETE], err, "deleting moved values from the recent tier")) < 0)
+            goto fail;
+        at = upto;
+        if (at == to) break;
+        if (s->mv_yield && s->mv_yield(s->mv_yield_ud)) {
+            to = at;
+            break;
+        }
+    }
     if (to == s->mv_upto && (r = move_mark(s, 0, NULL, err)) < 0) goto fail;
     if ((r = exec_sql(s, "COMMIT", err)) < 0) goto fail;
     if (to == s->mv_upto) {
