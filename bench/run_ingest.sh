@@ -10,7 +10,8 @@
 #
 #   bench/run_ingest.sh [BUILD_DIR]     (default build-bench)
 # Two load levels: BENCH_INGEST_INTERVAL_MS (300: 200,000 values/s offered by 10,000 devices)
-# and BENCH_INGEST_LIGHT_MS (1000: 60,000 values/s), to show both the ceiling and the latency below it.
+# and BENCH_INGEST_LIGHT_MS (1000: 60,000 values/s), to show both the ceiling and the latency below it;
+# both again with the recent tier off (`tier = false`, rows *_notier), for what the tier gives.
 # Also the floor committed every 5,000 rows from scrambled devices, series-keyed and two-tier (the
 # recent tier, docs/ingest.md), and per run the server's CPU seconds and what its mover moved.
 # Knobs: BENCH_INGEST_DEVICES (10000), BENCH_INGEST_SECONDS (30),
@@ -136,6 +137,12 @@ sync
 load_run "${BENCH_INGEST_LIGHT_MS:-1000}" _light
 sync
 load_run "$interval" ""
+# the same loads with the recent tier off (values straight into obs): what the tier gives
+sed 's/^stats_interval_s = 5$/stats_interval_s = 5\n[store]\ntier = false/' "$tmp/serve.ini" >"$tmp/serve-notier.ini"
+sync
+SERVE_INI="$tmp/serve-notier.ini" load_run "${BENCH_INGEST_LIGHT_MS:-1000}" _light_notier
+sync
+SERVE_INI="$tmp/serve-notier.ini" load_run "$interval" _notier
 # the same heavy load without the data-quality screens: what screening every value costs
 sed 's/^stats_interval_s = 5$/stats_interval_s = 5\nscreens = false/' "$tmp/serve.ini" >"$tmp/serve-noscreens.ini"
 sync

@@ -31,7 +31,7 @@
  *   batch_rows = 5000
  *   max_pending_rows = 200000
  *   cache_mb = 256              ; page cache of the writer's connection
- *   tier = false                ; true: new values into the recent tier, moved into obs in sorted passes
+ *   tier = true                 ; new values into the recent tier, moved into obs in sorted passes
  *   tier_pass_rows = 1000000    ; a pass starts once this many wait (when the writer is idle) ...
  *   tier_max_rows = 3000000     ; ... or regardless, once this many wait
  *   tier_chunk_rows = 20000     ; values moved per transaction
