@@ -16,6 +16,7 @@
 #
 # Targets (issue #8): latest p99 <= 5 ms at >= 5,000 req/s; series month p99 <= 20 ms.
 # Usage: bench/run_api.sh BUILD_DIR   (after `make bench` built it)
+#        BENCH_API_INI=FILE: a settings file for the server (e.g. "[store]\ntier = false")
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -54,7 +55,7 @@ awk -v n="$N" 'BEGIN {
 "$B" site import --data "$work/store" "$work/sites.csv" >/dev/null
 "$B" device import --data "$work/store" "$work/devices.csv" >/dev/null
 "$B" serve --data "$work/store" --hj212 127.0.0.1:0 --port-file "$work/hj.port" --http 127.0.0.1:0 \
-  --http-port-file "$work/http.port" --sync normal --quiet 2>"$work/serve.log" &
+  --http-port-file "$work/http.port" --sync normal --quiet ${BENCH_API_INI:+--config "$BENCH_API_INI"} 2>"$work/serve.log" &
 srv=$!
 for _ in $(seq 100); do [ -s "$work/http.port" ] && [ -s "$work/hj.port" ] && break; sleep 0.1; done
 HJ=$(cat "$work/hj.port")
