@@ -503,7 +503,6 @@ static rstate_t *state_of(eco_rules_t *r, int rule, const char *mn, int gran)
     char key[300];
     int kn = snprintf(key, sizeof key, "%d\x1f%s\x1f%d", rule, mn, gran);
     if (kn < 0 || (size_t)kn >= sizeof key) return NULL;
-    uint32_t before = eco_map_size(&r->map);
     int32_t id = eco_map_put(&r->map, (eco_slice_t){key, (size_t)kn});
     if (id < 0) return NULL;
     if ((size_t)id >= r->st_cap) {
@@ -511,10 +510,11 @@ static rstate_t *state_of(eco_rules_t *r, int rule, const char *mn, int gran)
         while (nc <= (size_t)id) nc *= 2;
         rstate_t *p = eco_realloc(r->st, r->st_cap * sizeof *p, nc * sizeof *p);
         if (!p) return NULL;
+        /* new states start zeroed — also one whose key entered the map when a growth failed */
+        memset(p + r->st_cap, 0, (nc - r->st_cap) * sizeof *p);
         r->st = p;
         r->st_cap = nc;
     }
-    if ((uint32_t)id >= before) memset(&r->st[id], 0, sizeof r->st[id]);
     eco_undo_save(&r->undo, (uint32_t)id, &r->st[id], sizeof r->st[id]); /* every caller may change it */
     return &r->st[id];
 }

@@ -195,6 +195,7 @@ double eco_o2_correct(double c, double o2_meas, double o2_ref, double o2_max, co
 typedef struct series_scr {
     eco_screen_cfg_t cfg;
     eco_screen_state_t st;
+    int ready;                /* cfg and st set up (0 in a slot the array has just grown by) */
 } series_scr_t;
 
 struct eco_screener {
@@ -242,19 +243,20 @@ unsigned eco_screener_push(eco_screener_t *x, const char *mn, const char *factor
     memcpy(key + a + 1, factor, b);
     key[a + 1 + b] = (char)('0' + (gran & 7));
     size_t kn = a + b + 2;
-    int32_t before = (int32_t)eco_map_size(&x->map);
     int32_t id = eco_map_put(&x->map, (eco_slice_t){key, (size_t)kn});
     if (id < 0) return 0;
     if ((size_t)id >= x->cap) {
         size_t nc = x->cap ? x->cap * 2 : 256;
         while (nc <= (size_t)id) nc *= 2;
         series_scr_t *n = eco_realloc(x->v, x->cap * sizeof *n, nc * sizeof *n);
-        if (!n) return 0;
+        if (!n) return 0; /* the key is in the map, its slot not ready: set up when the array grows */
+        memset(n + x->cap, 0, (nc - x->cap) * sizeof *n);
         x->v = n;
         x->cap = nc;
     }
     series_scr_t *s = &x->v[id];
-    if (id >= before) { /* new series: parameters by the factor's evaluation item, looked up once */
+    if (!s->ready) { /* new series: parameters by the factor's evaluation item, looked up once */
+        s->ready = 1;
         const char *item = eco_factor_default_item(factor);
         eco_screen_cfg_for(item ? item : "", &s->cfg);
         if (item && (!strcmp(item, "temp") || !strcmp(item, "flue_temp"))) s->cfg.valid_lo = -60;

@@ -67,5 +67,6 @@ int eco_undo_rollback(eco_undo_t *u, void *(*slot)(void *ud, uint32_t id), void 
 void eco_undo_end(eco_undo_t *u)
 {
     u->active = 0;
+    u->lost = 0;
     eco_buf_reset(&u->log);
 }

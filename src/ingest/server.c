@@ -623,7 +623,9 @@ static void batch_commit(server_t *s, batch_t *b)
     return;
 fail:
     eco_store_tx_rollback(s->store);
-    if ((s->screener && eco_screener_rollback(s->screener) < 0) || eco_rules_rollback(s->rules) < 0)
+    int lost_scr = s->screener ? eco_screener_rollback(s->screener) : 0; /* both, whatever the first says */
+    int lost_rules = eco_rules_rollback(s->rules);
+    if (lost_scr < 0 || lost_rules < 0)
         eco_log(ECO_LOG_WARN, "commit failed and, short of memory, some screen or rule states could not be put "
                               "back: their next readings may be judged against values that were not stored");
     b->result = r < 0 ? r : ECO_EIO;
@@ -907,6 +909,7 @@ static void conn_write(conn_t *c, const void *p, size_t n)
         conn_close(c, "peer does not read its replies");
         return;
     }
+    size_t n0 = n;
     if (!c->wq_bytes) { /* nothing queued: the socket usually takes a reply whole, without a request */
         uv_buf_t now = uv_buf_init((char *)p, (unsigned)n);
         int w = uv_try_write((uv_stream_t *)&c->tcp, &now, 1);
@@ -918,7 +921,10 @@ static void conn_write(conn_t *c, const void *p, size_t n)
         }
     }
     wreq_t *w = eco_malloc(sizeof *w + n);
-    if (!w) return;
+    if (!w) {
+        if (n < n0) conn_close(c, "out of memory with a reply half written"); /* no torn frame left open */
+        return;
+    }
     memcpy(w->data, p, n);
     w->c = c;
     w->n = n;

@@ -170,6 +170,11 @@ class Sse:
             time.sleep(0.05)
         return pred(self.events)
 
+    def wait_open(self, timeout=15):
+        """Until the status line has come: the server registers a stream (and what it wants, such as
+        minute values) before it answers, so from then on the stream sees every commit."""
+        return self.wait(lambda e: self.status is not None, timeout)
+
     def close(self):
         try:
             self.sock.shutdown(socket.SHUT_RDWR)
@@ -453,7 +458,7 @@ def test_main():
     series_lines = [l.rsplit(" ", 1)[0] for l in m.decode().splitlines() if l and not l.startswith("#")]
     check(len(series_lines) == len(set(series_lines)), "metrics: no series twice")
     fine = Sse(srv.http, "/api/v1/stream?minute=1")
-    time.sleep(0.3)
+    check(fine.wait_open(), "sse: minute=1 stream open")  # a fixed sleep here lost the race under load
     rc_f, _ = sim(srv, "air", 1, 1)
     check(fine.wait(lambda e: any(t == "value" and d and d.get("granularity") == "minute" for _, t, d in e), 15),
           "sse: minute=1 streams minute values")
