@@ -33,9 +33,10 @@
  *   cache_mb = 256              ; page cache of the writer's connection
  *   tier = true                 ; new values into the recent tier, moved into obs in sorted passes
  *   tier_pass_rows = 1000000    ; a pass starts once this many wait (when the writer is idle) ...
- *   tier_max_rows = 3000000     ; ... or regardless, once this many wait
+ *   tier_max_rows = 6000000     ; ... or regardless, once this many wait
  *   tier_chunk_rows = 20000     ; values moved per transaction
  *   tier_idle_ms = 1000         ; the writer idle this long: whatever waits is moved
+ *   tier_busy_rate = 20000      ; values/s; while they come faster, moving waits (0: no such wait)
  *   [ledger]
  *   enabled = true              ; new alerts grouped into problems (docs/alerts.md)
  *   quiet_hours = 24            ; hysteresis: resolved after this long without an alert (0 = never)
@@ -160,6 +161,7 @@ static int on_kv(void *ud, const char *sec, const char *key, const char *val)
         INT_KEY("tier_max_rows", tier_max_rows, 1, 100000000)
         INT_KEY("tier_chunk_rows", tier_chunk_rows, 1, 10000000)
         INT_KEY("tier_idle_ms", tier_idle_ms, 1, 3600000)
+        INT_KEY("tier_busy_rate", tier_busy_rate, 0, 100000000)
     } else if (!strcmp(sec, "ledger")) {
         BOOL_KEY("enabled", ledger)
         INT_KEY("quiet_hours", ledger_quiet_h, 0, 24 * 366)

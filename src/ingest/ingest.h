@@ -48,6 +48,7 @@ typedef struct eco_ingest_cfg {
     int tier_max_rows;        /* ... deferred while batches wait, unless this many do (default 3000000) */
     int tier_chunk_rows;      /* values moved per transaction (default 20000) */
     int tier_idle_ms;         /* the writer idle this long: whatever waits is moved (default 1000) */
+    int tier_busy_rate;       /* values/s: above it, gaps between batches are not quiet (default 20000; 0 off) */
     char port_file[512];      /* if set, the bound port is written here once listening */
     int gap_requests;         /* ask devices again for missing minute/hour/day records (default 1) */
     int gap_grace_s;          /* first request this long after a gap is noticed (default 300) */

@@ -65,9 +65,10 @@ void eco_ingest_cfg_default(eco_ingest_cfg_t *c)
     c->cache_mb = 256;
     c->tier = 1; /* measured on a 2-core VM: +20 % values/s saturated, light-load ack p99 halved (docs/ingest.md) */
     c->tier_pass_rows = 1000000;
-    c->tier_max_rows = 3000000;
+    c->tier_max_rows = 6000000; /* 30 s of 200,000 values/s; its index 192 MiB (docs/ingest.md) */
     c->tier_chunk_rows = 20000;
     c->tier_idle_ms = 1000;
+    c->tier_busy_rate = 20000; /* ~17x a province's mean rate (10^4 devices); bursts are far above it */
     c->gap_requests = 1;
     c->gap_grace_s = 300;
     c->gap_retry_s = 600;
@@ -235,6 +236,9 @@ struct server {
     atomic_int job_waiting;    /* a batch has been handed over and the writer has not taken it yet */
     int move_yields;           /* writer thread: the move in progress ends early for a waiting batch */
     size_t last_batch_rows;    /* writer thread: values in the batch it committed last */
+    int64_t rate_win_us;       /* writer thread: start of the current one-second window ... */
+    uint64_t rate_win_values;  /* ... the values committed in it ... */
+    double in_rate;            /* ... and the values/s of the last complete window */
     /* parse scratch */
     eco_hj212_packet_t *pkt;
     eco_buf_t scratch;
@@ -666,6 +670,8 @@ static void mover_step(server_t *s, long rows, int yields)
     }
 }
 
+#define TIER_RESERVE_MAX ((size_t)2000000)
+#define MOVE_MIN_CHUNK 1024
 #define MOVER_QUIET_US 5000 /* the writer has had no batch this long: a quiet moment */
 #define BURST_QUIET_US 200000 /* ... or this long after a batch of batch_rows values or more */
 
@@ -676,11 +682,16 @@ static long mover_due(server_t *s, int64_t idle_us, size_t last_batch)
     int moving = eco_store_tier_moving(s->store);
     if ((!moving && p == 0) || mono_us() < s->tier_retry_us) return 0;
     if (moving || p >= s->cfg.tier_pass_rows) {
-        /* a gap in a burst (the last batch was a large one) is not a quiet moment: the loop and the
-         * devices need the CPU for the next batch; moving waits for the burst to end, or the backlog */
-        if (idle_us >= 0 && s->last_batch_rows >= (size_t)s->cfg.batch_rows && idle_us < BURST_QUIET_US) return 0;
+        /* a gap in a burst (the last batch was a large one, or values come faster than
+         * tier_busy_rate) is not a quiet moment: the loop and the devices need the CPU for the next
+         * batch; moving waits for the burst to end, or for the backlog */
+        int busy = s->last_batch_rows >= (size_t)s->cfg.batch_rows ||
+                   (s->cfg.tier_busy_rate > 0 && s->in_rate >= (double)s->cfg.tier_busy_rate);
+        if (idle_us >= 0 && busy && idle_us < BURST_QUIET_US) return 0;
         if (idle_us >= 0) return s->cfg.tier_chunk_rows;
-        if (p >= s->cfg.tier_max_rows) return s->cfg.tier_chunk_rows + (long)last_batch;
+        /* the backlog: twice what the batch brought, so it shrinks, in chunks small enough not to
+         * hold the next batch back much */
+        if (p >= s->cfg.tier_max_rows) return 2 * (long)last_batch + MOVE_MIN_CHUNK;
         return 0;
     }
     return idle_us >= (int64_t)s->cfg.tier_idle_ms * 1000 ? s->cfg.tier_chunk_rows : 0;
@@ -721,6 +732,13 @@ static void *writer_main(void *arg)
         batch_commit(s, b);
         size_t nb = b->obs.n;
         s->last_batch_rows = nb;
+        int64_t now_us = mono_us(); /* the arrival rate, a one-second window at a time */
+        s->rate_win_values += nb;
+        if (now_us - s->rate_win_us >= 1000000) {
+            s->in_rate = s->rate_win_us ? (double)s->rate_win_values * 1e6 / (double)(now_us - s->rate_win_us) : 0;
+            s->rate_win_us = now_us;
+            s->rate_win_values = 0;
+        }
         pthread_mutex_lock(&s->mu);
         s->done = b;
         s->tier_pending = (uint64_t)eco_store_tier_pending(s->store);
@@ -1874,6 +1892,12 @@ int eco_ingest_serve(const eco_ingest_cfg_t *cfg, eco_store_t *store, eco_ingest
     eco_log(ECO_LOG_INFO, "%zu devices in the catalogue%s", s->ndevs,
             cfg->open_registration ? "; open registration is ON (unknown MNs are registered)" : "");
 
+    /* the recent tier's index sized for a pass at once (at most TIER_RESERVE_MAX values: 96 MiB), so
+     * a million keys are not rehashed mid-burst while a batch waits; before listening, as touching
+     * that memory takes a moment */
+    size_t want = (size_t)cfg->tier_pass_rows < TIER_RESERVE_MAX ? (size_t)cfg->tier_pass_rows : TIER_RESERVE_MAX;
+    if (cfg->tier && eco_store_tier_reserve(store, want) < 0)
+        eco_log(ECO_LOG_WARN, "recent tier: no memory to size its index for %zu values; it grows as needed", want);
     uv_loop_init(&s->loop);
     uv_tcp_init(&s->loop, &s->listener);
     s->listener.data = s;
@@ -1932,10 +1956,6 @@ int eco_ingest_serve(const eco_ingest_cfg_t *cfg, eco_store_t *store, eco_ingest
         eco_log(ECO_LOG_INFO, "webhooks: %d receiver%s of new alerts", cfg->nwebhooks, cfg->nwebhooks > 1 ? "s" : "");
     }
     eco_store_tier_yield(store, mover_yield, s);
-    /* the recent tier's index sized for a pass at once: no rehash of a million keys mid-burst */
-    if (cfg->tier && eco_store_tier_reserve(store, (size_t)cfg->tier_pass_rows) < 0)
-        eco_log(ECO_LOG_WARN, "recent tier: no memory to size its index for %d values; it grows as needed",
-                cfg->tier_pass_rows);
     if (pthread_create(&s->writer, NULL, writer_main, s) != 0) {
         r = eco_err_set(err, ECO_EIO, "serve: cannot start the writer thread");
         goto out_loop;

@@ -251,8 +251,8 @@ long eco_store_tier_step(eco_store_t *s, long max_rows, eco_err_t *err);
  *  commit (a crash mid-move). */
 void eco_store_tier_test_crash_after(eco_store_t *s, int rows);
 /** Size the recent tier's in-memory index for this many waiting values at once, so that it does not
- *  grow (rehashing everything, in the writer, while a batch waits) until more wait: 48 bytes a
- *  value. 0, or ECO_ENOMEM (the index stays as it was and grows as needed). */
+ *  grow (rehashing everything, in the writer, while a batch waits) until more wait: 24 bytes a
+ *  slot, at most 3/4 of the slots used. 0, or ECO_ENOMEM (the index stays as it was and grows as needed). */
 int eco_store_tier_reserve(eco_store_t *s, size_t values);
 /** A move chunk calls yield(ud) after every 1,024 values it moves and, when it returns non-zero,
  *  commits what it has moved and returns: the server's writer ends a chunk as soon as a batch of

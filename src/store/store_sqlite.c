@@ -562,14 +562,14 @@ int eco_store_tier_reserve(eco_store_t *s, size_t values)
 {
     if (!s->tier) return 0; /* nothing is appended to recent by this handle */
     size_t cap = s->rh_cap ? s->rh_cap : 1u << 16;
-    while (cap / 2 < values && cap < ((size_t)1 << 40)) cap *= 2;
+    while (cap / 4 * 3 < values && cap < ((size_t)1 << 40)) cap *= 2;
     return cap > s->rh_cap ? rh_grow_to(s, cap) : 0;
 }
 
 /* add a key (known not to be there) */
 static int rh_put(eco_store_t *s, int64_t sg, int64_t t, int64_t id)
 {
-    if ((s->rh_n + 1) * 2 > s->rh_cap && rh_grow(s) < 0) return ECO_ENOMEM; /* at most half full */
+    if ((s->rh_n + 1) * 4 > s->rh_cap * 3 && rh_grow(s) < 0) return ECO_ENOMEM; /* at most 3/4 full */
     size_t m = s->rh_cap - 1, i = rh_hash(sg, t) & m;
     while (s->rh[i].id) i = (i + 1) & m;
     s->rh[i] = (rkey_t){sg, t, id};
