@@ -45,7 +45,7 @@ typedef struct eco_ingest_cfg {
     int cache_mb;             /* store page cache, MiB (default 256) */
     int tier;                 /* new values into the store's recent tier, moved later (default 0; docs/ingest.md) */
     int tier_pass_rows;       /* a move pass starts once this many values wait (default 1000000) ... */
-    int tier_max_rows;        /* ... deferred while batches wait, unless this many do (default 3000000) */
+    int tier_max_rows;        /* ... deferred while batches wait, unless this many do (default 6000000) */
     int tier_chunk_rows;      /* values moved per transaction (default 20000) */
     int tier_idle_ms;         /* the writer idle this long: whatever waits is moved (default 1000) */
     int tier_busy_rate;       /* values/s: above it, gaps between batches are not quiet (default 20000; 0 off) */

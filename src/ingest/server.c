@@ -641,7 +641,7 @@ fail:
  * values wait — large passes are what make moving cheap, many rows of a series per leaf — and its
  * chunks run while no batch waits, so a burst (every device sending at the top of the hour) is
  * stored first and moved in the quiet after it. Only past tier_max_rows does a chunk follow every
- * batch, a little larger than the batch, so the backlog cannot grow without bound. When the
+ * batch, twice the batch, so the backlog cannot grow without bound. When the
  * writer has been idle tier_idle_ms, whatever waits is moved. */
 /* the store's question during a move chunk: stop now? (yes when a batch waits, unless the
  * chunk is one the backlog makes necessary) */
@@ -673,7 +673,7 @@ static void mover_step(server_t *s, long rows, int yields)
 #define TIER_RESERVE_MAX ((size_t)2000000)
 #define MOVE_MIN_CHUNK 1024
 #define MOVER_QUIET_US 5000 /* the writer has had no batch this long: a quiet moment */
-#define BURST_QUIET_US 200000 /* ... or this long after a batch of batch_rows values or more */
+#define BURST_QUIET_US 200000 /* ... or this long in a burst (batches of batch_rows, or tier_busy_rate) */
 
 /* 0 no move now; else how many rows the step may move. idle_us: how long the writer has been idle */
 static long mover_due(server_t *s, int64_t idle_us, size_t last_batch)
