@@ -118,9 +118,9 @@ try {
     check(ok, `map click opened ${sel[0]}'s chart (${sel[1]}, ${sel[2]} points)`);
   }
   // a row of another site than the one the map click opened
-  const row = page.locator('#aqi-table tbody tr[data-site]:not(.sel)').first();
-  const rowSite = await row.getAttribute('data-site');
-  await row.click();
+  const rowSite = await page.locator('#aqi-table tbody tr[data-site]:not(.sel)').first().getAttribute('data-site');
+  // by its site, not "the first row": live updates re-render and re-sort the table between the two steps
+  await page.locator(`#aqi-table tbody tr[data-site="${rowSite}"]`).click();
   const ok2 = await page.waitForFunction((s) => window.ecobrain.selected === s && window.ecobrain.chartPoints > 0, rowSite)
     .then(() => true, () => false);
   const chartInfo = await page.evaluate(() => {
