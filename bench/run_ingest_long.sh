@@ -63,6 +63,7 @@ t1=$(date +%s.%N)
 cpu_end=$(awk '{printf "%.1f", ($14 + $15) / 100}' "/proc/$srv_pid/stat")
 wb_end=$(awk '/^write_bytes:/ {printf "%.0f", $2 / 1048576}' "/proc/$srv_pid/io")
 db_mb=$(du -sm "$tmp/data" | cut -f1)
+hwm=$(awk '/^VmHWM:/ {printf "%.0f", $2 / 1024}' "/proc/$srv_pid/status") # peak RSS: is the backlog's memory bounded?
 kill -TERM "$srv_pid"; wait "$srv_pid" || true; srv_pid=
 echo "== the server's counters every 10 s: s, values stored/s, moved/s, waiting" >&2
 grep 'stats:' "$tmp/serve.log" | awk '
@@ -90,6 +91,7 @@ emit "$name" rate_last_quarter "$(awk -F'\t' -v q="$q" -v s="$seconds" 'NR>(s/10
 emit "$name" catchup_s "$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}')" s
 emit "$name" waiting_at_end_of_load "$(awk -F'\t' -v s="$seconds" 'NR==int(s/10) {print $4}' "$tmp/series.tsv")" values
 emit "$name" store_mb "$db_mb" MiB
+emit "$name" server_rss_peak "$hwm" MiB
 emit "$name" written_mib_load "$wb_load" MiB
 emit "$name" written_mib_total "$wb_end" "MiB (WAL and database, to the disk)"
 emit "$name" written_kib_per_value "$(awk -v w="$wb_end" -v v="$vals" 'BEGIN{printf "%.2f", w * 1024 / v}')" KiB
