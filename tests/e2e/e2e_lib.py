@@ -1,9 +1,11 @@
 """What the end-to-end tests share: HJ 212 framing for hand-made packets, and the small store
-the store-reading tests (targets, rankings) fill through `serve` and `sim`.
+the store-reading tests (targets, rankings) fill through `serve` and `sim`, and the ok/FAIL checks
+with their summary.
 
 Why a module: the same CRC, frame builder and store set-up had been copied into several tests."""
 import os
 import subprocess
+import sys
 import time
 
 
@@ -46,3 +48,23 @@ def store_serve(eb, tmp):
             break
         time.sleep(0.05)
     return srv, open(f"{tmp}/port").read().strip(), data, log
+
+
+# ---- checks: one "ok"/"FAIL" line each, a summary and the exit status at the end
+_n = _fails = 0
+
+
+def check(c, what):
+    """Print the outcome of one check; returns c, so a dependent check can be skipped."""
+    global _n, _fails
+    _n += 1
+    print(("ok   " if c else "FAIL ") + what)
+    if not c:
+        _fails += 1
+    return c
+
+
+def finish():
+    """The summary line, and exit 1 when any check failed."""
+    print(f"{_n - _fails}/{_n} checks passed")
+    sys.exit(1 if _fails else 0)

@@ -15,12 +15,7 @@ eb = sys.argv[1]
 sys.path.insert(0, sys.argv[2])
 import e2e_lib
 tmp = tempfile.mkdtemp(prefix="eco_airdays_")
-fails = n = 0
-def check(c, what):
-    global fails, n
-    n += 1
-    print(("ok   " if c else "FAIL ") + what)
-    if not c: fails += 1
+from e2e_lib import check, finish
 
 srv, port, data, log = e2e_lib.store_serve(eb, tmp)  # the catalogue; this serve is replaced below
 srv.send_signal(signal.SIGTERM); srv.wait(timeout=60); log.close()
@@ -169,6 +164,5 @@ check(ro.returncode == 0 and "rebuilt" in ro.stderr, f"store rollup rebuilds the
 all_same("after the rebuild", "from cache (0 changed days")
 check(rank("store", "--index", "pm2_5", "--by", "city", "--period", "2026-02-28", "--format", "csv").stdout != before_city,
       "the move changes the cities' figures (the checks above are not vacuous)")
-print(f"{n - fails}/{n} checks passed")
-sys.exit(1 if fails else 0)
+finish()
 PY

@@ -16,12 +16,7 @@ sys.path.insert(0, sys.argv[2])
 import e2e_lib
 tmp = tempfile.mkdtemp(prefix="eco_rstore_")
 data = f"{tmp}/data"
-fails = n = 0
-def check(c, what):
-    global fails, n
-    n += 1
-    print(("ok   " if c else "FAIL ") + what)
-    if not c: fails += 1
+from e2e_lib import check, finish
 srv, port, data, log = e2e_lib.store_serve(eb, tmp)
 def sim(kind, ndev, seed, start):
     return subprocess.run([eb, "sim", "--target", f"127.0.0.1:{port}", "--devices", str(ndev), "--kind", kind,
@@ -79,6 +74,5 @@ e = rank("store", "--index", "composite", "--period", "2023-05")
 check(e.returncode == 2 and b"no city has data" in e.stderr, f"a period without data is said so ({e.stderr.decode().strip()[:120]})")
 e = rank("store", "--index", "composite", "--period", "2025-5")
 check(e.returncode == 2 and b"--period" in e.stderr, "a malformed period is a usage error naming --period")
-print(f"{n - fails}/{n} checks passed")
-sys.exit(1 if fails else 0)
+finish()
 PY

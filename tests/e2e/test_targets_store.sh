@@ -15,12 +15,7 @@ sys.path.insert(0, sys.argv[2])
 import e2e_lib
 tmp = tempfile.mkdtemp(prefix="eco_tstore_")
 data = f"{tmp}/data"
-fails = n = 0
-def check(c, what):
-    global fails, n
-    n += 1
-    print(("ok   " if c else "FAIL ") + what)
-    if not c: fails += 1
+from e2e_lib import check, finish
 srv, port, data, log = e2e_lib.store_serve(eb, tmp)
 # from 2024-12-31 06:00, a minute a tick: two plan years, a year boundary, whole days
 def sim(kind, ndev, seed):
@@ -88,6 +83,5 @@ check(out.count("not evaluated") == 1, "the noise target (not computed by the re
 e = subprocess.run([eb, "targets", "report", "--config", f"{tmp}/plan.ini", "--data", f"{tmp}/nothing", "--as-of",
                     "2025-01-04"], capture_output=True, text=True)
 check(e.returncode != 0 and "nothing" in e.stderr, f"a missing store is an error naming it ({e.stderr.strip()[:120]})")
-print(f"{n - fails}/{n} checks passed")
-sys.exit(1 if fails else 0)
+finish()
 PY

@@ -14,12 +14,7 @@ eb = sys.argv[1]
 sys.path.insert(0, sys.argv[2])
 import e2e_lib
 tmp = tempfile.mkdtemp(prefix="eco_twater_")
-fails = n = 0
-def check(c, what):
-    global fails, n
-    n += 1
-    print(("ok   " if c else "FAIL ") + what)
-    if not c: fails += 1
+from e2e_lib import check, finish
 
 # Only NH3-N decides a section's class here (GB 3838: I <= 0.15, II <= 0.5, III <= 1.0, IV <= 1.5,
 # V <= 2.0 mg/L); the other items sit in Class I (pH 7.5, DO 8 >= 7.5, CODMn 1.5 <= 2, TP 0.01 <= 0.02).
@@ -245,6 +240,5 @@ for by in ("site", "city"):
 bad = subprocess.run([eb, "rank", "--index", "cwqi", "--period", per, "--input", f"{tmp}/surface.csv", "--sites", "x.csv"],
                      capture_output=True, text=True)
 check(bad.returncode != 0 and "--sites" in bad.stderr, "an air-only option with --index cwqi is refused, naming it")
-print(f"{n - fails}/{n} checks passed")
-sys.exit(1 if fails else 0)
+finish()
 PY
